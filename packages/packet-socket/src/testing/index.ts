@@ -1,0 +1,2 @@
+export type { MemoryPacketConnOptions } from './memory-packet-conn.ts';
+export { createMemoryPacketConnPair, MemoryPacketConn } from './memory-packet-conn.ts';
