@@ -25,7 +25,9 @@ describe('SourceRateLimiter', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ minLength: 1, maxLength: 4 }), { maxLength: 300 }), (sources) => {
         const l = new SourceRateLimiter({ perSourcePerSecond: 1, burst: 1, maxSources: 16 });
-        sources.forEach((s, i) => l.allow(s, i));
+        sources.forEach((s, i) => {
+          l.allow(s, i);
+        });
         expect(l.trackedSources).toBeLessThanOrEqual(16);
       }),
     );
