@@ -1,0 +1,140 @@
+/**
+ * Checks on pool specs that return problems as data, so a config layer can report them per
+ * object: `validatePoolSpec` looks at one pool alone, `findPoolOverlaps` across a set.
+ */
+import { type AddressRange, parseAddressEntry } from './address-range.ts';
+import type { PoolSpec } from './pool-spec.ts';
+
+export const PoolProblemCode = {
+  invalidName: 'ERR_IPAM_POOL_NAME',
+  noAddresses: 'ERR_IPAM_POOL_NO_ADDRESSES',
+  invalidEntry: 'ERR_IPAM_POOL_ENTRY',
+  invalidPriority: 'ERR_IPAM_POOL_PRIORITY',
+  invalidSelector: 'ERR_IPAM_POOL_SELECTOR',
+  overlap: 'ERR_IPAM_POOL_OVERLAP',
+  hostBitsSet: 'WARN_IPAM_CIDR_HOST_BITS',
+} as const;
+export type PoolProblemCode = (typeof PoolProblemCode)[keyof typeof PoolProblemCode];
+
+export interface PoolProblem {
+  readonly severity: 'error' | 'warning';
+  readonly code: PoolProblemCode;
+  readonly pool: string;
+  /** The offending `addresses` entry, when the problem is about one. */
+  readonly entry?: string;
+  readonly message: string;
+}
+
+export interface PoolOverlap {
+  readonly pool: string;
+  readonly entry: string;
+  readonly otherPool: string;
+  readonly otherEntry: string;
+  readonly message: string;
+}
+
+const SELECTOR_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+
+/** Problems of one pool on its own (overlaps inside the pool are `findPoolOverlaps`' job). */
+export function validatePoolSpec(spec: PoolSpec): readonly PoolProblem[] {
+  const pool = typeof spec?.name === 'string' ? spec.name : '';
+  const problems: PoolProblem[] = [];
+  const error = (code: PoolProblemCode, message: string, entry?: string) =>
+    problems.push({ severity: 'error', code, pool, message, ...(entry === undefined ? {} : { entry }) });
+  if (pool === '') error(PoolProblemCode.invalidName, 'pool has no name');
+  if (!Array.isArray(spec?.addresses) || spec.addresses.length === 0) {
+    error(PoolProblemCode.noAddresses, `pool "${pool}" has no addresses`);
+  } else {
+    for (const entry of spec.addresses) {
+      const parsed = parseAddressEntry(entry);
+      if (!parsed.ok) error(PoolProblemCode.invalidEntry, `pool "${pool}": ${parsed.message}`, String(entry));
+      else if (parsed.warning !== undefined) {
+        problems.push({
+          severity: 'warning',
+          code: PoolProblemCode.hostBitsSet,
+          pool,
+          entry,
+          message: `pool "${pool}": ${parsed.warning}`,
+        });
+      }
+    }
+  }
+  const allocation = spec?.serviceAllocation;
+  if (allocation !== undefined) {
+    const priority = allocation.priority;
+    if (priority !== undefined && (!Number.isInteger(priority) || priority < 0)) {
+      error(
+        PoolProblemCode.invalidPriority,
+        `pool "${pool}": priority ${String(priority)} is not an integer >= 0`,
+      );
+    }
+    const selectors = [...(allocation.namespaceSelectors ?? []), ...(allocation.serviceSelectors ?? [])];
+    for (const selector of selectors) {
+      for (const expression of selector.matchExpressions ?? []) {
+        const needsValues = expression.operator === 'In' || expression.operator === 'NotIn';
+        if (!SELECTOR_OPERATORS.has(expression.operator)) {
+          error(
+            PoolProblemCode.invalidSelector,
+            `pool "${pool}": selector operator "${String(expression.operator)}" is unknown`,
+          );
+        } else if (needsValues !== (expression.values !== undefined && expression.values.length > 0)) {
+          error(
+            PoolProblemCode.invalidSelector,
+            `pool "${pool}": selector on "${expression.key}" with operator "${expression.operator}" ${needsValues ? 'needs' : 'takes no'} values`,
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+interface LocatedRange {
+  readonly pool: string;
+  readonly range: AddressRange;
+}
+
+/**
+ * Every pair of overlapping entries across `specs` (including two entries of one pool). Entries
+ * that do not parse are skipped: `validatePoolSpec` reports them. O(n log n) in the entry count.
+ */
+export function findPoolOverlaps(specs: readonly PoolSpec[]): readonly PoolOverlap[] {
+  const located: LocatedRange[] = [];
+  for (const spec of specs) {
+    for (const entry of spec.addresses ?? []) {
+      const parsed = parseAddressEntry(entry);
+      if (parsed.ok) located.push({ pool: spec.name, range: parsed.range });
+    }
+  }
+  const overlaps: PoolOverlap[] = [];
+  for (const family of ['IPv4', 'IPv6'] as const) {
+    const sorted = located
+      .filter((item) => item.range.family === family)
+      .sort((a, b) => compare(a.range.first, b.range.first));
+    // Sweep: every range still open (last >= current first) overlaps the current one.
+    const open: LocatedRange[] = [];
+    for (const current of sorted) {
+      for (let index = open.length - 1; index >= 0; index--) {
+        if ((open[index] as LocatedRange).range.last < current.range.first) open.splice(index, 1);
+      }
+      for (const earlier of open) overlaps.push(describeOverlap(earlier, current));
+      open.push(current);
+    }
+  }
+  return overlaps;
+}
+
+function describeOverlap(a: LocatedRange, b: LocatedRange): PoolOverlap {
+  const where = a.pool === b.pool ? `in pool "${a.pool}"` : `in pools "${a.pool}" and "${b.pool}"`;
+  return {
+    pool: a.pool,
+    entry: a.range.entry,
+    otherPool: b.pool,
+    otherEntry: b.range.entry,
+    message: `address entries "${a.range.entry}" and "${b.range.entry}" overlap ${where}`,
+  };
+}
+
+function compare(a: number | bigint, b: number | bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
