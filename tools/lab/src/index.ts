@@ -1,2 +1,21 @@
+export { pendingCleanupCount, registerCleanup } from './cleanup-registry.ts';
+export type { Lab, LabBridge, LabOptions } from './create-lab.ts';
+export { createLab, LabBridgeMode } from './create-lab.ts';
+export type { Cidr } from './documentation-address.ts';
+export { formatCidr, isDocumentationAddress, parseDocumentationCidr } from './documentation-address.ts';
+export {
+  InvalidLabNameError,
+  InvalidTopologyError,
+  LabCommandError,
+  LabDestroyedError,
+  LabError,
+  NonDocumentationAddressError,
+} from './lab-error.ts';
+export type { LabHostAddresses } from './lab-host.ts';
+export { LabHost } from './lab-host.ts';
 export type { CommandNeed, Needs } from './prerequisites.ts';
 export { checkPrerequisites, findMissing, hasCommand, MissingPrerequisiteError } from './prerequisites.ts';
+export type { CommandResult } from './run-command.ts';
+export { runCommand } from './run-command.ts';
+export type { SweepResult } from './sweep-stale-labs.ts';
+export { listLabNamespaces, sweepStaleLabs } from './sweep-stale-labs.ts';

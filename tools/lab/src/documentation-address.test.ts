@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isDocumentationAddress, parseDocumentationCidr } from './documentation-address.ts';
+import { NonDocumentationAddressError } from './lab-error.ts';
+
+const numRuns = process.env.FUZZ === '1' ? 20_000 : 300;
+
+describe('parseDocumentationCidr', () => {
+  it.each([
+    ['192.0.2.10/24', '192.0.2.10', 24, 4],
+    ['198.51.100.7', '198.51.100.7', 32, 4],
+    ['203.0.113.255/32', '203.0.113.255', 32, 4],
+    ['2001:db8::11/64', '2001:db8::11', 64, 6],
+    ['2001:db8:ffff::/48', '2001:db8:ffff::', 48, 6],
+    ['fe80::1/64', 'fe80::1', 64, 6],
+  ])('accepts %s', (text, address, prefixLength, family) => {
+    expect(parseDocumentationCidr(text)).toEqual({ address, prefixLength, family });
+  });
+
+  it.each([
+    '10.0.0.1/24',
+    '192.0.3.1/24',
+    '192.0.2.1/16', // prefix wider than the documentation /24
+    '2001:db9::1/64',
+    '2001:db8::1/16',
+    '::1',
+    '192.0.2.1/',
+    '192.0.2.1/33',
+    '192.0.2.1/24/1',
+    'not-an-ip',
+    '',
+  ])('refuses %s with a typed error', (text) => {
+    expect(() => parseDocumentationCidr(text)).toThrow(NonDocumentationAddressError);
+  });
+
+  it('refuses every IPv4 address outside the three documentation /24s', () => {
+    const docs = ['192.0.2.', '198.51.100.', '203.0.113.'];
+    fc.assert(
+      fc.property(fc.ipV4(), (address) => {
+        const inside = docs.some((prefix) => address.startsWith(prefix));
+        expect(isDocumentationAddress(address)).toBe(inside);
+      }),
+      { numRuns },
+    );
+  });
+});
