@@ -139,7 +139,7 @@ function electService(state: SpeakerState, service: ServiceView, myNode: string)
     (a) =>
       a.pools.includes(pool) &&
       (a.serviceSelectors.length === 0 ||
-        a.serviceSelectors.some((s) => matchesLabelSelector(s, service.labels))),
+        a.serviceSelectors.some((s) => matchesLabelSelector(service.labels, s))),
   );
   if (advertisements.length === 0) return { ...base, reason: AnnounceReason.noMatchingAdvertisement };
 
@@ -186,14 +186,14 @@ function isEligibleNode(node: NodeView): boolean {
 }
 
 function selectsNode(a: AdvertisementView, node: NodeView): boolean {
-  return a.nodeSelectors.length === 0 || a.nodeSelectors.some((s) => matchesLabelSelector(s, node.labels));
+  return a.nodeSelectors.length === 0 || a.nodeSelectors.some((s) => matchesLabelSelector(node.labels, s));
 }
 
 function preferenceOf(advertisements: readonly AdvertisementView[], node: NodeView): number {
   let score = 0;
   for (const a of advertisements) {
     for (const p of a.preferredNodeSelectors)
-      if (matchesLabelSelector(p.preference, node.labels)) score += p.weight;
+      if (matchesLabelSelector(node.labels, p.preference)) score += p.weight;
   }
   return score;
 }

@@ -8,7 +8,9 @@ import type { LabelSelector } from './label-selector.ts';
 /** Label `node.kubernetes.io/exclude-from-external-load-balancers`: any value excludes the node. */
 export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
-export type Labels = Readonly<Record<string, string>>;
+export type { Labels } from './label-selector.ts';
+
+import type { Labels } from './label-selector.ts';
 
 /** A Node, reduced to what election needs. */
 export type NodeView = {

@@ -1,6 +1,6 @@
 /**
  * Per-source token buckets for ARP/NS processing, so one host flooding requests cannot starve the
- * process (and every other host's answers). Keys are the Ethernet source MAC; the table is bounded
+ * process (and every other host's answers). Keys are the Ethernet source MAC (any string or number); the table is bounded
  * so a storm of forged source MACs cannot grow memory: when full, the least recently refilled
  * half is forgotten (those sources start again with a full bucket, which is the safe direction).
  */
@@ -27,7 +27,7 @@ type Bucket = { tokens: number; at: number };
 
 export class SourceRateLimiter {
   readonly #options: RateLimitOptions;
-  readonly #buckets = new Map<string, Bucket>();
+  readonly #buckets = new Map<string | number, Bucket>();
   #dropped = 0;
 
   constructor(options: RateLimitOptions = defaultRateLimitOptions) {
@@ -35,7 +35,7 @@ export class SourceRateLimiter {
   }
 
   /** Takes one token for `source` at time `nowMs`; false means drop (and is counted). */
-  allow(source: string, nowMs: number): boolean {
+  allow(source: string | number, nowMs: number): boolean {
     const { perSourcePerSecond, burst } = this.#options;
     let bucket = this.#buckets.get(source);
     if (bucket === undefined) {
