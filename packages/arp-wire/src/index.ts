@@ -49,7 +49,14 @@ export {
 } from './ethernet-header.ts';
 export { computeIcmpv6Checksum } from './icmpv6-checksum.ts';
 export type { Ipv4Address } from './ipv4-address.ts';
-export { formatIpv4, isIpv4Address, parseIpv4, UNSPECIFIED_IPV4 } from './ipv4-address.ts';
+export {
+  formatIpv4,
+  isIpv4Address,
+  parseIpv4,
+  readIpv4,
+  UNSPECIFIED_IPV4,
+  writeIpv4,
+} from './ipv4-address.ts';
 export type { Ipv6Address } from './ipv6-address.ts';
 export {
   allNodesIpv6,
@@ -61,9 +68,11 @@ export {
   isMulticastIpv6,
   isUnspecifiedIpv6,
   parseIpv6,
+  readIpv6,
   solicitedNodeAddress,
   solicitedNodeMulticastMac,
   unspecifiedIpv6,
+  writeIpv6,
 } from './ipv6-address.ts';
 export type { MacAddress } from './mac-address.ts';
 export {
@@ -74,6 +83,8 @@ export {
   macFromBytes,
   macToBytes,
   parseMac,
+  readMac,
+  writeMac,
   ZERO_MAC,
 } from './mac-address.ts';
 export type {
