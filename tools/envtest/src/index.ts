@@ -1,1 +1,21 @@
-export {};
+export type { ApiConnection, ApiRequest, ApiResponse } from './api-request.ts';
+export { callApi, sendApiRequest } from './api-request.ts';
+export type { Binaries, EnsureBinariesOptions } from './ensure-binaries.ts';
+export {
+  binariesAreReady,
+  binariesFromEnvironment,
+  ensureBinaries,
+  envtestModuleDir,
+} from './ensure-binaries.ts';
+export { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
+export { installCrds, readCrdDocuments } from './install-crds.ts';
+export { buildKubeconfig, readKubeconfig, writeKubeconfig } from './kubeconfig.ts';
+export type {
+  ServiceAccountIdentity,
+  ServiceAccountKubeconfigOptions,
+} from './service-account-kubeconfig.ts';
+export { createServiceAccountKubeconfig } from './service-account-kubeconfig.ts';
+export type { Envtest, EnvtestOptions, EnvtestUser } from './start-envtest.ts';
+export { checkListenAddress, startEnvtest } from './start-envtest.ts';
+export type { IssuedUser, TokenUser } from './token-file.ts';
+export { adminUserName } from './token-file.ts';

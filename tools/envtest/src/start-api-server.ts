@@ -1,0 +1,100 @@
+/**
+ * kube-apiserver for one envtest. The flags are those a lone API server needs on a test host:
+ * no default route (so the advertise address is explicit and the endpoint reconciler is off),
+ * RBAC with a static admin token, a generated service-account key, and no ServiceAccount
+ * admission plugin (no controller-manager creates the tokens it would require).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type ApiConnection, sendApiRequest } from './api-request.ts';
+import { findFreePort } from './free-port.ts';
+import { type ManagedProcess, startManagedProcess } from './managed-process.ts';
+import { formatTokenFile, type IssuedUser } from './token-file.ts';
+import { waitUntil } from './wait-until.ts';
+
+export type ApiServerSettings = {
+  readonly binary: string;
+  readonly dir: string;
+  readonly etcdUrl: string;
+  readonly listenAddress: string;
+  /** users[0] is the admin whose token probes readiness. */
+  readonly users: readonly [IssuedUser, ...IssuedUser[]];
+  readonly serviceClusterIpRange: string;
+  readonly extraArgs: readonly string[];
+  readonly readyTimeoutMs: number;
+};
+
+export type RunningApiServer = { readonly process: ManagedProcess; readonly connection: ApiConnection };
+
+export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
+
+function serverUrl(address: string, port: number): string {
+  return address.includes(':') ? `https://[${address}]:${port}` : `https://${address}:${port}`;
+}
+
+export async function startApiServer(settings: ApiServerSettings): Promise<RunningApiServer> {
+  const { dir } = settings;
+  const certDir = path.join(dir, 'certs');
+  await mkdir(certDir, { recursive: true, mode: 0o700 });
+  const tokenFile = path.join(dir, 'tokens.csv');
+  await writeFile(tokenFile, formatTokenFile(settings.users), { mode: 0o600 });
+  const serviceAccountKey = path.join(dir, 'service-account.key');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  await writeFile(serviceAccountKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const port = await findFreePort(settings.listenAddress);
+  const process = startManagedProcess(
+    'kube-apiserver',
+    settings.binary,
+    [
+      `--etcd-servers=${settings.etcdUrl}`,
+      `--cert-dir=${certDir}`,
+      `--bind-address=${settings.listenAddress}`,
+      `--advertise-address=${settings.listenAddress}`,
+      `--secure-port=${port}`,
+      '--endpoint-reconciler-type=none',
+      '--authorization-mode=RBAC',
+      `--token-auth-file=${tokenFile}`,
+      `--service-account-key-file=${serviceAccountKey}`,
+      `--service-account-signing-key-file=${serviceAccountKey}`,
+      `--service-account-issuer=${serviceAccountIssuer}`,
+      '--disable-admission-plugins=ServiceAccount',
+      `--service-cluster-ip-range=${settings.serviceClusterIpRange}`,
+      // deploy/ has a speaker DaemonSet with hostNetwork and NET_RAW; tests may apply it.
+      '--allow-privileged=true',
+      // Request queuing only adds latency and CPU on a single-user test server.
+      '--enable-priority-and-fairness=false',
+      '--profiling=false',
+      ...settings.extraArgs,
+    ],
+    path.join(dir, 'kube-apiserver.log'),
+  );
+  const certFile = path.join(certDir, 'apiserver.crt');
+  let connection: ApiConnection | undefined;
+  try {
+    await waitUntil(
+      `kube-apiserver on ${settings.listenAddress}:${port}`,
+      async () => {
+        if (!existsSync(certFile)) return false;
+        connection ??= {
+          server: serverUrl(settings.listenAddress, port),
+          caPem: await readFile(certFile, 'utf8'),
+          token: settings.users[0].token,
+        };
+        const response = await sendApiRequest(connection, {
+          method: 'GET',
+          path: '/readyz',
+          timeoutMs: 5_000,
+        });
+        return response.status === 200;
+      },
+      { timeoutMs: settings.readyTimeoutMs, exited: process.exited },
+    );
+  } catch (error) {
+    await process.stop();
+    throw error;
+  }
+  if (connection === undefined) throw new Error('unreachable: ready without a connection');
+  return { process, connection };
+}

@@ -1,0 +1,9 @@
+//go:build tools
+
+// Package tools records the binaries this module builds, so `go mod tidy` keeps their
+// dependencies in go.mod and go.sum.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+)
