@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { defaultExcludeInterfacePatterns } from '../interfaces/interface-eligibility.ts';
+import { FlagError, parseSpeakerFlags } from './speaker-flags.ts';
+
+describe('parseSpeakerFlags', () => {
+  it('has MetalLB-like defaults and reads NODE_NAME', () => {
+    const f = parseSpeakerFlags([], { NODE_NAME: 'n1' });
+    expect(f).toMatchObject({
+      nodeName: 'n1',
+      namespace: 'metallb-system',
+      mlBindPort: 7946,
+      metricsPort: 7472,
+      logLevel: 'info',
+      lbClass: undefined,
+      gratuitousIntervalMs: 1100,
+      gratuitousDurationMs: 5000,
+    });
+    expect(f.excludeInterfaces).toEqual(defaultExcludeInterfacePatterns);
+  });
+
+  it('prefers flags over the environment', () => {
+    const f = parseSpeakerFlags(
+      [
+        '--node-name=n2',
+        '--namespace',
+        'lb',
+        '--ml-bind-port=17946',
+        '--exclude-interfaces=^lo$, ^docker.*',
+        '--lb-class=x',
+        '--log-level=debug',
+        '--ml-secret-path=/k',
+      ],
+      { NODE_NAME: 'n1' },
+    );
+    expect(f).toMatchObject({
+      nodeName: 'n2',
+      namespace: 'lb',
+      mlBindPort: 17946,
+      excludeInterfaces: ['^lo$', '^docker.*'],
+      lbClass: 'x',
+      logLevel: 'debug',
+      mlSecretPath: '/k',
+    });
+    expect(parseSpeakerFlags(['--exclude-interfaces='], { NODE_NAME: 'n' }).excludeInterfaces).toEqual([]);
+  });
+
+  it.each([
+    [[], {}, 'node-name'],
+    [['--ml-bind-port=70000'], { NODE_NAME: 'n' }, 'ml-bind-port'],
+    [['--log-level=loud'], { NODE_NAME: 'n' }, 'log-level'],
+    [['--bogus'], { NODE_NAME: 'n' }, 'args'],
+    [['--gratuitous-interval-ms=-1'], { NODE_NAME: 'n' }, 'gratuitous-interval-ms'],
+  ])('rejects %j with a FlagError naming the flag', (argv, env, flag) => {
+    expect(() => parseSpeakerFlags(argv, env)).toThrow(expect.objectContaining({ name: 'FlagError', flag }));
+    expect(() => parseSpeakerFlags(argv, env)).toThrow(FlagError);
+  });
+});

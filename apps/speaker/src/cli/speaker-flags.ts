@@ -1,0 +1,135 @@
+/**
+ * Command-line flags of the speaker (MetalLB's names where MetalLB has the flag). Parsing is pure:
+ * argv and env in, typed flags or a FlagError naming the flag out.
+ */
+import { parseArgs } from 'node:util';
+import { defaultExcludeInterfacePatterns } from '../interfaces/interface-eligibility.ts';
+
+export const LogLevel = {
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  silent: 'silent',
+} as const;
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+export type SpeakerFlags = {
+  readonly nodeName: string;
+  /** Undefined: in-cluster config, or $KUBECONFIG. */
+  readonly kubeconfig: string | undefined;
+  readonly namespace: string;
+  readonly mlBindAddr: string;
+  readonly mlBindPort: number;
+  /** File holding the membership key; undefined: membership without encryption (not for production). */
+  readonly mlSecretPath: string | undefined;
+  readonly excludeInterfaces: readonly string[];
+  readonly lbClass: string | undefined;
+  readonly metricsHost: string;
+  readonly metricsPort: number;
+  readonly logLevel: LogLevel;
+  readonly gratuitousIntervalMs: number;
+  readonly gratuitousDurationMs: number;
+  /** ARP/NS requests per second per source MAC; 0 disables the limit. */
+  readonly requestRateLimit: number;
+};
+
+export class FlagError extends Error {
+  readonly code = 'ERR_SPEAKER_FLAG';
+  readonly flag: string;
+  constructor(flag: string, message: string) {
+    super(`--${flag}: ${message}`);
+    this.name = 'FlagError';
+    this.flag = flag;
+  }
+}
+
+export const speakerUsage = `Usage: speaker [flags]
+  --node-name NAME           this node (default $NODE_NAME)
+  --kubeconfig PATH          kubeconfig file (default in-cluster, or $KUBECONFIG)
+  --namespace NS             namespace of the metallb.io resources (default $METALLB_NAMESPACE or metallb-system)
+  --ml-bind-addr IP          membership UDP bind address (default $METALLB_HOST or 0.0.0.0)
+  --ml-bind-port PORT        membership UDP port (default 7946)
+  --ml-secret-path PATH      file holding the membership key (default $METALLB_ML_SECRET_KEY_PATH)
+  --exclude-interfaces LIST  comma-separated name regexes never answered on ("" for none; default MetalLB's list)
+  --lb-class CLASS           handle only Services of this loadBalancerClass (default: only Services without one)
+  --metrics-host IP          metrics/health listen address (default 0.0.0.0)
+  --metrics-port PORT        metrics/health port (default 7472)
+  --log-level LEVEL          debug, info, warn, error, silent (default info)
+  --gratuitous-interval-ms N gap between gratuitous ARP/NA repeats (default 1100)
+  --gratuitous-duration-ms N how long to repeat them (default 5000)
+  --request-rate-limit N     ARP/NS requests per second per source MAC, 0 = unlimited (default 1000)`;
+
+function port(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new FlagError(flag, `"${text}" is not a port number`);
+  return n;
+}
+
+function nonNegative(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new FlagError(flag, `"${text}" is not a non-negative number`);
+  return n;
+}
+
+export function parseSpeakerFlags(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): SpeakerFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'node-name': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        namespace: { type: 'string' },
+        'ml-bind-addr': { type: 'string' },
+        'ml-bind-port': { type: 'string' },
+        'ml-secret-path': { type: 'string' },
+        'exclude-interfaces': { type: 'string' },
+        'lb-class': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'log-level': { type: 'string' },
+        'gratuitous-interval-ms': { type: 'string' },
+        'gratuitous-duration-ms': { type: 'string' },
+        'request-rate-limit': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw new FlagError('args', (error as Error).message);
+  }
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+
+  const nodeName = str('node-name') ?? env.NODE_NAME;
+  if (nodeName === undefined || nodeName === '')
+    throw new FlagError('node-name', 'required (or set NODE_NAME)');
+  const logLevel = str('log-level') ?? 'info';
+  if (!Object.hasOwn(LogLevel, logLevel)) throw new FlagError('log-level', `unknown level "${logLevel}"`);
+  const exclude = str('exclude-interfaces');
+  return {
+    nodeName,
+    kubeconfig: str('kubeconfig') ?? env.KUBECONFIG,
+    namespace: str('namespace') ?? env.METALLB_NAMESPACE ?? 'metallb-system',
+    mlBindAddr: str('ml-bind-addr') ?? env.METALLB_HOST ?? '0.0.0.0',
+    mlBindPort: port('ml-bind-port', str('ml-bind-port') ?? '7946'),
+    mlSecretPath: str('ml-secret-path') ?? env.METALLB_ML_SECRET_KEY_PATH,
+    excludeInterfaces:
+      exclude === undefined
+        ? defaultExcludeInterfacePatterns
+        : exclude
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+    lbClass: str('lb-class'),
+    metricsHost: str('metrics-host') ?? '0.0.0.0',
+    metricsPort: port('metrics-port', str('metrics-port') ?? '7472'),
+    logLevel: logLevel as LogLevel,
+    gratuitousIntervalMs: nonNegative('gratuitous-interval-ms', str('gratuitous-interval-ms') ?? '1100'),
+    gratuitousDurationMs: nonNegative('gratuitous-duration-ms', str('gratuitous-duration-ms') ?? '5000'),
+    requestRateLimit: nonNegative('request-rate-limit', str('request-rate-limit') ?? '1000'),
+  };
+}

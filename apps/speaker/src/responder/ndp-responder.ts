@@ -1,0 +1,137 @@
+/**
+ * NDP responder for one interface (RFC 4861): answers Neighbor Solicitations for IPv6 addresses
+ * announced here with a solicited Neighbor Advertisement (Override clear, Target Link-Layer
+ * Address = interface MAC) from the interface's link-local address. Unlike MetalLB it also answers
+ * solicitations without a Source Link-Layer Address option (unicast reachability probes), to the
+ * frame's Ethernet source. Advertisements from another MAC for one of our addresses are conflicts.
+ */
+import {
+  buildSolicitedNeighborAdvertisement,
+  buildUnsolicitedNeighborAdvertisement,
+  classifyFrame,
+  decodeNdpFrame,
+  FrameKind,
+  findLinkLayerAddress,
+  formatIpv6,
+  formatMac,
+  type Ipv6Address,
+  isMulticastMac,
+  isNeighborSolicitationFrame,
+  type MacAddress,
+  ndpFrameCodec,
+  parseIpv6,
+  readMac,
+  solicitedNodeMulticastMac,
+} from '@baremetal-lb/arp-wire';
+import type { ConflictDetector } from './conflict-detector.ts';
+import { FrameOutcome, type ResponderObserver } from './frame-outcome.ts';
+import type { SourceRateLimiter } from './source-rate-limiter.ts';
+
+const ETHERNET_HEADER_BYTES = 14;
+
+export type NdpResponderOptions = {
+  readonly ifname: string;
+  readonly mac: MacAddress;
+  /** The interface's link-local address, the source of our advertisements (RFC 4861 7.2.4). */
+  readonly linkLocal: string | undefined;
+  readonly send: (frame: Uint8Array) => void;
+  readonly now: () => number;
+  readonly rateLimiter: SourceRateLimiter;
+  readonly conflicts: ConflictDetector;
+  readonly observer?: ResponderObserver;
+};
+
+export class NdpResponder {
+  readonly #o: NdpResponderOptions;
+  readonly #linkLocal: Ipv6Address | undefined;
+  /** Announced addresses keyed by canonical text. */
+  readonly #ips = new Map<string, Ipv6Address>();
+
+  constructor(options: NdpResponderOptions) {
+    this.#o = options;
+    this.#linkLocal = options.linkLocal === undefined ? undefined : parseIpv6(options.linkLocal);
+  }
+
+  get ifname(): string {
+    return this.#o.ifname;
+  }
+
+  add(ip: string): void {
+    const address = parseIpv6(ip);
+    this.#ips.set(formatIpv6(address), address);
+    this.#o.conflicts.tookOver(formatIpv6(address), this.#o.now());
+  }
+
+  remove(ip: string): void {
+    const key = formatIpv6(parseIpv6(ip));
+    this.#ips.delete(key);
+    this.#o.conflicts.released(key);
+  }
+
+  /** Ethernet multicast MAC of the solicited-node group of `ip` (to join while announcing it). */
+  static groupMacOf(ip: string): MacAddress {
+    return solicitedNodeMulticastMac(parseIpv6(ip));
+  }
+
+  /** Handles one received Ethernet frame; never throws. */
+  handleFrame(frame: Uint8Array): FrameOutcome {
+    if (frame.length < ETHERNET_HEADER_BYTES) return FrameOutcome.malformed;
+    const kind = classifyFrame(frame);
+    if (kind !== FrameKind.neighborSolicitation && kind !== FrameKind.neighborAdvertisement) {
+      return FrameOutcome.ignored;
+    }
+    if (!this.#o.rateLimiter.allow(readMac(frame, 6), this.#o.now())) return FrameOutcome.rateLimited;
+    let decoded: ReturnType<typeof decodeNdpFrame>;
+    try {
+      decoded = decodeNdpFrame(frame);
+    } catch {
+      // Decoders throw only ArpWireError on bad bytes; any failure here is a malformed frame.
+      return FrameOutcome.malformed;
+    }
+    if (decoded.ethernet.source === this.#o.mac) return FrameOutcome.ignored;
+    const target = formatIpv6(decoded.message.targetAddress);
+
+    if (!isNeighborSolicitationFrame(decoded)) {
+      if (!this.#ips.has(target)) return FrameOutcome.notRequest;
+      const mac =
+        findLinkLayerAddress(decoded.message.options, 'targetLinkLayerAddress') ?? decoded.ethernet.source;
+      if (mac === this.#o.mac) return FrameOutcome.ignored;
+      const report = this.#o.conflicts.observe(target, formatMac(mac), this.#o.ifname, this.#o.now());
+      if (report !== undefined) this.#o.observer?.conflict?.(report);
+      return FrameOutcome.conflict;
+    }
+
+    const destination = decoded.ethernet.destination;
+    if (destination !== this.#o.mac && !isMulticastMac(destination)) return FrameOutcome.wrongDestination;
+    if (!this.#ips.has(target)) return FrameOutcome.notOurIp;
+    this.#o.observer?.requestReceived?.(target);
+    const answer = buildSolicitedNeighborAdvertisement(decoded, {
+      mac: this.#o.mac,
+      ...(this.#linkLocal === undefined ? {} : { sourceAddress: this.#linkLocal }),
+    });
+    try {
+      this.#o.send(ndpFrameCodec.encode(answer));
+    } catch (error) {
+      this.#o.observer?.sendError?.(error);
+      return FrameOutcome.sendFailed;
+    }
+    this.#o.observer?.responseSent?.(target);
+    return FrameOutcome.replied;
+  }
+
+  /** Sends an unsolicited NA (Override set) for `ip` to all nodes. */
+  sendGratuitous(ip: string): void {
+    const targetAddress = parseIpv6(ip);
+    const frame = buildUnsolicitedNeighborAdvertisement({
+      mac: this.#o.mac,
+      targetAddress,
+      ...(this.#linkLocal === undefined ? {} : { sourceAddress: this.#linkLocal }),
+    });
+    try {
+      this.#o.send(ndpFrameCodec.encode(frame));
+      this.#o.observer?.gratuitousSent?.(formatIpv6(targetAddress));
+    } catch (error) {
+      this.#o.observer?.sendError?.(error);
+    }
+  }
+}
