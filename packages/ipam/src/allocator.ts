@@ -1,73 +1,495 @@
-import type { PoolSpec } from './pool-spec.ts';
-import type { PoolStats } from './pool-stats.ts';
-import type { Assignment, ServiceRequest } from './service-request.ts';
+/**
+ * The allocator: pools, the services holding IPs, and MetalLB's allocation rules on top.
+ *
+ * Cost model: the next free address of a pool comes from its FreeRanges in O(log n) of the number
+ * of free intervals, never from a scan of used addresses; IP -> holders is a paged array lookup;
+ * sharing candidates come from a per-sharing-key set. Every public mutator checks everything
+ * before it changes anything, so a call that throws leaves the allocator as it was.
+ */
 
-/** API skeleton; the implementation lands next. */
+import { HolderIndex } from './holder-index.ts';
+import { encodeHolding, type HoldingValue, ip4Of, ip6Of, sharingKeyOf } from './holding.ts';
+import { familyOf, formatIpv4, formatIpv6, type IpValue, parseIp } from './ip-address.ts';
+import { IpamError, IpamErrorCode } from './ipam-error.ts';
+import { type NormalizedRequest, normalizeRequest, parseRequestedIps } from './normalize-request.ts';
+import { buildPoolSet, type PoolSet } from './pool-set.ts';
+import type { PoolSpec } from './pool-spec.ts';
+import type { PoolState } from './pool-state.ts';
+import type { PoolStats } from './pool-stats.ts';
+import type { Assignment, IpFamily, ServiceRequest } from './service-request.ts';
+import { checkSharing } from './sharing-check.ts';
+
+interface Plan {
+  readonly pool: PoolState;
+  readonly ip4: number | undefined;
+  readonly ip6: bigint | undefined;
+}
+
+const EMPTY_POOLS: readonly PoolSpec[] = [];
+
 export class Allocator {
+  #set: PoolSet = buildPoolSet(EMPTY_POOLS);
+  readonly #holdings = new Map<string, HoldingValue>();
+  readonly #holders = new HolderIndex();
+  /** Sharing key -> IPs whose holders carry it: where a new sharing service looks first. */
+  readonly #sharedIps = new Map<string, Set<IpValue>>();
+  readonly #holdingOf = (serviceKey: string) => this.#holdings.get(serviceKey);
+
   /** An allocator over `pools` (validated as in setPools). */
-  constructor(pools: readonly PoolSpec[] = []) {
-    void pools;
+  constructor(pools: readonly PoolSpec[] = EMPTY_POOLS) {
+    if (pools.length > 0) this.setPools(pools);
   }
+
   /**
    * Replaces the pool set. Throws IpamError (ERR_IPAM_INVALID_POOL / ERR_IPAM_POOL_OVERLAP) and
    * changes nothing when any spec has an error. Otherwise releases every service whose IPs no pool
-   * permits any more and returns their keys (sorted); the caller re-allocates them.
+   * permits any more (outside every pool, an avoided .0/.255, or a dual-stack pair now split across
+   * pools) and returns their keys, sorted; the caller re-allocates them.
    */
   setPools(specs: readonly PoolSpec[]): readonly string[] {
-    void specs;
-    throw new Error('not implemented');
+    const next = buildPoolSet(specs);
+    const invalid: string[] = [];
+    const held4 = new Map<PoolState, number[]>();
+    const held6 = new Map<PoolState, bigint[]>();
+    for (const [key, value] of this.#holdings) {
+      const ip4 = ip4Of(value);
+      const ip6 = ip6Of(value);
+      const pool4 = ip4 === undefined ? undefined : next.index.find(ip4);
+      const pool6 = ip6 === undefined ? undefined : next.index.find(ip6);
+      const valid =
+        (ip4 === undefined || pool4?.permits(ip4) === true) &&
+        (ip6 === undefined || pool6 !== undefined) &&
+        (pool4 === undefined || pool6 === undefined || pool4 === pool6);
+      if (!valid) invalid.push(key);
+      else {
+        if (ip4 !== undefined) pushTo(held4, pool4 as PoolState, ip4);
+        if (ip6 !== undefined) pushTo(held6, pool6 as PoolState, ip6);
+      }
+    }
+    for (const key of invalid) this.#releaseValue(key, this.#holdings.get(key) as HoldingValue, false);
+    for (const pool of next.pools) {
+      pool.rebuildFree(
+        sortedUnique(held4.get(pool) ?? [], (a, b) => a - b),
+        sortedUnique(held6.get(pool) ?? [], (a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+    }
+    this.#set = next;
+    return invalid.sort();
   }
+
   /**
    * Gives the service IPs: its `requestedIPs`, else from its named `pool`, else automatically
-   * (pinned pools by priority, then autoAssign pools without serviceAllocation). Idempotent: a
-   * service that already holds valid IPs keeps them. Throws IpamError; a failed call changes nothing.
+   * (pools with serviceAllocation that serve it, by priority; then autoAssign pools without
+   * serviceAllocation). Idempotent: a service that already holds valid IPs keeps them (and a
+   * PreferDualStack service holding one IP gains the other family when its pool has one free).
+   * Throws IpamError; a failed call changes nothing.
    */
   allocate(request: ServiceRequest): Assignment {
-    void request;
-    throw new Error('not implemented');
+    const req = normalizeRequest(request);
+    if (req.requested.length > 0) return this.#assign(req, req.requested);
+    const named = req.pool === undefined ? undefined : this.#poolNamed(req.pool, req.key);
+    const current = this.#holdings.get(req.key);
+    if (current !== undefined) {
+      if (this.#keep(req, current, named)) return this.#describe(req.key) as Assignment;
+      this.#releaseValue(req.key, current, true);
+    }
+    let plan: Plan;
+    try {
+      plan = this.#plan(req, named);
+    } catch (error) {
+      if (current !== undefined) this.#commit(req.key, current);
+      throw error;
+    }
+    this.#commit(req.key, encodeHolding(plan.ip4, plan.ip6, req.sharingKey, req.backendKey, req.ports));
+    return this.#describe(req.key) as Assignment;
   }
-  /** Gives the service exactly `ips` (restore after a restart), with the same checks as allocate. */
+
+  /**
+   * Gives the service exactly `ips` (restoring them after a restart, for example), with the checks
+   * of allocate: at most one IP per family and of the service's families, all in one pool that
+   * permits them and serves the service (and is `request.pool` if set), sharing rules.
+   */
   assign(request: ServiceRequest, ips: readonly string[]): Assignment {
-    void request;
-    void ips;
-    throw new Error('not implemented');
+    const req = normalizeRequest(request);
+    return this.#assign(req, parseRequestedIps(req.key, ips));
   }
+
   /** Frees what the service holds; false when it held nothing. */
   release(serviceKey: string): boolean {
-    void serviceKey;
-    throw new Error('not implemented');
+    const current = this.#holdings.get(serviceKey);
+    if (current === undefined) return false;
+    this.#releaseValue(serviceKey, current, true);
+    return true;
   }
+
   /** What the service holds, or undefined. */
   assignmentOf(serviceKey: string): Assignment | undefined {
-    void serviceKey;
-    throw new Error('not implemented');
+    return this.#describe(serviceKey);
   }
-  /** Keys of the services holding `ip` (sorted; several when shared). */
+
+  /** Keys of the services holding `ip` (sorted; several when shared); empty when free or not an IP. */
   holdersOf(ip: string): readonly string[] {
-    void ip;
-    throw new Error('not implemented');
+    const value = parseIp(ip);
+    const holders = value === undefined ? undefined : this.#holders.get(value);
+    if (holders === undefined) return [];
+    return typeof holders === 'string' ? [holders] : [...holders];
   }
+
   /** The first (sorted) holder of `ip`, or undefined when free. */
   ownerOf(ip: string): string | undefined {
-    void ip;
-    throw new Error('not implemented');
+    return this.holdersOf(ip)[0];
   }
+
   /** Name of the pool whose entries contain `ip` (ignoring avoidBuggyIPs), or undefined. */
   poolOf(ip: string): string | undefined {
-    void ip;
-    throw new Error('not implemented');
+    const value = parseIp(ip);
+    return value === undefined ? undefined : this.#set.index.find(value)?.name;
   }
+
   /** Counters of one pool, or undefined for an unknown pool. */
   poolStats(pool: string): PoolStats | undefined {
-    void pool;
-    throw new Error('not implemented');
+    return this.#set.byName.get(pool)?.stats();
   }
+
   /** Counters of every pool, in setPools order. */
   allPoolStats(): readonly PoolStats[] {
-    throw new Error('not implemented');
+    return this.#set.pools.map((pool) => pool.stats());
   }
+
+  /** The current pool specs, in setPools order. */
+  pools(): readonly PoolSpec[] {
+    return this.#set.pools.map((pool) => pool.spec);
+  }
+
   /** Keys of every service holding IPs. */
   serviceKeys(): readonly string[] {
-    throw new Error('not implemented');
+    return [...this.#holdings.keys()];
   }
+
+  /** Number of services holding IPs. */
+  get size(): number {
+    return this.#holdings.size;
+  }
+
+  #poolNamed(name: string, serviceKey: string): PoolState {
+    const pool = this.#set.byName.get(name);
+    if (pool === undefined) {
+      throw new IpamError(
+        IpamErrorCode.unknownPool,
+        `service "${serviceKey}" asks for unknown pool "${name}"`,
+        {
+          serviceKey,
+          pool: name,
+        },
+      );
+    }
+    return pool;
+  }
+
+  /** Keeps (and maybe completes) the current holding when it still fits the request. */
+  #keep(req: NormalizedRequest, current: HoldingValue, named: PoolState | undefined): boolean {
+    const ip4 = ip4Of(current);
+    const ip6 = ip6Of(current);
+    if (ip4 !== undefined && !wants(req, 'IPv4')) return false;
+    if (ip6 !== undefined && !wants(req, 'IPv6')) return false;
+    const dual = ip4 !== undefined && ip6 !== undefined;
+    if (req.policy === 'RequireDualStack' && !dual) return false;
+    const pool = this.#set.index.find((ip4 ?? ip6) as IpValue) as PoolState;
+    if (named !== undefined && pool !== named) return false;
+    if (!pool.serves(req)) return false;
+    if (ip4 !== undefined && checkSharing(ip4, this.#holders.get(ip4), req, this.#holdingOf)) return false;
+    if (ip6 !== undefined && checkSharing(ip6, this.#holders.get(ip6), req, this.#holdingOf)) return false;
+    let next4 = ip4;
+    let next6 = ip6;
+    if (req.policy === 'PreferDualStack' && req.secondary !== undefined && !dual) {
+      if (ip4 === undefined) next4 = this.#candidate4(pool, req);
+      else next6 = this.#candidate6(pool, req);
+    }
+    const next = encodeHolding(next4, next6, req.sharingKey, req.backendKey, req.ports);
+    if (typeof current !== 'object' && next === current) return true;
+    this.#releaseValue(req.key, current, true);
+    this.#commit(req.key, next);
+    return true;
+  }
+
+  #plan(req: NormalizedRequest, named: PoolState | undefined): Plan {
+    const families = req.secondary === undefined ? req.primary : `${req.primary}, ${req.secondary}`;
+    if (named !== undefined) {
+      if (!named.serves(req)) {
+        throw new IpamError(
+          IpamErrorCode.poolNotAllowed,
+          `pool "${named.name}" does not serve service "${req.key}"`,
+          {
+            serviceKey: req.key,
+            pool: named.name,
+          },
+        );
+      }
+      const plan = this.#planFromPools([named], req);
+      if (plan !== undefined) return plan;
+      throw new IpamError(
+        IpamErrorCode.noAvailableIps,
+        `no available IPs in pool "${named.name}" for service "${req.key}" (${families})`,
+        { serviceKey: req.key, pool: named.name },
+      );
+    }
+    const pinned = this.#set.pinned.filter((pool) => pool.serves(req));
+    const plan = this.#planFromPools(pinned, req) ?? this.#planFromPools(this.#set.fallback, req);
+    if (plan !== undefined) return plan;
+    throw new IpamError(
+      IpamErrorCode.noAvailableIps,
+      `no available IPs for service "${req.key}" (${families})`,
+      {
+        serviceKey: req.key,
+      },
+    );
+  }
+
+  /**
+   * MetalLB's pool choice: the first pool that gives the service all it wants; for
+   * PreferDualStack, failing that, the first pool with the primary family, then the first with
+   * the secondary one.
+   */
+  #planFromPools(pools: readonly PoolState[], req: NormalizedRequest): Plan | undefined {
+    let primaryOnly: Plan | undefined;
+    let secondaryOnly: Plan | undefined;
+    for (const pool of pools) {
+      const primary = this.#candidate(pool, req.primary, req);
+      if (req.secondary === undefined) {
+        if (primary !== undefined) return makePlan(pool, primary, undefined);
+        continue;
+      }
+      const secondary = this.#candidate(pool, req.secondary, req);
+      if (primary !== undefined && secondary !== undefined) return makePlan(pool, primary, secondary);
+      if (req.policy !== 'PreferDualStack') continue;
+      if (primary !== undefined) primaryOnly ??= makePlan(pool, primary, undefined);
+      if (secondary !== undefined) secondaryOnly ??= makePlan(pool, undefined, secondary);
+    }
+    return primaryOnly ?? secondaryOnly;
+  }
+
+  #candidate(pool: PoolState, family: IpFamily, req: NormalizedRequest): IpValue | undefined {
+    return family === 'IPv4' ? this.#candidate4(pool, req) : this.#candidate6(pool, req);
+  }
+
+  /** An IP compatible sharers already use (lowest first), else the lowest free one. */
+  #candidate4(pool: PoolState, req: NormalizedRequest): number | undefined {
+    if (req.sharingKey !== '') {
+      const shared = this.#sharedCandidate(pool, 'number', req);
+      if (shared !== undefined) return shared as number;
+    }
+    return pool.lowestFree4();
+  }
+
+  #candidate6(pool: PoolState, req: NormalizedRequest): bigint | undefined {
+    if (req.sharingKey !== '') {
+      const shared = this.#sharedCandidate(pool, 'bigint', req);
+      if (shared !== undefined) return shared as bigint;
+    }
+    return pool.lowestFree6();
+  }
+
+  #sharedCandidate(pool: PoolState, type: 'number' | 'bigint', req: NormalizedRequest): IpValue | undefined {
+    let best: IpValue | undefined;
+    for (const ip of this.#sharedIps.get(req.sharingKey) ?? []) {
+      if (typeof ip !== type || (best !== undefined && ip > best)) continue;
+      if (this.#set.index.find(ip) !== pool || !pool.permits(ip)) continue;
+      if (checkSharing(ip, this.#holders.get(ip), req, this.#holdingOf) === undefined) best = ip;
+    }
+    return best;
+  }
+
+  #assign(req: NormalizedRequest, ips: readonly IpValue[]): Assignment {
+    const fail = (code: IpamErrorCode, message: string, ip?: IpValue, pool?: string): never => {
+      throw new IpamError(code, message, {
+        serviceKey: req.key,
+        ...(ip === undefined ? {} : { ip: format(ip) }),
+        ...(pool === undefined ? {} : { pool }),
+      });
+    };
+    if (ips.length === 0) fail(IpamErrorCode.badIpCount, `service "${req.key}": no IPs to assign`);
+    let pool: PoolState | undefined;
+    for (const ip of ips) {
+      const family = familyOf(ip);
+      if (!wants(req, family)) {
+        const families = req.secondary === undefined ? req.primary : `${req.primary} and ${req.secondary}`;
+        fail(
+          IpamErrorCode.wrongFamily,
+          `${format(ip)} is ${family}, but service "${req.key}" is ${families}`,
+          ip,
+        );
+      }
+      const owner = this.#set.index.find(ip);
+      if (owner === undefined) fail(IpamErrorCode.ipNotInPool, `${format(ip)} is not in any pool`, ip);
+      const found = owner as PoolState;
+      if (!found.permits(ip)) {
+        fail(
+          IpamErrorCode.ipNotInPool,
+          `${format(ip)} is avoided by pool "${found.name}" (avoidBuggyIPs)`,
+          ip,
+          found.name,
+        );
+      }
+      if (pool !== undefined && pool !== found) {
+        fail(
+          IpamErrorCode.ipsInDifferentPools,
+          `IPs of service "${req.key}" are in different pools "${pool.name}" and "${found.name}"`,
+          ip,
+        );
+      }
+      pool = found;
+    }
+    const target = pool as PoolState;
+    if (req.pool !== undefined) {
+      this.#poolNamed(req.pool, req.key);
+      if (target.name !== req.pool) {
+        fail(
+          IpamErrorCode.ipNotInRequestedPool,
+          `${format(ips[0] as IpValue)} is in pool "${target.name}", not in pool "${req.pool}" that service "${req.key}" asks for`,
+          ips[0],
+          target.name,
+        );
+      }
+    }
+    if (!target.serves(req)) {
+      fail(
+        IpamErrorCode.poolNotAllowed,
+        `pool "${target.name}" does not serve service "${req.key}"`,
+        undefined,
+        target.name,
+      );
+    }
+    for (const ip of ips) {
+      const conflict = checkSharing(ip, this.#holders.get(ip), req, this.#holdingOf);
+      if (conflict !== undefined) throw conflict;
+    }
+    let ip4: number | undefined;
+    let ip6: bigint | undefined;
+    for (const ip of ips) {
+      if (typeof ip === 'number') ip4 = ip;
+      else ip6 = ip;
+    }
+    const current = this.#holdings.get(req.key);
+    if (current !== undefined) this.#releaseValue(req.key, current, true);
+    this.#commit(req.key, encodeHolding(ip4, ip6, req.sharingKey, req.backendKey, req.ports));
+    return this.#describe(req.key) as Assignment;
+  }
+
+  /** Records `value` for `serviceKey`; every check has passed. */
+  #commit(serviceKey: string, value: HoldingValue): void {
+    this.#holdings.set(serviceKey, value);
+    const sharingKey = sharingKeyOf(value);
+    const ip4 = ip4Of(value);
+    const ip6 = ip6Of(value);
+    if (ip4 !== undefined) this.#addHolder(ip4, serviceKey, sharingKey);
+    if (ip6 !== undefined) this.#addHolder(ip6, serviceKey, sharingKey);
+  }
+
+  #addHolder(ip: IpValue, serviceKey: string, sharingKey: string): void {
+    const holders = this.#holders.get(ip);
+    if (holders !== undefined) {
+      const list = typeof holders === 'string' ? [holders] : [...holders];
+      list.push(serviceKey);
+      list.sort();
+      this.#holders.set(ip, list);
+      return;
+    }
+    this.#holders.set(ip, serviceKey);
+    const pool = this.#set.index.find(ip) as PoolState;
+    if (typeof ip === 'number') {
+      pool.free4.remove(ip);
+      pool.used4++;
+    } else {
+      pool.free6.remove(ip);
+      pool.used6++;
+    }
+    if (sharingKey !== '') {
+      let ips = this.#sharedIps.get(sharingKey);
+      if (ips === undefined) {
+        ips = new Set();
+        this.#sharedIps.set(sharingKey, ips);
+      }
+      ips.add(ip);
+    }
+  }
+
+  /** Forgets `serviceKey`'s holding; `freeInPools` false while setPools rebuilds the pools anyway. */
+  #releaseValue(serviceKey: string, value: HoldingValue, freeInPools: boolean): void {
+    this.#holdings.delete(serviceKey);
+    const sharingKey = sharingKeyOf(value);
+    const ip4 = ip4Of(value);
+    const ip6 = ip6Of(value);
+    if (ip4 !== undefined) this.#removeHolder(ip4, serviceKey, sharingKey, freeInPools);
+    if (ip6 !== undefined) this.#removeHolder(ip6, serviceKey, sharingKey, freeInPools);
+  }
+
+  #removeHolder(ip: IpValue, serviceKey: string, sharingKey: string, freeInPools: boolean): void {
+    const holders = this.#holders.get(ip);
+    if (typeof holders !== 'string') {
+      const rest = (holders ?? []).filter((key) => key !== serviceKey);
+      this.#holders.set(ip, rest.length === 1 ? (rest[0] as string) : rest);
+      return;
+    }
+    this.#holders.delete(ip);
+    if (sharingKey !== '') {
+      const ips = this.#sharedIps.get(sharingKey);
+      ips?.delete(ip);
+      if (ips?.size === 0) this.#sharedIps.delete(sharingKey);
+    }
+    if (!freeInPools) return;
+    const pool = this.#set.index.find(ip) as PoolState;
+    if (typeof ip === 'number') {
+      pool.free4.add(ip);
+      pool.used4--;
+    } else {
+      pool.free6.add(ip);
+      pool.used6--;
+    }
+  }
+
+  #describe(serviceKey: string): Assignment | undefined {
+    const value = this.#holdings.get(serviceKey);
+    if (value === undefined) return undefined;
+    const ip4 = ip4Of(value);
+    const ip6 = ip6Of(value);
+    const ips = ip4 === undefined ? [] : [formatIpv4(ip4)];
+    if (ip6 !== undefined) ips.push(formatIpv6(ip6));
+    const pool = this.#set.index.find((ip4 ?? ip6) as IpValue) as PoolState;
+    return { serviceKey, pool: pool.name, ips };
+  }
+}
+
+function wants(req: NormalizedRequest, family: IpFamily): boolean {
+  return req.primary === family || req.secondary === family;
+}
+
+function makePlan(pool: PoolState, a: IpValue | undefined, b: IpValue | undefined): Plan {
+  let ip4: number | undefined;
+  let ip6: bigint | undefined;
+  for (const ip of [a, b]) {
+    if (typeof ip === 'number') ip4 = ip;
+    else if (typeof ip === 'bigint') ip6 = ip;
+  }
+  return { pool, ip4, ip6 };
+}
+
+function format(ip: IpValue): string {
+  return typeof ip === 'number' ? formatIpv4(ip) : formatIpv6(ip);
+}
+
+function pushTo<T>(map: Map<PoolState, T[]>, pool: PoolState, value: T): void {
+  const list = map.get(pool);
+  if (list === undefined) map.set(pool, [value]);
+  else list.push(value);
+}
+
+function sortedUnique<T>(values: T[], compare: (a: T, b: T) => number): T[] {
+  values.sort(compare);
+  let write = 0;
+  for (let read = 0; read < values.length; read++) {
+    if (write === 0 || compare(values[read] as T, values[write - 1] as T) !== 0)
+      values[write++] = values[read] as T;
+  }
+  values.length = write;
+  return values;
 }
