@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { FlagError } from './errors.ts';
+import { parseFlags } from './flags.ts';
+
+describe('parseFlags', () => {
+  it('has MetalLB-like defaults', () => {
+    const options = parseFlags([], { POD_NAME: 'controller-abc' });
+    expect(options).toEqual({
+      kubeconfig: undefined,
+      namespace: 'metallb-system',
+      lbClass: undefined,
+      metricsHost: '0.0.0.0',
+      metricsPort: 7472,
+      logLevel: 'info',
+      leaderElect: true,
+      leaseName: 'baremetal-lb-controller',
+      identity: 'controller-abc',
+      help: false,
+    });
+  });
+
+  it('reads every flag', () => {
+    const options = parseFlags(
+      [
+        '--kubeconfig=/tmp/kc',
+        '--namespace',
+        'lb',
+        '--lb-class',
+        'example.com/lb',
+        '--metrics-port=0',
+        '--metrics-host=127.0.0.1',
+        '--log-level=debug',
+        '--no-leader-elect',
+        '--identity=me',
+      ],
+      {},
+    );
+    expect(options.kubeconfig).toBe('/tmp/kc');
+    expect(options.namespace).toBe('lb');
+    expect(options.lbClass).toBe('example.com/lb');
+    expect(options.metricsPort).toBe(0);
+    expect(options.metricsHost).toBe('127.0.0.1');
+    expect(options.logLevel).toBe('debug');
+    expect(options.leaderElect).toBe(false);
+    expect(options.identity).toBe('me');
+  });
+
+  it.each([
+    [['--bogus'], '--bogus'],
+    [['--metrics-port=70000'], '--metrics-port'],
+    [['--metrics-port=http'], '--metrics-port'],
+    [['--log-level=loud'], '--log-level'],
+    [['--namespace=Bad_Name'], '--namespace'],
+    [['positional'], ''],
+  ])('rejects %j with a FlagError naming %s', (argv, flag) => {
+    try {
+      parseFlags(argv, {});
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(FlagError);
+      expect((error as FlagError).code).toBe('ERR_FLAG_INVALID');
+      expect((error as FlagError).flag).toBe(flag);
+    }
+  });
+});

@@ -1,0 +1,203 @@
+import { type Clock, sleep } from './clock.ts';
+import { formatMicroTime } from './event-recorder.ts';
+import type { Lease } from './kube-types.ts';
+import type { Logger } from './log.ts';
+
+/** The Lease object, behind a small interface (the API in production, memory in tests). */
+export interface LeaseStore {
+  /** The Lease, or undefined when it does not exist. */
+  get(): Promise<Lease | undefined>;
+  create(lease: Lease): Promise<Lease>;
+  /** Replaces the Lease; fails (409) when metadata.resourceVersion is stale. */
+  update(lease: Lease): Promise<Lease>;
+}
+
+export type LeaderTimings = {
+  /**
+   * How long a Lease stays valid without renewal. A standby takes over at most
+   * leaseDurationMs + 2 x standbyPollMs after the leader's last renewal: 3.5 s here, inside the
+   * 5 s the controller promises.
+   */
+  readonly leaseDurationMs: number;
+  /** The leader renews this often. */
+  readonly renewIntervalMs: number;
+  /**
+   * The leader steps down when it could not renew for this long; shorter than leaseDurationMs,
+   * so it stops writing before anyone else may start.
+   */
+  readonly renewDeadlineMs: number;
+  /**
+   * A standby re-reads the Lease this often; also how soon it takes over after a graceful
+   * release (the leader clears the holder on exit).
+   */
+  readonly standbyPollMs: number;
+};
+
+export const defaultLeaderTimings: LeaderTimings = {
+  leaseDurationMs: 3_000,
+  renewIntervalMs: 1_000,
+  renewDeadlineMs: 2_000,
+  standbyPollMs: 250,
+};
+
+export type LeaderCallbacks = {
+  /** This replica became the leader: start writing. */
+  readonly onStartedLeading: () => void;
+  /** This replica lost the lease: stop writing at once. */
+  readonly onStoppedLeading: () => void;
+};
+
+type Observed = { readonly holder: string; readonly renewTime: string; readonly transitions: number };
+
+/**
+ * Lease-based leader election (coordination.k8s.io/v1), as client-go does it: a Lease held by
+ * someone else expires leaseDuration after this replica last SAW it change (local clock, so no
+ * clock-skew assumptions); updates carry resourceVersion, so two candidates never both win.
+ */
+export class LeaderElector {
+  readonly #store: LeaseStore;
+  readonly #identity: string;
+  readonly #clock: Clock;
+  readonly #timings: LeaderTimings;
+  readonly #callbacks: LeaderCallbacks;
+  readonly #log: Logger | undefined;
+  #leader = false;
+  #lastRenewMs = 0;
+  #observed: Observed | undefined;
+  #observedAtMs = 0;
+  #lease: Lease | undefined;
+
+  constructor(options: {
+    store: LeaseStore;
+    identity: string;
+    clock: Clock;
+    callbacks: LeaderCallbacks;
+    timings?: LeaderTimings;
+    log?: Logger;
+  }) {
+    this.#store = options.store;
+    this.#identity = options.identity;
+    this.#clock = options.clock;
+    this.#timings = options.timings ?? defaultLeaderTimings;
+    this.#callbacks = options.callbacks;
+    this.#log = options.log;
+  }
+
+  get isLeader(): boolean {
+    return this.#leader;
+  }
+
+  /** Campaigns and renews until `signal` aborts. Never throws. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const ok = await this.#tryAcquireOrRenew();
+      const now = this.#clock.now();
+      if (ok) {
+        this.#lastRenewMs = now;
+        if (!this.#leader) {
+          this.#leader = true;
+          this.#log?.info({ identity: this.#identity }, 'became leader');
+          this.#callbacks.onStartedLeading();
+        }
+      } else if (this.#leader && now - this.#lastRenewMs > this.#timings.renewDeadlineMs) {
+        this.#stepDown('could not renew the lease in time');
+      }
+      const delay = this.#leader && ok ? this.#timings.renewIntervalMs : this.#timings.standbyPollMs;
+      await sleep(this.#clock, delay, signal);
+    }
+  }
+
+  /**
+   * Gives the Lease up (graceful exit): clears the holder so a standby takes over at its next
+   * poll instead of waiting for expiry. Call after `run`'s signal aborted and writes stopped.
+   */
+  async release(): Promise<void> {
+    if (!this.#leader) return;
+    this.#stepDown('released');
+    const lease = this.#lease;
+    if (!lease?.spec) return;
+    const now = formatMicroTime(this.#clock.now());
+    try {
+      await this.#store.update({
+        ...lease,
+        spec: { ...lease.spec, holderIdentity: null, leaseDurationSeconds: 1, renewTime: now },
+      });
+    } catch (error) {
+      this.#log?.warn({ err: error }, 'could not release the lease; a standby takes over when it expires');
+    }
+  }
+
+  #stepDown(why: string): void {
+    if (!this.#leader) return;
+    this.#leader = false;
+    this.#log?.warn({ identity: this.#identity, why }, 'stopped leading');
+    this.#callbacks.onStoppedLeading();
+  }
+
+  async #tryAcquireOrRenew(): Promise<boolean> {
+    const now = this.#clock.now();
+    const durationSeconds = Math.ceil(this.#timings.leaseDurationMs / 1000);
+    const nowText = formatMicroTime(now);
+    try {
+      const lease = await this.#store.get();
+      if (lease === undefined) {
+        this.#lease = await this.#store.create({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: '' },
+          spec: {
+            holderIdentity: this.#identity,
+            leaseDurationSeconds: durationSeconds,
+            acquireTime: nowText,
+            renewTime: nowText,
+            leaseTransitions: 0,
+          },
+        });
+        this.#observe(this.#lease, now);
+        return true;
+      }
+      this.#observe(lease, now);
+      const spec = lease.spec ?? {};
+      const holder = spec.holderIdentity ?? '';
+      const validForMs = (spec.leaseDurationSeconds ?? 0) * 1000;
+      if (holder !== '' && holder !== this.#identity && this.#observedAtMs + validForMs > now) return false;
+      const mine = holder === this.#identity;
+      this.#lease = await this.#store.update({
+        ...lease,
+        spec: {
+          ...spec,
+          holderIdentity: this.#identity,
+          leaseDurationSeconds: durationSeconds,
+          acquireTime: mine ? (spec.acquireTime ?? nowText) : nowText,
+          renewTime: nowText,
+          leaseTransitions: mine ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
+        },
+      });
+      this.#observe(this.#lease, now);
+      return true;
+    } catch (error) {
+      this.#log?.debug({ err: error }, 'lease acquire/renew failed');
+      return false;
+    }
+  }
+
+  /** Remembers when the Lease last changed, by this replica's clock. */
+  #observe(lease: Lease, now: number): void {
+    const spec = lease.spec ?? {};
+    const observed = {
+      holder: spec.holderIdentity ?? '',
+      renewTime: spec.renewTime ?? '',
+      transitions: spec.leaseTransitions ?? 0,
+    };
+    const previous = this.#observed;
+    if (
+      previous === undefined ||
+      previous.holder !== observed.holder ||
+      previous.renewTime !== observed.renewTime ||
+      previous.transitions !== observed.transitions
+    ) {
+      this.#observed = observed;
+      this.#observedAtMs = now;
+    }
+  }
+}

@@ -1,0 +1,224 @@
+import {
+  type Allocator,
+  type Assignment,
+  familyOf,
+  IpamErrorCode,
+  IpFamilyPolicy,
+  isIpamError,
+  parseIp,
+  type ServiceRequest,
+} from '@baremetal-lb/ipam';
+import type { Service } from './kube-types.ts';
+import { ingressIps, orderByFamilies, poolAnnotation, translateService } from './service-translation.ts';
+
+export const EventReason = {
+  ipAllocated: 'IPAllocated',
+  allocationFailed: 'AllocationFailed',
+  loadBalancerFailed: 'LoadBalancerFailed',
+  clearAssignment: 'ClearAssignment',
+} as const;
+export type EventReason = (typeof EventReason)[keyof typeof EventReason];
+
+export type ServiceEvent = {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: EventReason;
+  readonly message: string;
+};
+
+/** What to do for one Service. The allocator has already been updated. */
+export type ServiceDecision = {
+  /** Desired status.loadBalancer.ingress IPs; undefined leaves the status alone. */
+  readonly ingress: readonly string[] | undefined;
+  /** Desired pool annotation; null removes it; undefined leaves it alone. */
+  readonly pool: string | null | undefined;
+  /** Events to emit now (failures, cleared assignments). */
+  readonly events: readonly ServiceEvent[];
+  /** Event to emit once the new ingress is written. */
+  readonly onWritten: ServiceEvent | undefined;
+  /** Waiting for addresses: worth another try when some are released. */
+  readonly pending: boolean;
+  /** This decision freed addresses. */
+  readonly released: boolean;
+};
+
+/** ipam failures that are the request's own fault (the user must fix the Service). */
+const requestErrors: ReadonlySet<string> = new Set([
+  IpamErrorCode.invalidAddress,
+  IpamErrorCode.invalidRequest,
+  IpamErrorCode.badIpCount,
+  IpamErrorCode.wrongFamily,
+]);
+
+/** ipam failures that another Service giving up its IP can cure. */
+const capacityErrors: ReadonlySet<string> = new Set([
+  IpamErrorCode.noAvailableIps,
+  IpamErrorCode.sharingConflict,
+  IpamErrorCode.portConflict,
+]);
+
+const nothing: ServiceDecision = {
+  ingress: undefined,
+  pool: undefined,
+  events: [],
+  onWritten: undefined,
+  pending: false,
+  released: false,
+};
+
+/**
+ * Decides what one Service should hold and updates `allocator` accordingly. `service` undefined
+ * means it was deleted. Pure apart from the allocator; the caller performs the writes.
+ */
+export function decideService(
+  allocator: Allocator,
+  key: string,
+  service: Service | undefined,
+  lbClass: string | undefined,
+  namespaceLabels: Readonly<Record<string, string>> | undefined,
+): ServiceDecision {
+  if (service === undefined) return { ...nothing, released: allocator.release(key) };
+  const translation = translateService(service, lbClass, namespaceLabels);
+  switch (translation.kind) {
+    case 'ignore':
+      return { ...nothing, released: allocator.release(key) };
+    case 'release':
+      return { ...nothing, ingress: [], pool: null, released: allocator.release(key) };
+    case 'invalid':
+      return {
+        ...nothing,
+        pending: false,
+        events: [
+          warning(EventReason.loadBalancerFailed, `Invalid request for "${key}": ${translation.message}`),
+        ],
+      };
+    case 'request':
+      return decideRequest(allocator, translation.request, service);
+  }
+}
+
+function decideRequest(allocator: Allocator, request: ServiceRequest, service: Service): ServiceDecision {
+  const key = request.key;
+  const events: ServiceEvent[] = [];
+  const current = ingressIps(service);
+  let released = false;
+  let held = allocator.assignmentOf(key);
+
+  // Restore: the status is the record of what this Service was given (e.g. before a restart).
+  if (held === undefined && current.length > 0) {
+    try {
+      held = allocator.assign(request, current);
+    } catch (error) {
+      if (!isIpamError(error)) throw error;
+      events.push(clearEvent(key, error.message));
+    }
+  }
+
+  if (held !== undefined) {
+    const why = unsatisfied(allocator, held, request);
+    if (why !== undefined) {
+      allocator.release(key);
+      released = true;
+      if (why.byConfig) events.push(clearEvent(key, why.message));
+      held = undefined;
+    }
+  }
+
+  if (held === undefined || wantsSecondFamily(held, request)) {
+    try {
+      held = allocator.allocate(request);
+    } catch (error) {
+      if (!isIpamError(error)) throw error;
+      if (held === undefined) {
+        const failure = requestErrors.has(error.code)
+          ? warning(EventReason.loadBalancerFailed, `Invalid request for "${key}": ${error.message}`)
+          : warning(EventReason.allocationFailed, `Failed to allocate IP for "${key}": ${error.message}`);
+        events.push(failure);
+        const clear = current.length > 0 || service.metadata.annotations?.[poolAnnotation] !== undefined;
+        return {
+          ingress: clear ? [] : undefined,
+          pool: clear ? null : undefined,
+          events,
+          onWritten: undefined,
+          pending: capacityErrors.has(error.code),
+          released,
+        };
+      }
+      // PreferDualStack keeps its one IP when the second family is not available.
+    }
+  }
+
+  const ingress = orderByFamilies(held.ips, request.ipFamilies ?? []);
+  const changed = ingress.length !== current.length || ingress.some((ip, index) => ip !== current[index]);
+  return {
+    ingress,
+    pool: held.pool,
+    events,
+    onWritten: changed
+      ? normal(EventReason.ipAllocated, `Assigned IP ${JSON.stringify(ingress)}`)
+      : undefined,
+    pending: false,
+    released,
+  };
+}
+
+/** Why `held` no longer fits `request`, or undefined when it still does. */
+function unsatisfied(
+  allocator: Allocator,
+  held: Assignment,
+  request: ServiceRequest,
+): { message: string; byConfig: boolean } | undefined {
+  const requested = request.requestedIPs ?? [];
+  if (requested.length > 0 && !sameSet(requested, held.ips)) {
+    return { message: 'the requested IPs changed', byConfig: false };
+  }
+  if (request.pool !== undefined && request.pool !== held.pool) {
+    return { message: `the requested pool "${request.pool}" differs from "${held.pool}"`, byConfig: false };
+  }
+  const families = request.ipFamilies ?? [];
+  const heldFamilies = held.ips.map((ip) => familyOf(parseIp(ip)!));
+  const policy = request.ipFamilyPolicy ?? IpFamilyPolicy.singleStack;
+  const fits =
+    heldFamilies.every((family) => families.includes(family)) &&
+    (policy === IpFamilyPolicy.singleStack
+      ? heldFamilies.length === 1 && heldFamilies[0] === families[0]
+      : policy === IpFamilyPolicy.requireDualStack
+        ? heldFamilies.length === 2
+        : heldFamilies.length >= 1);
+  if (!fits) return { message: `the IP families (${policy}) changed`, byConfig: false };
+  // Re-check against the current pools, labels, sharing key and ports; idempotent when valid.
+  try {
+    allocator.assign(request, held.ips);
+  } catch (error) {
+    if (!isIpamError(error)) throw error;
+    return { message: error.message, byConfig: true };
+  }
+  return undefined;
+}
+
+function wantsSecondFamily(held: Assignment, request: ServiceRequest): boolean {
+  return (
+    request.ipFamilyPolicy === IpFamilyPolicy.preferDualStack &&
+    (request.ipFamilies?.length ?? 0) === 2 &&
+    held.ips.length === 1 &&
+    (request.requestedIPs ?? []).length === 0
+  );
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((ip) => b.includes(ip));
+}
+
+function clearEvent(key: string, why: string): ServiceEvent {
+  return normal(
+    EventReason.clearAssignment,
+    `current IP for "${key}" not allowed by config, clearing: ${why}`,
+  );
+}
+
+function warning(reason: EventReason, message: string): ServiceEvent {
+  return { type: 'Warning', reason, message };
+}
+
+function normal(reason: EventReason, message: string): ServiceEvent {
+  return { type: 'Normal', reason, message };
+}
