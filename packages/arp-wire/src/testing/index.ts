@@ -1,0 +1,4 @@
+export type { FrameField } from './frame-fields.ts';
+export { splitFrameFields } from './frame-fields.ts';
+export { readPcap, writePcap } from './pcap.ts';
+export { formatVectorFile, listVectors, parseVectorFile, readVector, VECTORS_DIR } from './vector-file.ts';
