@@ -1,0 +1,123 @@
+import {
+  ArpOperation,
+  arpFrameCodec,
+  BROADCAST_MAC,
+  decodeArpFrame,
+  EtherType,
+  NO_VLAN_TAGS,
+  parseIpv4,
+  parseMac,
+} from '@baremetal-lb/arp-wire';
+import { createMemoryPacketConnPair, type MemoryPacketConn } from '@baremetal-lb/packet-socket/testing';
+import { describe, expect, it } from 'vitest';
+import type { InterfaceInfo } from '../interfaces/interface-eligibility.ts';
+import { ConflictDetector } from '../responder/conflict-detector.ts';
+import { SourceRateLimiter } from '../responder/source-rate-limiter.ts';
+import { ResponderSet } from './responder-set.ts';
+
+const CLIENT_MAC = parseMac('02:00:00:00:00:99');
+
+function request(target: string): Buffer {
+  return arpFrameCodec.encode({
+    ethernet: {
+      destination: BROADCAST_MAC,
+      source: CLIENT_MAC,
+      vlanTags: NO_VLAN_TAGS,
+      etherType: EtherType.arp,
+    },
+    arp: {
+      operation: ArpOperation.request,
+      senderMac: CLIENT_MAC,
+      senderIp: parseIpv4('192.0.2.100'),
+      targetMac: 0,
+      targetIp: parseIpv4(target),
+    },
+    paddingLength: 18,
+  });
+}
+
+const eth0: InterfaceInfo = {
+  name: 'eth0',
+  index: 2,
+  mac: '02:00:00:00:00:01',
+  up: true,
+  loopback: false,
+  noArp: false,
+  ipv4: ['192.0.2.11'],
+  ipv6LinkLocal: ['fe80::1'],
+};
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setImmediate(r));
+  expect(check()).toBe(true);
+}
+
+function setup() {
+  const clients: MemoryPacketConn[] = [];
+  const joined: string[] = [];
+  const outcomes: string[] = [];
+  const set = new ResponderSet({
+    open: async (ifi) => {
+      const [mine, client] = createMemoryPacketConnPair({ ifname: ifi.name }, { ifname: `peer-${ifi.name}` });
+      clients.push(client);
+      return mine;
+    },
+    groups: {
+      join: (_c, mac) => joined.push(`+${mac.toString(16)}`),
+      leave: (_c, mac) => joined.push(`-${mac.toString(16)}`),
+    },
+    now: () => 0,
+    rateLimiter: new SourceRateLimiter(),
+    conflicts: new ConflictDetector(),
+    onOutcome: (protocol, outcome) => outcomes.push(`${protocol} ${outcome}`),
+  });
+  return { set, clients, joined, outcomes };
+}
+
+describe('ResponderSet', () => {
+  it('answers ARP over a packet connection for placed IPs only, and stops on removal', async () => {
+    const { set, clients, outcomes } = setup();
+    await set.setInterfaces([eth0]);
+    expect(set.interfaces).toEqual([{ name: 'eth0', arp: true, ndp: true }]);
+    const client = clients[0]!;
+    const received: Buffer[] = [];
+    void (async () => {
+      for await (const batch of client.receive()) received.push(...batch);
+    })();
+    set.add({ ip: '192.0.2.10', family: 4, ifname: 'eth0' });
+    client.send(request('192.0.2.10'));
+    client.send(request('192.0.2.12'));
+    await until(() => outcomes.length === 2);
+    expect(outcomes).toEqual(['arp replied', 'arp notOurIp']);
+    await until(() => received.length === 1);
+    expect(decodeArpFrame(received[0]!).arp.senderIp).toBe(parseIpv4('192.0.2.10'));
+    set.remove({ ip: '192.0.2.10', family: 4, ifname: 'eth0' });
+    client.send(request('192.0.2.10'));
+    await until(() => outcomes.length === 3);
+    expect(outcomes[2]).toBe('arp notOurIp');
+    await set.close();
+  });
+
+  it('joins a solicited-node group once per group and leaves it with its last IP', async () => {
+    const { set, joined } = setup();
+    await set.setInterfaces([eth0]);
+    // 2001:db8::10 and 2001:db8:1::10 share the low 24 bits, so one group.
+    set.add({ ip: '2001:db8::10', family: 6, ifname: 'eth0' });
+    set.add({ ip: '2001:db8:1::10', family: 6, ifname: 'eth0' });
+    set.remove({ ip: '2001:db8::10', family: 6, ifname: 'eth0' });
+    expect(joined).toEqual(['+3333ff000010']);
+    set.remove({ ip: '2001:db8:1::10', family: 6, ifname: 'eth0' });
+    expect(joined).toEqual(['+3333ff000010', '-3333ff000010']);
+    await set.close();
+  });
+
+  it('closes connections of interfaces that vanish and reopens changed ones', async () => {
+    const { set, clients } = setup();
+    await set.setInterfaces([eth0]);
+    await set.setInterfaces([{ ...eth0, mac: '02:00:00:00:00:02' }]);
+    expect(clients).toHaveLength(2);
+    await set.setInterfaces([]);
+    expect(set.interfaces).toEqual([]);
+    await set.close();
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * The responders of every eligible interface, behind the announcer's AnnounceTarget: one packet
+ * connection per interface, its frames dispatched to the ARP or NDP responder, and placements
+ * added and removed as the announcer says. Interfaces come and go with `setInterfaces`.
+ */
+import { classifyFrame, FrameKind, parseMac } from '@baremetal-lb/arp-wire';
+import type { PacketConn } from '@baremetal-lb/packet-socket';
+import type { AnnounceTarget, Placement, ResponderInterface } from '../announce/announcer.ts';
+import type { InterfaceInfo } from '../interfaces/interface-eligibility.ts';
+import { ArpResponder } from '../responder/arp-responder.ts';
+import type { ConflictDetector } from '../responder/conflict-detector.ts';
+import type { FrameOutcome, ResponderObserver } from '../responder/frame-outcome.ts';
+import { NdpResponder } from '../responder/ndp-responder.ts';
+import type { SourceRateLimiter } from '../responder/source-rate-limiter.ts';
+
+/** Opens the packet connection of one interface (ARP and IPv6 NDP frames). */
+export type OpenConn = (ifi: InterfaceInfo) => Promise<PacketConn>;
+
+/** Joins or leaves an Ethernet multicast group on a connection (NDP solicited-node groups). */
+export type GroupMembership = {
+  readonly join: (conn: PacketConn, mac: number) => void;
+  readonly leave: (conn: PacketConn, mac: number) => void;
+};
+
+export type ResponderSetOptions = {
+  readonly open: OpenConn;
+  readonly groups?: GroupMembership;
+  readonly now: () => number;
+  readonly rateLimiter: SourceRateLimiter;
+  readonly conflicts: ConflictDetector;
+  readonly observer?: ResponderObserver;
+  /** Every handled frame, by protocol and outcome (metrics). */
+  readonly onOutcome?: (protocol: 'arp' | 'ndp', outcome: FrameOutcome) => void;
+  readonly onError?: (ifname: string, error: unknown) => void;
+};
+
+type Port = {
+  readonly info: InterfaceInfo;
+  readonly conn: PacketConn;
+  readonly arp: ArpResponder;
+  readonly ndp: NdpResponder;
+  readonly joined: Map<number, number>;
+  readonly loop: Promise<void>;
+};
+
+export class ResponderSet implements AnnounceTarget {
+  readonly #o: ResponderSetOptions;
+  readonly #ports = new Map<string, Port>();
+  /** Interfaces being opened, so a rescan does not open twice. */
+  readonly #opening = new Map<string, Promise<void>>();
+
+  constructor(options: ResponderSetOptions) {
+    this.#o = options;
+  }
+
+  /** Interfaces with an open connection, with the protocols they run. */
+  get interfaces(): readonly ResponderInterface[] {
+    return [...this.#ports.values()].map((p) => ({
+      name: p.info.name,
+      arp: p.info.ipv4.length > 0,
+      ndp: p.info.ipv6LinkLocal.length > 0,
+    }));
+  }
+
+  /**
+   * Opens connections for new interfaces and closes those no longer eligible. An interface whose
+   * MAC or link-local address changed is reopened. Resolves when done; errors go to onError.
+   */
+  async setInterfaces(eligible: readonly InterfaceInfo[]): Promise<void> {
+    const wanted = new Map(eligible.map((i) => [i.name, i]));
+    const closing: Promise<void>[] = [];
+    for (const [name, port] of this.#ports) {
+      const next = wanted.get(name);
+      if (next === undefined || !sameInterface(next, port.info)) {
+        this.#ports.delete(name);
+        closing.push(port.conn.close());
+      }
+    }
+    await Promise.allSettled(closing);
+    const opening: Promise<void>[] = [];
+    for (const info of eligible) {
+      if (this.#ports.has(info.name)) continue;
+      const pending = this.#opening.get(info.name) ?? this.#openPort(info);
+      this.#opening.set(info.name, pending);
+      opening.push(pending);
+    }
+    await Promise.allSettled(opening);
+  }
+
+  async #openPort(info: InterfaceInfo): Promise<void> {
+    try {
+      const conn = await this.#o.open(info);
+      const send = (frame: Uint8Array) => conn.send(frame);
+      const common = {
+        ifname: info.name,
+        mac: parseMac(info.mac),
+        send,
+        now: this.#o.now,
+        rateLimiter: this.#o.rateLimiter,
+        conflicts: this.#o.conflicts,
+        ...(this.#o.observer === undefined ? {} : { observer: this.#o.observer }),
+      };
+      const arp = new ArpResponder(common);
+      const ndp = new NdpResponder({ ...common, linkLocal: info.ipv6LinkLocal[0] });
+      const port: Port = { info, conn, arp, ndp, joined: new Map(), loop: Promise.resolve() };
+      (port as { loop: Promise<void> }).loop = this.#receiveLoop(port);
+      this.#ports.set(info.name, port);
+    } catch (error) {
+      this.#o.onError?.(info.name, error);
+    } finally {
+      this.#opening.delete(info.name);
+    }
+  }
+
+  async #receiveLoop(port: Port): Promise<void> {
+    const onOutcome = this.#o.onOutcome;
+    try {
+      for await (const batch of port.conn.receive()) {
+        for (const frame of batch) {
+          const kind = classifyFrame(frame);
+          if (kind === FrameKind.arp) {
+            const outcome = port.arp.handleFrame(frame);
+            onOutcome?.('arp', outcome);
+          } else if (kind !== FrameKind.other) {
+            const outcome = port.ndp.handleFrame(frame);
+            onOutcome?.('ndp', outcome);
+          }
+        }
+      }
+    } catch (error) {
+      this.#o.onError?.(port.info.name, error);
+    }
+  }
+
+  add(p: Placement): void {
+    const port = this.#ports.get(p.ifname);
+    if (port === undefined) return;
+    if (p.family === 4) {
+      port.arp.add(p.ip);
+      return;
+    }
+    port.ndp.add(p.ip);
+    const mac = NdpResponder.groupMacOf(p.ip);
+    const count = port.joined.get(mac) ?? 0;
+    // Several IPs can share one solicited-node group (same low 24 bits): join once, count users.
+    if (count === 0) this.#group('join', port, mac);
+    port.joined.set(mac, count + 1);
+  }
+
+  remove(p: Placement): void {
+    const port = this.#ports.get(p.ifname);
+    if (port === undefined) return;
+    if (p.family === 4) {
+      port.arp.remove(p.ip);
+      return;
+    }
+    port.ndp.remove(p.ip);
+    const mac = NdpResponder.groupMacOf(p.ip);
+    const count = port.joined.get(mac) ?? 0;
+    if (count <= 1) {
+      port.joined.delete(mac);
+      if (count === 1) this.#group('leave', port, mac);
+    } else {
+      port.joined.set(mac, count - 1);
+    }
+  }
+
+  sendGratuitous(p: Placement): void {
+    const port = this.#ports.get(p.ifname);
+    if (port === undefined) return;
+    if (p.family === 4) port.arp.sendGratuitous(p.ip);
+    else port.ndp.sendGratuitous(p.ip);
+  }
+
+  #group(op: 'join' | 'leave', port: Port, mac: number): void {
+    try {
+      this.#o.groups?.[op](port.conn, mac);
+    } catch (error) {
+      this.#o.onError?.(port.info.name, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    const ports = [...this.#ports.values()];
+    this.#ports.clear();
+    await Promise.allSettled(ports.map((p) => p.conn.close()));
+    await Promise.allSettled(ports.map((p) => p.loop));
+  }
+}
+
+function sameInterface(a: InterfaceInfo, b: InterfaceInfo): boolean {
+  return (
+    a.index === b.index &&
+    a.mac === b.mac &&
+    a.ipv4.length > 0 === b.ipv4.length > 0 &&
+    (a.ipv6LinkLocal[0] ?? '') === (b.ipv6LinkLocal[0] ?? '')
+  );
+}
