@@ -3,6 +3,7 @@ export const LeaderErrorCode = {
   invalidCandidate: 'ERR_LEADER_INVALID_CANDIDATE',
   invalidConfig: 'ERR_LEADER_INVALID_CONFIG',
   invalidKey: 'ERR_LEADER_INVALID_KEY',
+  malformedPacket: 'ERR_LEADER_MALFORMED_PACKET',
   notRunning: 'ERR_LEADER_NOT_RUNNING',
   transportClosed: 'ERR_LEADER_TRANSPORT_CLOSED',
 } as const;
