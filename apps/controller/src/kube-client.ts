@@ -103,7 +103,7 @@ export class HttpKubeClient implements KubeClient {
       const headers: Record<string, string> = { ...this.#headers, accept: 'application/json' };
       let body: string | null = null;
       if (options.body !== undefined) {
-        body = JSON.stringify(options.body);
+        body = toJson(options.body);
         headers['content-type'] = options.contentType ?? ContentType.json;
       }
       const signal = options.signal
@@ -136,4 +136,11 @@ export class HttpKubeClient implements KubeClient {
   async close(): Promise<void> {
     await this.#agent?.close();
   }
+}
+
+/** JSON.stringify that writes bigints as plain JSON integers (int64 status fields beyond 2^53). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? `\u0000bigint:${item}` : item,
+  ).replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
 }

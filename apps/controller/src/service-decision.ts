@@ -122,29 +122,26 @@ function decideRequest(allocator: Allocator, request: ServiceRequest, service: S
       held = undefined;
     }
   }
-
-  if (held === undefined || wantsSecondFamily(held, request)) {
-    try {
-      held = allocator.allocate(request);
-    } catch (error) {
-      if (!isIpamError(error)) throw error;
-      if (held === undefined) {
-        const failure = requestErrors.has(error.code)
-          ? warning(EventReason.loadBalancerFailed, `Invalid request for "${key}": ${error.message}`)
-          : warning(EventReason.allocationFailed, `Failed to allocate IP for "${key}": ${error.message}`);
-        events.push(failure);
-        const clear = current.length > 0 || service.metadata.annotations?.[poolAnnotation] !== undefined;
-        return {
-          ingress: clear ? [] : undefined,
-          pool: clear ? null : undefined,
-          events,
-          onWritten: undefined,
-          pending: capacityErrors.has(error.code),
-          released,
-        };
-      }
-      // PreferDualStack keeps its one IP when the second family is not available.
+  try {
+    held = allocator.allocate(request);
+  } catch (error) {
+    if (!isIpamError(error)) throw error;
+    if (held === undefined) {
+      const failure = requestErrors.has(error.code)
+        ? warning(EventReason.loadBalancerFailed, `Invalid request for "${key}": ${error.message}`)
+        : warning(EventReason.allocationFailed, `Failed to allocate IP for "${key}": ${error.message}`);
+      events.push(failure);
+      const clear = current.length > 0 || service.metadata.annotations?.[poolAnnotation] !== undefined;
+      return {
+        ingress: clear ? [] : undefined,
+        pool: clear ? null : undefined,
+        events,
+        onWritten: undefined,
+        pending: capacityErrors.has(error.code),
+        released,
+      };
     }
+    // PreferDualStack keeps its one IP when the second family is not available.
   }
 
   const ingress = orderByFamilies(held.ips, request.ipFamilies ?? []);
@@ -193,15 +190,6 @@ function unsatisfied(
     return { message: error.message, byConfig: true };
   }
   return undefined;
-}
-
-function wantsSecondFamily(held: Assignment, request: ServiceRequest): boolean {
-  return (
-    request.ipFamilyPolicy === IpFamilyPolicy.preferDualStack &&
-    (request.ipFamilies?.length ?? 0) === 2 &&
-    held.ips.length === 1 &&
-    (request.requestedIPs ?? []).length === 0
-  );
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { systemClock } from './clock.ts';
+import { Controller } from './controller.ts';
+import { EventRecorder } from './event-recorder.ts';
+import type { Service } from './kube-types.ts';
+import { buildPoolConfig } from './pool-config.ts';
+import { MemoryCluster } from './testing/memory-cluster.ts';
+
+const ns = 'metallb-system';
+
+function start(cluster: MemoryCluster, lbClass?: string) {
+  const recorder = new EventRecorder({ sink: cluster, clock: systemClock, instance: 't' });
+  const controller = new Controller(
+    {
+      services: cluster.services,
+      pools: cluster.pools,
+      namespaces: cluster.namespaces,
+      api: cluster,
+      recorder,
+      buildPools: buildPoolConfig,
+      clock: systemClock,
+    },
+    { namespace: ns, lbClass, workers: 4, poolStatusDelayMs: 1 },
+  );
+  cluster.watchers = [controller];
+  for (const s of cluster.services.list()) controller.serviceChanged(s);
+  for (const p of cluster.pools.list()) controller.poolChanged(p);
+  controller.startLeading();
+  return controller;
+}
+
+function svc(name: string, extra: Partial<Service['metadata']> = {}, spec: Service['spec'] = {}): Service {
+  return {
+    metadata: { name, namespace: 'apps', ...extra },
+    spec: {
+      type: 'LoadBalancer',
+      clusterIPs: ['10.96.0.1'],
+      ipFamilies: ['IPv4'],
+      ports: [{ port: 80 }],
+      ...spec,
+    },
+  };
+}
+
+function pool(name: string, addresses: string[]) {
+  return { metadata: { name, namespace: ns }, spec: { addresses } };
+}
+
+describe('Controller (in-memory API)', () => {
+  it('assigns, writes annotation then status, and emits one IPAllocated per Service', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('default', ['192.0.2.0/29']));
+    for (const name of ['a', 'b', 'c']) cluster.applyService(svc(name));
+    const controller = start(cluster);
+    await controller.idle();
+    expect(new Set([...cluster.assignments().values()].map((ips) => ips[0])).size).toBe(3);
+    expect(
+      cluster.services.get('a', 'apps')?.metadata.annotations?.['metallb.io/ip-allocated-from-pool'],
+    ).toBe('default');
+    expect(cluster.events.filter((e) => e.reason === 'IPAllocated')).toHaveLength(3);
+    const forA = cluster.writes.filter((w) => w.includes('apps/a '));
+    expect(forA).toEqual(['pool apps/a default', `status apps/a ${cluster.assignments().get('apps/a')![0]}`]);
+    const status = cluster.pools.get('default', ns)?.status;
+    expect(status).toMatchObject({ assignedIPv4: 3, availableIPv4: 5, assignedIPv6: 0 });
+    expect(status?.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True' });
+    await controller.stopLeading();
+  });
+
+  it('restores every assignment on restart: no IP changes, no writes, no events', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('default', ['192.0.2.0/28']));
+    for (let i = 0; i < 10; i++) cluster.applyService(svc(`s${i}`));
+    const first = start(cluster);
+    await first.idle();
+    await first.stopLeading();
+    const before = cluster.assignments();
+    // Delete the lowest holder so a naive allocator would hand its IP to the next newcomer.
+    cluster.deleteService('apps', 's0');
+    cluster.applyService(svc('newcomer'));
+    cluster.writes.length = 0;
+    cluster.events.length = 0;
+    const second = start(cluster);
+    await second.idle();
+    const after = cluster.assignments();
+    for (const [key, ips] of before) if (key !== 'apps/s0') expect(after.get(key)).toEqual(ips);
+    expect(after.get('apps/newcomer')).toEqual(before.get('apps/s0'));
+    expect(cluster.writes.filter((w) => !w.includes('newcomer') && !w.startsWith('poolStatus'))).toEqual([]);
+    expect(cluster.events.map((e) => `${e.reason} ${e.regarding.name}`)).toEqual(['IPAllocated newcomer']);
+    await second.stopLeading();
+  });
+
+  it('gives a pending Service the IP another one releases', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('one', ['192.0.2.7/32']));
+    cluster.applyService(svc('first'));
+    const controller = start(cluster);
+    await controller.idle();
+    cluster.applyService(svc('second'));
+    await controller.idle();
+    expect(cluster.assignments().get('apps/second')).toEqual([]);
+    expect(cluster.events.filter((e) => e.reason === 'AllocationFailed')).toHaveLength(1);
+    cluster.applyService(svc('first', {}, { type: 'ClusterIP', clusterIPs: ['10.96.0.1'] }));
+    await controller.idle();
+    expect(cluster.assignments().get('apps/first')).toEqual([]);
+    expect(
+      cluster.services.get('first', 'apps')?.metadata.annotations?.['metallb.io/ip-allocated-from-pool'],
+    ).toBeUndefined();
+    expect(cluster.assignments().get('apps/second')).toEqual(['192.0.2.7']);
+    await controller.stopLeading();
+  });
+
+  it('moves a Service when its range leaves the pool, and reports a bad pool in its status', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('default', ['192.0.2.0/30']));
+    cluster.applyService(svc('web'));
+    const controller = start(cluster);
+    await controller.idle();
+    expect(cluster.assignments().get('apps/web')).toEqual(['192.0.2.0']);
+    cluster.applyPool(pool('default', ['198.51.100.0/30']));
+    cluster.applyPool(pool('overlapping', ['198.51.100.2/31']));
+    cluster.applyPool(pool('broken', ['not-an-ip']));
+    await controller.idle();
+    expect(cluster.assignments().get('apps/web')).toEqual(['198.51.100.0']);
+    expect(cluster.events.map((e) => e.reason)).toEqual(['IPAllocated', 'ClearAssignment', 'IPAllocated']);
+    const overlapping = cluster.pools.get('overlapping', ns)?.status?.conditions?.[0];
+    expect(overlapping).toMatchObject({ status: 'False', reason: 'Overlap' });
+    expect(overlapping?.message).toContain('198.51.100.0/30');
+    expect(cluster.pools.get('broken', ns)?.status?.conditions?.[0]).toMatchObject({
+      status: 'False',
+      reason: 'InvalidPool',
+    });
+    expect(cluster.pools.get('default', ns)?.status).toMatchObject({ assignedIPv4: 1, availableIPv4: 3 });
+    await controller.stopLeading();
+  });
+
+  it('retries failed writes with backoff until they succeed', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('default', ['192.0.2.0/30']));
+    cluster.failNext = { count: 3, status: 409 };
+    cluster.applyService(svc('web'));
+    const controller = start(cluster);
+    await controller.idle();
+    expect(cluster.assignments().get('apps/web')).toEqual(['192.0.2.0']);
+    expect(cluster.events.filter((e) => e.reason === 'IPAllocated')).toHaveLength(1);
+    await controller.stopLeading();
+  });
+
+  it('does nothing while not leading', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('default', ['192.0.2.0/30']));
+    const controller = start(cluster);
+    await controller.stopLeading();
+    cluster.applyService(svc('web'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(cluster.assignments().get('apps/web')).toEqual([]);
+    controller.startLeading();
+    await controller.idle();
+    expect(cluster.assignments().get('apps/web')).toEqual(['192.0.2.0']);
+    await controller.stopLeading();
+  });
+});

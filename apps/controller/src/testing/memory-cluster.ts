@@ -1,0 +1,142 @@
+import type { ControllerApi } from '../controller-api.ts';
+import { KubeApiError } from '../errors.ts';
+import type { EventObject } from '../event-recorder.ts';
+import type { LoadBalancerIngress, Namespace, Service } from '../kube-types.ts';
+import { MapStore } from '../object-store.ts';
+import type { IpAddressPoolObject, PoolStatus } from '../pool-status.ts';
+import { poolAnnotation } from '../service-translation.ts';
+
+/** Callbacks an informer would make; the memory cluster makes them synchronously after writes. */
+export type ClusterWatcher = {
+  serviceChanged(service: Service): void;
+  serviceDeleted(service: Service): void;
+  poolChanged(pool: IpAddressPoolObject, deleted?: boolean): void;
+  namespaceChanged(namespace: Namespace, deleted?: boolean): void;
+};
+
+/**
+ * An in-memory API server for unit tests of the controller: stores, writes that bump
+ * resourceVersion and notify watchers, an event list, and injectable write failures.
+ */
+export class MemoryCluster implements ControllerApi {
+  readonly services = new MapStore<Service>();
+  readonly pools = new MapStore<IpAddressPoolObject>();
+  readonly namespaces = new MapStore<Namespace>();
+  readonly events: EventObject[] = [];
+  readonly writes: string[] = [];
+  watchers: ClusterWatcher[] = [];
+  /** Fails the next N service writes with this status. */
+  failNext: { count: number; status: number } = { count: 0, status: 0 };
+  #version = 0;
+  #uid = 0;
+
+  #meta<T extends { metadata: { uid?: string; creationTimestamp?: string } }>(object: T, existing?: T): T {
+    return {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        uid: existing?.metadata.uid ?? object.metadata.uid ?? `uid-${++this.#uid}`,
+        creationTimestamp:
+          existing?.metadata.creationTimestamp ??
+          new Date(1_700_000_000_000 + this.#uid * 1000).toISOString(),
+        resourceVersion: String(++this.#version),
+      },
+    };
+  }
+
+  applyService(service: Service): Service {
+    const stored = this.#meta(service, this.services.get(service.metadata.name, service.metadata.namespace));
+    this.services.set(stored);
+    for (const watcher of this.watchers) watcher.serviceChanged(stored);
+    return stored;
+  }
+
+  deleteService(namespace: string, name: string): void {
+    const existing = this.services.get(name, namespace);
+    if (!existing) return;
+    this.services.delete(existing);
+    for (const watcher of this.watchers) watcher.serviceDeleted(existing);
+  }
+
+  applyPool(pool: IpAddressPoolObject): IpAddressPoolObject {
+    const existing = this.pools.get(pool.metadata.name, pool.metadata.namespace);
+    const status = pool.status ?? existing?.status;
+    const stored = this.#meta(status === undefined ? pool : { ...pool, status }, existing);
+    this.pools.set(stored);
+    for (const watcher of this.watchers) watcher.poolChanged(stored);
+    return stored;
+  }
+
+  deletePool(namespace: string, name: string): void {
+    const existing = this.pools.get(name, namespace);
+    if (!existing) return;
+    this.pools.delete(existing);
+    for (const watcher of this.watchers) watcher.poolChanged(existing, true);
+  }
+
+  applyNamespace(namespace: Namespace): void {
+    const stored = this.#meta(namespace, this.namespaces.get(namespace.metadata.name));
+    this.namespaces.set(stored);
+    for (const watcher of this.watchers) watcher.namespaceChanged(stored);
+  }
+
+  #current(service: Service, path: string): Service {
+    if (this.failNext.count > 0) {
+      this.failNext = { ...this.failNext, count: this.failNext.count - 1 };
+      throw new KubeApiError('PATCH', path, this.failNext.status, 'Injected', 'injected failure');
+    }
+    const current = this.services.get(service.metadata.name, service.metadata.namespace);
+    if (!current) throw new KubeApiError('PATCH', path, 404, 'NotFound', 'not found');
+    if (service.metadata.uid !== current.metadata.uid)
+      throw new KubeApiError('PATCH', path, 409, 'Conflict', 'uid precondition');
+    return current;
+  }
+
+  async patchServiceIngress(service: Service, ingress: readonly LoadBalancerIngress[]): Promise<void> {
+    const current = this.#current(service, 'status');
+    this.writes.push(
+      `status ${service.metadata.namespace}/${service.metadata.name} ${ingress.map((i) => i.ip).join(',')}`,
+    );
+    this.applyService({ ...current, status: { loadBalancer: { ingress } } });
+  }
+
+  async patchServicePool(service: Service, pool: string | null): Promise<void> {
+    const current = this.#current(service, 'annotations');
+    this.writes.push(`pool ${service.metadata.namespace}/${service.metadata.name} ${pool}`);
+    const annotations = { ...current.metadata.annotations };
+    if (pool === null) delete annotations[poolAnnotation];
+    else annotations[poolAnnotation] = pool;
+    this.applyService({ ...current, metadata: { ...current.metadata, annotations } });
+  }
+
+  async patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void> {
+    const current = this.pools.get(pool.metadata.name, pool.metadata.namespace);
+    if (!current) throw new KubeApiError('PATCH', 'pool', 404, 'NotFound', 'not found');
+    this.writes.push(`poolStatus ${pool.metadata.name}`);
+    // Like a watch: JSON round trip turns bigints into (rounded) numbers.
+    const plain = JSON.parse(
+      JSON.stringify(status, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)),
+    );
+    this.pools.set({
+      ...current,
+      status: plain,
+      metadata: { ...current.metadata, resourceVersion: String(++this.#version) },
+    });
+  }
+
+  async create(event: EventObject): Promise<void> {
+    this.events.push(event);
+  }
+
+  /** Ingress IPs of every Service, by key. */
+  assignments(): Map<string, string[]> {
+    return new Map(
+      this.services
+        .list()
+        .map((s) => [
+          `${s.metadata.namespace}/${s.metadata.name}`,
+          (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ''),
+        ]),
+    );
+  }
+}
