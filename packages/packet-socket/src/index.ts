@@ -1,3 +1,43 @@
+export type { BpfStep, BpfTarget } from './bpf/bpf-assembler.ts';
+export {
+  accept,
+  and,
+  assemble,
+  drop,
+  jump,
+  jumpIfEqual,
+  label,
+  load,
+  loadAncillary,
+} from './bpf/bpf-assembler.ts';
+export type { FilterOptions } from './bpf/bpf-filters.ts';
+export {
+  acceptAllFilter,
+  arpRequestFilter,
+  dropAllFilter,
+  neighborSolicitationFilter,
+} from './bpf/bpf-filters.ts';
+export type { BpfInstruction, BpfProgram } from './bpf/bpf-instruction.ts';
+export { Bpf, BpfAncillary, encodeBpfProgram } from './bpf/bpf-instruction.ts';
+export type { BpfFrameMetadata } from './bpf/run-bpf.ts';
+export { runBpf } from './bpf/run-bpf.ts';
+export type {
+  DiscoverOptions,
+  InterfaceAddress,
+  InterfaceFlags,
+  NetworkInterface,
+} from './discover-interfaces.ts';
+export {
+  AddressScope,
+  assembleInterfaces,
+  discoverInterfaces,
+  findInterface,
+} from './discover-interfaces.ts';
+export { macBytes, parseMac, solicitedNodeMac } from './mac-address.ts';
+export { isAddonAvailable } from './native-addon.ts';
+export type { AddressMessage, LinkMessage, RouteMessage } from './netlink/route-messages.ts';
+export type { OpenPacketConnOptions, PacketStats } from './open-packet-conn.ts';
+export { defaultBatchFrames, LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
 export type { FrameBatch, PacketConn, ReceiveOptions } from './packet-conn.ts';
 export { defaultHighWaterMarkFrames, eachFrame } from './packet-conn.ts';
 export {
@@ -12,3 +52,5 @@ export {
   SocketError,
   SocketOp,
 } from './packet-socket-error.ts';
+export type { InterfaceChangeListener, InterfaceWatcher, WatchOptions } from './watch-interfaces.ts';
+export { watchInterfaces } from './watch-interfaces.ts';

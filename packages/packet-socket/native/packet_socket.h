@@ -1,0 +1,71 @@
+// A thin N-API wrapper around one Linux socket (AF_PACKET for frames, AF_NETLINK for interface
+// discovery): open (optionally inside another network namespace), bind, setsockopt, attach a
+// classic BPF program, send/sendmmsg, and uv_poll-driven recvmmsg batches handed to JavaScript in
+// one call. All policy (what to filter, how to queue, error wording) lives in TypeScript.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace packet_socket {
+
+// Receive state that must outlive the JS object until libuv is done with the poll handle:
+// freed in the uv_close callback, never earlier.
+struct Reader {
+  uv_poll_t poll;
+  int fd = -1;
+  bool polling = false;
+  uint32_t slot_count = 0;
+  uint32_t slot_bytes = 0;
+  std::vector<uint8_t> storage;      // slot_count * slot_bytes
+  std::vector<uint8_t> control;      // slot_count * control_bytes (PACKET_AUXDATA)
+  std::vector<struct mmsghdr> msgs;
+  std::vector<struct iovec> iovs;
+  class Socket* owner = nullptr;     // cleared when the JS object is finalized
+};
+
+class Socket : public Napi::ObjectWrap<Socket> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit Socket(const Napi::CallbackInfo& info);
+  ~Socket() override;
+
+ private:
+  Napi::Value Fd(const Napi::CallbackInfo& info);
+  Napi::Value Bind(const Napi::CallbackInfo& info);
+  Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value GetOption(const Napi::CallbackInfo& info);
+  Napi::Value AttachFilter(const Napi::CallbackInfo& info);
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value SendBatch(const Napi::CallbackInfo& info);
+  Napi::Value Receive(const Napi::CallbackInfo& info);
+  Napi::Value StartReading(const Napi::CallbackInfo& info);
+  Napi::Value Pause(const Napi::CallbackInfo& info);
+  Napi::Value Resume(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  static void OnReadable(uv_poll_t* handle, int status, int events);
+  static void OnClosed(uv_handle_t* handle);
+  void DeliverBatch(int status);
+  bool CheckOpen(Napi::Env env, const char* op);
+
+  int fd_ = -1;
+  bool closed_ = false;
+  Reader* reader_ = nullptr;
+  Napi::FunctionReference on_batch_;
+  Napi::FunctionReference on_closed_;
+  Napi::ObjectReference self_;
+  Napi::AsyncContext* async_context_ = nullptr;
+};
+
+// Throws a JS Error carrying `op` and the positive `errno` (TypeScript turns it into SocketError).
+void ThrowErrno(Napi::Env env, const char* op, int err);
+// The same error as a value, for callbacks.
+Napi::Value ErrnoError(Napi::Env env, const char* op, int err);
+
+}  // namespace packet_socket

@@ -1,0 +1,26 @@
+/** Linux ABI numbers used from TypeScript (linux/socket.h, if_packet.h, if_ether.h, rtnetlink.h). */
+
+export const AF_PACKET = 17;
+export const AF_NETLINK = 16;
+export const SOCK_RAW = 3;
+export const SOL_SOCKET = 1;
+export const SO_RCVBUF = 8;
+export const SOL_PACKET = 263;
+export const PACKET_ADD_MEMBERSHIP = 1;
+export const PACKET_DROP_MEMBERSHIP = 2;
+export const PACKET_STATISTICS = 6;
+export const PACKET_AUXDATA = 8;
+/** Linux 4.20+: do not loop our own transmitted frames back to this socket. */
+export const PACKET_IGNORE_OUTGOING = 23;
+export const PACKET_MR_MULTICAST = 0;
+/** Every EtherType. */
+export const ETH_P_ALL = 0x0003;
+export const NETLINK_ROUTE = 0;
+
+/** Multicast groups of NETLINK_ROUTE (the legacy RTMGRP_* bit masks). */
+export const RTMGRP_LINK = 0x1;
+export const RTMGRP_IPV4_IFADDR = 0x10;
+export const RTMGRP_IPV6_IFADDR = 0x100;
+
+/** The errno values the TypeScript side reacts to. */
+export const ENETDOWN = 100;

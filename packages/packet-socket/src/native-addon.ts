@@ -1,0 +1,85 @@
+/**
+ * Loads the N-API addon lazily, so that importing the package never fails: off Linux opening a
+ * socket throws NotSupportedError, and an unbuilt addon throws AddonNotBuiltError. Native errors
+ * (plain Errors with `op` and `errno`) become SocketError here.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { AddonNotBuiltError, NotSupportedError, SocketError, type SocketOp } from './packet-socket-error.ts';
+
+/** The addon's Socket class (native/packet_socket.h). */
+export interface NativeSocket {
+  readonly fd: number;
+  bind(sockaddr: Uint8Array): void;
+  setOption(level: number, name: number, value: Uint8Array): void;
+  getOption(level: number, name: number, maxBytes: number): Buffer;
+  attachFilter(program: Uint8Array): void;
+  send(frame: Uint8Array): number;
+  sendBatch(frames: readonly Uint8Array[]): number;
+  receive(maxBytes: number): Buffer | null;
+  startReading(
+    onBatch: (error: Error | null, data?: Buffer, lengths?: Uint32Array) => void,
+    slotCount: number,
+    slotBytes: number,
+  ): void;
+  pause(): void;
+  resume(): void;
+  /** True when `onClosed` will be called once libuv released the poll handle. */
+  close(onClosed?: () => void): boolean;
+}
+
+type Addon = {
+  readonly Socket: new (family: number, type: number, protocol: number, netnsPath?: string) => NativeSocket;
+};
+
+let addon: Addon | undefined;
+
+/** The addon, loaded on first use. */
+export function loadAddon(what = 'AF_PACKET sockets'): Addon {
+  if (process.platform !== 'linux') throw new NotSupportedError(process.platform, what);
+  if (addon !== undefined) return addon;
+  const require = createRequire(import.meta.url);
+  try {
+    const load = require('node-gyp-build') as (dir: string) => Addon;
+    addon = load(path.resolve(import.meta.dirname, '..'));
+  } catch (error) {
+    throw new AddonNotBuiltError(error);
+  }
+  return addon;
+}
+
+/** Whether the addon can be loaded here (Linux and built). */
+export function isAddonAvailable(): boolean {
+  try {
+    loadAddon();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Turns an error thrown by the addon into SocketError (other errors pass through). */
+export function toSocketError(error: unknown, op: SocketOp, ifname: string): unknown {
+  if (error instanceof Error && typeof (error as { errno?: unknown }).errno === 'number') {
+    return new SocketError(
+      { op, errno: (error as unknown as { errno: number }).errno, ifname },
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/** Runs a native call, rethrowing its failure as SocketError. */
+export function callNative<T>(op: SocketOp, ifname: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw toSocketError(error, op, ifname);
+  }
+}
+
+/** `/run/netns/<name>` for a bare namespace name; paths pass through. */
+export function netnsPath(netns: string | undefined): string {
+  if (netns === undefined || netns === '') return '';
+  return netns.includes('/') ? netns : `/run/netns/${netns}`;
+}
