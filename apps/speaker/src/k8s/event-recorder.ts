@@ -1,0 +1,66 @@
+/**
+ * Kubernetes Events on Services: `nodeAssigned` (Normal) when a Service moves to this node and
+ * `IPConflict` (Warning) when another host answers for its IP. Best effort: a failed write is
+ * logged by the caller and not retried (events are hints, the metrics are the record).
+ */
+import type { CoreV1Api } from '@kubernetes/client-node';
+
+export const EventReason = { nodeAssigned: 'nodeAssigned', ipConflict: 'IPConflict' } as const;
+export type EventReason = (typeof EventReason)[keyof typeof EventReason];
+
+export type ServiceRef = {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid?: string | undefined;
+};
+
+const component = 'metallb-speaker';
+
+export class EventRecorder {
+  readonly #api: CoreV1Api;
+  readonly #node: string;
+
+  constructor(api: CoreV1Api, node: string) {
+    this.#api = api;
+    this.#node = node;
+  }
+
+  async record(
+    service: ServiceRef,
+    type: 'Normal' | 'Warning',
+    reason: EventReason,
+    message: string,
+  ): Promise<void> {
+    const now = new Date();
+    await this.#api.createNamespacedEvent({
+      namespace: service.namespace,
+      body: {
+        metadata: { generateName: `${service.name}.`, namespace: service.namespace },
+        involvedObject: {
+          apiVersion: 'v1',
+          kind: 'Service',
+          namespace: service.namespace,
+          name: service.name,
+          ...(service.uid === undefined ? {} : { uid: service.uid }),
+        },
+        reason,
+        message,
+        type,
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        source: { component, host: this.#node },
+        reportingComponent: component,
+        reportingInstance: this.#node,
+      },
+    });
+  }
+}
+
+export function nodeAssignedMessage(node: string): string {
+  return `announcing from node "${node}" with protocol "layer2"`;
+}
+
+export function ipConflictMessage(node: string, ip: string, mac: string, ifname: string): string {
+  return `IP "${ip}" announced from node "${node}" is also claimed by MAC ${mac} (seen on interface "${ifname}")`;
+}

@@ -1,0 +1,71 @@
+/**
+ * ServiceL2Status bookkeeping as a pure plan: the statuses this node should have (one per Service
+ * it announces) against the ones it has (label `metallb.io/node` = this node). Creating one means
+ * the Service just moved to this node, which is when `nodeAssigned` is emitted.
+ */
+import type { ServiceL2StatusResource } from './metallb-resources.ts';
+
+export const L2_STATUS_LABELS = {
+  node: 'metallb.io/node',
+  serviceName: 'metallb.io/service-name',
+  serviceNamespace: 'metallb.io/service-namespace',
+} as const;
+
+/** What this node's status for one Service should say. */
+export type DesiredL2Status = {
+  readonly serviceNamespace: string;
+  readonly serviceName: string;
+  /** Interface names, only when the advertisements name interfaces (MetalLB). */
+  readonly interfaces: readonly string[];
+};
+
+export type StatusSyncPlan = {
+  readonly create: readonly DesiredL2Status[];
+  readonly update: readonly { readonly name: string; readonly status: DesiredL2Status }[];
+  /** Names of stale statuses (and duplicates) to delete. */
+  readonly remove: readonly string[];
+};
+
+export function statusBody(node: string, s: DesiredL2Status): ServiceL2StatusResource['status'] {
+  return {
+    node,
+    serviceName: s.serviceName,
+    serviceNamespace: s.serviceNamespace,
+    ...(s.interfaces.length > 0 ? { interfaces: s.interfaces.map((name) => ({ name })) } : {}),
+  };
+}
+
+export function planStatusSync(
+  node: string,
+  desired: readonly DesiredL2Status[],
+  existing: readonly ServiceL2StatusResource[],
+): StatusSyncPlan {
+  const byService = new Map<string, ServiceL2StatusResource[]>();
+  const remove: string[] = [];
+  for (const e of existing) {
+    const name = e.metadata?.name;
+    const labels = e.metadata?.labels ?? {};
+    if (name === undefined) continue;
+    if (labels[L2_STATUS_LABELS.node] !== node) continue;
+    const key = `${labels[L2_STATUS_LABELS.serviceNamespace]}/${labels[L2_STATUS_LABELS.serviceName]}`;
+    byService.set(key, [...(byService.get(key) ?? []), e]);
+  }
+  const create: DesiredL2Status[] = [];
+  const update: { name: string; status: DesiredL2Status }[] = [];
+  const wanted = new Set<string>();
+  for (const d of desired) {
+    const key = `${d.serviceNamespace}/${d.serviceName}`;
+    wanted.add(key);
+    const [first, ...duplicates] = byService.get(key) ?? [];
+    for (const dup of duplicates) remove.push(dup.metadata!.name!);
+    if (first === undefined) {
+      create.push(d);
+    } else if (JSON.stringify(first.status ?? {}) !== JSON.stringify(statusBody(node, d))) {
+      update.push({ name: first.metadata!.name!, status: d });
+    }
+  }
+  for (const [key, list] of byService) {
+    if (!wanted.has(key)) for (const e of list) remove.push(e.metadata!.name!);
+  }
+  return { create, update, remove };
+}

@@ -1,0 +1,84 @@
+/**
+ * Writes this node's ServiceL2Status objects (create, fix, delete stale) following the pure plan,
+ * and reports which Services just moved here so `nodeAssigned` is emitted once per move.
+ * Failures (API unreachable) are left for the next sync: the speaker never waits on them.
+ */
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { ServiceL2StatusResource } from './metallb-resources.ts';
+import { METALLB_GROUP, METALLB_VERSION } from './metallb-resources.ts';
+import { type DesiredL2Status, L2_STATUS_LABELS, planStatusSync, statusBody } from './plan-status-sync.ts';
+
+const plural = 'servicel2statuses';
+
+export class StatusWriter {
+  readonly #api: CustomObjectsApi;
+  readonly #namespace: string;
+  readonly #node: string;
+
+  constructor(api: CustomObjectsApi, namespace: string, node: string) {
+    this.#api = api;
+    this.#namespace = namespace;
+    this.#node = node;
+  }
+
+  /** Brings the statuses in line with `desired`; resolves with the Services that gained one. */
+  async sync(desired: readonly DesiredL2Status[]): Promise<readonly DesiredL2Status[]> {
+    const base = { group: METALLB_GROUP, version: METALLB_VERSION, namespace: this.#namespace, plural };
+    const list = (await this.#api.listNamespacedCustomObject({
+      ...base,
+      labelSelector: `${L2_STATUS_LABELS.node}=${this.#node}`,
+    })) as { items?: ServiceL2StatusResource[] };
+    const plan = planStatusSync(this.#node, desired, list.items ?? []);
+    for (const name of plan.remove) {
+      await this.#api.deleteNamespacedCustomObject({ ...base, name }).catch(ignoreNotFound);
+    }
+    for (const d of plan.create) {
+      const created = (await this.#api.createNamespacedCustomObject({
+        ...base,
+        body: {
+          apiVersion: `${METALLB_GROUP}/${METALLB_VERSION}`,
+          kind: 'ServiceL2Status',
+          metadata: {
+            generateName: 'l2-',
+            namespace: this.#namespace,
+            labels: {
+              [L2_STATUS_LABELS.node]: this.#node,
+              [L2_STATUS_LABELS.serviceName]: d.serviceName,
+              [L2_STATUS_LABELS.serviceNamespace]: d.serviceNamespace,
+            },
+          },
+          status: statusBody(this.#node, d),
+        },
+      })) as ServiceL2StatusResource;
+      // With a status subresource the API server drops status on create; set it now.
+      if (JSON.stringify(created.status ?? {}) !== JSON.stringify(statusBody(this.#node, d))) {
+        await this.#writeStatus(created, d);
+      }
+    }
+    for (const u of plan.update) {
+      const current = (await this.#api.getNamespacedCustomObject({
+        ...base,
+        name: u.name,
+      })) as ServiceL2StatusResource;
+      await this.#writeStatus(current, u.status);
+    }
+    return plan.create;
+  }
+
+  async #writeStatus(object: ServiceL2StatusResource, d: DesiredL2Status): Promise<void> {
+    const body = { ...object, status: statusBody(this.#node, d) };
+    await this.#api.replaceNamespacedCustomObjectStatus({
+      group: METALLB_GROUP,
+      version: METALLB_VERSION,
+      namespace: this.#namespace,
+      plural,
+      name: object.metadata!.name!,
+      body,
+    });
+  }
+}
+
+function ignoreNotFound(error: unknown): void {
+  if ((error as { code?: number }).code === 404) return;
+  throw error;
+}
