@@ -83,7 +83,7 @@ export async function callApi<T = unknown>(connection: ApiConnection, req: ApiRe
   if (response.status < 200 || response.status > 299) {
     throw new EnvtestError(
       EnvtestErrorCode.requestFailed,
-      `${req.method} ${req.path} returned ${response.status}: ${response.body.slice(0, 500)}`,
+      `${req.method} ${req.path} returned ${response.status}: ${response.body.slice(0, 6000)}`,
       { method: req.method, path: req.path, status: response.status, body: response.body },
     );
   }

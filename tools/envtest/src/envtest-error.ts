@@ -7,6 +7,7 @@ export const EnvtestErrorCode = {
   badAddress: 'ERR_ENVTEST_BAD_ADDRESS',
   badKubeconfig: 'ERR_ENVTEST_BAD_KUBECONFIG',
   requestFailed: 'ERR_ENVTEST_REQUEST_FAILED',
+  badManifest: 'ERR_ENVTEST_BAD_MANIFEST',
   crdNotEstablished: 'ERR_ENVTEST_CRD_NOT_ESTABLISHED',
   lockTimeout: 'ERR_ENVTEST_LOCK_TIMEOUT',
 } as const;

@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadAllYaml } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 import { callApi } from './api-request.ts';
 import { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
 import { readKubeconfig } from './kubeconfig.ts';
@@ -24,9 +24,19 @@ export async function readCrdDocuments(dir: string): Promise<CrdDocument[]> {
   const files = (await readdir(dir)).filter((file) => /\.ya?ml$/.test(file)).sort();
   const documents: CrdDocument[] = [];
   for (const file of files) {
-    for (const document of loadAllYaml(
-      await readFile(path.join(dir, file), 'utf8'),
-    ) as (CrdDocument | null)[]) {
+    const filePath = path.join(dir, file);
+    for (const parsed of parseAllDocuments(await readFile(filePath, 'utf8'))) {
+      const error = parsed.errors[0];
+      if (error !== undefined) {
+        throw new EnvtestError(
+          EnvtestErrorCode.badManifest,
+          `YAML error in "${filePath}": ${error.message}`,
+          {
+            file: filePath,
+          },
+        );
+      }
+      const document = parsed.toJS() as CrdDocument | null;
       if (document?.kind === 'CustomResourceDefinition') documents.push(document);
     }
   }
