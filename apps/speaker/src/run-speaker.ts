@@ -1,0 +1,206 @@
+/**
+ * Wires the speaker together: informers, membership over UDP, interface watching, per-interface
+ * responders and the Speaker loop, plus metrics and health. `stop({ graceful: true })` is the
+ * SIGTERM path: leave the membership first (so the next node takes over at once), withdraw every
+ * announcement, then close.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { macToBytes } from '@baremetal-lb/arp-wire';
+import { Membership, UdpTransport } from '@baremetal-lb/leader';
+import { type LinuxPacketConn, openPacketConn, watchInterfaces } from '@baremetal-lb/packet-socket';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { Announcer } from './announce/announcer.ts';
+import { systemClock } from './announce/clock.ts';
+import type { SpeakerFlags } from './cli/speaker-flags.ts';
+import { compileExcludePatterns } from './interfaces/interface-eligibility.ts';
+import { ClusterCache, errorText } from './k8s/cluster-cache.ts';
+import { EventRecorder } from './k8s/event-recorder.ts';
+import { StatusWriter } from './k8s/status-writer.ts';
+import { membershipAddresses } from './membership-seeds.ts';
+import { neighborFilter } from './net/neighbor-filter.ts';
+import { ResponderSet } from './net/responder-set.ts';
+import { eligibleInterfaces, toInterfaceInfos } from './net/to-interface-info.ts';
+import { startHealthServer } from './observe/health-server.ts';
+import { SpeakerMetrics } from './observe/speaker-metrics.ts';
+import { ConflictDetector } from './responder/conflict-detector.ts';
+import { SourceRateLimiter } from './responder/source-rate-limiter.ts';
+import { Speaker } from './speaker.ts';
+
+export type RunningSpeaker = {
+  readonly metrics: SpeakerMetrics;
+  readonly speaker: Speaker;
+  readonly membership: Membership;
+  stop(options: { graceful: boolean }): Promise<void>;
+};
+
+/** How long to wait for the Node list before starting membership with what we have, ms. */
+const nodeSyncTimeoutMs = 15_000;
+
+export class SpeakerStartError extends Error {
+  readonly code = 'ERR_SPEAKER_START';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SpeakerStartError';
+  }
+}
+
+export function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path !== undefined) kc.loadFromFile(path);
+  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  return kc;
+}
+
+async function readSecret(path: string | undefined): Promise<string> {
+  if (path === undefined) {
+    throw new SpeakerStartError(
+      '--ml-secret-path (or METALLB_ML_SECRET_KEY_PATH) is required: membership is always authenticated',
+    );
+  }
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (cause) {
+    throw new SpeakerStartError(`cannot read membership secret "${path}"`, { cause });
+  }
+}
+
+export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<RunningSpeaker> {
+  const secret = await readSecret(flags.mlSecretPath);
+  const exclude = compileExcludePatterns(flags.excludeInterfaces);
+  const kc = loadKubeConfig(flags.kubeconfig);
+  const metrics = new SpeakerMetrics();
+  const clock = systemClock;
+
+  let speaker: Speaker | undefined;
+  const cluster = new ClusterCache(kc, flags.namespace, log, () => speaker?.requestReconcile());
+  cluster.start();
+  await waitFor(() => cluster.nodes.list().length > 0 || cluster.synced, nodeSyncTimeoutMs);
+
+  const addresses = membershipAddresses(
+    cluster.nodes.list(),
+    flags.nodeName,
+    flags.mlBindAddr,
+    flags.mlBindPort,
+  );
+  const transport = await UdpTransport.bind({ host: flags.mlBindAddr, port: flags.mlBindPort });
+  const membership = new Membership({
+    name: flags.nodeName,
+    transport,
+    secrets: [secret],
+    seeds: addresses.seeds,
+    ...(addresses.advertise === undefined ? {} : { advertiseAddress: addresses.advertise }),
+  });
+  membership.subscribe((e) => {
+    metrics.memberEvents.inc({ state: e.type, reason: e.reason });
+    log.info(
+      { event: 'member', member: e.member.name, state: e.type, reason: e.reason, by: e.by },
+      `member ${e.member.name} ${e.type}`,
+    );
+    speaker?.requestReconcile();
+  });
+
+  const conflicts = new ConflictDetector();
+  const responders = new ResponderSet({
+    open: async (ifi) => openPacketConn(ifi.name, { filter: neighborFilter() }),
+    groups: {
+      join: (conn, mac) => (conn as LinuxPacketConn).addMembership(macToBytes(mac)),
+      leave: (conn, mac) => (conn as LinuxPacketConn).dropMembership(macToBytes(mac)),
+    },
+    now: () => clock.now(),
+    rateLimiter: new SourceRateLimiter(
+      flags.requestRateLimit === 0
+        ? { perSourcePerSecond: Number.POSITIVE_INFINITY, burst: Number.POSITIVE_INFINITY, maxSources: 1 }
+        : { perSourcePerSecond: flags.requestRateLimit, burst: flags.requestRateLimit, maxSources: 4096 },
+    ),
+    conflicts,
+    observer: {
+      requestReceived: (ip) => metrics.requestsReceived.inc({ ip }),
+      responseSent: (ip) => metrics.responsesSent.inc({ ip }),
+      gratuitousSent: (ip) => metrics.gratuitousSent.inc({ ip }),
+      conflict: (report) => speaker?.reportConflict(report),
+      sendError: (error) => log.debug({ err: errorText(error) }, 'send failed'),
+    },
+    onOutcome: (protocol, outcome) => metrics.countFrame(protocol, outcome),
+    onError: (ifname, error) => log.warn({ interface: ifname, err: errorText(error) }, 'interface error'),
+  });
+  const announcer = new Announcer(responders, clock, {
+    intervalMs: flags.gratuitousIntervalMs,
+    durationMs: flags.gratuitousDurationMs,
+  });
+  speaker = new Speaker({
+    nodeName: flags.nodeName,
+    lbClass: flags.lbClass,
+    log,
+    metrics,
+    cluster,
+    members: membership,
+    interfaces: () => responders.interfaces,
+    announcer,
+    statusWriter: new StatusWriter(kc.makeApiClient(CustomObjectsApi), flags.namespace, flags.nodeName),
+    events: new EventRecorder(kc.makeApiClient(CoreV1Api), flags.nodeName),
+  });
+
+  // Interface changes (including the initial list) reopen sockets and re-place the IPs.
+  let interfacesReady = false;
+  const watcher = watchInterfaces(
+    (list) => {
+      const eligible = eligibleInterfaces(toInterfaceInfos(list), exclude);
+      responders.setInterfaces(eligible).then(() => {
+        interfacesReady = true;
+        log.debug({ interfaces: responders.interfaces.map((i) => i.name) }, 'interfaces');
+        speaker?.requestReconcile();
+      });
+    },
+    { onError: (error) => log.warn({ err: errorText(error) }, 'interface watch error') },
+  );
+
+  membership.start();
+  speaker.start();
+
+  const health: Server = await startHealthServer(flags.metricsHost, flags.metricsPort, metrics.registry, {
+    healthy: () => true,
+    ready: () => cluster.synced && interfacesReady,
+    beforeScrape: () => {
+      metrics.setMembership(membership.snapshot(), membership.stats());
+      metrics.apiConnected.set(cluster.connected ? 1 : 0);
+    },
+  });
+  log.info(
+    {
+      seeds: addresses.seeds,
+      advertise: addresses.advertise,
+      port: flags.mlBindPort,
+      metricsPort: flags.metricsPort,
+    },
+    'speaker started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    metrics,
+    speaker,
+    membership,
+    stop({ graceful }) {
+      stopping ??= (async () => {
+        const s = speaker!;
+        s.stop();
+        // Leave first: the others drop us from election at once and the next node takes over.
+        const leaving = graceful ? membership.leave() : membership.stop();
+        announcer.clear();
+        await leaving;
+        await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
+        await new Promise<void>((resolve) => health.close(() => resolve()));
+        health.closeAllConnections?.();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
