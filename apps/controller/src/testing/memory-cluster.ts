@@ -1,3 +1,4 @@
+import type { ClusterWatcher } from '../cluster-watcher.ts';
 import type { ControllerApi } from '../controller-api.ts';
 import { KubeApiError } from '../errors.ts';
 import type { EventObject } from '../event-recorder.ts';
@@ -5,14 +6,6 @@ import type { LoadBalancerIngress, Namespace, Service } from '../kube-types.ts';
 import { MapStore } from '../object-store.ts';
 import type { IpAddressPoolObject, PoolStatus } from '../pool-status.ts';
 import { poolAnnotation } from '../service-translation.ts';
-
-/** Callbacks an informer would make; the memory cluster makes them synchronously after writes. */
-export type ClusterWatcher = {
-  serviceChanged(service: Service): void;
-  serviceDeleted(service: Service): void;
-  poolChanged(pool: IpAddressPoolObject, deleted?: boolean): void;
-  namespaceChanged(namespace: Namespace, deleted?: boolean): void;
-};
 
 /**
  * An in-memory API server for unit tests of the controller: stores, writes that bump

@@ -1,0 +1,158 @@
+import { type Clock, systemClock } from './clock.ts';
+import { Controller } from './controller.ts';
+import { KubeControllerApi, KubeLeaseStore } from './controller-api.ts';
+import { EventRecorder } from './event-recorder.ts';
+import type { ControllerOptions as Flags } from './flags.ts';
+import { type HealthServer, startHealthServer } from './health-server.ts';
+import { startInformers } from './informers.ts';
+import { HttpKubeClient, loadKubeConfig } from './kube-client.ts';
+import { LeaderElector, type LeaderTimings } from './leader-elector.ts';
+import { createLogger, type Logger } from './log.ts';
+import { ControllerMetrics } from './metrics.ts';
+import { buildPoolConfig } from './pool-config.ts';
+
+export type RunningController = {
+  readonly controller: Controller;
+  readonly metricsPort: number;
+  readonly log: Logger;
+  /** Graceful stop: stop writing, release the Lease, close watches and the server. */
+  stop(): Promise<void>;
+};
+
+/** Reconciles in flight at once: enough to keep the API server busy, few enough not to flood it. */
+const defaultWorkers = 16;
+/** See ControllerOptions.poolStatusDelayMs. */
+const defaultPoolStatusDelayMs = 1_000;
+
+/**
+ * Wires the controller to the Kubernetes API: informers, work queue, leader election, metrics
+ * and health endpoints. Resolves once serving; never throws for API outages (they are retried).
+ */
+export async function runController(
+  flags: Flags,
+  overrides: { log?: Logger; clock?: Clock; leaderTimings?: LeaderTimings } = {},
+): Promise<RunningController> {
+  const log = overrides.log ?? createLogger(flags.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const metrics = new ControllerMetrics();
+  const kc = loadKubeConfig(flags.kubeconfig);
+  const client = new HttpKubeClient(kc, (verb, status) =>
+    metrics.apiRequests.inc({ verb, code: String(status) }),
+  );
+  const api = new KubeControllerApi(client);
+  const recorder = new EventRecorder({
+    sink: api,
+    clock,
+    instance: flags.identity,
+    log,
+    onEmit: (reason) => metrics.events.inc({ reason }),
+  });
+
+  let informersSynced = () => false;
+  const controller = new Controller(
+    {
+      services: { get: (n, ns) => informers.services.get(n, ns), list: (ns) => informers.services.list(ns) },
+      pools: { get: (n, ns) => informers.pools.get(n, ns), list: (ns) => informers.pools.list(ns) },
+      namespaces: {
+        get: (n, ns) => informers.namespaces.get(n, ns),
+        list: (ns) => informers.namespaces.list(ns),
+      },
+      api,
+      recorder,
+      buildPools: buildPoolConfig,
+      clock,
+      metrics,
+      log,
+    },
+    {
+      namespace: flags.namespace,
+      lbClass: flags.lbClass,
+      workers: defaultWorkers,
+      poolStatusDelayMs: defaultPoolStatusDelayMs,
+    },
+  );
+  const informers = startInformers({
+    kc,
+    client,
+    namespace: flags.namespace,
+    watcher: controller,
+    clock,
+    log,
+  });
+  informersSynced = informers.isSynced;
+
+  const server: HealthServer = await startHealthServer(
+    flags.metricsHost,
+    flags.metricsPort,
+    metrics.registry,
+    {
+      healthy: () => true,
+      // A standby is ready once its caches are warm; the leader once it has restored assignments.
+      ready: () => informersSynced() && (controller.leading ? controller.restored : flags.leaderElect),
+    },
+  );
+  log.info(
+    {
+      metricsPort: server.port,
+      namespace: flags.namespace,
+      lbClass: flags.lbClass ?? null,
+      leaderElect: flags.leaderElect,
+      identity: flags.identity,
+    },
+    'controller starting',
+  );
+
+  const started = performance.now();
+  const electing = new AbortController();
+  let elector: LeaderElector | undefined;
+  let electorDone: Promise<void> = Promise.resolve();
+  const ready = informers.synced.then(() => {
+    if (electing.signal.aborted) return;
+    log.info({ ms: Math.round(performance.now() - started) }, 'caches synced');
+    if (!flags.leaderElect) {
+      controller.startLeading();
+      metrics.leader.set(1);
+      return;
+    }
+    elector = new LeaderElector({
+      store: new KubeLeaseStore(client, flags.namespace, flags.leaseName),
+      identity: flags.identity,
+      clock,
+      log,
+      ...(overrides.leaderTimings ? { timings: overrides.leaderTimings } : {}),
+      callbacks: {
+        onStartedLeading: () => {
+          metrics.leader.set(1);
+          controller.startLeading();
+          log.info({ ms: Math.round(performance.now() - started) }, 'leading: assignments restored');
+        },
+        onStoppedLeading: () => {
+          metrics.leader.set(0);
+          void controller.stopLeading();
+        },
+      },
+    });
+    electorDone = elector.run(electing.signal);
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    controller,
+    metricsPort: server.port,
+    log,
+    stop: () => {
+      stopping ??= (async () => {
+        electing.abort();
+        await electorDone;
+        await controller.stopLeading();
+        await elector?.release();
+        metrics.leader.set(0);
+        await informers.stop();
+        await server.close();
+        await client.close();
+        void ready;
+      })();
+      return stopping;
+    },
+  };
+}

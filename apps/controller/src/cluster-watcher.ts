@@ -1,0 +1,10 @@
+import type { Namespace, Service } from './kube-types.ts';
+import type { IpAddressPoolObject } from './pool-status.ts';
+
+/** What informers call; implementations only enqueue. */
+export type ClusterWatcher = {
+  serviceChanged(service: Service): void;
+  serviceDeleted(service: Service): void;
+  poolChanged(pool: IpAddressPoolObject, deleted?: boolean): void;
+  namespaceChanged(namespace: Namespace, deleted?: boolean): void;
+};

@@ -1,0 +1,58 @@
+/**
+ * baremetal-lb controller: assigns LoadBalancer IPs to Services from IPAddressPools.
+ * Run: node --conditions=@baremetal-lb/source src/main.ts [flags]   (see --help)
+ */
+import { runController } from './app.ts';
+import { ControllerError } from './errors.ts';
+import { parseFlags, usage } from './flags.ts';
+import { createLogger } from './log.ts';
+
+/** Hard deadline for a graceful stop; Kubernetes sends SIGKILL after its grace period anyway. */
+const shutdownTimeoutMs = 8_000;
+
+async function main(): Promise<void> {
+  let flags: ReturnType<typeof parseFlags>;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const log = createLogger(flags.logLevel);
+  let running: Awaited<ReturnType<typeof runController>>;
+  try {
+    running = await runController(flags, { log });
+  } catch (error) {
+    log.fatal(
+      { err: error, code: error instanceof ControllerError ? error.code : undefined },
+      'cannot start',
+    );
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error('graceful shutdown timed out');
+      process.exit(1);
+    }, shutdownTimeoutMs).unref();
+    running.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (error) => log.error({ err: error }, 'unhandled rejection'));
+}
+
+await main();
