@@ -3,17 +3,17 @@
  * the gratuitous ARP burst (as request and as reply) when it takes an address over.
  */
 import { type ArpFrame, minimumPaddingLength } from './arp-frame.ts';
-import { ARP_PACKET_LENGTH_BYTES, ArpOperation, writeArpFields } from './arp-packet.ts';
+import { ARP_PACKET_LENGTH_BYTES, ArpOperation, writeArpHeader } from './arp-packet.ts';
 import { requireRoom } from './errors.ts';
 import {
   ETHERNET_HEADER_LENGTH_BYTES,
   EtherType,
   NO_VLAN_TAGS,
   type VlanTag,
-  writeEthernetFields,
+  writeVlanTagsAndType,
 } from './ethernet-header.ts';
-import type { Ipv4Address } from './ipv4-address.ts';
-import { BROADCAST_MAC, type MacAddress, ZERO_MAC } from './mac-address.ts';
+import { type Ipv4Address, writeIpv4 } from './ipv4-address.ts';
+import { BROADCAST_MAC, type MacAddress, writeMac, ZERO_MAC } from './mac-address.ts';
 
 /** What a gratuitous ARP announces. */
 export type GratuitousArpOptions = {
@@ -64,9 +64,15 @@ export function encodeArpReplyInto(
   const length = unpadded + minimumPaddingLength(unpadded);
   requireRoom(buf, offset, length);
   const arp = request.arp;
-  const at = offset + writeEthernetFields(buf, offset, arp.senderMac, ourMac, vlanTags, EtherType.arp);
-  // The reply's fields, without building the reply object.
-  writeArpFields(buf, at, ArpOperation.reply, ourMac, arp.targetIp, arp.senderMac, arp.senderIp);
+  // The reply's fields, written straight from the request without building the reply object.
+  writeMac(buf, offset, arp.senderMac);
+  writeMac(buf, offset + 6, ourMac);
+  const at = writeVlanTagsAndType(buf, offset + 12, vlanTags, EtherType.arp);
+  writeArpHeader(buf, at, ArpOperation.reply);
+  writeMac(buf, at + 8, ourMac);
+  writeIpv4(buf, at + 14, arp.targetIp);
+  writeMac(buf, at + 18, arp.senderMac);
+  writeIpv4(buf, at + 24, arp.senderIp);
   for (let i = offset + unpadded; i < offset + length; i++) buf[i] = 0;
   return length;
 }

@@ -38,7 +38,7 @@ export function encodeArpFrameInto(frame: ArpFrame, buf: Uint8Array, offset: num
   requireRoom(buf, offset, length);
   const headerLength = writeEthernetHeader(frame.ethernet, buf, offset);
   writeArpPacket(frame.arp, buf, offset + headerLength);
-  buf.fill(0, offset + headerLength + ARP_PACKET_LENGTH_BYTES, offset + length);
+  for (let i = offset + headerLength + ARP_PACKET_LENGTH_BYTES; i < offset + length; i++) buf[i] = 0;
   return length;
 }
 

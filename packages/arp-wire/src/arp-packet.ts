@@ -43,29 +43,22 @@ export function encodeArpPacketInto(packet: ArpPacket, buf: Uint8Array, offset: 
   return writeArpPacket(packet, buf, offset);
 }
 
-/** Writes without a room check (frame encoders check once for the whole frame). */
+/**
+ * Writes without a room check (frame encoders check once for the whole frame). MACs and IPv4
+ * addresses can be doubles, and V8 boxes a double passed to a call it did not inline, so the hot
+ * writers pass them only to the tiny writeMac/writeIpv4, which are always inlined.
+ */
 export function writeArpPacket(packet: ArpPacket, buf: Uint8Array, offset: number): number {
-  return writeArpFields(
-    buf,
-    offset,
-    packet.operation,
-    packet.senderMac,
-    packet.senderIp,
-    packet.targetMac,
-    packet.targetIp,
-  );
+  writeArpHeader(buf, offset, packet.operation);
+  writeMac(buf, offset + 8, packet.senderMac);
+  writeIpv4(buf, offset + 14, packet.senderIp);
+  writeMac(buf, offset + 18, packet.targetMac);
+  writeIpv4(buf, offset + 24, packet.targetIp);
+  return ARP_PACKET_LENGTH_BYTES;
 }
 
-/** Writes an ARP message from its fields, so hot paths need not build an ArpPacket first. */
-export function writeArpFields(
-  buf: Uint8Array,
-  offset: number,
-  operation: ArpOperation,
-  senderMac: MacAddress,
-  senderIp: Ipv4Address,
-  targetMac: MacAddress,
-  targetIp: Ipv4Address,
-): number {
+/** The 8 fixed bytes: Ethernet, IPv4, lengths 6 and 4, and the opcode. */
+export function writeArpHeader(buf: Uint8Array, offset: number, operation: ArpOperation): void {
   buf[offset] = 0;
   buf[offset + 1] = ARP_HARDWARE_TYPE_ETHERNET;
   buf[offset + 2] = EtherType.ipv4 >>> 8;
@@ -74,11 +67,6 @@ export function writeArpFields(
   buf[offset + 5] = 4;
   buf[offset + 6] = 0;
   buf[offset + 7] = operation;
-  writeMac(buf, offset + 8, senderMac);
-  writeIpv4(buf, offset + 14, senderIp);
-  writeMac(buf, offset + 18, targetMac);
-  writeIpv4(buf, offset + 24, targetIp);
-  return ARP_PACKET_LENGTH_BYTES;
 }
 
 export function decodeArpPacket(buf: Uint8Array, offset = 0, end = buf.length): ArpPacket {

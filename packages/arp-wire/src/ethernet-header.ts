@@ -73,28 +73,19 @@ export function encodeEthernetHeaderInto(header: EthernetHeader, buf: Uint8Array
 
 /** Writes without a room check (frame encoders check once for the whole frame). */
 export function writeEthernetHeader(header: EthernetHeader, buf: Uint8Array, offset: number): number {
-  return writeEthernetFields(
-    buf,
-    offset,
-    header.destination,
-    header.source,
-    header.vlanTags,
-    header.etherType,
-  );
+  writeMac(buf, offset, header.destination);
+  writeMac(buf, offset + 6, header.source);
+  return writeVlanTagsAndType(buf, offset + 12, header.vlanTags, header.etherType) - offset;
 }
 
-/** Writes a header from its fields, so hot paths need not build an EthernetHeader first. */
-export function writeEthernetFields(
+/** Writes the tags and the EtherType at `offset` (just after the MACs); returns the end offset. */
+export function writeVlanTagsAndType(
   buf: Uint8Array,
   offset: number,
-  destination: MacAddress,
-  source: MacAddress,
   vlanTags: readonly VlanTag[],
   etherType: number,
 ): number {
-  writeMac(buf, offset, destination);
-  writeMac(buf, offset + 6, source);
-  let at = offset + 12;
+  let at = offset;
   for (let i = 0; i < vlanTags.length; i++) {
     const tag = vlanTags[i]!;
     const tci = ((tag.priority & 0x7) << 13) | (tag.dropEligible ? 0x1000 : 0) | (tag.id & 0xfff);
@@ -106,7 +97,7 @@ export function writeEthernetFields(
   }
   buf[at] = etherType >>> 8;
   buf[at + 1] = etherType;
-  return at + 2 - offset;
+  return at + 2;
 }
 
 export function decodeEthernetHeader(buf: Uint8Array, offset = 0, end = buf.length): EthernetHeader {

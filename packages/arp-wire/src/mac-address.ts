@@ -26,7 +26,8 @@ export function readMac(buf: Uint8Array, offset: number): MacAddress {
 
 /** Writes 6 bytes at `offset` (the caller has checked the room). */
 export function writeMac(buf: Uint8Array, offset: number, mac: MacAddress): void {
-  const high = Math.floor(mac / TWO_POW_32);
+  // mac < 2^48, so the quotient truncated by `| 0` is the high 16 bits; `>>> 0` keeps the low 32.
+  const high = (mac / TWO_POW_32) | 0;
   const low = mac >>> 0;
   buf[offset] = high >>> 8;
   buf[offset + 1] = high;
