@@ -12,6 +12,7 @@ export { Membership } from './membership/membership.ts';
 export type { MembershipConfig } from './membership/membership-config.ts';
 export {
   defaultMembershipConfig,
+  detectionTimeMs,
   resolveMembershipConfig,
   retransmitLimit,
   suspicionBoundsMs,

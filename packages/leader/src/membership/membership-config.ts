@@ -135,3 +135,27 @@ export function suspicionBoundsMs(
 export function retransmitLimit(config: MembershipConfig, members: number): number {
   return config.retransmitMultiplier * Math.ceil(Math.log10(members + 1));
 }
+
+/**
+ * Time from a hard kill until every other member marks the victim dead, at quantile `quantile` (for
+ * example 0.99), for `members` members with negligible network delay and no loss:
+ *
+ *   T(n) = F(n) + I + S_min(n) + G · ceil(log_f(n))
+ *
+ * - F(n) = (n − 1) · I · (1 − (1 − quantile)^(1/(n − 1))): until some member probes the victim. Each of
+ *   the n − 1 others probes it once per round of n − 1 intervals at an independent phase, so the
+ *   wait is the minimum of n − 1 uniform draws; F(n) approaches I · ln(1 / (1 − quantile)) (4.6 I at
+ *   p99) as n grows, so it hardly depends on cluster size.
+ * - I = probeIntervalMs: the direct probe and the indirect ping-reqs both fit in one interval.
+ * - S_min(n) = suspicionMinMs · max(1, log10 n): the suspicion timeout once confirmed. Members that
+ *   hear a suspicion probe the suspect themselves, so confirmations arrive within a probe timeout and
+ *   the timeout shrinks to its floor.
+ * - G · ceil(log_f n): gossip rounds (gossipIntervalMs, fanout f) to spread the death to everyone.
+ */
+export function detectionTimeMs(config: MembershipConfig, members: number, quantile: number): number {
+  const n = Math.max(2, members);
+  const i = config.probeIntervalMs;
+  const firstProbe = (n - 1) * i * (1 - (1 - quantile) ** (1 / (n - 1)));
+  const gossipRounds = Math.ceil(Math.log(n) / Math.log(Math.max(2, config.gossipFanout)));
+  return firstProbe + i + suspicionBoundsMs(config, n).minMs + config.gossipIntervalMs * gossipRounds;
+}

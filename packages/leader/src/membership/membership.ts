@@ -335,13 +335,13 @@ export class Membership {
         this.#applyAlive(m.name, m.incarnation, m.address);
         return;
       case 'suspect':
-        this.#applySuspect(m.name, m.incarnation, m.from);
+        this.#applySuspect(m.name, m.incarnation, m.from, from);
         return;
       case 'dead':
-        this.#applyDead(m.name, m.incarnation, m.from);
+        this.#applyDead(m.name, m.incarnation, m.from, from);
         return;
       case 'left':
-        this.#applyLeft(m.name, m.incarnation);
+        this.#applyLeft(m.name, m.incarnation, from);
         return;
       case 'state':
         // memberlist's rule: a remote "dead" only makes us suspect, so a stale view cannot kill.
@@ -350,11 +350,11 @@ export class Membership {
           return;
         }
         if (m.state === 'left') {
-          this.#applyLeft(m.name, m.incarnation);
+          this.#applyLeft(m.name, m.incarnation, from);
           return;
         }
         if (this.#view.get(m.name) === undefined && m.name !== this.name) return;
-        this.#applySuspect(m.name, m.incarnation, sender);
+        this.#applySuspect(m.name, m.incarnation, sender, from);
         return;
     }
   }
@@ -398,9 +398,9 @@ export class Membership {
       this.#emit(e, 'alive', previous === 'suspect' ? 'refuted' : 'rejoined', undefined, previous);
   }
 
-  #applySuspect(name: string, incarnation: number, accuser: string): void {
+  #applySuspect(name: string, incarnation: number, accuser: string, replyTo?: string): void {
     if (name === this.name) {
-      this.#refute(incarnation, true);
+      this.#refute(incarnation, true, replyTo);
       return;
     }
     const e = this.#view.get(name);
@@ -411,6 +411,7 @@ export class Membership {
         this.#armSuspicionTimer(e);
         this.#queue.push(update);
         this.#kickGossip();
+        if (accuser === this.name) this.#send(e.address, [update], false);
       }
       return;
     }
@@ -434,11 +435,13 @@ export class Membership {
       this.#emit(e, 'suspect', mine ? 'probeFailed' : 'reported', mine ? undefined : accuser, previous);
     }
     if (accuser !== this.name) this.#confirmProbe(e);
+    // Lifeguard's buddy system: tell the suspect directly, so it can refute at once.
+    else this.#send(e.address, [update], false);
   }
 
-  #applyDead(name: string, incarnation: number, by: string): void {
+  #applyDead(name: string, incarnation: number, by: string, replyTo?: string): void {
     if (name === this.name) {
-      this.#refute(incarnation, true);
+      this.#refute(incarnation, true, replyTo);
       return;
     }
     const e = this.#view.get(name);
@@ -452,9 +455,9 @@ export class Membership {
     this.#emit(e, 'dead', mine ? 'suspicionTimeout' : 'reported', mine ? undefined : by, previous);
   }
 
-  #applyLeft(name: string, incarnation: number): void {
+  #applyLeft(name: string, incarnation: number, replyTo?: string): void {
     if (name === this.name) {
-      this.#refute(incarnation, true);
+      this.#refute(incarnation, true, replyTo);
       return;
     }
     const e = this.#view.get(name);
@@ -467,21 +470,34 @@ export class Membership {
     this.#emit(e, 'left', 'leave', undefined, previous);
   }
 
-  /** Only a member raises its own incarnation: to deny a suspicion, or to outrun an earlier life. */
-  #refute(accusedIncarnation: number, accused: boolean): void {
+  /**
+   * Only a member raises its own incarnation: to deny a suspicion, or to outrun an earlier life. The
+   * answer also goes straight back to whoever relayed the accusation (`replyTo`), because gossip
+   * alone can miss one member under loss, and that member would then declare us dead.
+   */
+  #refute(accusedIncarnation: number, accused: boolean, replyTo?: string): void {
     if (this.#state !== 'running') return;
     const self = this.#view.get(this.name)!;
-    if (accusedIncarnation < self.incarnation) return;
-    self.incarnation = accusedIncarnation + 1;
-    this.#view.touch();
-    if (accused) this.#awareness.apply(1);
-    this.#queue.push({
-      type: 'alive',
-      incarnation: self.incarnation,
-      name: this.name,
-      address: this.#address,
-    });
-    this.#kickGossip();
+    if (accusedIncarnation >= self.incarnation) {
+      self.incarnation = accusedIncarnation + 1;
+      this.#view.touch();
+      if (accused) this.#awareness.apply(1);
+      this.#queue.push({
+        type: 'alive',
+        incarnation: self.incarnation,
+        name: this.name,
+        address: this.#address,
+      });
+      this.#kickGossip();
+    }
+    // A stale accusation (already refuted) means the sender missed our refutation: repeat it to them.
+    if (replyTo !== undefined) {
+      this.#send(
+        replyTo,
+        [{ type: 'alive', incarnation: self.incarnation, name: this.name, address: this.#address }],
+        true,
+      );
+    }
   }
 
   #setState(e: MemberEntry, state: MemberState, incarnation: number): void {
