@@ -24,6 +24,8 @@ export type ApiRequest = {
   readonly body?: unknown;
   /** Default application/json. */
   readonly contentType?: string;
+  /** Default application/json; kubectl's tables need `application/json;as=Table;v=v1;g=meta.k8s.io`. */
+  readonly accept?: string;
   readonly timeoutMs?: number;
 };
 
@@ -41,7 +43,7 @@ export function sendApiRequest(connection: ApiConnection, req: ApiRequest): Prom
         ca: connection.caPem,
         headers: {
           authorization: `Bearer ${connection.token}`,
-          accept: 'application/json',
+          accept: req.accept ?? 'application/json',
           ...(payload === undefined
             ? {}
             : {
