@@ -100,8 +100,9 @@ export class Allocator {
       if (current !== undefined) this.#commit(req.key, current);
       throw error;
     }
-    this.#commit(req.key, encodeHolding(plan.ip4, plan.ip6, req.sharingKey, req.backendKey, req.ports));
-    return this.#describe(req.key) as Assignment;
+    const value = encodeHolding(plan.ip4, plan.ip6, req.sharingKey, req.backendKey, req.ports);
+    this.#commit(req.key, value, plan.pool);
+    return describeHolding(req.key, value, plan.pool);
   }
 
   /**
@@ -233,7 +234,8 @@ export class Allocator {
         { serviceKey: req.key, pool: named.name },
       );
     }
-    const pinned = this.#set.pinned.filter((pool) => pool.serves(req));
+    const pinnedPools = this.#set.pinned;
+    const pinned = pinnedPools.length === 0 ? pinnedPools : pinnedPools.filter((pool) => pool.serves(req));
     const plan = this.#planFromPools(pinned, req) ?? this.#planFromPools(this.#set.fallback, req);
     if (plan !== undefined) return plan;
     throw new IpamError(
@@ -256,14 +258,14 @@ export class Allocator {
     for (const pool of pools) {
       const primary = this.#candidate(pool, req.primary, req);
       if (req.secondary === undefined) {
-        if (primary !== undefined) return makePlan(pool, primary, undefined);
+        if (primary !== undefined) return planOf(pool, primary);
         continue;
       }
       const secondary = this.#candidate(pool, req.secondary, req);
-      if (primary !== undefined && secondary !== undefined) return makePlan(pool, primary, secondary);
+      if (primary !== undefined && secondary !== undefined) return planOf(pool, primary, secondary);
       if (req.policy !== 'PreferDualStack') continue;
-      if (primary !== undefined) primaryOnly ??= makePlan(pool, primary, undefined);
-      if (secondary !== undefined) secondaryOnly ??= makePlan(pool, undefined, secondary);
+      if (primary !== undefined) primaryOnly ??= planOf(pool, primary);
+      if (secondary !== undefined) secondaryOnly ??= planOf(pool, secondary);
     }
     return primaryOnly ?? secondaryOnly;
   }
@@ -376,16 +378,17 @@ export class Allocator {
   }
 
   /** Records `value` for `serviceKey`; every check has passed. */
-  #commit(serviceKey: string, value: HoldingValue): void {
+  #commit(serviceKey: string, value: HoldingValue, pool?: PoolState): void {
     this.#holdings.set(serviceKey, value);
     const sharingKey = sharingKeyOf(value);
     const ip4 = ip4Of(value);
     const ip6 = ip6Of(value);
-    if (ip4 !== undefined) this.#addHolder(ip4, serviceKey, sharingKey);
-    if (ip6 !== undefined) this.#addHolder(ip6, serviceKey, sharingKey);
+    if (ip4 !== undefined) this.#addHolder(ip4, serviceKey, sharingKey, pool);
+    if (ip6 !== undefined) this.#addHolder(ip6, serviceKey, sharingKey, pool);
   }
 
-  #addHolder(ip: IpValue, serviceKey: string, sharingKey: string): void {
+  /** `knownPool`, when given, is the pool containing `ip` (saves a lookup on the hot path). */
+  #addHolder(ip: IpValue, serviceKey: string, sharingKey: string, knownPool?: PoolState): void {
     const holders = this.#holders.get(ip);
     if (holders !== undefined) {
       const list = typeof holders === 'string' ? [holders] : [...holders];
@@ -395,7 +398,7 @@ export class Allocator {
       return;
     }
     this.#holders.set(ip, serviceKey);
-    const pool = this.#set.index.find(ip) as PoolState;
+    const pool = knownPool ?? (this.#set.index.find(ip) as PoolState);
     if (typeof ip === 'number') {
       pool.free4.remove(ip);
       pool.used4++;
@@ -450,12 +453,8 @@ export class Allocator {
   #describe(serviceKey: string): Assignment | undefined {
     const value = this.#holdings.get(serviceKey);
     if (value === undefined) return undefined;
-    const ip4 = ip4Of(value);
-    const ip6 = ip6Of(value);
-    const ips = ip4 === undefined ? [] : [formatIpv4(ip4)];
-    if (ip6 !== undefined) ips.push(formatIpv6(ip6));
-    const pool = this.#set.index.find((ip4 ?? ip6) as IpValue) as PoolState;
-    return { serviceKey, pool: pool.name, ips };
+    const pool = this.#set.index.find((ip4Of(value) ?? ip6Of(value)) as IpValue) as PoolState;
+    return describeHolding(serviceKey, value, pool);
   }
 }
 
@@ -463,14 +462,17 @@ function wants(req: NormalizedRequest, family: IpFamily): boolean {
   return req.primary === family || req.secondary === family;
 }
 
-function makePlan(pool: PoolState, a: IpValue | undefined, b: IpValue | undefined): Plan {
-  let ip4: number | undefined;
-  let ip6: bigint | undefined;
-  for (const ip of [a, b]) {
-    if (typeof ip === 'number') ip4 = ip;
-    else if (typeof ip === 'bigint') ip6 = ip;
-  }
-  return { pool, ip4, ip6 };
+function planOf(pool: PoolState, a: IpValue, b?: IpValue): Plan {
+  if (typeof a === 'number') return { pool, ip4: a, ip6: b as bigint | undefined };
+  return { pool, ip4: b as number | undefined, ip6: a };
+}
+
+function describeHolding(serviceKey: string, value: HoldingValue, pool: PoolState): Assignment {
+  if (typeof value === 'number') return { serviceKey, pool: pool.name, ips: [formatIpv4(value >>> 0)] };
+  if (typeof value === 'bigint') return { serviceKey, pool: pool.name, ips: [formatIpv6(value)] };
+  const ips = value.ip4 === undefined ? [] : [formatIpv4(value.ip4)];
+  if (value.ip6 !== undefined) ips.push(formatIpv6(value.ip6));
+  return { serviceKey, pool: pool.name, ips };
 }
 
 function format(ip: IpValue): string {

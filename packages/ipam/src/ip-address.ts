@@ -93,26 +93,44 @@ export function formatIpv4(value: number): string {
 
 /** RFC 5952 canonical text: lower case, no leading zeros, the longest run (>= 2) of zero groups as `::`. */
 export function formatIpv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  // One native bigint -> hex conversion, then character work on it: much cheaper than bigint shifts.
+  const hex = value.toString(16).padStart(32, '0');
   let bestStart = -1;
   let bestLength = 1;
-  for (let start = 0; start < 8; ) {
-    if (groups[start] !== 0) {
-      start++;
+  let runStart = -1;
+  for (let group = 0; group < 8; group++) {
+    const at = group * 4;
+    const zero =
+      hex.charCodeAt(at) === 48 &&
+      hex.charCodeAt(at + 1) === 48 &&
+      hex.charCodeAt(at + 2) === 48 &&
+      hex.charCodeAt(at + 3) === 48;
+    if (!zero) runStart = -1;
+    else {
+      if (runStart === -1) runStart = group;
+      if (group - runStart + 1 > bestLength) {
+        bestStart = runStart;
+        bestLength = group - runStart + 1;
+      }
+    }
+  }
+  let text = '';
+  let needColon = false;
+  for (let group = 0; group < 8; group++) {
+    if (group === bestStart) {
+      text += '::';
+      group += bestLength - 1;
+      needColon = false;
       continue;
     }
-    let end = start;
-    while (end < 8 && groups[end] === 0) end++;
-    if (end - start > bestLength) {
-      bestStart = start;
-      bestLength = end - start;
-    }
-    start = end;
+    if (needColon) text += ':';
+    let at = group * 4;
+    const end = at + 4;
+    while (at < end - 1 && hex.charCodeAt(at) === 48) at++;
+    text += hex.slice(at, end);
+    needColon = true;
   }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return text;
 }
 
 export function formatIp(value: IpValue): string {

@@ -66,25 +66,29 @@ export function normalizeRequest(request: ServiceRequest): NormalizedRequest {
       throw invalid(`service "${key}": invalid port ${JSON.stringify(port)}`);
     }
   }
-  for (const field of ['sharingKey', 'backendKey', 'namespace', 'pool'] as const) {
-    const value = request[field];
-    if (value !== undefined && typeof value !== 'string')
-      throw invalid(`service "${key}": ${field} is not a string`);
-  }
+  const { sharingKey, backendKey, namespace, pool } = request;
+  if (!optionalString(sharingKey)) throw invalid(`service "${key}": sharingKey is not a string`);
+  if (!optionalString(backendKey)) throw invalid(`service "${key}": backendKey is not a string`);
+  if (!optionalString(namespace)) throw invalid(`service "${key}": namespace is not a string`);
+  if (!optionalString(pool)) throw invalid(`service "${key}": pool is not a string`);
   return {
     key,
-    namespace: request.namespace ?? '',
+    namespace: namespace ?? '',
     labels: request.labels,
     namespaceLabels: request.namespaceLabels,
     ports,
-    sharingKey: request.sharingKey ?? '',
-    backendKey: request.backendKey ?? '',
+    sharingKey: sharingKey ?? '',
+    backendKey: backendKey ?? '',
     policy,
     primary,
     secondary,
-    requested: parseRequestedIps(key, request.requestedIPs ?? EMPTY),
-    pool: request.pool === '' ? undefined : request.pool,
+    requested: request.requestedIPs === undefined ? EMPTY : parseRequestedIps(key, request.requestedIPs),
+    pool: pool === '' ? undefined : pool,
   };
+}
+
+function optionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
 }
 
 /** Parses up to two IPs of different families (MetalLB's loadBalancerIPs rule). */
