@@ -283,42 +283,29 @@ describe('IP families', () => {
     expect(ips(allocator, prefer)).toEqual(['198.51.100.0', '2001:db8::1']);
   });
 
-  it('a requested IP of the wrong family is rejected', () => {
-    const allocator = new Allocator(dual);
-    const error = failure(() => allocator.allocate({ key: 'a', requestedIPs: ['2001:db8::1'] }));
-    expect([error.code, error.message]).toEqual([
+  const dualStack = { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] } as const;
+  it.each([
+    [
+      'a requested IP of the wrong family',
+      { requestedIPs: ['2001:db8::1'] },
       IpamErrorCode.wrongFamily,
       '2001:db8::1 is IPv6, but service "a" is IPv4',
-    ]);
-  });
-
-  it('two requested IPs of the same family are rejected', () => {
-    const allocator = new Allocator(dual);
-    const error = failure(() =>
-      allocator.allocate({
-        key: 'a',
-        ipFamilyPolicy: 'RequireDualStack',
-        ipFamilies: ['IPv4', 'IPv6'],
-        requestedIPs: ['192.0.2.1', '192.0.2.2'],
-      }),
-    );
-    expect([error.code, error.message]).toEqual([
+    ],
+    [
+      'two requested IPs of the same family',
+      { ...dualStack, requestedIPs: ['192.0.2.1', '192.0.2.2'] },
       IpamErrorCode.badIpCount,
       'service "a": requested IPs "192.0.2.1" and "192.0.2.2" are of the same family',
-    ]);
-  });
-
-  it('requested IPs of both families must lie in one pool', () => {
-    const allocator = new Allocator(dual);
-    const error = failure(() =>
-      allocator.allocate({
-        key: 'a',
-        ipFamilyPolicy: 'RequireDualStack',
-        ipFamilies: ['IPv4', 'IPv6'],
-        requestedIPs: ['192.0.2.1', '2001:db8:1::1'],
-      }),
-    );
-    expect(error.code).toBe(IpamErrorCode.ipsInDifferentPools);
+    ],
+    [
+      'requested IPs of two families in different pools',
+      { ...dualStack, requestedIPs: ['192.0.2.1', '2001:db8:1::1'] },
+      IpamErrorCode.ipsInDifferentPools,
+      'IPs of service "a" are in different pools "v4only" and "both"',
+    ],
+  ])('rejects %s', (_, request, code, message) => {
+    const error = failure(() => new Allocator(dual).allocate({ key: 'a', ...request }));
+    expect([error.code, error.message]).toEqual([code, message]);
   });
 });
 
