@@ -1,3 +1,12 @@
+export {
+  arpFrameArbitrary,
+  ipv4Arbitrary,
+  ipv6Arbitrary,
+  macArbitrary,
+  ndpFrameArbitrary,
+  ndpOptionArbitrary,
+  vlanTagArbitrary,
+} from './arbitraries.ts';
 export type { FrameField } from './frame-fields.ts';
 export { splitFrameFields } from './frame-fields.ts';
 export { readPcap, writePcap } from './pcap.ts';
