@@ -1,5 +1,6 @@
 // Socket: one Linux socket fd driven by uv_poll. See packet_socket.h.
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -61,6 +62,27 @@ int OpenIn(const std::string& netns_path, int family, int type, int protocol, co
   errno = err;
   *failed_op = "open";
   return fd;
+}
+
+void* CloseInBackground(void* fd) {
+  close(static_cast<int>(reinterpret_cast<intptr_t>(fd)));
+  return nullptr;
+}
+
+// Closing an AF_PACKET socket waits for an RCU grace period in the kernel (packet_release calls
+// synchronize_net(), 10-30 ms). Doing that on the event loop thread would stall every other
+// callback, so the final close(2) runs on a short-lived detached thread instead.
+void ReleaseFd(int fd) {
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (pthread_attr_init(&attr) == 0) {
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    int failed = pthread_create(&thread, &attr, CloseInBackground, reinterpret_cast<void*>(static_cast<intptr_t>(fd)));
+    pthread_attr_destroy(&attr);
+    if (failed == 0) return;
+  }
+  close(fd);  // No thread available: close here, slower but correct.
 }
 
 bool IsBuffer(const Napi::Value& value) { return value.IsBuffer() || value.IsTypedArray(); }
@@ -125,7 +147,7 @@ Socket::~Socket() {
       uv_close(reinterpret_cast<uv_handle_t*>(&reader_->poll), OnClosed);
     }
   } else if (!closed_ && fd_ >= 0) {
-    close(fd_);
+    ReleaseFd(fd_);
   }
   delete async_context_;
 }
@@ -359,7 +381,7 @@ Napi::Value Socket::Close(const Napi::CallbackInfo& info) {
   if (closed_) return Napi::Boolean::New(env, false);
   closed_ = true;
   if (reader_ == nullptr) {
-    close(fd_);
+    ReleaseFd(fd_);
     return Napi::Boolean::New(env, false);
   }
   if (info.Length() > 0 && info[0].IsFunction()) on_closed_ = Napi::Persistent(info[0].As<Napi::Function>());
@@ -378,7 +400,7 @@ void Socket::OnReadable(uv_poll_t* handle, int status, int /*events*/) {
 
 void Socket::OnClosed(uv_handle_t* handle) {
   auto* reader = static_cast<Reader*>(handle->data);
-  close(reader->fd);
+  ReleaseFd(reader->fd);
   Socket* socket = reader->owner;
   delete reader;
   if (socket == nullptr) return;
@@ -403,7 +425,18 @@ void Socket::DeliverBatch(int status) {
     if (env.IsExceptionPending()) napi_fatal_exception(env, env.GetAndClearPendingException().Value());
   };
   if (status < 0) {
-    call({ErrnoError(env, "receive", -status)});
+    // libuv reports POLLERR as UV_EBADF and stops the handle. For a socket that usually means a
+    // pending socket error (ENETDOWN when the interface went down): fetch (and clear) the real
+    // one, and poll again so reading resumes when the interface comes back. TypeScript pauses
+    // the socket if it decides the error is fatal.
+    int err = -status;
+    if (status == UV_EBADF) {
+      int pending = 0;
+      socklen_t length = sizeof(pending);
+      if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &pending, &length) == 0 && pending != 0) err = pending;
+    }
+    if (r->polling && uv_poll_start(&r->poll, UV_READABLE, OnReadable) < 0) r->polling = false;
+    call({ErrnoError(env, "receive", err)});
     return;
   }
   const uint32_t payload_bytes = r->slot_bytes - kVlanHeadroom;

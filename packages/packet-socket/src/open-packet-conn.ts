@@ -205,6 +205,7 @@ export class LinuxPacketConn implements PacketConn {
       const socketError = toSocketError(error, SocketOp.receive, this.ifname);
       // The interface went down: the socket stays bound and delivers again once it is back up.
       if (socketError instanceof SocketError && socketError.errno === ENETDOWN) return;
+      this.#socket.pause();
       queue?.finish(socketError);
       return;
     }
