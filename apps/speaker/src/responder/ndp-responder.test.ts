@@ -98,13 +98,13 @@ function setup() {
 }
 
 describe('NdpResponder', () => {
-  it('answers a multicast NS with a solicited NA from the link-local address, Override clear', () => {
+  it('answers a multicast NS with a solicited NA from the solicited address, Override clear', () => {
     const { responder, sent } = setup();
     expect(responder.handleFrame(solicitation())).toBe(FrameOutcome.replied);
     const na = ndpFrameCodec.decode(sent[0]!);
     expect(na.ethernet.destination).toBe(CLIENT_MAC);
     expect(na.ethernet.source).toBe(OUR_MAC);
-    expect(formatIpv6(na.ipv6.source)).toBe(LINK_LOCAL);
+    expect(formatIpv6(na.ipv6.source)).toBe(VIP);
     expect(formatIpv6(na.ipv6.destination)).toBe(CLIENT_IP);
     expect(na.message).toMatchObject({
       type: NdpMessageType.neighborAdvertisement,
@@ -146,6 +146,7 @@ describe('NdpResponder', () => {
     const na = ndpFrameCodec.decode(sent[0]!);
     expect(na.ethernet.destination).toBe(ipv6MulticastMac(allNodesIpv6()));
     expect(formatIpv6(na.ipv6.destination)).toBe('ff02::1');
+    expect(formatIpv6(na.ipv6.source)).toBe(LINK_LOCAL);
     expect(na.message).toMatchObject({ solicited: false, override: true });
     expect(events).toEqual([`na ${VIP}`]);
   });

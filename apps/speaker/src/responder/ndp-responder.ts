@@ -1,7 +1,8 @@
 /**
  * NDP responder for one interface (RFC 4861): answers Neighbor Solicitations for IPv6 addresses
  * announced here with a solicited Neighbor Advertisement (Override clear, Target Link-Layer
- * Address = interface MAC) from the interface's link-local address. Unlike MetalLB it also answers
+ * Address = interface MAC) from the solicited address; unsolicited advertisements go out from the
+ * interface's link-local address. Unlike MetalLB it also answers
  * solicitations without a Source Link-Layer Address option (unicast reachability probes), to the
  * frame's Ethernet source. Advertisements from another MAC for one of our addresses are conflicts.
  */
@@ -32,7 +33,7 @@ const ETHERNET_HEADER_BYTES = 14;
 export type NdpResponderOptions = {
   readonly ifname: string;
   readonly mac: MacAddress;
-  /** The interface's link-local address, the source of our advertisements (RFC 4861 7.2.4). */
+  /** The interface's link-local address, the source of unsolicited advertisements. */
   readonly linkLocal: string | undefined;
   readonly send: (frame: Uint8Array) => void;
   readonly now: () => number;
@@ -105,10 +106,10 @@ export class NdpResponder {
     if (destination !== this.#o.mac && !isMulticastMac(destination)) return FrameOutcome.wrongDestination;
     if (!this.#ips.has(target)) return FrameOutcome.notOurIp;
     this.#o.observer?.requestReceived?.(target);
-    const answer = buildSolicitedNeighborAdvertisement(decoded, {
-      mac: this.#o.mac,
-      ...(this.#linkLocal === undefined ? {} : { sourceAddress: this.#linkLocal }),
-    });
+    // Source = the solicited address itself, as the Linux kernel answers for its own addresses:
+    // strict clients (ndisc6) drop an answer to a global target that comes from a link-local
+    // source (scope mismatch). MetalLB answers from the link-local address; see README.
+    const answer = buildSolicitedNeighborAdvertisement(decoded, { mac: this.#o.mac });
     try {
       this.#o.send(ndpFrameCodec.encode(answer));
     } catch (error) {
