@@ -7,7 +7,7 @@
  * before it changes anything, so a call that throws leaves the allocator as it was.
  */
 
-import { HolderIndex } from './holder-index.ts';
+import { HolderIndex, type Holders } from './holder-index.ts';
 import { encodeHolding, type HoldingValue, ip4Of, ip6Of, sharingKeyOf } from './holding.ts';
 import { familyOf, formatIpv4, formatIpv6, type IpValue, parseIp } from './ip-address.ts';
 import { IpamError, IpamErrorCode } from './ipam-error.ts';
@@ -17,7 +17,7 @@ import type { PoolSpec } from './pool-spec.ts';
 import type { PoolState } from './pool-state.ts';
 import type { PoolStats } from './pool-stats.ts';
 import type { Assignment, IpFamily, ServiceRequest } from './service-request.ts';
-import { checkSharing } from './sharing-check.ts';
+import { findSharingConflict, sharingError } from './sharing-check.ts';
 
 interface Plan {
   readonly pool: PoolState;
@@ -198,8 +198,8 @@ export class Allocator {
     const pool = this.#set.index.find((ip4 ?? ip6) as IpValue) as PoolState;
     if (named !== undefined && pool !== named) return false;
     if (!pool.serves(req)) return false;
-    if (ip4 !== undefined && checkSharing(ip4, this.#holders.get(ip4), req, this.#holdingOf)) return false;
-    if (ip6 !== undefined && checkSharing(ip6, this.#holders.get(ip6), req, this.#holdingOf)) return false;
+    if (ip4 !== undefined && findSharingConflict(this.#holders.get(ip4), req, this.#holdingOf)) return false;
+    if (ip6 !== undefined && findSharingConflict(this.#holders.get(ip6), req, this.#holdingOf)) return false;
     let next4 = ip4;
     let next6 = ip6;
     if (req.policy === 'PreferDualStack' && req.secondary !== undefined && !dual) {
@@ -296,7 +296,7 @@ export class Allocator {
     for (const ip of this.#sharedIps.get(req.sharingKey) ?? []) {
       if (typeof ip !== type || (best !== undefined && ip > best)) continue;
       if (this.#set.index.find(ip) !== pool || !pool.permits(ip)) continue;
-      if (checkSharing(ip, this.#holders.get(ip), req, this.#holdingOf) === undefined) best = ip;
+      if (findSharingConflict(this.#holders.get(ip), req, this.#holdingOf) === undefined) best = ip;
     }
     return best;
   }
@@ -362,8 +362,9 @@ export class Allocator {
       );
     }
     for (const ip of ips) {
-      const conflict = checkSharing(ip, this.#holders.get(ip), req, this.#holdingOf);
-      if (conflict !== undefined) throw conflict;
+      const holders = this.#holders.get(ip);
+      const conflict = findSharingConflict(holders, req, this.#holdingOf);
+      if (conflict !== undefined) throw sharingError(ip, holders as Holders, req, conflict);
     }
     let ip4: number | undefined;
     let ip6: bigint | undefined;
