@@ -1,3 +1,8 @@
+import { mergeConfig } from 'vitest/config';
 import { packageTestConfig } from '../../vitest.shared.ts';
 
-export default packageTestConfig(import.meta.dirname);
+// One real kube-apiserver + etcd (tools/envtest) for the whole run; integration test files
+// isolate by namespace and loadBalancerClass.
+export default mergeConfig(packageTestConfig(import.meta.dirname), {
+  test: { globalSetup: ['./test/global-setup.ts'] },
+});

@@ -55,8 +55,10 @@ export function translateService(
   namespaceLabels: Readonly<Record<string, string>> | undefined,
 ): ServiceTranslation {
   const spec = service.spec ?? {};
-  if ((spec.loadBalancerClass ?? undefined) !== lbClass) return { kind: 'ignore' };
+  // Type first: leaving LoadBalancer makes the API server drop spec.loadBalancerClass, and our
+  // status and annotation must still be cleared (a no-op for Services we never served).
   if (spec.type !== 'LoadBalancer') return { kind: 'release', reason: 'notLoadBalancer' };
+  if ((spec.loadBalancerClass ?? undefined) !== lbClass) return { kind: 'ignore' };
 
   const families = serviceFamilies(service);
   if (families.length === 0) return { kind: 'release', reason: 'noClusterIP' };

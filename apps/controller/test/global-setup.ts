@@ -1,0 +1,1 @@
+export { default } from '@baremetal-lb/envtest/global-setup';
