@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { arpRequestFilter } from '../bpf/bpf-filters.ts';
 import { eachFrame } from '../packet-conn.ts';
 import { ConnClosedError, ReceiveBusyError, SocketError } from '../packet-socket-error.ts';
 import { createMemoryPacketConnPair } from './memory-packet-conn.ts';
+import { sampleArp, sampleIpv4 } from './sample-frames.ts';
 
 const frame = (n: number) => Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, n, 0x08, 0x06]);
 
@@ -26,6 +28,13 @@ describe('createMemoryPacketConnPair', () => {
     const it = b.receive();
     expect((await it.next()).value).toEqual([frame(1), frame(3)]);
     expect(b.counters.filtered).toBe(1);
+  });
+
+  it('runs a BPF program as the receive filter', async () => {
+    const [a, b] = createMemoryPacketConnPair({}, { filter: arpRequestFilter() });
+    a.sendBatch([sampleArp(1), sampleArp(2), sampleIpv4()]);
+    expect((await b.receive().next()).value).toEqual([sampleArp(1)]);
+    expect(b.counters.filtered).toBe(2);
   });
 
   it('pauses at the high-water mark and resumes when drained, losing nothing', async () => {

@@ -6,6 +6,8 @@
  * nobody reads.
  */
 import { BatchQueue } from '../batch-queue.ts';
+import type { BpfProgram } from '../bpf/bpf-instruction.ts';
+import { runBpf } from '../bpf/run-bpf.ts';
 import {
   defaultHighWaterMarkFrames,
   type FrameBatch,
@@ -20,11 +22,21 @@ const enetdown = 100;
 export type MemoryPacketConnOptions = {
   readonly ifname?: string;
   readonly ifindex?: number;
-  /** Receive-side filter, like a BPF program attached to the socket: false drops the frame. */
-  readonly filter?: (frame: Uint8Array) => boolean;
+  /**
+   * Receive-side filter: a classic BPF program (run as the kernel would, e.g. arpRequestFilter())
+   * or a predicate; a rejected frame is dropped and counted.
+   */
+  readonly filter?: MemoryFilter;
   /** Frames held while nobody reads, like the socket receive buffer. Default 65536 frames. */
   readonly bufferFrames?: number;
 };
+
+export type MemoryFilter = ((frame: Uint8Array) => boolean) | BpfProgram;
+
+function toPredicate(filter: MemoryFilter | undefined): ((frame: Uint8Array) => boolean) | undefined {
+  if (filter === undefined || typeof filter === 'function') return filter;
+  return (frame) => runBpf(filter, frame) > 0;
+}
 
 export class MemoryPacketConn implements PacketConn {
   readonly ifname: string;
@@ -46,7 +58,7 @@ export class MemoryPacketConn implements PacketConn {
   constructor(options: MemoryPacketConnOptions = {}) {
     this.ifname = options.ifname ?? 'mem0';
     this.ifindex = options.ifindex ?? 1;
-    this.#filter = options.filter;
+    this.#filter = toPredicate(options.filter);
     this.#bufferFrames = options.bufferFrames ?? 65_536;
   }
 
@@ -66,8 +78,8 @@ export class MemoryPacketConn implements PacketConn {
   }
 
   /** Replaces the receive filter (undefined accepts everything). */
-  setFilter(filter: ((frame: Uint8Array) => boolean) | undefined): void {
-    this.#filter = filter;
+  setFilter(filter: MemoryFilter | undefined): void {
+    this.#filter = toPredicate(filter);
   }
 
   /** Takes the "interface" down or up: while down, sending throws SocketError ENETDOWN. */
