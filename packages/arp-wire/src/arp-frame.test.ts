@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { arpFrameCodec, decodeArpFrame, encodeArpFrameInto } from './arp-frame.ts';
 import { decodeArpPacket } from './arp-packet.ts';
-import { ArpWireError, ArpWireErrorCode, MalformedError, TruncatedError, WireLayer } from './errors.ts';
+import { ArpWireErrorCode, MalformedError, TruncatedError, WireLayer } from './errors.ts';
+import { catchWireError } from './testing/catch-wire-error.ts';
 import { readVector } from './testing/vector-file.ts';
-
-/** The error `action` throws (the test fails if it throws nothing or something else). */
-function thrown(action: () => unknown): ArpWireError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ArpWireError) return error;
-    throw error;
-  }
-  throw new Error('expected an ArpWireError');
-}
 
 const request = readVector('arp-request');
 const ARP = 14;
@@ -67,7 +57,7 @@ describe('ARP decoding rejects what it does not support (RFC 826)', () => {
       ARP + 6,
     ],
   ])('%s', (_name, at, value, code, field, offset) => {
-    const error = thrown(() => decodeArpFrame(withByte(request, at, value)));
+    const error = catchWireError(() => decodeArpFrame(withByte(request, at, value)));
     expect(error).toBeInstanceOf(MalformedError);
     expect(error.code).toBe(code);
     expect((error as MalformedError).field).toBe(field);
@@ -77,13 +67,13 @@ describe('ARP decoding rejects what it does not support (RFC 826)', () => {
 
   it('names the unsupported length before complaining that the longer addresses are missing', () => {
     // A 16-byte hardware address would need a longer packet; the length is what is wrong.
-    expect(thrown(() => decodeArpPacket(withByte(request, ARP + 4, 16), ARP)).code).toBe(
+    expect(catchWireError(() => decodeArpPacket(withByte(request, ARP + 4, 16), ARP)).code).toBe(
       ArpWireErrorCode.arpUnsupportedAddressLength,
     );
   });
 
   it('rejects a frame of another EtherType', () => {
-    const error = thrown(() => decodeArpFrame(readVector('ndp-neighbor-solicitation')));
+    const error = catchWireError(() => decodeArpFrame(readVector('ndp-neighbor-solicitation')));
     expect(error.code).toBe(ArpWireErrorCode.ethernetUnexpectedEtherType);
     expect((error as MalformedError).actual).toBe(0x86dd);
     expect((error as MalformedError).offset).toBe(12);
@@ -98,7 +88,7 @@ describe('ARP decoding rejects what it does not support (RFC 826)', () => {
   ])(
     'reports truncation at %i bytes with layer, offset, needed and available',
     (length, layer, code, offset, needed) => {
-      const error = thrown(() => decodeArpFrame(request.subarray(0, length)));
+      const error = catchWireError(() => decodeArpFrame(request.subarray(0, length)));
       expect(error).toBeInstanceOf(TruncatedError);
       expect(error.code).toBe(code);
       expect(error).toMatchObject({ layer, offset, needed, available: length - offset });
@@ -108,7 +98,7 @@ describe('ARP decoding rejects what it does not support (RFC 826)', () => {
 
   it('reports a truncated VLAN tag', () => {
     const tagged = readVector('arp-request-vlan');
-    const error = thrown(() => decodeArpFrame(tagged.subarray(0, 16)));
+    const error = catchWireError(() => decodeArpFrame(tagged.subarray(0, 16)));
     expect(error).toMatchObject({
       code: ArpWireErrorCode.ethernetTruncated,
       offset: 14,
@@ -122,7 +112,7 @@ describe('ARP decoding rejects what it does not support (RFC 826)', () => {
     buffer.set(request, 30);
     const frame = decodeArpFrame(buffer, 30, 30 + request.length);
     expect(frame).toEqual(decodeArpFrame(request));
-    const error = thrown(() => decodeArpFrame(buffer, 30, 30 + 20));
+    const error = catchWireError(() => decodeArpFrame(buffer, 30, 30 + 20));
     expect(error).toMatchObject({ offset: 44, needed: 8, available: 6 });
   });
 });
@@ -131,10 +121,10 @@ describe('ARP encoding', () => {
   it('refuses a buffer that is too small, writing nothing', () => {
     const frame = decodeArpFrame(readVector('arp-reply-padded'));
     const small = new Uint8Array(59);
-    const error = thrown(() => encodeArpFrameInto(frame, small, 0));
+    const error = catchWireError(() => encodeArpFrameInto(frame, small, 0));
     expect(error).toMatchObject({ code: ArpWireErrorCode.encodeBufferTooSmall, needed: 60, available: 59 });
     expect(small.every((byte) => byte === 0)).toBe(true);
-    expect(thrown(() => encodeArpFrameInto(frame, new Uint8Array(100), 41)).code).toBe(
+    expect(catchWireError(() => encodeArpFrameInto(frame, new Uint8Array(100), 41)).code).toBe(
       ArpWireErrorCode.encodeBufferTooSmall,
     );
   });

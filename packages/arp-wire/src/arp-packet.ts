@@ -10,7 +10,7 @@
  *     = 1    =0x0800  6   4   1|2
  */
 import { type Codec, encodeWith } from './codec.ts';
-import { ArpWireErrorCode, MalformedError, requireBytes, requireRoom, WireLayer } from './errors.ts';
+import { ArpWireErrorCode, requireBytes, requireRoom, throwMalformed, WireLayer } from './errors.ts';
 import { EtherType } from './ethernet-header.ts';
 import { type Ipv4Address, readIpv4, writeIpv4 } from './ipv4-address.ts';
 import { type MacAddress, readMac, writeMac } from './mac-address.ts';
@@ -73,7 +73,7 @@ export function decodeArpPacket(buf: Uint8Array, offset = 0, end = buf.length): 
   requireBytes(ArpWireErrorCode.arpTruncated, WireLayer.arp, offset, ARP_FIXED_HEADER_LENGTH_BYTES, end);
   const hardwareType = (buf[offset]! << 8) | buf[offset + 1]!;
   if (hardwareType !== ARP_HARDWARE_TYPE_ETHERNET) {
-    throw new MalformedError(
+    throwMalformed(
       ArpWireErrorCode.arpUnsupportedHardwareType,
       WireLayer.arp,
       offset,
@@ -84,7 +84,7 @@ export function decodeArpPacket(buf: Uint8Array, offset = 0, end = buf.length): 
   }
   const protocolType = (buf[offset + 2]! << 8) | buf[offset + 3]!;
   if (protocolType !== EtherType.ipv4) {
-    throw new MalformedError(
+    throwMalformed(
       ArpWireErrorCode.arpUnsupportedProtocolType,
       WireLayer.arp,
       offset + 2,
@@ -94,7 +94,7 @@ export function decodeArpPacket(buf: Uint8Array, offset = 0, end = buf.length): 
     );
   }
   if (buf[offset + 4] !== 6) {
-    throw new MalformedError(
+    throwMalformed(
       ArpWireErrorCode.arpUnsupportedAddressLength,
       WireLayer.arp,
       offset + 4,
@@ -104,7 +104,7 @@ export function decodeArpPacket(buf: Uint8Array, offset = 0, end = buf.length): 
     );
   }
   if (buf[offset + 5] !== 4) {
-    throw new MalformedError(
+    throwMalformed(
       ArpWireErrorCode.arpUnsupportedAddressLength,
       WireLayer.arp,
       offset + 5,
@@ -115,7 +115,7 @@ export function decodeArpPacket(buf: Uint8Array, offset = 0, end = buf.length): 
   }
   const operation = (buf[offset + 6]! << 8) | buf[offset + 7]!;
   if (operation !== ArpOperation.request && operation !== ArpOperation.reply) {
-    throw new MalformedError(
+    throwMalformed(
       ArpWireErrorCode.arpUnsupportedOperation,
       WireLayer.arp,
       offset + 6,

@@ -103,6 +103,11 @@ export class MalformedError extends ArpWireError {
   }
 }
 
+/** Throws a MalformedError; a function returning `never` keeps each decoder check to one statement. */
+export function throwMalformed(...args: ConstructorParameters<typeof MalformedError>): never {
+  throw new MalformedError(...args);
+}
+
 /** The ICMPv6 checksum (RFC 4443 section 2.3) does not match the message and pseudo-header. */
 export class ChecksumError extends ArpWireError {
   readonly layer: WireLayer;

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ArpWireError,
-  ArpWireErrorCode,
-  ChecksumError,
-  MalformedError,
-  TruncatedError,
-  WireLayer,
-} from './errors.ts';
+import { ArpWireErrorCode, ChecksumError, MalformedError, TruncatedError, WireLayer } from './errors.ts';
 import { computeIcmpv6Checksum } from './icmpv6-checksum.ts';
 import { decodeNdpFrame, encodeNdpFrameInto, ndpFrameCodec } from './ndp-frame.ts';
+import { catchWireError } from './testing/catch-wire-error.ts';
 import { readVector } from './testing/vector-file.ts';
-
-function thrown(action: () => unknown): ArpWireError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ArpWireError) return error;
-    throw error;
-  }
-  throw new Error('expected an ArpWireError');
-}
 
 const IP = 14;
 const ICMP = IP + 40;
@@ -40,7 +24,9 @@ function edited(name: string, edits: Record<number, number>, fixChecksum = true)
 describe('NDP decoding enforces RFC 4861 section 7.1', () => {
   it('rejects a hop limit other than 255', () => {
     for (const hopLimit of [0, 1, 64, 254]) {
-      const error = thrown(() => decodeNdpFrame(edited('ndp-neighbor-solicitation', { [IP + 7]: hopLimit })));
+      const error = catchWireError(() =>
+        decodeNdpFrame(edited('ndp-neighbor-solicitation', { [IP + 7]: hopLimit })),
+      );
       expect(error).toBeInstanceOf(MalformedError);
       expect(error).toMatchObject({
         code: ArpWireErrorCode.ndpBadHopLimit,
@@ -56,7 +42,7 @@ describe('NDP decoding enforces RFC 4861 section 7.1', () => {
     const good = readVector('ndp-neighbor-advertisement');
     const stored = (good[ICMP + 2]! << 8) | good[ICMP + 3]!;
     const bad = edited('ndp-neighbor-advertisement', { [ICMP + 3]: good[ICMP + 3]! ^ 0x01 }, false);
-    const error = thrown(() => decodeNdpFrame(bad));
+    const error = catchWireError(() => decodeNdpFrame(bad));
     expect(error).toBeInstanceOf(ChecksumError);
     expect(error).toMatchObject({
       code: ArpWireErrorCode.icmpv6BadChecksum,
@@ -65,7 +51,8 @@ describe('NDP decoding enforces RFC 4861 section 7.1', () => {
     });
     // Any change to covered bytes, including the pseudo-header's addresses, breaks the checksum.
     expect(
-      thrown(() => decodeNdpFrame(edited('ndp-neighbor-advertisement', { [IP + 10]: 0x77 }, false))).code,
+      catchWireError(() => decodeNdpFrame(edited('ndp-neighbor-advertisement', { [IP + 10]: 0x77 }, false)))
+        .code,
     ).toBe(ArpWireErrorCode.icmpv6BadChecksum);
   });
 
@@ -100,23 +87,27 @@ describe('NDP decoding enforces RFC 4861 section 7.1', () => {
     ],
     ['IP version 4', { [IP]: 0x40 }, ArpWireErrorCode.ipv6BadVersion, IP],
   ])('rejects %s', (_name, edits, code, offset) => {
-    const error = thrown(() => decodeNdpFrame(edited('ndp-neighbor-solicitation', edits)));
+    const error = catchWireError(() => decodeNdpFrame(edited('ndp-neighbor-solicitation', edits)));
     expect(error).toMatchObject({ code, offset });
   });
 
   it('rejects a Source Link-Layer Address option in a DAD solicitation', () => {
     // Turn the DAD frame's nonce option (type 14, one unit) into a Source Link-Layer Address.
-    const error = thrown(() => decodeNdpFrame(edited('ndp-dad-solicitation', { [ICMP + 24]: 1 })));
+    const error = catchWireError(() => decodeNdpFrame(edited('ndp-dad-solicitation', { [ICMP + 24]: 1 })));
     expect(error.code).toBe(ArpWireErrorCode.ndpDadWithSourceLinkLayerAddress);
   });
 
   it('rejects the Solicited flag on an advertisement to a multicast group', () => {
-    const error = thrown(() => decodeNdpFrame(edited('ndp-unsolicited-advertisement', { [ICMP + 4]: 0x60 })));
+    const error = catchWireError(() =>
+      decodeNdpFrame(edited('ndp-unsolicited-advertisement', { [ICMP + 4]: 0x60 })),
+    );
     expect(error).toMatchObject({ code: ArpWireErrorCode.ndpSolicitedToMulticast, field: 'solicited' });
   });
 
   it('rejects an option that runs past the payload', () => {
-    const error = thrown(() => decodeNdpFrame(edited('ndp-neighbor-solicitation', { [ICMP + 25]: 2 })));
+    const error = catchWireError(() =>
+      decodeNdpFrame(edited('ndp-neighbor-solicitation', { [ICMP + 25]: 2 })),
+    );
     expect(error).toBeInstanceOf(TruncatedError);
     expect(error).toMatchObject({
       code: ArpWireErrorCode.ndpTruncated,
@@ -128,21 +119,21 @@ describe('NDP decoding enforces RFC 4861 section 7.1', () => {
 
   it('rejects a payload shorter than NS/NA need, and a payload longer than the frame', () => {
     const short = edited('ndp-neighbor-solicitation', { [IP + 5]: 20 });
-    expect(thrown(() => decodeNdpFrame(short))).toMatchObject({
+    expect(catchWireError(() => decodeNdpFrame(short))).toMatchObject({
       code: ArpWireErrorCode.ndpTruncated,
       offset: ICMP,
       needed: 24,
       available: 20,
     });
     const frame = readVector('ndp-neighbor-solicitation');
-    expect(thrown(() => decodeNdpFrame(frame.subarray(0, frame.length - 1)))).toMatchObject({
+    expect(catchWireError(() => decodeNdpFrame(frame.subarray(0, frame.length - 1)))).toMatchObject({
       code: ArpWireErrorCode.ipv6Truncated,
       layer: WireLayer.ipv6,
       offset: ICMP,
       needed: 32,
       available: 31,
     });
-    expect(thrown(() => decodeNdpFrame(frame.subarray(0, 40)))).toMatchObject({
+    expect(catchWireError(() => decodeNdpFrame(frame.subarray(0, 40)))).toMatchObject({
       code: ArpWireErrorCode.ipv6Truncated,
       offset: IP,
       needed: 40,
@@ -171,7 +162,7 @@ describe('NDP encoding', () => {
 
   it('refuses a buffer that is too small', () => {
     const decoded = decodeNdpFrame(readVector('ndp-neighbor-solicitation'));
-    expect(thrown(() => encodeNdpFrameInto(decoded, new Uint8Array(85), 0))).toMatchObject({
+    expect(catchWireError(() => encodeNdpFrameInto(decoded, new Uint8Array(85), 0))).toMatchObject({
       code: ArpWireErrorCode.encodeBufferTooSmall,
       needed: 86,
       available: 85,

@@ -20,9 +20,9 @@ import { type Codec, encodeWith } from './codec.ts';
 import {
   ArpWireErrorCode,
   ChecksumError,
-  MalformedError,
   requireBytes,
   requireRoom,
+  throwMalformed,
   WireLayer,
 } from './errors.ts';
 import {
@@ -109,22 +109,11 @@ export function encodeNdpFrameInto(frame: NdpFrame, buf: Uint8Array, offset: num
   return length;
 }
 
-function malformed(
-  code: ArpWireErrorCode,
-  layer: WireLayer,
-  offset: number,
-  field: string,
-  actual: number,
-  expected: string,
-): never {
-  throw new MalformedError(code, layer, offset, field, actual, expected);
-}
-
 export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): NdpFrame {
   const ethernet = decodeEthernetHeader(buf, offset, end);
   const ip = offset + ethernetHeaderEncodedLength(ethernet);
   if (ethernet.etherType !== EtherType.ipv6) {
-    malformed(
+    throwMalformed(
       ArpWireErrorCode.ethernetUnexpectedEtherType,
       WireLayer.ethernet,
       ip - 2,
@@ -135,10 +124,11 @@ export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): N
   }
   requireBytes(ArpWireErrorCode.ipv6Truncated, WireLayer.ipv6, ip, IPV6_HEADER_LENGTH_BYTES, end);
   const version = buf[ip]! >>> 4;
-  if (version !== 6) malformed(ArpWireErrorCode.ipv6BadVersion, WireLayer.ipv6, ip, 'version', version, '6');
+  if (version !== 6)
+    throwMalformed(ArpWireErrorCode.ipv6BadVersion, WireLayer.ipv6, ip, 'version', version, '6');
   const nextHeader = buf[ip + 6]!;
   if (nextHeader !== ICMPV6_NEXT_HEADER) {
-    malformed(
+    throwMalformed(
       ArpWireErrorCode.ipv6UnsupportedNextHeader,
       WireLayer.ipv6,
       ip + 6,
@@ -154,7 +144,7 @@ export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): N
   requireBytes(ArpWireErrorCode.icmpv6Truncated, WireLayer.icmpv6, icmp, 4, payloadEnd);
   const type = buf[icmp]!;
   if (type !== NdpMessageType.neighborSolicitation && type !== NdpMessageType.neighborAdvertisement) {
-    malformed(
+    throwMalformed(
       ArpWireErrorCode.ndpUnsupportedType,
       WireLayer.icmpv6,
       icmp,
@@ -165,7 +155,7 @@ export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): N
   }
   const hopLimit = buf[ip + 7]!;
   if (hopLimit !== NDP_HOP_LIMIT) {
-    malformed(
+    throwMalformed(
       ArpWireErrorCode.ndpBadHopLimit,
       WireLayer.ipv6,
       ip + 7,
@@ -175,7 +165,7 @@ export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): N
     );
   }
   const code = buf[icmp + 1]!;
-  if (code !== 0) malformed(ArpWireErrorCode.ndpBadCode, WireLayer.icmpv6, icmp + 1, 'code', code, '0');
+  if (code !== 0) throwMalformed(ArpWireErrorCode.ndpBadCode, WireLayer.icmpv6, icmp + 1, 'code', code, '0');
   requireBytes(
     ArpWireErrorCode.ndpTruncated,
     WireLayer.ndp,
@@ -188,7 +178,7 @@ export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): N
   if (!isValidIcmpv6Checksum(stored, computed)) throw new ChecksumError(icmp + 2, stored, computed);
   const targetAddress = readIpv6(buf, icmp + 8);
   if (isMulticastIpv6(targetAddress)) {
-    malformed(
+    throwMalformed(
       ArpWireErrorCode.ndpMulticastTarget,
       WireLayer.ndp,
       icmp + 8,
@@ -212,7 +202,7 @@ export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): N
       isUnspecifiedIpv6(ipv6.source) &&
       findLinkLayerAddress(options, 'sourceLinkLayerAddress') !== undefined
     ) {
-      malformed(
+      throwMalformed(
         ArpWireErrorCode.ndpDadWithSourceLinkLayerAddress,
         WireLayer.ndp,
         icmp + 24,
@@ -227,7 +217,7 @@ export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): N
     const solicited = (flags & FLAG_SOLICITED) !== 0;
     // RFC 4861 section 7.1.2: an advertisement to a multicast group has the Solicited flag clear.
     if (solicited && isMulticastIpv6(ipv6.destination)) {
-      malformed(
+      throwMalformed(
         ArpWireErrorCode.ndpSolicitedToMulticast,
         WireLayer.ndp,
         icmp + 4,

@@ -7,6 +7,7 @@ export {
   ndpOptionArbitrary,
   vlanTagArbitrary,
 } from './arbitraries.ts';
+export { catchWireError } from './catch-wire-error.ts';
 export type { FrameField } from './frame-fields.ts';
 export { splitFrameFields } from './frame-fields.ts';
 export { readPcap, writePcap } from './pcap.ts';
