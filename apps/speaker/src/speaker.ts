@@ -78,7 +78,7 @@ export class Speaker {
 
   /** Recomputes and applies the announcements now (synchronous). */
   reconcile(): DesiredAnnouncements {
-    const { nodeName, log, metrics } = this.#d;
+    const { nodeName, log } = this.#d;
     const snapshot = this.#d.cluster.snapshot();
     const config = toConfigView(snapshot.pools, snapshot.advertisements);
     const state = buildSpeakerState(

@@ -1,0 +1,196 @@
+/**
+ * The e2e lab: three node namespaces and a client on one bridge whose host end carries a real
+ * kube-apiserver (tools/envtest), a speaker process inside each node namespace running as the
+ * `speaker` ServiceAccount of deploy/rbac/speaker.yaml, and real arping/ndisc6 in the client.
+ * Documentation addresses only: 198.51.100.0/24 and 2001:db8:5::/64.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  createServiceAccountKubeconfig,
+  type Envtest,
+  installCrds,
+  startEnvtest,
+} from '@baremetal-lb/envtest';
+import { createLab, type Lab, LabBridgeMode, type LabHost } from '@baremetal-lb/lab';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  loadAllYaml,
+} from '@kubernetes/client-node';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+const node24 = path.join(repoRoot, 'node_modules/.bin/node');
+const speakerMain = path.join(repoRoot, 'apps/speaker/src/main.ts');
+export const NAMESPACE = 'metallb-system';
+export const NODE_NAMES = ['nodea', 'nodeb', 'nodec'] as const;
+
+export type SpeakerProcess = {
+  readonly host: LabHost;
+  readonly child: ChildProcess;
+  readonly logs: string[];
+  readonly exited: Promise<void>;
+};
+
+export type SpeakerLab = {
+  readonly lab: Lab;
+  readonly envtest: Envtest;
+  readonly kc: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly discovery: DiscoveryV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly client: LabHost;
+  readonly nodes: readonly LabHost[];
+  readonly speakers: Map<string, SpeakerProcess>;
+  start(host: LabHost): Promise<SpeakerProcess>;
+  /** Sends `signal` and waits for the exit. */
+  kill(host: LabHost, signal: NodeJS.Signals): Promise<void>;
+  hostByMac(mac: string | undefined): LabHost | undefined;
+  destroy(): Promise<void>;
+};
+
+export async function createSpeakerLab(): Promise<SpeakerLab> {
+  const lab = await createLab({
+    nodes: [...NODE_NAMES],
+    client: true,
+    bridge: LabBridgeMode.host,
+    ipv4Subnet: '198.51.100.0/24',
+    ipv6Prefix: '2001:db8:5::/64',
+  });
+  let envtest: Envtest | undefined;
+  try {
+    for (const h of lab.hosts) await h.refresh();
+    const bridgeIp = lab.bridge!.ipv4Cidr!.split('/')[0]!;
+    envtest = await startEnvtest({ listenAddress: bridgeIp });
+    await installCrds(envtest.kubeconfigPath, path.join(repoRoot, 'deploy/crds'));
+    const kc = new KubeConfig();
+    kc.loadFromFile(envtest.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    for (const doc of loadAllYaml(await readFile(path.join(repoRoot, 'deploy/rbac/speaker.yaml'), 'utf8'))) {
+      await objects.create(doc as KubernetesObject);
+    }
+    const sa = await createServiceAccountKubeconfig(envtest.kubeconfigPath, {
+      namespace: NAMESPACE,
+      name: 'speaker',
+    });
+    const secretPath = path.join(envtest.dir, 'memberlist-secret');
+    await writeFile(secretPath, randomBytes(32).toString('hex'), { mode: 0o600 });
+
+    const nodes = lab.nodes;
+    for (const [i, host] of nodes.entries()) {
+      const name = NODE_NAMES[i]!;
+      const created = await core.createNode({
+        body: { metadata: { name, labels: { 'kubernetes.io/hostname': name, zone: name.slice(-1) } } },
+      });
+      await core.replaceNodeStatus({
+        name,
+        body: { ...created, status: { addresses: [{ type: 'InternalIP', address: host.ipv4 }] } },
+      });
+    }
+
+    const speakers = new Map<string, SpeakerProcess>();
+    const env = envtest;
+    const start = async (host: LabHost): Promise<SpeakerProcess> => {
+      const name = NODE_NAMES[nodes.indexOf(host)]!;
+      const child = host.spawn(node24, [
+        '--conditions=@baremetal-lb/source',
+        speakerMain,
+        `--node-name=${name}`,
+        `--kubeconfig=${sa.kubeconfigPath}`,
+        `--namespace=${NAMESPACE}`,
+        `--ml-secret-path=${secretPath}`,
+        '--log-level=debug',
+      ]);
+      const logs: string[] = [];
+      const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      child.stdout?.on('data', collect);
+      child.stderr?.on('data', collect);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const p = { host, child, logs, exited };
+      speakers.set(name, p);
+      // Ready = its health server answers /readyz (caches synced, sockets open).
+      await waitFor(async () => {
+        if (child.exitCode !== null) throw new Error(`speaker ${name} exited: ${logs.slice(-5).join('\n')}`);
+        try {
+          return (await fetch(`http://${host.ipv4}:7472/readyz`)).ok;
+        } catch {
+          return false;
+        }
+      }, 30_000);
+      void env;
+      return p;
+    };
+    return {
+      lab,
+      envtest,
+      kc,
+      core,
+      discovery: kc.makeApiClient(DiscoveryV1Api),
+      custom: kc.makeApiClient(CustomObjectsApi),
+      client: lab.client!,
+      nodes,
+      speakers,
+      start,
+      async kill(host, signal) {
+        const p = speakers.get(NODE_NAMES[nodes.indexOf(host)]!);
+        if (p === undefined || p.child.exitCode !== null || p.child.signalCode !== null) return;
+        // `ip netns exec` execs the target, so the child pid is the speaker itself.
+        p.child.kill(signal);
+        await p.exited;
+      },
+      hostByMac(mac) {
+        return nodes.find((h) => h.mac.toLowerCase() === mac?.toLowerCase());
+      },
+      async destroy() {
+        await lab.destroy();
+        await env.stop();
+      },
+    };
+  } catch (error) {
+    await lab.destroy();
+    await envtest?.stop();
+    throw error;
+  }
+}
+
+/** Polls `check` every 50 ms until it returns true; throws after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The MAC that answers `arping` for `ip` from `client`, or undefined when nobody answers. */
+export async function arpingMac(client: LabHost, ip: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await client.exec('arping', ['-c', '1', '-w', '1', '-I', client.ifname, ip]);
+    return /\[([0-9a-fA-F:]{17})\]/.exec(stdout)?.[1]?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Target Link-Layer Address `ndisc6` gets for `ip`, or undefined. */
+export async function ndiscMac(client: LabHost, ip: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await client.exec('ndisc6', ['-1', '-r', '2', '-w', '500', ip, client.ifname]);
+    return /Target link-layer address:\s*([0-9a-fA-F:]{17})/.exec(stdout)?.[1]?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}

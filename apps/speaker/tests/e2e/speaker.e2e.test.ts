@@ -1,0 +1,351 @@
+/**
+ * End to end: real speaker processes in three node namespaces, a real kube-apiserver, real
+ * arping/ndisc6 in a client namespace. One lab for the whole file; scenarios run in order and the
+ * API outage comes last (it stops the API server for good).
+ */
+import { decodeArpFrame, formatIpv4, formatMac, isGratuitousArp } from '@baremetal-lb/arp-wire';
+import { checkPrerequisites } from '@baremetal-lb/lab';
+import { rankCandidates } from '@baremetal-lb/leader';
+import { openPacketConn } from '@baremetal-lb/packet-socket';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  arpingMac,
+  createSpeakerLab,
+  NAMESPACE,
+  NODE_NAMES,
+  ndiscMac,
+  type SpeakerLab,
+  waitFor,
+} from './speaker-lab.ts';
+
+const ready = checkPrerequisites('speaker e2e (namespaces, raw sockets, arping, ndisc6)', {
+  root: true,
+  commands: [
+    { name: 'arping', debianPackage: 'iputils-arping' },
+    { name: 'ndisc6', debianPackage: 'ndisc6' },
+  ],
+});
+
+const VIP4 = '198.51.100.200';
+const VIP6 = '2001:db8:5::200';
+
+function ownerFor(ip: string, nodes: readonly string[] = NODE_NAMES): string {
+  return rankCandidates(nodes, ip)[0]!;
+}
+
+describe.skipIf(!ready)('speaker e2e', () => {
+  let t: SpeakerLab;
+
+  const hostOf = (name: string) => t.nodes[NODE_NAMES.indexOf(name as (typeof NODE_NAMES)[number])]!;
+
+  async function createService(
+    name: string,
+    ips: string[],
+    policy: 'Cluster' | 'Local',
+    endpointNodes: string[],
+  ) {
+    const svc = await t.core.createNamespacedService({
+      namespace: 'default',
+      body: {
+        metadata: { name },
+        spec: { type: 'LoadBalancer', externalTrafficPolicy: policy, ports: [{ port: 80, protocol: 'TCP' }] },
+      },
+    });
+    await t.core.replaceNamespacedServiceStatus({
+      name,
+      namespace: 'default',
+      body: { ...svc, status: { loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } },
+    });
+    await t.discovery.createNamespacedEndpointSlice({
+      namespace: 'default',
+      body: {
+        metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } },
+        addressType: 'IPv4',
+        endpoints: endpointNodes.map((n, i) => ({
+          addresses: [`198.51.100.${50 + i}`],
+          nodeName: n,
+          conditions: { ready: true },
+        })),
+      },
+    });
+  }
+
+  async function createCustom(plural: string, body: object) {
+    await t.custom.createNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta1',
+      namespace: NAMESPACE,
+      plural,
+      body: { apiVersion: 'metallb.io/v1beta1', ...body },
+    });
+  }
+
+  async function expectArpOwner(ip: string, node: string | undefined, timeoutMs = 15_000) {
+    const want = node === undefined ? undefined : hostOf(node).mac.toLowerCase();
+    let got: string | undefined;
+    const answeredByWanted = async () => {
+      got = await arpingMac(t.client, ip);
+      return got === want;
+    };
+    await waitFor(answeredByWanted, timeoutMs, `ARP answer for ${ip} from ${node}`).catch((e: Error) => {
+      throw new Error(`${e.message}; last answer ${got} (${t.hostByMac(got)?.name})`);
+    });
+  }
+
+  beforeAll(async () => {
+    t = await createSpeakerLab();
+    await createCustom('ipaddresspools', {
+      kind: 'IPAddressPool',
+      metadata: { name: 'main' },
+      spec: { addresses: ['198.51.100.200-198.51.100.220', '2001:db8:5::200/124'] },
+    });
+    await createCustom('l2advertisements', {
+      kind: 'L2Advertisement',
+      metadata: { name: 'main' },
+      spec: { ipAddressPools: ['main'] },
+    });
+    await Promise.all(t.nodes.map((h) => t.start(h)));
+  }, 240_000);
+
+  afterAll(async () => {
+    if (t === undefined) return;
+    for (const [name, p] of t.speakers) {
+      const errors = p.logs.filter((l) => l.includes('"level":"error"') || l.includes('"level":"fatal"'));
+      if (errors.length > 0) console.error(`${name} errors:\n${errors.join('\n')}`);
+    }
+    await t.destroy();
+  }, 60_000);
+
+  async function getCustom(plural: string, name: string) {
+    return (await t.custom.getNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta1',
+      namespace: NAMESPACE,
+      plural,
+      name,
+    })) as { metadata: object; spec: object };
+  }
+
+  async function replaceAdvertisementSpec(name: string, spec: object) {
+    const current = await getCustom('l2advertisements', name);
+    await t.custom.replaceNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta1',
+      namespace: NAMESPACE,
+      plural: 'l2advertisements',
+      name,
+      body: { ...current, spec },
+    });
+  }
+
+  async function l2Statuses(service: string) {
+    const list = (await t.custom.listNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta1',
+      namespace: NAMESPACE,
+      plural: 'servicel2statuses',
+      labelSelector: `metallb.io/service-name=${service}`,
+    })) as { items: { status?: { node?: string; interfaces?: { name: string }[] } }[] };
+    return list.items;
+  }
+
+  async function events(reason: string, service: string) {
+    const list = await t.core.listNamespacedEvent({
+      namespace: 'default',
+      fieldSelector: `reason=${reason},involvedObject.name=${service}`,
+    });
+    return list.items;
+  }
+
+  async function metricsOf(node: string): Promise<string> {
+    return (await fetch(`http://${hostOf(node).ipv4}:7472/metrics`)).text();
+  }
+
+  /** Gratuitous ARPs for `ip` seen in the client namespace, with arrival times. */
+  function captureGratuitous(ip: string) {
+    const conn = openPacketConn(t.client.ifname, { netns: t.client.namespace });
+    const seen: { at: number; mac: string }[] = [];
+    const done = (async () => {
+      for await (const batch of conn.receive()) {
+        const at = performance.now();
+        for (const frame of batch) {
+          try {
+            const { arp } = decodeArpFrame(frame);
+            if (isGratuitousArp(arp) && formatIpv4(arp.senderIp) === ip)
+              seen.push({ at, mac: formatMac(arp.senderMac) });
+          } catch {
+            // not ARP
+          }
+        }
+      }
+    })();
+    return {
+      seen,
+      async close() {
+        await conn.close();
+        await done;
+      },
+    };
+  }
+
+  /** Stops the announcing speaker with `signal`; returns ms until the next node's gratuitous ARP. */
+  async function failover(signal: NodeJS.Signals): Promise<{ next: string; ms: number }> {
+    const owner = ownerFor(VIP4);
+    const next = ownerFor(
+      VIP4,
+      NODE_NAMES.filter((n) => n !== owner),
+    );
+    const capture = captureGratuitous(VIP4);
+    try {
+      const t0 = performance.now();
+      await t.kill(hostOf(owner), signal);
+      const nextMac = hostOf(next).mac.toLowerCase();
+      await waitFor(() => capture.seen.some((g) => g.mac === nextMac), 10_000, `gratuitous ARP from ${next}`);
+      const ms = capture.seen.find((g) => g.mac === nextMac)!.at - t0;
+      await expectArpOwner(VIP4, next);
+      return { next, ms };
+    } finally {
+      await capture.close();
+    }
+  }
+
+  it('answers an IPv4 and an IPv6 VIP with the MAC of the node the pure election picks', async () => {
+    await createService('web', [VIP4, VIP6], 'Cluster', ['nodea']);
+    const owner = ownerFor(VIP4);
+    await expectArpOwner(VIP4, owner);
+    const mac = hostOf(owner).mac.toLowerCase();
+    await waitFor(async () => (await ndiscMac(t.client, VIP6)) === mac, 10_000, `NDP answer from ${owner}`);
+    // The announcing node writes ServiceL2Status and emits nodeAssigned once.
+    await waitFor(
+      async () => (await l2Statuses('web')).some((s) => s.status?.node === owner),
+      10_000,
+      'status',
+    );
+    await waitFor(async () => (await events('nodeAssigned', 'web')).length === 1, 10_000, 'nodeAssigned');
+  }, 60_000);
+
+  it('with externalTrafficPolicy Local announces from the node that has the endpoint', async () => {
+    const vip = '198.51.100.201';
+    const rank = rankCandidates(NODE_NAMES, vip);
+    // The endpoint sits on the node the plain election would pick last.
+    await createService('local', [vip], 'Local', [rank[2]!]);
+    await expectArpOwner(vip, rank[2]);
+    const slice = await t.discovery.readNamespacedEndpointSlice({ name: 'local-1', namespace: 'default' });
+    await t.discovery.replaceNamespacedEndpointSlice({
+      name: 'local-1',
+      namespace: 'default',
+      body: {
+        ...slice,
+        endpoints: [{ addresses: ['198.51.100.60'], nodeName: rank[1]!, conditions: { ready: true } }],
+      },
+    });
+    await expectArpOwner(vip, rank[1]);
+    // No serving endpoint anywhere: nobody answers.
+    const again = await t.discovery.readNamespacedEndpointSlice({ name: 'local-1', namespace: 'default' });
+    await t.discovery.replaceNamespacedEndpointSlice({
+      name: 'local-1',
+      namespace: 'default',
+      body: {
+        ...again,
+        endpoints: [{ addresses: ['198.51.100.60'], nodeName: rank[1]!, conditions: { ready: false } }],
+      },
+    });
+    await expectArpOwner(vip, undefined);
+  }, 60_000);
+
+  it('honours advertisement node selectors and interface lists', async () => {
+    await createCustom('ipaddresspools', {
+      kind: 'IPAddressPool',
+      metadata: { name: 'sel' },
+      spec: { addresses: ['198.51.100.230-198.51.100.239'] },
+    });
+    await createCustom('l2advertisements', {
+      kind: 'L2Advertisement',
+      metadata: { name: 'sel' },
+      spec: { ipAddressPools: ['sel'], nodeSelectors: [{ matchLabels: { zone: 'c' } }] },
+    });
+    const vip = '198.51.100.230';
+    await createService('sel', [vip], 'Cluster', ['nodea']);
+    await expectArpOwner(vip, 'nodec');
+    await replaceAdvertisementSpec('sel', {
+      ipAddressPools: ['sel'],
+      nodeSelectors: [{ matchLabels: { zone: 'c' } }],
+      interfaces: ['eth9'],
+    });
+    await expectArpOwner(vip, undefined);
+    await replaceAdvertisementSpec('sel', {
+      ipAddressPools: ['sel'],
+      nodeSelectors: [{ matchLabels: { zone: 'c' } }],
+      interfaces: ['eth0'],
+    });
+    await expectArpOwner(vip, 'nodec');
+    await waitFor(
+      async () => (await l2Statuses('sel')).some((s) => s.status?.interfaces?.[0]?.name === 'eth0'),
+      10_000,
+      'status with interfaces',
+    );
+  }, 60_000);
+
+  it('ignores forged membership packets from the client namespace', async () => {
+    const owner = ownerFor(VIP4);
+    for (const h of t.nodes) {
+      // Random bytes and a plausible-looking header: neither carries the key.
+      await t.client.exec('bash', [
+        '-c',
+        `head -c 300 /dev/urandom > /dev/udp/${h.ipv4}/7946; printf '\\x01\\x00\\x00\\x00\\x01nodeadead' > /dev/udp/${h.ipv4}/7946`,
+      ]);
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    await expectArpOwner(VIP4, owner, 2000);
+    const metrics = await metricsOf(owner);
+    const dropped = [
+      ...metrics.matchAll(/^baremetallb_membership_dropped_packets\{reason="[^"]+"\} (\d+)/gm),
+    ].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(dropped).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/^baremetallb_membership_members\{state="alive"\} 3$/m);
+  }, 30_000);
+
+  it('raises IPConflict when a second host claims an announced VIP', async () => {
+    const owner = ownerFor(VIP4);
+    await t.client.addAddress(`${VIP4}/32`);
+    try {
+      await t.client.exec('arping', ['-U', '-c', '2', '-I', t.client.ifname, '-s', VIP4, VIP4]);
+      await waitFor(async () => (await events('IPConflict', 'web')).length >= 1, 10_000, 'IPConflict event');
+      const [event] = await events('IPConflict', 'web');
+      expect(event?.type).toBe('Warning');
+      expect(event?.message).toContain(t.client.mac.toLowerCase());
+      expect(await metricsOf(owner)).toMatch(
+        /^baremetallb_layer2_conflicts_total\{ip="198\.51\.100\.200"\} 1$/m,
+      );
+    } finally {
+      await t.client.exec('ip', ['addr', 'del', `${VIP4}/32`, 'dev', t.client.ifname]);
+    }
+  }, 30_000);
+
+  it('fails over when the announcing speaker is SIGKILLed, and the client sees the gratuitous ARP', async () => {
+    const owner = ownerFor(VIP4);
+    const { next, ms } = await failover('SIGKILL');
+    console.log(`SIGKILL failover ${owner} -> ${next}: first gratuitous ARP after ${ms.toFixed(0)} ms`);
+    await t.start(hostOf(owner));
+    await expectArpOwner(VIP4, owner);
+  }, 60_000);
+
+  it('hands over fast on SIGTERM (graceful leave)', async () => {
+    const owner = ownerFor(VIP4);
+    const { next, ms } = await failover('SIGTERM');
+    console.log(`SIGTERM handover ${owner} -> ${next}: first gratuitous ARP after ${ms.toFixed(0)} ms`);
+    await t.start(hostOf(owner));
+    await expectArpOwner(VIP4, owner);
+  }, 60_000);
+
+  it('still fails over with the API server stopped', async () => {
+    await t.envtest.stop();
+    // Let every informer notice the outage.
+    await new Promise((r) => setTimeout(r, 1500));
+    const { next } = await failover('SIGKILL');
+    const logs = t.speakers.get(next)!.logs;
+    expect(
+      logs.some((l) => l.includes('keeping last known state') || l.includes('informer start failed')),
+    ).toBe(true);
+  }, 60_000);
+});
