@@ -4,6 +4,7 @@
  * API outage comes last (it stops the API server for good).
  */
 import { decodeArpFrame, formatIpv4, formatMac, isGratuitousArp } from '@baremetal-lb/arp-wire';
+import { binariesAreReady } from '@baremetal-lb/envtest';
 import { checkPrerequisites } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import { openPacketConn } from '@baremetal-lb/packet-socket';
@@ -18,11 +19,14 @@ import {
   waitFor,
 } from './speaker-lab.ts';
 
-const ready = checkPrerequisites('speaker e2e (namespaces, raw sockets, arping, ndisc6)', {
+// kube-apiserver comes from tools/envtest: built once with Go (about 10 minutes), then cached.
+const apiServerBuilt = await binariesAreReady();
+const ready = checkPrerequisites('speaker e2e (namespaces, raw sockets, arping, ndisc6, kube-apiserver)', {
   root: true,
   commands: [
     { name: 'arping', debianPackage: 'iputils-arping' },
     { name: 'ndisc6', debianPackage: 'ndisc6' },
+    ...(apiServerBuilt ? [] : [{ name: 'go', debianPackage: 'golang-go' }]),
   ],
 });
 
@@ -92,20 +96,23 @@ describe.skipIf(!ready)('speaker e2e', () => {
     });
   }
 
-  beforeAll(async () => {
-    t = await createSpeakerLab();
-    await createCustom('ipaddresspools', {
-      kind: 'IPAddressPool',
-      metadata: { name: 'main' },
-      spec: { addresses: ['198.51.100.200-198.51.100.220', '2001:db8:5::200/124'] },
-    });
-    await createCustom('l2advertisements', {
-      kind: 'L2Advertisement',
-      metadata: { name: 'main' },
-      spec: { ipAddressPools: ['main'] },
-    });
-    await Promise.all(t.nodes.map((h) => t.start(h)));
-  }, 240_000);
+  beforeAll(
+    async () => {
+      t = await createSpeakerLab();
+      await createCustom('ipaddresspools', {
+        kind: 'IPAddressPool',
+        metadata: { name: 'main' },
+        spec: { addresses: ['198.51.100.200-198.51.100.220', '2001:db8:5::200/124'] },
+      });
+      await createCustom('l2advertisements', {
+        kind: 'L2Advertisement',
+        metadata: { name: 'main' },
+        spec: { ipAddressPools: ['main'] },
+      });
+      await Promise.all(t.nodes.map((h) => t.start(h)));
+    },
+    apiServerBuilt ? 240_000 : 45 * 60_000,
+  );
 
   afterAll(async () => {
     if (t === undefined) return;
