@@ -1,0 +1,178 @@
+/**
+ * deploy/rbac/controller.yaml is sufficient (the controller runs as its ServiceAccount, with the
+ * file applied unchanged, in metallb-system, without --lb-class) and least-privilege (the
+ * ServiceAccount can do nothing beyond what the controller needs).
+ */
+import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControllerProcess } from './support/controller-process.ts';
+import { controllerIdentity } from './support/controller-rbac.ts';
+import { TestCluster, waitFor } from './support/test-cluster.ts';
+
+const envtest = injectEnvtest();
+const ns = 'it-rbac-apps';
+const serviceAccount = 'system:serviceaccount:metallb-system:controller';
+
+type Attributes = {
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+};
+
+describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () => {
+  let cluster: TestCluster;
+  let kubeconfig: string;
+  let controller: ControllerProcess | undefined;
+
+  const allowed = async (attributes: Attributes): Promise<boolean> => {
+    const review = await cluster.client.request<{ status: { allowed: boolean } }>(
+      'POST',
+      '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      {
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user: serviceAccount,
+            groups: [
+              'system:serviceaccounts',
+              'system:serviceaccounts:metallb-system',
+              'system:authenticated',
+            ],
+            resourceAttributes: attributes,
+          },
+        },
+      },
+    );
+    return review.status.allowed;
+  };
+
+  beforeAll(async () => {
+    cluster = new TestCluster(envtest!.kubeconfigPath);
+    kubeconfig = await controllerIdentity(cluster.client, envtest!.kubeconfigPath, 'metallb-system');
+    await cluster.createNamespace(ns);
+    await cluster.applyPool('metallb-system', 'rbac-pool', {
+      addresses: ['192.0.2.128/28', '2001:db8:9::/124'],
+    });
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await cluster?.close();
+  });
+
+  it('is sufficient: the controller, as the ServiceAccount, serves classless Services, pools, events and the Lease', async () => {
+    controller = ControllerProcess.start('rbac', [`--kubeconfig=${kubeconfig}`, '--leader-elect']);
+    await waitFor('readiness', () => controller!.ready(), 30_000);
+    await cluster.createService(ns, 'web', { ipFamilyPolicy: 'PreferDualStack' });
+    await cluster.createService(ns, 'bad', {}, { annotations: { 'metallb.io/loadBalancerIPs': 'nonsense' } });
+    await cluster.createService(ns, 'classy', { loadBalancerClass: 'example.com/someone-else' });
+    const ips = await waitFor('IPs for web', async () => {
+      const found = await cluster.ips(ns, 'web');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(ips[0]).toMatch(/^192\.0\.2\./);
+    await waitFor('events', async () => {
+      const reasons = (await cluster.events(ns)).map((e) => e.reason).sort();
+      return reasons.includes('IPAllocated') && reasons.includes('LoadBalancerFailed');
+    });
+    await waitFor(
+      'pool status',
+      async () => (await cluster.getPool('metallb-system', 'rbac-pool'))?.status?.assignedIPv4 === 1,
+    );
+    expect(await cluster.ips(ns, 'classy')).toEqual([]);
+    // No request of the controller was refused.
+    const denied = controller.lines.filter((l) => JSON.stringify(l).includes('forbidden'));
+    expect(denied).toEqual([]);
+  });
+
+  it.each<[string, Attributes]>([
+    ['list services', { verb: 'list', resource: 'services' }],
+    ['watch services', { verb: 'watch', resource: 'services' }],
+    ['patch services', { verb: 'patch', resource: 'services', namespace: ns }],
+    ['patch services/status', { verb: 'patch', resource: 'services', subresource: 'status', namespace: ns }],
+    ['watch namespaces', { verb: 'watch', resource: 'namespaces' }],
+    ['create events', { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: ns }],
+    [
+      'watch pools',
+      { verb: 'watch', resource: 'ipaddresspools', group: 'metallb.io', namespace: 'metallb-system' },
+    ],
+    [
+      'patch pool status',
+      {
+        verb: 'patch',
+        resource: 'ipaddresspools',
+        subresource: 'status',
+        group: 'metallb.io',
+        namespace: 'metallb-system',
+      },
+    ],
+    [
+      'update its Lease',
+      {
+        verb: 'update',
+        resource: 'leases',
+        group: 'coordination.k8s.io',
+        namespace: 'metallb-system',
+        name: 'baremetal-lb-controller',
+      },
+    ],
+  ])('allows what the controller needs: %s', async (_what, attributes) => {
+    expect(await allowed(attributes)).toBe(true);
+  });
+
+  it.each<[string, Attributes]>([
+    ['delete services', { verb: 'delete', resource: 'services', namespace: ns }],
+    ['create services', { verb: 'create', resource: 'services', namespace: ns }],
+    ['update services (PUT)', { verb: 'update', resource: 'services', namespace: ns }],
+    ['read secrets', { verb: 'get', resource: 'secrets', namespace: 'metallb-system' }],
+    ['read pods', { verb: 'list', resource: 'pods' }],
+    ['patch namespaces', { verb: 'patch', resource: 'namespaces' }],
+    ['delete events', { verb: 'delete', resource: 'events', group: 'events.k8s.io', namespace: ns }],
+    [
+      'change pool specs',
+      { verb: 'patch', resource: 'ipaddresspools', group: 'metallb.io', namespace: 'metallb-system' },
+    ],
+    [
+      'create pools',
+      { verb: 'create', resource: 'ipaddresspools', group: 'metallb.io', namespace: 'metallb-system' },
+    ],
+    [
+      'watch pools in other namespaces',
+      { verb: 'watch', resource: 'ipaddresspools', group: 'metallb.io', namespace: ns },
+    ],
+    [
+      'update other Leases',
+      {
+        verb: 'update',
+        resource: 'leases',
+        group: 'coordination.k8s.io',
+        namespace: 'metallb-system',
+        name: 'kube-scheduler',
+      },
+    ],
+    [
+      'delete its Lease',
+      {
+        verb: 'delete',
+        resource: 'leases',
+        group: 'coordination.k8s.io',
+        namespace: 'metallb-system',
+        name: 'baremetal-lb-controller',
+      },
+    ],
+    [
+      'touch L2Advertisements',
+      { verb: 'list', resource: 'l2advertisements', group: 'metallb.io', namespace: 'metallb-system' },
+    ],
+    [
+      'escalate RBAC',
+      { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' },
+    ],
+  ])('denies what it does not need: %s', async (_what, attributes) => {
+    expect(await allowed(attributes)).toBe(false);
+  });
+});
