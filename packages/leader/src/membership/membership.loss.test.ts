@@ -15,5 +15,6 @@ describe('membership under packet loss', () => {
     expect(events.filter((e) => e.type === 'dead' || e.type === 'left')).toEqual([]);
     cluster.network.setLoss(0);
     expect(cluster.clock.advanceUntil(() => cluster.converged(), 2_000, 10)).toBeDefined();
-  });
+    // ~6,000 member-seconds of simulation: several seconds of CPU, more on a busy machine.
+  }, 180_000);
 });

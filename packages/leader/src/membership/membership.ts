@@ -1,27 +1,19 @@
 import { LeaderError, LeaderErrorCode } from '../leader-error.ts';
 import { Awareness } from './awareness.ts';
-import { BroadcastQueue, type Update } from './broadcast-queue.ts';
+import { BroadcastQueue } from './broadcast-queue.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 import { Keyring } from './keyring.ts';
-import type { MemberEvent, MemberEventReason, MemberState, MembershipSnapshot } from './member.ts';
-import { type MemberEntry, MemberView } from './member-view.ts';
-import {
-  type MembershipConfig,
-  resolveMembershipConfig,
-  retransmitLimit,
-  suspicionBoundsMs,
-} from './membership-config.ts';
+import type { MemberEvent, MembershipSnapshot } from './member.ts';
+import type { MemberContext } from './member-context.ts';
+import { MemberView } from './member-view.ts';
+import { type MembershipConfig, resolveMembershipConfig, retransmitLimit } from './membership-config.ts';
 import { type DropReason, dropReasons, type MembershipStats } from './membership-stats.ts';
-import {
-  decodeMessages,
-  encodedMessageLength,
-  encodeMessageInto,
-  type Message,
-  maxFieldBytes,
-} from './message.ts';
+import { decodeMessages, encodeMessageInto, type Message, maxFieldBytes } from './message.ts';
 import { openPacket, packetOverhead, sealPacket } from './packet.ts';
+import { Prober } from './prober.ts';
 import { ReplayGuard } from './replay-guard.ts';
-import { Suspicion } from './suspicion.ts';
+import { StateExchange } from './state-exchange.ts';
+import { MemberStateRules } from './state-rules.ts';
 import type { Transport } from './transport.ts';
 
 export type MembershipOptions = {
@@ -43,56 +35,49 @@ export type MembershipOptions = {
 
 export type MemberListener = (event: MemberEvent) => void;
 
-type Pending =
-  | { kind: 'probe'; name: string; acked: boolean; nacks: number; expectedNacks: number }
-  | { kind: 'confirm'; name: string; incarnation: number; acked: boolean }
-  | { kind: 'relay'; requester: string; requesterSeq: number; acked: boolean };
-
 /**
  * SWIM failure detection and membership (Das, Gupta, Motivala, 2002) with the Lifeguard refinements
  * (local health, suspicion timeouts that shrink with independent confirmations, nacks from indirect
- * probes), encrypted and authenticated with AES-256-GCM.
+ * probes), every packet encrypted and authenticated with AES-256-GCM.
  *
- * Every member probes one peer per interval; a peer that misses the direct and the indirect probes
- * becomes suspect; a suspect that does not refute (by raising its incarnation) within the suspicion
- * timeout is declared dead. Updates travel piggy-backed on probe traffic and in gossip rounds, each a
- * bounded number of times; a periodic full-state exchange and reconnect attempts toward dead members
- * heal partitions.
+ * Every member probes one peer per interval ({@link Prober}); a peer that misses the direct and the
+ * indirect probes becomes suspect; a suspect that does not refute (by raising its incarnation) within
+ * the suspicion timeout is declared dead ({@link MemberStateRules}). Updates travel piggy-backed on
+ * probe traffic and in gossip rounds, each a bounded number of times; full-state exchanges and
+ * reconnect attempts toward dead members heal partitions ({@link StateExchange}).
  */
 export class Membership {
   readonly name: string;
   readonly config: MembershipConfig;
   readonly #transport: Transport;
   readonly #keyring: Keyring;
-  readonly #seeds: readonly string[];
-  readonly #address: string;
   readonly #clock: Clock;
-  readonly #random: () => number;
   readonly #view: MemberView;
   readonly #queue = new BroadcastQueue();
   readonly #awareness: Awareness;
   readonly #replay = new ReplayGuard();
-  readonly #pending = new Map<number, Pending>();
   readonly #timers = new Set<TimerHandle>();
   readonly #listeners = new Set<MemberListener>();
-  readonly #lastContactSync = new Map<string, number>();
   readonly #scratch: Buffer;
   readonly #stats = { packetsSent: 0, bytesSent: 0, packetsReceived: 0, bytesReceived: 0, listenerErrors: 0 };
   readonly #dropped = Object.fromEntries(dropReasons.map((r) => [r, 0])) as Record<DropReason, number>;
+  readonly #ctx: MemberContext;
+  readonly #prober: Prober;
+  readonly #rules: MemberStateRules;
+  readonly #exchange: StateExchange;
   #state: 'new' | 'running' | 'leaving' | 'stopped' = 'new';
   #epoch = 0;
   #counter = 0;
-  #seq = 0;
   #gossipTimer: TimerHandle | undefined;
 
   constructor(opts: MembershipOptions) {
     this.config = resolveMembershipConfig(opts.config);
     this.name = opts.name;
     this.#transport = opts.transport;
-    this.#address = opts.advertiseAddress ?? opts.transport.localAddress;
+    const address = opts.advertiseAddress ?? opts.transport.localAddress;
     for (const [field, value] of [
       ['name', this.name],
-      ['advertiseAddress', this.#address],
+      ['advertiseAddress', address],
     ] as const) {
       const bytes = Buffer.byteLength(value, 'utf8');
       if (bytes === 0 || bytes > maxFieldBytes) {
@@ -107,12 +92,54 @@ export class Membership {
       }
     }
     this.#keyring = new Keyring(opts.secrets);
-    this.#seeds = [...(opts.seeds ?? [])];
     this.#clock = opts.clock ?? systemClock;
-    this.#random = opts.random ?? Math.random;
-    this.#view = new MemberView(this.name, this.#random);
+    const random = opts.random ?? Math.random;
+    this.#view = new MemberView(this.name, random);
     this.#awareness = new Awareness(this.config.awarenessMax);
     this.#scratch = Buffer.alloc(this.config.maxPacketBytes);
+    const self = this;
+    this.#ctx = {
+      name: this.name,
+      address,
+      config: this.config,
+      clock: this.#clock,
+      random,
+      view: this.#view,
+      queue: this.#queue,
+      awareness: this.#awareness,
+      get running() {
+        return self.#state === 'running';
+      },
+      send: (to, messages, piggyback) => this.#send(to, messages, piggyback),
+      after: (delayMs, fn) => this.#after(delayMs, fn),
+      cancel: (handle) => this.#cancel(handle),
+      kickGossip: () => this.#kickGossip(),
+      emit: (e, type, reason, by, previous) => {
+        const member = {
+          name: e.name,
+          address: e.address,
+          state: e.state,
+          incarnation: e.incarnation,
+          sinceMs: e.sinceMs,
+        };
+        this.#emit({
+          type,
+          member,
+          reason,
+          ...(by === undefined ? {} : { by }),
+          ...(previous === undefined ? {} : { previous }),
+        });
+      },
+    };
+    this.#prober = new Prober(this.#ctx, (name, incarnation) =>
+      this.#rules.suspect(name, incarnation, this.name),
+    );
+    this.#rules = new MemberStateRules(this.#ctx, this.#replay, (e) => this.#prober.confirm(e));
+    const localAddress = opts.transport.localAddress;
+    this.#exchange = new StateExchange(
+      this.#ctx,
+      (opts.seeds ?? []).filter((s) => s !== localAddress),
+    );
   }
 
   /** Start probing and join through the seeds. Returns at once; joining completes in the background. */
@@ -124,14 +151,18 @@ export class Membership {
     }
     this.#state = 'running';
     // Epoch grows across restarts (wall clock) so receivers can refuse replays of an earlier life.
-    this.#epoch = Math.floor(this.#clock.wallNow()) * 1024 + Math.floor(this.#random() * 1024);
+    this.#epoch = Math.floor(this.#clock.wallNow()) * 1024 + Math.floor(this.#ctx.random() * 1024);
     const now = this.#clock.now();
-    this.#view.add({ name: this.name, address: this.#address, state: 'alive', incarnation: 0, sinceMs: now });
+    this.#view.add({
+      name: this.name,
+      address: this.#ctx.address,
+      state: 'alive',
+      incarnation: 0,
+      sinceMs: now,
+    });
     this.#transport.onPacket((packet, from) => this.#receive(packet, from));
-    this.#after(this.#random() * this.config.probeIntervalMs, () => this.#probe());
-    this.#after(this.config.syncIntervalMs * (0.5 + this.#random()), () => this.#syncTick());
-    this.#after(this.config.reconnectIntervalMs, () => this.#reconnectTick());
-    for (const seed of this.#seeds) if (seed !== this.#transport.localAddress) this.#sendJoin(seed);
+    this.#prober.start();
+    this.#exchange.start();
   }
 
   /**
@@ -141,11 +172,7 @@ export class Membership {
   async leave(): Promise<void> {
     if (this.#state !== 'running') return;
     this.#state = 'leaving';
-    const self = this.#view.get(this.name)!;
-    this.#setState(self, 'left', self.incarnation);
-    this.#emit(self, 'left', 'leave', undefined, 'alive');
-    const left: Update = { type: 'left', incarnation: self.incarnation, name: this.name };
-    this.#queue.push(left);
+    const left = this.#rules.leave();
     for (const e of this.#view.reachable()) this.#send(e.address, [left], true);
     this.#kickGossip();
     await new Promise<void>((resolve) => this.#clock.setTimer(resolve, this.config.leaveFlushMs));
@@ -158,8 +185,8 @@ export class Membership {
     this.#state = 'stopped';
     for (const t of this.#timers) this.#clock.clearTimer(t);
     this.#timers.clear();
-    for (const e of this.#view.entries()) this.#clearSuspicion(e);
-    this.#pending.clear();
+    this.#rules.clearAll();
+    this.#prober.stop();
     this.#queue.clear();
     await this.#transport.close();
   }
@@ -190,340 +217,86 @@ export class Membership {
     return { ...this.#stats, dropped: { ...this.#dropped }, awareness: this.#awareness.score };
   }
 
-  // ---- probing -------------------------------------------------------------------------------
-
-  #probe(): void {
-    if (this.#state !== 'running') return;
-    const intervalMs = this.#awareness.scale(this.config.probeIntervalMs);
-    this.#after(intervalMs, () => this.#probe());
-    const target = this.#view.nextProbeTarget();
-    if (target === undefined) return;
-    const seq = this.#nextSeq();
-    const p: Pending = { kind: 'probe', name: target.name, acked: false, nacks: 0, expectedNacks: 0 };
-    this.#pending.set(seq, p);
-    this.#sendPing(target, seq);
-    this.#after(this.#awareness.scale(this.config.probeTimeoutMs), () => {
-      if (p.acked || this.#state !== 'running') return;
-      const helpers = this.#view.pick(
-        this.#view.reachable().filter((e) => e.name !== target.name && e.state === 'alive'),
-        this.config.indirectChecks,
-      );
-      p.expectedNacks = helpers.length;
-      for (const h of helpers) {
-        this.#send(h.address, [{ type: 'pingReq', seq, target: target.name, address: target.address }], true);
-      }
-    });
-    this.#after(intervalMs, () => {
-      this.#pending.delete(seq);
-      if (this.#state !== 'running') return;
-      if (p.acked) {
-        this.#awareness.apply(-1);
-        return;
-      }
-      // Lifeguard: missing nacks mean our own links or process are the problem, not the target's.
-      this.#awareness.apply(p.expectedNacks === 0 ? 1 : p.expectedNacks - p.nacks);
-      const e = this.#view.get(p.name);
-      if (e !== undefined) this.#applySuspect(e.name, e.incarnation, this.name);
-    });
-  }
-
-  /** Probe a member someone else suspects, once per incarnation, to confirm (Lifeguard) or to let it refute. */
-  #confirmProbe(e: MemberEntry): void {
-    if (this.#state !== 'running' || e.confirmProbedIncarnation === e.incarnation) return;
-    e.confirmProbedIncarnation = e.incarnation;
-    const seq = this.#nextSeq();
-    const p: Pending = { kind: 'confirm', name: e.name, incarnation: e.incarnation, acked: false };
-    this.#pending.set(seq, p);
-    this.#sendPing(e, seq);
-    this.#after(this.#awareness.scale(this.config.probeTimeoutMs), () => {
-      this.#pending.delete(seq);
-      if (!p.acked && e.state === 'suspect' && e.incarnation === p.incarnation) {
-        this.#applySuspect(e.name, p.incarnation, this.name);
-      }
-    });
-  }
-
-  #sendPing(target: MemberEntry, seq: number): void {
-    const messages: Message[] = [{ type: 'ping', seq, target: target.name }];
-    // Lifeguard "buddy system": tell a suspect directly that it is suspected, so it can refute at once.
-    if (target.state === 'suspect') {
-      messages.push({ type: 'suspect', incarnation: target.incarnation, name: target.name, from: this.name });
-    }
-    this.#send(target.address, messages, true);
-  }
-
-  // ---- receiving -----------------------------------------------------------------------------
-
   #receive(packet: Buffer, from: string): void {
-    try {
-      this.#receiveUnsafe(packet, from);
-    } catch {
-      // Unreachable by design (decoders return outcomes); kept so nothing can escape into the socket.
-      this.#drop('malformed');
-    }
-  }
-
-  #receiveUnsafe(packet: Buffer, from: string): void {
     this.#stats.packetsReceived++;
     this.#stats.bytesReceived += packet.length;
-    if (this.#state !== 'running' && this.#state !== 'leaving') {
-      this.#drop('notRunning');
-      return;
+    let outcome: DropReason | undefined;
+    try {
+      outcome = this.#process(packet, from);
+    } catch {
+      // Unreachable by design (decoders return outcomes); kept so nothing can escape into the socket.
+      outcome = 'malformed';
     }
+    if (outcome !== undefined) this.#dropped[outcome]++;
+  }
+
+  /** Handle one datagram; returns why it was dropped, or undefined when it was used. */
+  #process(packet: Buffer, from: string): DropReason | undefined {
+    if (this.#state !== 'running' && this.#state !== 'leaving') return 'notRunning';
     const opened = openPacket(this.#keyring, packet, this.config.maxPacketBytes);
-    if (typeof opened === 'string') {
-      this.#drop(opened);
-      return;
-    }
-    if (opened.sender === this.name) {
-      this.#drop('fromSelf');
-      return;
-    }
+    if (typeof opened === 'string') return opened;
+    if (opened.sender === this.name) return 'fromSelf';
     let messages: Message[];
     try {
       messages = decodeMessages(opened.payload);
     } catch {
-      this.#drop('malformed');
-      return;
+      return 'malformed';
     }
-    if (!this.#replay.accept(opened.sender, opened.epoch, opened.counter)) {
-      this.#drop('replayed');
-      return;
-    }
-    const known = this.#view.get(opened.sender);
-    let stateSent = false;
-    if (known?.state === 'dead') {
-      // A member we declared dead is talking to us: a healed partition or a restart. Exchange views.
-      // (Unknown senders introduce themselves with `alive`; left members rejoin through seeds.)
-      stateSent = this.#contactSync(opened.sender, from);
-    }
+    if (!this.#replay.accept(opened.sender, opened.epoch, opened.counter)) return 'replayed';
+    // A member we declared dead is talking to us (healed partition, restart): exchange views.
+    // Unknown senders introduce themselves with `alive`; left members rejoin through seeds.
+    let stateSent =
+      this.#view.get(opened.sender)?.state === 'dead' && this.#exchange.contactFromDead(opened.sender, from);
     for (const m of messages) {
       if (m.type === 'syncReq') {
-        if (!stateSent) this.#sendState(from, false);
+        if (!stateSent) this.#exchange.sendState(from, false);
         stateSent = true;
+      } else if (m.type === 'ping' && m.target !== this.name) {
+        this.#dropped.misdirected++;
       } else {
         this.#handle(m, opened.sender, from);
       }
     }
+    return undefined;
   }
 
   #handle(m: Exclude<Message, { type: 'syncReq' }>, sender: string, from: string): void {
+    const rules = this.#rules;
     switch (m.type) {
       case 'ping':
-        if (m.target !== this.name) {
-          this.#drop('misdirected');
-          return;
-        }
         this.#send(from, [{ type: 'ack', seq: m.seq }], true);
-        return;
-      case 'ack': {
-        const p = this.#pending.get(m.seq);
-        if (p === undefined || p.acked) return;
-        p.acked = true;
-        if (p.kind === 'relay') this.#send(p.requester, [{ type: 'ack', seq: p.requesterSeq }], true);
-        return;
-      }
-      case 'nack': {
-        const p = this.#pending.get(m.seq);
-        if (p?.kind === 'probe') p.nacks++;
-        return;
-      }
+        break;
+      case 'ack':
+        this.#prober.onAck(m.seq);
+        break;
+      case 'nack':
+        this.#prober.onNack(m.seq);
+        break;
       case 'pingReq':
-        this.#relayPing(m.seq, m.target, m.address, from);
-        return;
+        this.#prober.relay(m.seq, m.target, m.address, from);
+        break;
       case 'alive':
-        this.#applyAlive(m.name, m.incarnation, m.address);
-        return;
+        rules.alive(m.name, m.incarnation, m.address);
+        break;
       case 'suspect':
-        this.#applySuspect(m.name, m.incarnation, m.from, from);
-        return;
+        rules.suspect(m.name, m.incarnation, m.from, from);
+        break;
       case 'dead':
-        this.#applyDead(m.name, m.incarnation, m.from, from);
-        return;
+        rules.dead(m.name, m.incarnation, m.from, from);
+        break;
       case 'left':
-        this.#applyLeft(m.name, m.incarnation, from);
-        return;
+        rules.left(m.name, m.incarnation, from);
+        break;
       case 'state':
         // memberlist's rule: a remote "dead" only makes us suspect, so a stale view cannot kill.
-        if (m.state === 'alive') {
-          this.#applyAlive(m.name, m.incarnation, m.address);
-          return;
+        if (m.state === 'alive') rules.alive(m.name, m.incarnation, m.address);
+        else if (m.state === 'left') rules.left(m.name, m.incarnation, from);
+        else if (this.#view.get(m.name) !== undefined || m.name === this.name) {
+          rules.suspect(m.name, m.incarnation, sender, from);
         }
-        if (m.state === 'left') {
-          this.#applyLeft(m.name, m.incarnation, from);
-          return;
-        }
-        if (this.#view.get(m.name) === undefined && m.name !== this.name) return;
-        this.#applySuspect(m.name, m.incarnation, sender, from);
-        return;
+        break;
     }
   }
-
-  #relayPing(requesterSeq: number, target: string, address: string, requester: string): void {
-    if (this.#state !== 'running') return;
-    const seq = this.#nextSeq();
-    const p: Pending = { kind: 'relay', requester, requesterSeq, acked: false };
-    this.#pending.set(seq, p);
-    this.#send(address, [{ type: 'ping', seq, target }], true);
-    this.#after(this.#awareness.scale(this.config.probeTimeoutMs), () => {
-      this.#pending.delete(seq);
-      if (!p.acked) this.#send(requester, [{ type: 'nack', seq: requesterSeq }], true);
-    });
-  }
-
-  // ---- state rules (SWIM §4.2 with incarnation numbers) --------------------------------------
-
-  #applyAlive(name: string, incarnation: number, address: string): void {
-    if (name === this.name) {
-      // Someone knows a newer incarnation of us (from before a restart): out-number it.
-      if (incarnation > this.#view.get(name)!.incarnation) this.#refute(incarnation, false);
-      return;
-    }
-    const e = this.#view.get(name);
-    if (e === undefined) {
-      const entry: MemberEntry = { name, address, state: 'alive', incarnation, sinceMs: this.#clock.now() };
-      this.#view.add(entry);
-      this.#queue.push({ type: 'alive', incarnation, name, address });
-      this.#kickGossip();
-      this.#emit(entry, 'alive', 'joined', undefined, undefined);
-      return;
-    }
-    if (incarnation <= e.incarnation) return;
-    const previous = e.state;
-    e.address = address;
-    this.#setState(e, 'alive', incarnation);
-    this.#queue.push({ type: 'alive', incarnation, name, address });
-    this.#kickGossip();
-    if (previous !== 'alive')
-      this.#emit(e, 'alive', previous === 'suspect' ? 'refuted' : 'rejoined', undefined, previous);
-  }
-
-  #applySuspect(name: string, incarnation: number, accuser: string, replyTo?: string): void {
-    if (name === this.name) {
-      this.#refute(incarnation, true, replyTo);
-      return;
-    }
-    const e = this.#view.get(name);
-    if (e === undefined || incarnation < e.incarnation || e.state === 'dead' || e.state === 'left') return;
-    const update: Update = { type: 'suspect', incarnation, name, from: accuser };
-    if (e.state === 'suspect' && incarnation === e.incarnation && e.suspicion !== undefined) {
-      if (e.suspicion.confirm(accuser)) {
-        this.#armSuspicionTimer(e);
-        this.#queue.push(update);
-        this.#kickGossip();
-        if (accuser === this.name) this.#send(e.address, [update], false);
-      }
-      return;
-    }
-    const previous = e.state;
-    this.#setState(e, 'suspect', incarnation);
-    const live = this.#view.liveCount;
-    const { minMs, maxMs } = suspicionBoundsMs(this.config, live);
-    e.suspicion = new Suspicion({
-      incarnation,
-      startedMs: this.#clock.now(),
-      accuser,
-      expected: Math.min(this.config.suspicionConfirmations, Math.max(0, live - 2)),
-      minMs,
-      maxMs,
-    });
-    this.#armSuspicionTimer(e);
-    this.#queue.push(update);
-    this.#kickGossip();
-    if (previous !== 'suspect') {
-      const mine = accuser === this.name;
-      this.#emit(e, 'suspect', mine ? 'probeFailed' : 'reported', mine ? undefined : accuser, previous);
-    }
-    if (accuser !== this.name) this.#confirmProbe(e);
-    // Lifeguard's buddy system: tell the suspect directly, so it can refute at once.
-    else this.#send(e.address, [update], false);
-  }
-
-  #applyDead(name: string, incarnation: number, by: string, replyTo?: string): void {
-    if (name === this.name) {
-      this.#refute(incarnation, true, replyTo);
-      return;
-    }
-    const e = this.#view.get(name);
-    if (e === undefined || incarnation < e.incarnation || e.state === 'dead' || e.state === 'left') return;
-    const previous = e.state;
-    this.#setState(e, 'dead', incarnation);
-    this.#replay.forget(name);
-    this.#queue.push({ type: 'dead', incarnation, name, from: by });
-    this.#kickGossip();
-    const mine = by === this.name;
-    this.#emit(e, 'dead', mine ? 'suspicionTimeout' : 'reported', mine ? undefined : by, previous);
-  }
-
-  #applyLeft(name: string, incarnation: number, replyTo?: string): void {
-    if (name === this.name) {
-      this.#refute(incarnation, true, replyTo);
-      return;
-    }
-    const e = this.#view.get(name);
-    if (e === undefined || incarnation < e.incarnation || e.state === 'left') return;
-    const previous = e.state;
-    this.#setState(e, 'left', incarnation);
-    this.#replay.forget(name);
-    this.#queue.push({ type: 'left', incarnation, name });
-    this.#kickGossip();
-    this.#emit(e, 'left', 'leave', undefined, previous);
-  }
-
-  /**
-   * Only a member raises its own incarnation: to deny a suspicion, or to outrun an earlier life. The
-   * answer also goes straight back to whoever relayed the accusation (`replyTo`), because gossip
-   * alone can miss one member under loss, and that member would then declare us dead.
-   */
-  #refute(accusedIncarnation: number, accused: boolean, replyTo?: string): void {
-    if (this.#state !== 'running') return;
-    const self = this.#view.get(this.name)!;
-    if (accusedIncarnation >= self.incarnation) {
-      self.incarnation = accusedIncarnation + 1;
-      this.#view.touch();
-      if (accused) this.#awareness.apply(1);
-      this.#queue.push({
-        type: 'alive',
-        incarnation: self.incarnation,
-        name: this.name,
-        address: this.#address,
-      });
-      this.#kickGossip();
-    }
-    // A stale accusation (already refuted) means the sender missed our refutation: repeat it to them.
-    if (replyTo !== undefined) {
-      this.#send(
-        replyTo,
-        [{ type: 'alive', incarnation: self.incarnation, name: this.name, address: this.#address }],
-        true,
-      );
-    }
-  }
-
-  #setState(e: MemberEntry, state: MemberState, incarnation: number): void {
-    this.#clearSuspicion(e);
-    if (e.state !== state) e.sinceMs = this.#clock.now();
-    e.state = state;
-    e.incarnation = incarnation;
-    this.#view.touch();
-  }
-
-  #armSuspicionTimer(e: MemberEntry): void {
-    if (e.suspicionTimer !== undefined) this.#cancel(e.suspicionTimer);
-    const s = e.suspicion!;
-    e.suspicionTimer = this.#after(Math.max(0, s.deadlineMs - this.#clock.now()), () => {
-      e.suspicionTimer = undefined;
-      if (this.#state === 'running' && e.suspicion === s) this.#applyDead(e.name, s.incarnation, this.name);
-    });
-  }
-
-  #clearSuspicion(e: MemberEntry): void {
-    if (e.suspicionTimer !== undefined) this.#cancel(e.suspicionTimer);
-    e.suspicionTimer = undefined;
-    e.suspicion = undefined;
-  }
-
-  // ---- dissemination, sync and reconnect -----------------------------------------------------
 
   #kickGossip(): void {
     if (this.#gossipTimer !== undefined || this.#state === 'stopped' || this.#state === 'new') return;
@@ -540,80 +313,7 @@ export class Membership {
     round(0);
   }
 
-  #syncTick(): void {
-    if (this.#state !== 'running') return;
-    this.#after(this.config.syncIntervalMs * (0.5 + this.#random()), () => this.#syncTick());
-    const [peer] = this.#view.pick(this.#view.reachable(), 1);
-    if (peer !== undefined) this.#sendState(peer.address, true);
-  }
-
-  #reconnectTick(): void {
-    if (this.#state !== 'running') return;
-    this.#after(this.config.reconnectIntervalMs, () => this.#reconnectTick());
-    const now = this.#clock.now();
-    const reachable = this.#view.reachable();
-    const reachableAddresses = new Set(reachable.map((e) => e.address));
-    const gone: string[] = [];
-    for (const e of [...this.#view.entries()]) {
-      if (e.state !== 'dead' && e.state !== 'left') continue;
-      if (now - e.sinceMs > this.config.deadRetentionMs) this.#view.remove(e.name);
-      else if (e.state === 'dead') gone.push(e.address);
-    }
-    const seeds = this.#seeds.filter((s) => s !== this.#transport.localAddress && !reachableAddresses.has(s));
-    // Alone: knock on every seed (join retry). Otherwise one random dead member or unseen seed.
-    const targets = reachable.length === 0 ? seeds : this.#view.pick([...gone, ...seeds], 1);
-    for (const t of targets) this.#sendJoin(t);
-  }
-
-  /** A small hello: who we are, and a request for the peer's full state. */
-  #sendJoin(address: string): void {
-    const self = this.#view.get(this.name)!;
-    this.#send(
-      address,
-      [
-        { type: 'alive', incarnation: self.incarnation, name: this.name, address: this.#address },
-        { type: 'syncReq' },
-      ],
-      false,
-    );
-  }
-
-  #contactSync(sender: string, address: string): boolean {
-    const now = this.#clock.now();
-    const last = this.#lastContactSync.get(sender);
-    if (last !== undefined && now - last < this.config.reconnectIntervalMs) return false;
-    this.#lastContactSync.set(sender, now);
-    this.#sendState(address, true);
-    return true;
-  }
-
-  /** Our whole view as `state` entries, in as many packets as needed; the first may ask for theirs. */
-  #sendState(address: string, wantReply: boolean): void {
-    const budget = this.config.maxPacketBytes - packetOverhead(this.name);
-    let batch: Message[] = wantReply ? [{ type: 'syncReq' }] : [];
-    let used = wantReply ? 1 : 0;
-    for (const e of this.#view.entries()) {
-      const m: Message = {
-        type: 'state',
-        state: e.state,
-        incarnation: e.incarnation,
-        name: e.name,
-        address: e.address,
-      };
-      const n = encodedMessageLength(m);
-      if (used + n > budget) {
-        this.#send(address, batch, false);
-        batch = [];
-        used = 0;
-      }
-      batch.push(m);
-      used += n;
-    }
-    if (batch.length > 0) this.#send(address, batch, false);
-  }
-
-  // ---- plumbing ------------------------------------------------------------------------------
-
+  /** One authenticated packet: `messages`, then as many queued updates as fit when `piggyback`. */
   #send(address: string, messages: readonly Message[], piggyback: boolean): void {
     if (this.#state === 'stopped' || this.#state === 'new') return;
     const budget = this.config.maxPacketBytes - packetOverhead(this.name);
@@ -627,6 +327,7 @@ export class Membership {
     }
     if (o === 0) return;
     if (this.#counter > 0xffff_ffff) {
+      // Counter exhausted (years of traffic): a new epoch keeps nonces unique.
       this.#epoch++;
       this.#counter = 0;
     }
@@ -636,27 +337,7 @@ export class Membership {
     this.#transport.send(address, packet);
   }
 
-  #emit(
-    e: MemberEntry,
-    type: MemberState,
-    reason: MemberEventReason,
-    by: string | undefined,
-    previous: MemberState | undefined,
-  ): void {
-    const member = {
-      name: e.name,
-      address: e.address,
-      state: e.state,
-      incarnation: e.incarnation,
-      sinceMs: e.sinceMs,
-    };
-    const event: MemberEvent = {
-      type,
-      member,
-      reason,
-      ...(by === undefined ? {} : { by }),
-      ...(previous === undefined ? {} : { previous }),
-    };
+  #emit(event: MemberEvent): void {
     for (const l of this.#listeners) {
       try {
         l(event);
@@ -664,15 +345,6 @@ export class Membership {
         this.#stats.listenerErrors++;
       }
     }
-  }
-
-  #drop(reason: DropReason): void {
-    this.#dropped[reason]++;
-  }
-
-  #nextSeq(): number {
-    this.#seq = (this.#seq + 1) >>> 0;
-    return this.#seq;
   }
 
   #after(delayMs: number, fn: () => void): TimerHandle {

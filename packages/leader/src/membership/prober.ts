@@ -1,0 +1,137 @@
+import type { MemberContext } from './member-context.ts';
+import type { MemberEntry } from './member-view.ts';
+import type { Message } from './message.ts';
+
+type Pending =
+  | { kind: 'probe'; name: string; acked: boolean; nacks: number; expectedNacks: number }
+  | { kind: 'confirm'; name: string; incarnation: number; acked: boolean }
+  | { kind: 'relay'; requester: string; requesterSeq: number; acked: boolean };
+
+/**
+ * SWIM failure detection (§3.1): each interval, ping the next member of the round robin; without an
+ * ack within the probe timeout, ask `indirectChecks` others to ping it (ping-req) and relay acks or
+ * Lifeguard nacks; without any ack by the end of the interval, suspect it. Also answers ping-reqs for
+ * others, and sends the one-off confirming probe to a member someone else suspects.
+ */
+export class Prober {
+  readonly #ctx: MemberContext;
+  /** Called when our own probe failed: suspect `name` at `incarnation`, accused by us. */
+  readonly #suspect: (name: string, incarnation: number) => void;
+  readonly #pending = new Map<number, Pending>();
+  #seq = 0;
+
+  constructor(ctx: MemberContext, suspect: (name: string, incarnation: number) => void) {
+    this.#ctx = ctx;
+    this.#suspect = suspect;
+  }
+
+  /** Start the probe loop (first probe at a random phase so members do not probe in lockstep). */
+  start(): void {
+    this.#ctx.after(this.#ctx.random() * this.#ctx.config.probeIntervalMs, () => this.#probe());
+  }
+
+  stop(): void {
+    this.#pending.clear();
+  }
+
+  onAck(seq: number): void {
+    const p = this.#pending.get(seq);
+    if (p === undefined || p.acked) return;
+    p.acked = true;
+    if (p.kind === 'relay') this.#ctx.send(p.requester, [{ type: 'ack', seq: p.requesterSeq }], true);
+  }
+
+  onNack(seq: number): void {
+    const p = this.#pending.get(seq);
+    if (p?.kind === 'probe') p.nacks++;
+  }
+
+  /** Someone asked us (at `requester`) to probe `target` for them. */
+  relay(requesterSeq: number, target: string, address: string, requester: string): void {
+    const ctx = this.#ctx;
+    if (!ctx.running) return;
+    const seq = this.#nextSeq();
+    const p: Pending = { kind: 'relay', requester, requesterSeq, acked: false };
+    this.#pending.set(seq, p);
+    ctx.send(address, [{ type: 'ping', seq, target }], true);
+    ctx.after(ctx.awareness.scale(ctx.config.probeTimeoutMs), () => {
+      this.#pending.delete(seq);
+      if (!p.acked) ctx.send(requester, [{ type: 'nack', seq: requesterSeq }], true);
+    });
+  }
+
+  /**
+   * Probe a member someone else suspects, once per incarnation: a failure is an independent
+   * confirmation (Lifeguard shrinks the timeout); the ping also carries the suspicion, so a live
+   * member learns of it and refutes at once.
+   */
+  confirm(e: MemberEntry): void {
+    const ctx = this.#ctx;
+    if (!ctx.running || e.confirmProbedIncarnation === e.incarnation) return;
+    e.confirmProbedIncarnation = e.incarnation;
+    const seq = this.#nextSeq();
+    const p: Pending = { kind: 'confirm', name: e.name, incarnation: e.incarnation, acked: false };
+    this.#pending.set(seq, p);
+    this.#ping(e, seq);
+    ctx.after(ctx.awareness.scale(ctx.config.probeTimeoutMs), () => {
+      this.#pending.delete(seq);
+      if (!p.acked && e.state === 'suspect' && e.incarnation === p.incarnation)
+        this.#suspect(e.name, p.incarnation);
+    });
+  }
+
+  #probe(): void {
+    const ctx = this.#ctx;
+    if (!ctx.running) return;
+    const intervalMs = ctx.awareness.scale(ctx.config.probeIntervalMs);
+    ctx.after(intervalMs, () => this.#probe());
+    const target = ctx.view.nextProbeTarget();
+    if (target === undefined) return;
+    const seq = this.#nextSeq();
+    const p: Pending = { kind: 'probe', name: target.name, acked: false, nacks: 0, expectedNacks: 0 };
+    this.#pending.set(seq, p);
+    this.#ping(target, seq);
+    ctx.after(ctx.awareness.scale(ctx.config.probeTimeoutMs), () => {
+      if (p.acked || !ctx.running) return;
+      const helpers = ctx.view.pick(
+        ctx.view.reachable().filter((e) => e.name !== target.name && e.state === 'alive'),
+        ctx.config.indirectChecks,
+      );
+      p.expectedNacks = helpers.length;
+      for (const h of helpers) {
+        ctx.send(h.address, [{ type: 'pingReq', seq, target: target.name, address: target.address }], true);
+      }
+    });
+    ctx.after(intervalMs, () => {
+      this.#pending.delete(seq);
+      if (!ctx.running) return;
+      if (p.acked) {
+        ctx.awareness.apply(-1);
+        return;
+      }
+      // Lifeguard: missing nacks mean our own links or process are the problem, not the target's.
+      ctx.awareness.apply(p.expectedNacks === 0 ? 1 : p.expectedNacks - p.nacks);
+      const e = ctx.view.get(p.name);
+      if (e !== undefined) this.#suspect(e.name, e.incarnation);
+    });
+  }
+
+  #ping(target: MemberEntry, seq: number): void {
+    const messages: Message[] = [{ type: 'ping', seq, target: target.name }];
+    // Lifeguard's buddy system: tell a suspect directly that it is suspected, so it can refute at once.
+    if (target.state === 'suspect') {
+      messages.push({
+        type: 'suspect',
+        incarnation: target.incarnation,
+        name: target.name,
+        from: this.#ctx.name,
+      });
+    }
+    this.#ctx.send(target.address, messages, true);
+  }
+
+  #nextSeq(): number {
+    this.#seq = (this.#seq + 1) >>> 0;
+    return this.#seq;
+  }
+}
