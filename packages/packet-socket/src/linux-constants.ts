@@ -5,6 +5,8 @@ export const AF_NETLINK = 16;
 export const SOCK_RAW = 3;
 export const SOL_SOCKET = 1;
 export const SO_RCVBUF = 8;
+/** Like SO_RCVBUF but above net.core.rmem_max; needs CAP_NET_ADMIN. */
+export const SO_RCVBUFFORCE = 33;
 export const SOL_PACKET = 263;
 export const PACKET_ADD_MEMBERSHIP = 1;
 export const PACKET_DROP_MEMBERSHIP = 2;

@@ -16,6 +16,7 @@ import {
   PACKET_MR_MULTICAST,
   PACKET_STATISTICS,
   SO_RCVBUF,
+  SO_RCVBUFFORCE,
   SOCK_RAW,
   SOL_PACKET,
   SOL_SOCKET,
@@ -37,7 +38,11 @@ export type OpenPacketConnOptions = {
   readonly netns?: string;
   /** Do not receive the frames this host sends (PACKET_IGNORE_OUTGOING). Default true. */
   readonly ignoreOutgoing?: boolean;
-  /** SO_RCVBUF in bytes (the kernel doubles it); default the system's. */
+  /**
+   * Socket receive buffer in bytes (the kernel doubles it for bookkeeping). Set with
+   * SO_RCVBUFFORCE when permitted (CAP_NET_ADMIN), so it may exceed net.core.rmem_max; else
+   * SO_RCVBUF, capped at rmem_max. Default: the system's.
+   */
   readonly receiveBufferBytes?: number;
   /**
    * Frames taken per wake-up (one recvmmsg). 64 keeps the copy per batch small while amortising
@@ -249,7 +254,11 @@ export function openPacketConn(ifname: string, options: OpenPacketConnOptions = 
     }
     if (options.receiveBufferBytes !== undefined) {
       const bytes = int32(options.receiveBufferBytes);
-      callNative(SocketOp.setOption, ifname, () => socket.setOption(SOL_SOCKET, SO_RCVBUF, bytes));
+      try {
+        socket.setOption(SOL_SOCKET, SO_RCVBUFFORCE, bytes);
+      } catch {
+        callNative(SocketOp.setOption, ifname, () => socket.setOption(SOL_SOCKET, SO_RCVBUF, bytes));
+      }
     }
     if (options.filter !== undefined) {
       const program = encodeBpfProgram(options.filter);
