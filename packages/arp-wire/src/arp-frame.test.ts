@@ -137,3 +137,20 @@ describe('ARP encoding', () => {
     expect(Buffer.from(encoded.subarray(0, 42)).equals(Buffer.from(dirty.subarray(0, 42)))).toBe(true);
   });
 });
+
+describe('decode bounds', () => {
+  it('treats an end past the buffer as the end of the buffer', () => {
+    const request = readVector('arp-request');
+    expect(decodeArpFrame(request, 0, 1000)).toEqual(decodeArpFrame(request));
+    expect(catchWireError(() => decodeArpFrame(request.subarray(0, 30), 0, 1000))).toMatchObject({
+      code: ArpWireErrorCode.arpTruncated,
+      available: 16,
+    });
+  });
+
+  it('rejects a negative offset with a typed error', () => {
+    expect(catchWireError(() => decodeArpFrame(readVector('arp-request'), -2)).code).toBe(
+      ArpWireErrorCode.ethernetTruncated,
+    );
+  });
+});

@@ -42,7 +42,9 @@ export function encodeArpFrameInto(frame: ArpFrame, buf: Uint8Array, offset: num
   return length;
 }
 
-export function decodeArpFrame(buf: Uint8Array, offset = 0, end = buf.length): ArpFrame {
+export function decodeArpFrame(buf: Uint8Array, offset = 0, endIndex = buf.length): ArpFrame {
+  // An `end` past the buffer would read undefined as zeros; the buffer is the hard limit.
+  const end = Math.min(endIndex, buf.length);
   const ethernet = decodeEthernetHeader(buf, offset, end);
   if (ethernet.etherType !== EtherType.arp) {
     throw new MalformedError(

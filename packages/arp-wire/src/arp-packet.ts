@@ -69,7 +69,9 @@ export function writeArpHeader(buf: Uint8Array, offset: number, operation: ArpOp
   buf[offset + 7] = operation;
 }
 
-export function decodeArpPacket(buf: Uint8Array, offset = 0, end = buf.length): ArpPacket {
+export function decodeArpPacket(buf: Uint8Array, offset = 0, endIndex = buf.length): ArpPacket {
+  // An `end` past the buffer would read undefined as zeros; the buffer is the hard limit.
+  const end = Math.min(endIndex, buf.length);
   requireBytes(ArpWireErrorCode.arpTruncated, WireLayer.arp, offset, ARP_FIXED_HEADER_LENGTH_BYTES, end);
   const hardwareType = (buf[offset]! << 8) | buf[offset + 1]!;
   if (hardwareType !== ARP_HARDWARE_TYPE_ETHERNET) {

@@ -17,7 +17,9 @@ export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 const MAX_VLAN_TAGS = 2;
 
 /** The kind of frame in `buf[offset, end)`: `'arp'` → decodeArpFrame, NS/NA → decodeNdpFrame. */
-export function classifyFrame(buf: Uint8Array, offset = 0, end = buf.length): FrameKind {
+export function classifyFrame(buf: Uint8Array, offset = 0, endIndex = buf.length): FrameKind {
+  // An `end` past the buffer would read undefined as zeros; the buffer is the hard limit.
+  const end = Math.min(endIndex, buf.length);
   let at = offset + 12;
   let type = -1;
   for (let tags = 0; ; tags++) {

@@ -145,7 +145,8 @@ export function requireBytes(
   length: number,
   end: number,
 ): void {
-  if (offset + length > end) throw new TruncatedError(code, layer, offset, length, end - offset);
+  if (offset + length > end || offset < 0)
+    throw new TruncatedError(code, layer, offset, length, end - offset);
 }
 
 /** Throws unless `buf` has room for `length` bytes at `offset` (encoders call it once, up front). */

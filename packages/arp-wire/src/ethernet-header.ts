@@ -100,7 +100,9 @@ export function writeVlanTagsAndType(
   return at + 2;
 }
 
-export function decodeEthernetHeader(buf: Uint8Array, offset = 0, end = buf.length): EthernetHeader {
+export function decodeEthernetHeader(buf: Uint8Array, offset = 0, endIndex = buf.length): EthernetHeader {
+  // An `end` past the buffer would read undefined as zeros; the buffer is the hard limit.
+  const end = Math.min(endIndex, buf.length);
   requireBytes(
     ArpWireErrorCode.ethernetTruncated,
     WireLayer.ethernet,

@@ -109,7 +109,9 @@ export function encodeNdpFrameInto(frame: NdpFrame, buf: Uint8Array, offset: num
   return length;
 }
 
-export function decodeNdpFrame(buf: Uint8Array, offset = 0, end = buf.length): NdpFrame {
+export function decodeNdpFrame(buf: Uint8Array, offset = 0, endIndex = buf.length): NdpFrame {
+  // An `end` past the buffer would read undefined as zeros; the buffer is the hard limit.
+  const end = Math.min(endIndex, buf.length);
   const ethernet = decodeEthernetHeader(buf, offset, end);
   const ip = offset + ethernetHeaderEncodedLength(ethernet);
   if (ethernet.etherType !== EtherType.ipv6) {
