@@ -9,12 +9,21 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  classifyFrame,
+  decodeArpFrame,
+  FrameKind,
+  formatIpv4,
+  formatMac,
+  isGratuitousArp,
+} from '@baremetal-lb/arp-wire';
+import {
   createServiceAccountKubeconfig,
   type Envtest,
   installCrds,
   startEnvtest,
 } from '@baremetal-lb/envtest';
 import { createLab, type Lab, LabBridgeMode, type LabHost } from '@baremetal-lb/lab';
+import { openPacketConn } from '@baremetal-lb/packet-socket';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -48,10 +57,13 @@ export type SpeakerLab = {
   readonly client: LabHost;
   readonly nodes: readonly LabHost[];
   readonly speakers: Map<string, SpeakerProcess>;
-  start(host: LabHost): Promise<SpeakerProcess>;
+  /** Starts the speaker of `host` (extra flags appended) and waits until /readyz answers. */
+  start(host: LabHost, extraArgs?: readonly string[]): Promise<SpeakerProcess>;
   /** Sends `signal` and waits for the exit. */
   kill(host: LabHost, signal: NodeJS.Signals): Promise<void>;
   hostByMac(mac: string | undefined): LabHost | undefined;
+  /** The lab host of a Kubernetes node name. */
+  hostOf(node: string): LabHost;
   destroy(): Promise<void>;
 };
 
@@ -98,7 +110,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
 
     const speakers = new Map<string, SpeakerProcess>();
     const env = envtest;
-    const start = async (host: LabHost): Promise<SpeakerProcess> => {
+    const start = async (host: LabHost, extraArgs: readonly string[] = []): Promise<SpeakerProcess> => {
       const name = NODE_NAMES[nodes.indexOf(host)]!;
       const child = host.spawn(node24, [
         '--conditions=@baremetal-lb/source',
@@ -108,6 +120,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
         `--namespace=${NAMESPACE}`,
         `--ml-secret-path=${secretPath}`,
         '--log-level=debug',
+        ...extraArgs,
       ]);
       const logs: string[] = [];
       const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -125,7 +138,6 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
           return false;
         }
       }, 30_000);
-      void env;
       return p;
     };
     return {
@@ -145,6 +157,11 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
         // `ip netns exec` execs the target, so the child pid is the speaker itself.
         p.child.kill(signal);
         await p.exited;
+      },
+      hostOf(node) {
+        const i = NODE_NAMES.indexOf(node as (typeof NODE_NAMES)[number]);
+        if (i < 0) throw new Error(`no lab host for node "${node}"`);
+        return nodes[i]!;
       },
       hostByMac(mac) {
         return nodes.find((h) => h.mac.toLowerCase() === mac?.toLowerCase());
@@ -193,4 +210,77 @@ export async function ndiscMac(client: LabHost, ip: string): Promise<string | un
   } catch {
     return undefined;
   }
+}
+
+/** A LoadBalancer Service with its ingress status and one EndpointSlice (no controller here). */
+export async function createLbService(
+  t: SpeakerLab,
+  name: string,
+  ips: readonly string[],
+  policy: 'Cluster' | 'Local',
+  endpointNodes: readonly string[],
+): Promise<void> {
+  const svc = await t.core.createNamespacedService({
+    namespace: 'default',
+    body: {
+      metadata: { name },
+      spec: { type: 'LoadBalancer', externalTrafficPolicy: policy, ports: [{ port: 80, protocol: 'TCP' }] },
+    },
+  });
+  await t.core.replaceNamespacedServiceStatus({
+    name,
+    namespace: 'default',
+    body: { ...svc, status: { loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } },
+  });
+  await t.discovery.createNamespacedEndpointSlice({
+    namespace: 'default',
+    body: {
+      metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      endpoints: endpointNodes.map((n, i) => ({
+        addresses: [`198.51.100.${50 + i}`],
+        nodeName: n,
+        conditions: { ready: true },
+      })),
+    },
+  });
+}
+
+/** Creates a metallb.io/v1beta1 object in metallb-system. */
+export async function createMetallbObject(t: SpeakerLab, plural: string, body: object): Promise<void> {
+  await t.custom.createNamespacedCustomObject({
+    group: 'metallb.io',
+    version: 'v1beta1',
+    namespace: NAMESPACE,
+    plural,
+    body: { apiVersion: 'metallb.io/v1beta1', ...body },
+  });
+}
+
+/** Gratuitous ARPs for `ip` seen in the client namespace, with arrival times (performance.now). */
+export function captureGratuitousArp(t: SpeakerLab, ip: string) {
+  const conn = openPacketConn(t.client.ifname, { netns: t.client.namespace });
+  const seen: { at: number; mac: string }[] = [];
+  const done = (async () => {
+    for await (const batch of conn.receive()) {
+      const at = performance.now();
+      for (const frame of batch) {
+        if (classifyFrame(frame) !== FrameKind.arp) continue;
+        try {
+          const { arp } = decodeArpFrame(frame);
+          if (isGratuitousArp(arp) && formatIpv4(arp.senderIp) === ip)
+            seen.push({ at, mac: formatMac(arp.senderMac) });
+        } catch {
+          // a malformed ARP frame is no gratuitous ARP
+        }
+      }
+    }
+  })();
+  return {
+    seen,
+    async close() {
+      await conn.close();
+      await done;
+    },
+  };
 }

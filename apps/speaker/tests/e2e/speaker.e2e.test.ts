@@ -3,14 +3,15 @@
  * arping/ndisc6 in a client namespace. One lab for the whole file; scenarios run in order and the
  * API outage comes last (it stops the API server for good).
  */
-import { decodeArpFrame, formatIpv4, formatMac, isGratuitousArp } from '@baremetal-lb/arp-wire';
 import { binariesAreReady } from '@baremetal-lb/envtest';
 import { checkPrerequisites } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
-import { openPacketConn } from '@baremetal-lb/packet-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   arpingMac,
+  captureGratuitousArp,
+  createLbService,
+  createMetallbObject,
   createSpeakerLab,
   NAMESPACE,
   NODE_NAMES,
@@ -40,49 +41,11 @@ function ownerFor(ip: string, nodes: readonly string[] = NODE_NAMES): string {
 describe.skipIf(!ready)('speaker e2e', () => {
   let t: SpeakerLab;
 
-  const hostOf = (name: string) => t.nodes[NODE_NAMES.indexOf(name as (typeof NODE_NAMES)[number])]!;
-
-  async function createService(
-    name: string,
-    ips: string[],
-    policy: 'Cluster' | 'Local',
-    endpointNodes: string[],
-  ) {
-    const svc = await t.core.createNamespacedService({
-      namespace: 'default',
-      body: {
-        metadata: { name },
-        spec: { type: 'LoadBalancer', externalTrafficPolicy: policy, ports: [{ port: 80, protocol: 'TCP' }] },
-      },
-    });
-    await t.core.replaceNamespacedServiceStatus({
-      name,
-      namespace: 'default',
-      body: { ...svc, status: { loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } },
-    });
-    await t.discovery.createNamespacedEndpointSlice({
-      namespace: 'default',
-      body: {
-        metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } },
-        addressType: 'IPv4',
-        endpoints: endpointNodes.map((n, i) => ({
-          addresses: [`198.51.100.${50 + i}`],
-          nodeName: n,
-          conditions: { ready: true },
-        })),
-      },
-    });
-  }
-
-  async function createCustom(plural: string, body: object) {
-    await t.custom.createNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: NAMESPACE,
-      plural,
-      body: { apiVersion: 'metallb.io/v1beta1', ...body },
-    });
-  }
+  const hostOf = (name: string) => t.hostOf(name);
+  const createService = (name: string, ips: string[], policy: 'Cluster' | 'Local', endpointNodes: string[]) =>
+    createLbService(t, name, ips, policy, endpointNodes);
+  const createCustom = (plural: string, body: object) => createMetallbObject(t, plural, body);
+  const captureGratuitous = (ip: string) => captureGratuitousArp(t, ip);
 
   async function expectArpOwner(ip: string, node: string | undefined, timeoutMs = 15_000) {
     const want = node === undefined ? undefined : hostOf(node).mac.toLowerCase();
@@ -166,33 +129,6 @@ describe.skipIf(!ready)('speaker e2e', () => {
 
   async function metricsOf(node: string): Promise<string> {
     return (await fetch(`http://${hostOf(node).ipv4}:7472/metrics`)).text();
-  }
-
-  /** Gratuitous ARPs for `ip` seen in the client namespace, with arrival times. */
-  function captureGratuitous(ip: string) {
-    const conn = openPacketConn(t.client.ifname, { netns: t.client.namespace });
-    const seen: { at: number; mac: string }[] = [];
-    const done = (async () => {
-      for await (const batch of conn.receive()) {
-        const at = performance.now();
-        for (const frame of batch) {
-          try {
-            const { arp } = decodeArpFrame(frame);
-            if (isGratuitousArp(arp) && formatIpv4(arp.senderIp) === ip)
-              seen.push({ at, mac: formatMac(arp.senderMac) });
-          } catch {
-            // not ARP
-          }
-        }
-      }
-    })();
-    return {
-      seen,
-      async close() {
-        await conn.close();
-        await done;
-      },
-    };
   }
 
   /** Stops the announcing speaker with `signal`; returns ms until the next node's gratuitous ARP. */
