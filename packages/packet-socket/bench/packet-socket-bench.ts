@@ -32,6 +32,22 @@ function testFrame(): Buffer {
   return frame;
 }
 
+/** Runs blast-frames.ts from the tx namespace to the rx host; resolves with what it printed. */
+async function blast(args: readonly string[]): Promise<string> {
+  const script = path.join(import.meta.dirname, 'blast-frames.ts');
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@baremetal-lb/source', script, txHost.namespace, rxHost.mac, ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return output;
+}
+
 async function measureSend(batch: number): Promise<void> {
   const conn = openPacketConn('eth0', { netns: txHost.namespace });
   const frames = Array.from({ length: batch }, testFrame);
@@ -70,23 +86,7 @@ async function measureReceive(batchFrames: number): Promise<void> {
       last = now;
     }
   })();
-  const blaster = spawn(
-    process.execPath,
-    [
-      '--conditions=@baremetal-lb/source',
-      path.join(import.meta.dirname, 'blast-frames.ts'),
-      txHost.namespace,
-      rxHost.mac,
-      String(durationMs),
-      '256',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let output = '';
-  blaster.stdout.on('data', (data: Buffer) => {
-    output += data.toString();
-  });
-  await new Promise((resolve) => blaster.once('exit', resolve));
+  const output = await blast([String(durationMs), '256']);
   await new Promise((resolve) => setTimeout(resolve, 200));
   const { dropped } = conn.stats();
   await conn.close();
@@ -109,20 +109,7 @@ async function measureDrain(batchFrames: number, frames: number): Promise<void> 
     batchFrames,
     receiveBufferBytes: 1024 * 2 ** 20,
   });
-  const blaster = spawn(
-    process.execPath,
-    [
-      '--conditions=@baremetal-lb/source',
-      path.join(import.meta.dirname, 'blast-frames.ts'),
-      txHost.namespace,
-      rxHost.mac,
-      '0',
-      '256',
-      String(frames),
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  await new Promise((resolve) => blaster.once('exit', resolve));
+  await blast(['0', '256', String(frames)]);
   const { received: queued, dropped } = conn.stats();
   let drained = 0;
   const start = performance.now();

@@ -131,6 +131,22 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
   const unregister = registerCleanup(removeSync);
 
   const ip = (args: readonly string[]) => runCommand('ip', args);
+  /** A veth pair: `eth0` in `namespace`, `peer` in `peerNamespace`. */
+  const addVeth = (namespace: string, peer: string, peerNamespace: string) =>
+    ip([
+      '-n',
+      namespace,
+      'link',
+      'add',
+      'eth0',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      peer,
+      'netns',
+      peerNamespace,
+    ]);
   const addNamespace = async (label: string): Promise<string> => {
     const name = namespaceName(process.pid, seq, label);
     await ip(['netns', 'add', name]);
@@ -186,38 +202,12 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
 
     if (mode === LabBridgeMode.none) {
       const [a, b] = hosts as [LabHost, LabHost];
-      await ip([
-        '-n',
-        a.namespace,
-        'link',
-        'add',
-        'eth0',
-        'type',
-        'veth',
-        'peer',
-        'name',
-        'eth0',
-        'netns',
-        b.namespace,
-      ]);
+      await addVeth(a.namespace, 'eth0', b.namespace);
     } else {
       for (const [index, host] of hosts.entries()) {
         if (bridge?.namespace !== undefined) {
           const port = `v${index}`;
-          await ip([
-            '-n',
-            host.namespace,
-            'link',
-            'add',
-            'eth0',
-            'type',
-            'veth',
-            'peer',
-            'name',
-            port,
-            'netns',
-            bridge.namespace,
-          ]);
+          await addVeth(host.namespace, port, bridge.namespace);
           await ip(['-n', bridge.namespace, 'link', 'set', port, 'master', 'br0', 'up']);
         } else if (bridge !== undefined) {
           const port = hostLinkName(process.pid, seq, `v${index}`);
