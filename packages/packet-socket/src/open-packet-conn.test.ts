@@ -221,6 +221,37 @@ describe.skipIf(!ready)('openPacketConn (as root, veth pair between two namespac
     }
   });
 
+  it('applies backpressure to a slow consumer without losing frames the socket buffer holds', async () => {
+    const tx = openPacketConn('eth0', { netns: a });
+    const rx = openPacketConn('eth0', {
+      netns: b,
+      filter: onlyTestFrames,
+      batchFrames: 4,
+      receiveBufferBytes: 16 * 2 ** 20,
+    });
+    try {
+      const sent = Array.from({ length: 2000 }, (_, i) => {
+        const frame = testFrame(bMac, 64);
+        frame.writeUInt32BE(i, 14);
+        return frame;
+      });
+      const got: number[] = [];
+      const reading = (async () => {
+        for await (const batch of rx.receive({ highWaterMarkFrames: 8 })) {
+          for (const frame of batch) got.push(frame.readUInt32BE(14));
+          await settle(1); // a slow consumer: the kernel holds the rest meanwhile
+          if (got.length === sent.length) break;
+        }
+      })();
+      expect(tx.sendBatch(sent)).toBe(sent.length);
+      await reading;
+      expect(got).toEqual(sent.map((_, i) => i));
+      expect(rx.stats().dropped).toBe(0);
+    } finally {
+      await Promise.all([tx.close(), rx.close()]);
+    }
+  });
+
   it('closes safely with frames in flight, from inside and outside the receive loop', async () => {
     const tx = openPacketConn('eth0', { netns: a });
     const burst = Array.from({ length: 256 }, () => testFrame(bMac, 200));
