@@ -16,6 +16,7 @@ export {
   type LabelSelector,
   type LabelSelectorRequirement,
   type Labels,
+  labelSelectorProblems,
   matchesLabelSelector,
 } from './label-selector.ts';
 export type { PoolSpec, ServiceAllocation } from './pool-spec.ts';

@@ -1,4 +1,5 @@
 /** Checks a ServiceRequest and fills defaults, so the allocator works on complete, trusted data. */
+import { describeValue } from './describe-value.ts';
 import { formatIp, type IpValue, parseIp } from './ip-address.ts';
 import { IpamError, IpamErrorCode } from './ipam-error.ts';
 import type { Labels } from './label-selector.ts';
@@ -35,7 +36,8 @@ export function normalizeRequest(request: ServiceRequest): NormalizedRequest {
   const key = request.key;
   if (typeof key !== 'string' || key === '') throw invalid('service request has no key');
   const policy = request.ipFamilyPolicy ?? 'SingleStack';
-  if (!POLICIES.has(policy)) throw invalid(`service "${key}": unknown ipFamilyPolicy "${String(policy)}"`);
+  if (!POLICIES.has(policy))
+    throw invalid(`service "${key}": unknown ipFamilyPolicy "${describeValue(policy)}"`);
   const families = request.ipFamilies ?? ['IPv4'];
   if (
     !Array.isArray(families) ||
@@ -63,7 +65,9 @@ export function normalizeRequest(request: ServiceRequest): NormalizedRequest {
       port.port < 0 ||
       port.port > 65535
     ) {
-      throw invalid(`service "${key}": invalid port ${JSON.stringify(port)}`);
+      throw invalid(
+        `service "${key}": invalid port (protocol ${describeValue(port?.protocol)}, port ${describeValue(port?.port)})`,
+      );
     }
   }
   const { sharingKey, backendKey, namespace, pool } = request;
@@ -104,7 +108,7 @@ export function parseRequestedIps(key: string, texts: readonly string[]): readon
     if (ip === undefined) {
       throw new IpamError(
         IpamErrorCode.invalidAddress,
-        `service "${key}": requested IP "${String(text)}" is not an IP address`,
+        `service "${key}": requested IP "${describeValue(text)}" is not an IP address`,
         {
           serviceKey: key,
         },

@@ -2,7 +2,10 @@
  * Checks on pool specs that return problems as data, so a config layer can report them per
  * object: `validatePoolSpec` looks at one pool alone, `findPoolOverlaps` across a set.
  */
+
 import { type AddressRange, parseAddressEntry } from './address-range.ts';
+import { describeValue } from './describe-value.ts';
+import { labelSelectorProblems } from './label-selector.ts';
 import type { PoolSpec } from './pool-spec.ts';
 
 export const PoolProblemCode = {
@@ -11,6 +14,8 @@ export const PoolProblemCode = {
   invalidEntry: 'ERR_IPAM_POOL_ENTRY',
   invalidPriority: 'ERR_IPAM_POOL_PRIORITY',
   invalidSelector: 'ERR_IPAM_POOL_SELECTOR',
+  /** A field of the wrong type (autoAssign not a boolean, serviceAllocation not an object, ...). */
+  invalidField: 'ERR_IPAM_POOL_FIELD',
   overlap: 'ERR_IPAM_POOL_OVERLAP',
   hostBitsSet: 'WARN_IPAM_CIDR_HOST_BITS',
 } as const;
@@ -33,21 +38,24 @@ export interface PoolOverlap {
   readonly message: string;
 }
 
-const SELECTOR_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-
 /** Problems of one pool on its own (overlaps inside the pool are `findPoolOverlaps`' job). */
 export function validatePoolSpec(spec: PoolSpec): readonly PoolProblem[] {
   const pool = typeof spec?.name === 'string' ? spec.name : '';
   const problems: PoolProblem[] = [];
   const error = (code: PoolProblemCode, message: string, entry?: string) =>
     problems.push({ severity: 'error', code, pool, message, ...(entry === undefined ? {} : { entry }) });
+  if (spec === null || typeof spec !== 'object') {
+    error(PoolProblemCode.invalidField, 'pool spec is not an object');
+    return problems;
+  }
   if (pool === '') error(PoolProblemCode.invalidName, 'pool has no name');
-  if (!Array.isArray(spec?.addresses) || spec.addresses.length === 0) {
+  if (!Array.isArray(spec.addresses) || spec.addresses.length === 0) {
     error(PoolProblemCode.noAddresses, `pool "${pool}" has no addresses`);
   } else {
     for (const entry of spec.addresses) {
       const parsed = parseAddressEntry(entry);
-      if (!parsed.ok) error(PoolProblemCode.invalidEntry, `pool "${pool}": ${parsed.message}`, String(entry));
+      if (!parsed.ok)
+        error(PoolProblemCode.invalidEntry, `pool "${pool}": ${parsed.message}`, describeValue(entry));
       else if (parsed.warning !== undefined) {
         problems.push({
           severity: 'warning',
@@ -59,30 +67,48 @@ export function validatePoolSpec(spec: PoolSpec): readonly PoolProblem[] {
       }
     }
   }
-  const allocation = spec?.serviceAllocation;
-  if (allocation !== undefined) {
-    const priority = allocation.priority;
-    if (priority !== undefined && (!Number.isInteger(priority) || priority < 0)) {
-      error(
-        PoolProblemCode.invalidPriority,
-        `pool "${pool}": priority ${String(priority)} is not an integer >= 0`,
-      );
+  for (const field of ['autoAssign', 'avoidBuggyIPs'] as const) {
+    if (spec[field] !== undefined && typeof spec[field] !== 'boolean') {
+      error(PoolProblemCode.invalidField, `pool "${pool}": ${field} is not a boolean`);
     }
-    const selectors = [...(allocation.namespaceSelectors ?? []), ...(allocation.serviceSelectors ?? [])];
-    for (const selector of selectors) {
-      for (const expression of selector.matchExpressions ?? []) {
-        const needsValues = expression.operator === 'In' || expression.operator === 'NotIn';
-        if (!SELECTOR_OPERATORS.has(expression.operator)) {
-          error(
-            PoolProblemCode.invalidSelector,
-            `pool "${pool}": selector operator "${String(expression.operator)}" is unknown`,
-          );
-        } else if (needsValues !== (expression.values !== undefined && expression.values.length > 0)) {
-          error(
-            PoolProblemCode.invalidSelector,
-            `pool "${pool}": selector on "${expression.key}" with operator "${expression.operator}" ${needsValues ? 'needs' : 'takes no'} values`,
-          );
-        }
+  }
+  const allocation: unknown = spec.serviceAllocation;
+  if (allocation === undefined) return problems;
+  if (allocation === null || typeof allocation !== 'object' || Array.isArray(allocation)) {
+    error(PoolProblemCode.invalidField, `pool "${pool}": serviceAllocation is not an object`);
+    return problems;
+  }
+  const { priority, namespaces, namespaceSelectors, serviceSelectors } = allocation as Record<
+    string,
+    unknown
+  >;
+  if (
+    priority !== undefined &&
+    (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0)
+  ) {
+    error(
+      PoolProblemCode.invalidPriority,
+      `pool "${pool}": priority ${describeValue(priority)} is not an integer >= 0`,
+    );
+  }
+  if (
+    namespaces !== undefined &&
+    (!Array.isArray(namespaces) || namespaces.some((n) => typeof n !== 'string'))
+  ) {
+    error(PoolProblemCode.invalidField, `pool "${pool}": namespaces is not a list of names`);
+  }
+  for (const [field, selectors] of [
+    ['namespaceSelectors', namespaceSelectors],
+    ['serviceSelectors', serviceSelectors],
+  ] as const) {
+    if (selectors === undefined) continue;
+    if (!Array.isArray(selectors)) {
+      error(PoolProblemCode.invalidSelector, `pool "${pool}": ${field} is not a list`);
+      continue;
+    }
+    for (const selector of selectors as unknown[]) {
+      for (const problem of labelSelectorProblems(selector)) {
+        error(PoolProblemCode.invalidSelector, `pool "${pool}": ${field}: ${problem}`);
       }
     }
   }
@@ -101,7 +127,8 @@ interface LocatedRange {
 export function findPoolOverlaps(specs: readonly PoolSpec[]): readonly PoolOverlap[] {
   const located: LocatedRange[] = [];
   for (const spec of specs) {
-    for (const entry of spec.addresses ?? []) {
+    if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.addresses)) continue;
+    for (const entry of spec.addresses) {
       const parsed = parseAddressEntry(entry);
       if (parsed.ok) located.push({ pool: spec.name, range: parsed.range });
     }
