@@ -1,8 +1,8 @@
 /**
  * Change notification for interfaces and addresses: a NETLINK_ROUTE socket subscribed to the
- * link, IPv4-address and IPv6-address groups, read through the addon's uv_poll loop. Each batch
- * of kernel notifications triggers one fresh discovery, so the listener always gets a complete,
- * consistent list (never a half-applied delta). The first call, right after subscribing, carries
+ * link, IPv4-address and IPv6-address groups, read through the addon's uv_poll loop. Each burst
+ * of kernel notifications (coalesced per event-loop turn) triggers one fresh discovery, so the
+ * listener always gets a complete, consistent list (never a half-applied delta). The first call, right after subscribing, carries
  * the initial state, so no change between "discover" and "subscribe" can be missed.
  */
 import {
@@ -57,6 +57,21 @@ export function watchInterfaces(
         throw error;
       });
   };
+  // Notifications arrive in bursts (a pod start adds a veth, addresses, routes...): collect a
+  // burst and discover once per event-loop turn.
+  let pending: RouteMessage[] | undefined;
+  const schedule = (changes: readonly RouteMessage[]) => {
+    if (pending !== undefined) {
+      pending.push(...changes);
+      return;
+    }
+    pending = [...changes];
+    setImmediate(() => {
+      const batch = pending ?? [];
+      pending = undefined;
+      emit(batch);
+    });
+  };
   const emit = (changes: readonly RouteMessage[]) => {
     if (closing !== undefined) return;
     let interfaces: NetworkInterface[];
@@ -86,7 +101,7 @@ export function watchInterfaces(
             changes.push(...decodeRouteMessages(data.subarray(offset, offset + length)).messages);
             offset += length;
           }
-          emit(changes);
+          schedule(changes);
         },
         notificationSlots,
         notificationBytes,
@@ -96,7 +111,7 @@ export function watchInterfaces(
     socket.close();
     throw error;
   }
-  setImmediate(() => emit([]));
+  schedule([]);
   return {
     close() {
       if (closing === undefined) {
