@@ -79,6 +79,10 @@ describe.skipIf(!ready)('createLab (as root, in namespaces)', () => {
     const lab = await track(createLab({ nodes: 1 }));
     await expect(lab.nodes[0]!.addAddress('10.0.0.1/24')).rejects.toThrow(NonDocumentationAddressError);
     await lab.nodes[0]!.addAddress('198.51.100.5/32');
+    await lab.nodes[0]!.addOnLinkRoute('203.0.113.0/24');
+    await expect(lab.nodes[0]!.addOnLinkRoute('0.0.0.0/0')).rejects.toThrow(NonDocumentationAddressError);
+    const routes = await lab.nodes[0]!.exec('ip', ['-j', 'route', 'show', '203.0.113.0/24']);
+    expect(JSON.parse(routes.stdout)).toMatchObject([{ dst: '203.0.113.0/24', dev: 'eth0', scope: 'link' }]);
     const out = await lab.nodes[0]!.exec('ip', ['-j', 'addr', 'show', 'dev', 'eth0']);
     expect(out.stdout).toContain('198.51.100.5');
   });

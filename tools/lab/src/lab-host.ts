@@ -143,6 +143,26 @@ export class LabHost {
     ]);
   }
 
+  /**
+   * Makes a documentation prefix reachable on-link through `ifname` (no gateway), e.g. the
+   * LoadBalancer addresses a client should ARP/NDP for directly.
+   */
+  async addOnLinkRoute(cidr: string): Promise<void> {
+    this.#checkAlive();
+    const parsed = parseDocumentationCidr(cidr);
+    const family = parsed.family === 6 ? '-6' : '-4';
+    await runCommand('ip', [
+      '-n',
+      this.namespace,
+      family,
+      'route',
+      'add',
+      formatCidr(parsed),
+      'dev',
+      this.ifname,
+    ]);
+  }
+
   /** Processes spawned here that are still running. */
   get children(): ReadonlySet<ChildProcess> {
     return this.#children;
