@@ -1,5 +1,6 @@
 export type { ApiConnection, ApiRequest, ApiResponse } from './api-request.ts';
 export { callApi, sendApiRequest } from './api-request.ts';
+export { createTestNamespace } from './create-test-namespace.ts';
 export type { Binaries, EnsureBinariesOptions } from './ensure-binaries.ts';
 export {
   binariesAreReady,

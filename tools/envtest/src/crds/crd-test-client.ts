@@ -1,6 +1,5 @@
 /** Small helpers for the CRD integration tests: create metallb.io objects and read the verdict. */
-import { randomBytes } from 'node:crypto';
-import { type ApiConnection, callApi, sendApiRequest } from '../api-request.ts';
+import { type ApiConnection, sendApiRequest } from '../api-request.ts';
 
 export type Verdict = {
   readonly accepted: boolean;
@@ -47,11 +46,4 @@ export async function createObject(
     message: body.message ?? '',
     body,
   };
-}
-
-/** Creates a uniquely named namespace for one test file. */
-export async function createTestNamespace(connection: ApiConnection, prefix: string): Promise<string> {
-  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  await callApi(connection, { method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name } } });
-  return name;
 }

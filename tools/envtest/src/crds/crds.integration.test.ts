@@ -3,9 +3,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { type ApiConnection, callApi, sendApiRequest } from '../api-request.ts';
+import { createTestNamespace } from '../create-test-namespace.ts';
 import { readKubeconfig } from '../kubeconfig.ts';
 import { injectEnvtest } from '../vitest/inject-envtest.ts';
-import { createObject, createTestNamespace, resourcePath } from './crd-test-client.ts';
+import { createObject, resourcePath } from './crd-test-client.ts';
 
 const envtest = injectEnvtest();
 
@@ -44,7 +45,7 @@ describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () =>
       ]),
     );
     api = await readKubeconfig(envtest.kubeconfigPath);
-    namespace = await createTestNamespace(api, 'crds');
+    namespace = await createTestNamespace(envtest.kubeconfigPath, 'crds');
     const created = await sendApiRequest(api, {
       method: 'POST',
       path: '/api/v1/namespaces',
