@@ -2,17 +2,28 @@
  * A whole ARP frame as it sits on the wire: Ethernet header (optionally VLAN-tagged), the 28-byte
  * ARP message and the Ethernet pad that brings short frames up to the 60-byte minimum.
  */
-import { ARP_PACKET_LENGTH_BYTES, type ArpPacket, decodeArpPacket, writeArpPacket } from './arp-packet.ts';
+import {
+  ARP_PACKET_LENGTH_BYTES,
+  type ArpOperation,
+  type ArpPacket,
+  decodeArpPacket,
+  hasSupportedArpHeader,
+  readArpAddresses,
+  writeArpPacket,
+} from './arp-packet.ts';
 import { type Codec, encodeWith } from './codec.ts';
-import { ArpWireErrorCode, MalformedError, requireRoom, WireLayer } from './errors.ts';
+import { ArpWireErrorCode, requireRoom, throwMalformed, WireLayer } from './errors.ts';
 import {
   decodeEthernetHeader,
+  ETHERNET_HEADER_LENGTH_BYTES,
   type EthernetHeader,
   EtherType,
   ethernetHeaderEncodedLength,
   MIN_FRAME_LENGTH_BYTES,
+  NO_VLAN_TAGS,
   writeEthernetHeader,
 } from './ethernet-header.ts';
+import { readMac } from './mac-address.ts';
 
 export type ArpFrame = {
   readonly ethernet: EthernetHeader<typeof EtherType.arp>;
@@ -45,9 +56,34 @@ export function encodeArpFrameInto(frame: ArpFrame, buf: Uint8Array, offset: num
 export function decodeArpFrame(buf: Uint8Array, offset = 0, endIndex = buf.length): ArpFrame {
   // An `end` past the buffer would read undefined as zeros; the buffer is the hard limit.
   const end = Math.min(endIndex, buf.length);
+  // Fast path for the common case, an untagged frame with a supported header: one length check,
+  // no per-field checks. Anything else takes the general path, which names the exact problem.
+  const arpOffset = offset + ETHERNET_HEADER_LENGTH_BYTES;
+  if (
+    offset >= 0 &&
+    arpOffset + ARP_PACKET_LENGTH_BYTES <= end &&
+    buf[offset + 12] === EtherType.arp >>> 8 &&
+    buf[offset + 13] === (EtherType.arp & 0xff) &&
+    hasSupportedArpHeader(buf, arpOffset)
+  ) {
+    return {
+      ethernet: {
+        destination: readMac(buf, offset),
+        source: readMac(buf, offset + 6),
+        vlanTags: NO_VLAN_TAGS,
+        etherType: EtherType.arp,
+      },
+      arp: readArpAddresses(buf, arpOffset, buf[arpOffset + 7] as ArpOperation),
+      paddingLength: end - arpOffset - ARP_PACKET_LENGTH_BYTES,
+    };
+  }
+  return decodeTaggedOrInvalidArpFrame(buf, offset, end);
+}
+
+function decodeTaggedOrInvalidArpFrame(buf: Uint8Array, offset: number, end: number): ArpFrame {
   const ethernet = decodeEthernetHeader(buf, offset, end);
   if (ethernet.etherType !== EtherType.arp) {
-    throw new MalformedError(
+    throwMalformed(
       ArpWireErrorCode.ethernetUnexpectedEtherType,
       WireLayer.ethernet,
       offset + 12 + 4 * ethernet.vlanTags.length,

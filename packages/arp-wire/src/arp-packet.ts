@@ -127,6 +127,26 @@ export function decodeArpPacket(buf: Uint8Array, offset = 0, endIndex = buf.leng
     );
   }
   requireBytes(ArpWireErrorCode.arpTruncated, WireLayer.arp, offset, ARP_PACKET_LENGTH_BYTES, end);
+  return readArpAddresses(buf, offset, operation);
+}
+
+/** Whether the 8 fixed bytes at `offset` are Ethernet/IPv4 with lengths 6 and 4 and opcode 1 or 2. */
+export function hasSupportedArpHeader(buf: Uint8Array, offset: number): boolean {
+  const operation = buf[offset + 7];
+  return (
+    buf[offset] === 0 &&
+    buf[offset + 1] === ARP_HARDWARE_TYPE_ETHERNET &&
+    buf[offset + 2] === EtherType.ipv4 >>> 8 &&
+    buf[offset + 3] === (EtherType.ipv4 & 0xff) &&
+    buf[offset + 4] === 6 &&
+    buf[offset + 5] === 4 &&
+    buf[offset + 6] === 0 &&
+    (operation === ArpOperation.request || operation === ArpOperation.reply)
+  );
+}
+
+/** The packet at `offset`, whose header has been checked and whose 28 bytes are present. */
+export function readArpAddresses(buf: Uint8Array, offset: number, operation: ArpOperation): ArpPacket {
   return {
     operation,
     senderMac: readMac(buf, offset + 8),

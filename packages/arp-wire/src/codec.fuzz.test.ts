@@ -130,3 +130,42 @@ describe('encoder/decoder agreement on generated values', () => {
     });
   }
 });
+
+describe('decodeArpFrame fast path', () => {
+  /** The general path spelled out: header, then packet, then whatever follows. */
+  function decodeLayerByLayer(frame: Uint8Array): unknown {
+    const ethernet = ethernetHeaderCodec.decode(frame);
+    const arpOffset = ethernetHeaderCodec.encodedLength(ethernet);
+    if (ethernet.etherType !== 0x0806) throw new Error('not ARP');
+    return {
+      ethernet,
+      arp: arpPacketCodec.decode(frame, arpOffset),
+      paddingLength: frame.length - arpOffset - 28,
+    };
+  }
+
+  it('decodes exactly as the layer-by-layer decoders do, and fails exactly when they fail', {
+    timeout,
+  }, () => {
+    fc.assert(
+      fc.property(mutatedFrame(vectorsFor.arpFrame!), (input) => {
+        let expected: unknown;
+        let expectedCode: string | undefined;
+        try {
+          expected = decodeLayerByLayer(input);
+        } catch (error) {
+          expectedCode = error instanceof ArpWireError ? error.code : 'ERR_ETHERNET_UNEXPECTED_ETHERTYPE';
+        }
+        let actual: unknown;
+        try {
+          actual = arpFrameCodec.decode(input);
+        } catch (error) {
+          if (!(error instanceof ArpWireError) || error.code !== expectedCode) throw error;
+          return;
+        }
+        if (!isDeepStrictEqual(actual, expected)) throw new Error('fast path differs');
+      }),
+      { numRuns: FUZZ ? 1_000_000 : 3_000 },
+    );
+  });
+});
