@@ -7,8 +7,9 @@
  * before it changes anything, so a call that throws leaves the allocator as it was.
  */
 
-import { HolderIndex, type Holders } from './holder-index.ts';
-import { encodeHolding, type HoldingValue, ip4Of, ip6Of, sharingKeyOf } from './holding.ts';
+import type { Holders } from './holder-index.ts';
+import { encodeHolding, type HoldingValue, ip4Of, ip6Of } from './holding.ts';
+import { describeHolding, HoldingStore } from './holding-store.ts';
 import { familyOf, formatIpv4, formatIpv6, type IpValue, parseIp } from './ip-address.ts';
 import { IpamError, IpamErrorCode } from './ipam-error.ts';
 import { type NormalizedRequest, normalizeRequest, parseRequestedIps } from './normalize-request.ts';
@@ -29,11 +30,7 @@ const EMPTY_POOLS: readonly PoolSpec[] = [];
 
 export class Allocator {
   #set: PoolSet = buildPoolSet(EMPTY_POOLS);
-  readonly #holdings = new Map<string, HoldingValue>();
-  readonly #holders = new HolderIndex();
-  /** Sharing key -> IPs whose holders carry it: where a new sharing service looks first. */
-  readonly #sharedIps = new Map<string, Set<IpValue>>();
-  readonly #holdingOf = (serviceKey: string) => this.#holdings.get(serviceKey);
+  readonly #store = new HoldingStore(this.#set);
 
   /** An allocator over `pools` (validated as in setPools). */
   constructor(pools: readonly PoolSpec[] = EMPTY_POOLS) {
@@ -48,33 +45,9 @@ export class Allocator {
    */
   setPools(specs: readonly PoolSpec[]): readonly string[] {
     const next = buildPoolSet(specs);
-    const invalid: string[] = [];
-    const held4 = new Map<PoolState, number[]>();
-    const held6 = new Map<PoolState, bigint[]>();
-    for (const [key, value] of this.#holdings) {
-      const ip4 = ip4Of(value);
-      const ip6 = ip6Of(value);
-      const pool4 = ip4 === undefined ? undefined : next.index.find(ip4);
-      const pool6 = ip6 === undefined ? undefined : next.index.find(ip6);
-      const valid =
-        (ip4 === undefined || pool4?.permits(ip4) === true) &&
-        (ip6 === undefined || pool6 !== undefined) &&
-        (pool4 === undefined || pool6 === undefined || pool4 === pool6);
-      if (!valid) invalid.push(key);
-      else {
-        if (ip4 !== undefined) pushTo(held4, pool4 as PoolState, ip4);
-        if (ip6 !== undefined) pushTo(held6, pool6 as PoolState, ip6);
-      }
-    }
-    for (const key of invalid) this.#releaseValue(key, this.#holdings.get(key) as HoldingValue, false);
-    for (const pool of next.pools) {
-      pool.rebuildFree(
-        sortedUnique(held4.get(pool) ?? [], (a, b) => a - b),
-        sortedUnique(held6.get(pool) ?? [], (a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-      );
-    }
+    const released = this.#store.rebind(next);
     this.#set = next;
-    return invalid.sort();
+    return released;
   }
 
   /**
@@ -88,20 +61,20 @@ export class Allocator {
     const req = normalizeRequest(request);
     if (req.requested.length > 0) return this.#assign(req, req.requested);
     const named = req.pool === undefined ? undefined : this.#poolNamed(req.pool, req.key);
-    const current = this.#holdings.get(req.key);
+    const current = this.#store.get(req.key);
     if (current !== undefined) {
-      if (this.#keep(req, current, named)) return this.#describe(req.key) as Assignment;
-      this.#releaseValue(req.key, current, true);
+      if (this.#keep(req, current, named)) return this.#store.describe(req.key) as Assignment;
+      this.#store.release(req.key);
     }
     let plan: Plan;
     try {
       plan = this.#plan(req, named);
     } catch (error) {
-      if (current !== undefined) this.#commit(req.key, current);
+      if (current !== undefined) this.#store.commit(req.key, current);
       throw error;
     }
     const value = encodeHolding(plan.ip4, plan.ip6, req.sharingKey, req.backendKey, req.ports);
-    this.#commit(req.key, value, plan.pool);
+    this.#store.commit(req.key, value, plan.pool);
     return describeHolding(req.key, value, plan.pool);
   }
 
@@ -117,21 +90,18 @@ export class Allocator {
 
   /** Frees what the service holds; false when it held nothing. */
   release(serviceKey: string): boolean {
-    const current = this.#holdings.get(serviceKey);
-    if (current === undefined) return false;
-    this.#releaseValue(serviceKey, current, true);
-    return true;
+    return this.#store.release(serviceKey);
   }
 
   /** What the service holds, or undefined. */
   assignmentOf(serviceKey: string): Assignment | undefined {
-    return this.#describe(serviceKey);
+    return this.#store.describe(serviceKey);
   }
 
   /** Keys of the services holding `ip` (sorted; several when shared); empty when free or not an IP. */
   holdersOf(ip: string): readonly string[] {
     const value = parseIp(ip);
-    const holders = value === undefined ? undefined : this.#holders.get(value);
+    const holders = value === undefined ? undefined : this.#store.holdersAt(value);
     if (holders === undefined) return [];
     return typeof holders === 'string' ? [holders] : [...holders];
   }
@@ -164,12 +134,12 @@ export class Allocator {
 
   /** Keys of every service holding IPs. */
   serviceKeys(): readonly string[] {
-    return [...this.#holdings.keys()];
+    return [...this.#store.keys()];
   }
 
   /** Number of services holding IPs. */
   get size(): number {
-    return this.#holdings.size;
+    return this.#store.size;
   }
 
   #poolNamed(name: string, serviceKey: string): PoolState {
@@ -198,8 +168,10 @@ export class Allocator {
     const pool = this.#set.index.find((ip4 ?? ip6) as IpValue) as PoolState;
     if (named !== undefined && pool !== named) return false;
     if (!pool.serves(req)) return false;
-    if (ip4 !== undefined && findSharingConflict(this.#holders.get(ip4), req, this.#holdingOf)) return false;
-    if (ip6 !== undefined && findSharingConflict(this.#holders.get(ip6), req, this.#holdingOf)) return false;
+    if (ip4 !== undefined && findSharingConflict(this.#store.holdersAt(ip4), req, this.#store.holdingOf))
+      return false;
+    if (ip6 !== undefined && findSharingConflict(this.#store.holdersAt(ip6), req, this.#store.holdingOf))
+      return false;
     let next4 = ip4;
     let next6 = ip6;
     if (req.policy === 'PreferDualStack' && req.secondary !== undefined && !dual) {
@@ -208,8 +180,8 @@ export class Allocator {
     }
     const next = encodeHolding(next4, next6, req.sharingKey, req.backendKey, req.ports);
     if (typeof current !== 'object' && next === current) return true;
-    this.#releaseValue(req.key, current, true);
-    this.#commit(req.key, next);
+    this.#store.release(req.key);
+    this.#store.commit(req.key, next, pool);
     return true;
   }
 
@@ -293,10 +265,10 @@ export class Allocator {
 
   #sharedCandidate(pool: PoolState, type: 'number' | 'bigint', req: NormalizedRequest): IpValue | undefined {
     let best: IpValue | undefined;
-    for (const ip of this.#sharedIps.get(req.sharingKey) ?? []) {
+    for (const ip of this.#store.sharedIps(req.sharingKey)) {
       if (typeof ip !== type || (best !== undefined && ip > best)) continue;
       if (this.#set.index.find(ip) !== pool || !pool.permits(ip)) continue;
-      if (findSharingConflict(this.#holders.get(ip), req, this.#holdingOf) === undefined) best = ip;
+      if (findSharingConflict(this.#store.holdersAt(ip), req, this.#store.holdingOf) === undefined) best = ip;
     }
     return best;
   }
@@ -362,8 +334,8 @@ export class Allocator {
       );
     }
     for (const ip of ips) {
-      const holders = this.#holders.get(ip);
-      const conflict = findSharingConflict(holders, req, this.#holdingOf);
+      const holders = this.#store.holdersAt(ip);
+      const conflict = findSharingConflict(holders, req, this.#store.holdingOf);
       if (conflict !== undefined) throw sharingError(ip, holders as Holders, req, conflict);
     }
     let ip4: number | undefined;
@@ -372,90 +344,10 @@ export class Allocator {
       if (typeof ip === 'number') ip4 = ip;
       else ip6 = ip;
     }
-    const current = this.#holdings.get(req.key);
-    if (current !== undefined) this.#releaseValue(req.key, current, true);
-    this.#commit(req.key, encodeHolding(ip4, ip6, req.sharingKey, req.backendKey, req.ports));
-    return this.#describe(req.key) as Assignment;
-  }
-
-  /** Records `value` for `serviceKey`; every check has passed. */
-  #commit(serviceKey: string, value: HoldingValue, pool?: PoolState): void {
-    this.#holdings.set(serviceKey, value);
-    const sharingKey = sharingKeyOf(value);
-    const ip4 = ip4Of(value);
-    const ip6 = ip6Of(value);
-    if (ip4 !== undefined) this.#addHolder(ip4, serviceKey, sharingKey, pool);
-    if (ip6 !== undefined) this.#addHolder(ip6, serviceKey, sharingKey, pool);
-  }
-
-  /** `knownPool`, when given, is the pool containing `ip` (saves a lookup on the hot path). */
-  #addHolder(ip: IpValue, serviceKey: string, sharingKey: string, knownPool?: PoolState): void {
-    const holders = this.#holders.get(ip);
-    if (holders !== undefined) {
-      const list = typeof holders === 'string' ? [holders] : [...holders];
-      list.push(serviceKey);
-      list.sort();
-      this.#holders.set(ip, list);
-      return;
-    }
-    this.#holders.set(ip, serviceKey);
-    const pool = knownPool ?? (this.#set.index.find(ip) as PoolState);
-    if (typeof ip === 'number') {
-      pool.free4.remove(ip);
-      pool.used4++;
-    } else {
-      pool.free6.remove(ip);
-      pool.used6++;
-    }
-    if (sharingKey !== '') {
-      let ips = this.#sharedIps.get(sharingKey);
-      if (ips === undefined) {
-        ips = new Set();
-        this.#sharedIps.set(sharingKey, ips);
-      }
-      ips.add(ip);
-    }
-  }
-
-  /** Forgets `serviceKey`'s holding; `freeInPools` false while setPools rebuilds the pools anyway. */
-  #releaseValue(serviceKey: string, value: HoldingValue, freeInPools: boolean): void {
-    this.#holdings.delete(serviceKey);
-    const sharingKey = sharingKeyOf(value);
-    const ip4 = ip4Of(value);
-    const ip6 = ip6Of(value);
-    if (ip4 !== undefined) this.#removeHolder(ip4, serviceKey, sharingKey, freeInPools);
-    if (ip6 !== undefined) this.#removeHolder(ip6, serviceKey, sharingKey, freeInPools);
-  }
-
-  #removeHolder(ip: IpValue, serviceKey: string, sharingKey: string, freeInPools: boolean): void {
-    const holders = this.#holders.get(ip);
-    if (typeof holders !== 'string') {
-      const rest = (holders ?? []).filter((key) => key !== serviceKey);
-      this.#holders.set(ip, rest.length === 1 ? (rest[0] as string) : rest);
-      return;
-    }
-    this.#holders.delete(ip);
-    if (sharingKey !== '') {
-      const ips = this.#sharedIps.get(sharingKey);
-      ips?.delete(ip);
-      if (ips?.size === 0) this.#sharedIps.delete(sharingKey);
-    }
-    if (!freeInPools) return;
-    const pool = this.#set.index.find(ip) as PoolState;
-    if (typeof ip === 'number') {
-      pool.free4.add(ip);
-      pool.used4--;
-    } else {
-      pool.free6.add(ip);
-      pool.used6--;
-    }
-  }
-
-  #describe(serviceKey: string): Assignment | undefined {
-    const value = this.#holdings.get(serviceKey);
-    if (value === undefined) return undefined;
-    const pool = this.#set.index.find((ip4Of(value) ?? ip6Of(value)) as IpValue) as PoolState;
-    return describeHolding(serviceKey, value, pool);
+    this.#store.release(req.key);
+    const value = encodeHolding(ip4, ip6, req.sharingKey, req.backendKey, req.ports);
+    this.#store.commit(req.key, value, target);
+    return describeHolding(req.key, value, target);
   }
 }
 
@@ -468,31 +360,6 @@ function planOf(pool: PoolState, a: IpValue, b?: IpValue): Plan {
   return { pool, ip4: b as number | undefined, ip6: a };
 }
 
-function describeHolding(serviceKey: string, value: HoldingValue, pool: PoolState): Assignment {
-  if (typeof value === 'number') return { serviceKey, pool: pool.name, ips: [formatIpv4(value >>> 0)] };
-  if (typeof value === 'bigint') return { serviceKey, pool: pool.name, ips: [formatIpv6(value)] };
-  const ips = value.ip4 === undefined ? [] : [formatIpv4(value.ip4)];
-  if (value.ip6 !== undefined) ips.push(formatIpv6(value.ip6));
-  return { serviceKey, pool: pool.name, ips };
-}
-
 function format(ip: IpValue): string {
   return typeof ip === 'number' ? formatIpv4(ip) : formatIpv6(ip);
-}
-
-function pushTo<T>(map: Map<PoolState, T[]>, pool: PoolState, value: T): void {
-  const list = map.get(pool);
-  if (list === undefined) map.set(pool, [value]);
-  else list.push(value);
-}
-
-function sortedUnique<T>(values: T[], compare: (a: T, b: T) => number): T[] {
-  values.sort(compare);
-  let write = 0;
-  for (let read = 0; read < values.length; read++) {
-    if (write === 0 || compare(values[read] as T, values[write - 1] as T) !== 0)
-      values[write++] = values[read] as T;
-  }
-  values.length = write;
-  return values;
 }
