@@ -71,23 +71,23 @@ export async function startApiServer(settings: ApiServerSettings): Promise<Runni
     path.join(dir, 'kube-apiserver.log'),
   );
   const certFile = path.join(certDir, 'apiserver.crt');
+  const server = serverUrl(settings.listenAddress, port);
   let connection: ApiConnection | undefined;
   try {
     await waitUntil(
-      `kube-apiserver on ${settings.listenAddress}:${port}`,
+      `kube-apiserver on ${server}`,
       async () => {
         if (!existsSync(certFile)) return false;
-        connection ??= {
-          server: serverUrl(settings.listenAddress, port),
-          caPem: await readFile(certFile, 'utf8'),
-          token: settings.users[0].token,
-        };
-        const response = await sendApiRequest(connection, {
+        // Read the certificate on every attempt: the server may still be writing it.
+        const candidate = { server, caPem: await readFile(certFile, 'utf8'), token: settings.users[0].token };
+        const response = await sendApiRequest(candidate, {
           method: 'GET',
           path: '/readyz',
           timeoutMs: 5_000,
         });
-        return response.status === 200;
+        if (response.status !== 200) return false;
+        connection = candidate;
+        return true;
       },
       { timeoutMs: settings.readyTimeoutMs, exited: process.exited },
     );
