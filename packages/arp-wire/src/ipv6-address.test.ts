@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AddressParseError } from './errors.ts';
@@ -91,5 +92,29 @@ describe('IPv6 addresses', () => {
     original[15] = 9;
     expect(formatIpv6(copy)).toBe('2001:db8::5');
     expect(copy).toBeInstanceOf(Uint8Array);
+  });
+});
+
+describe('parseIpv6 against node:net', () => {
+  const FUZZ = process.env.FUZZ === '1';
+  const piece = fc.oneof(
+    fc.constantFrom(':', '::', '.', '0', 'ffff', '1.2.3.4', '255.255.255.255', '256'),
+    fc.stringMatching(/^[0-9a-fA-F]{1,5}$/),
+  );
+  const candidate = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(''));
+
+  it('accepts exactly what isIPv6 accepts, and formats what it accepts canonically', () => {
+    fc.assert(
+      fc.property(candidate, (text) => {
+        if (isIPv6(text)) {
+          const address = parseIpv6(text);
+          expect(formatIpv6(address)).toBe(canonical(address));
+          expect(new URL(`http://[${text}]/`).hostname.slice(1, -1)).toBe(formatIpv6(address));
+        } else {
+          expect(() => parseIpv6(text)).toThrow(AddressParseError);
+        }
+      }),
+      { numRuns: FUZZ ? 200_000 : 3_000 },
+    );
   });
 });

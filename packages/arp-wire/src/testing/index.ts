@@ -11,4 +11,5 @@ export { catchWireError } from './catch-wire-error.ts';
 export type { FrameField } from './frame-fields.ts';
 export { splitFrameFields } from './frame-fields.ts';
 export { readPcap, writePcap } from './pcap.ts';
+export { checkRoundTrip, mutatedFrame } from './round-trip.ts';
 export { formatVectorFile, listVectors, parseVectorFile, readVector, VECTORS_DIR } from './vector-file.ts';
