@@ -25,7 +25,11 @@ import { eligibleInterfaces, toInterfaceInfos } from './net/to-interface-info.ts
 import { startHealthServer } from './observe/health-server.ts';
 import { SpeakerMetrics } from './observe/speaker-metrics.ts';
 import { ConflictDetector } from './responder/conflict-detector.ts';
-import { SourceRateLimiter } from './responder/source-rate-limiter.ts';
+import {
+  defaultRateLimitOptions,
+  SourceRateLimiter,
+  unlimitedRateLimitOptions,
+} from './responder/source-rate-limiter.ts';
 import { Speaker } from './speaker.ts';
 
 export type RunningSpeaker = {
@@ -112,13 +116,17 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     now: () => clock.now(),
     rateLimiter: new SourceRateLimiter(
       flags.requestRateLimit === 0
-        ? { perSourcePerSecond: Number.POSITIVE_INFINITY, burst: Number.POSITIVE_INFINITY, maxSources: 1 }
-        : { perSourcePerSecond: flags.requestRateLimit, burst: flags.requestRateLimit, maxSources: 4096 },
+        ? unlimitedRateLimitOptions
+        : {
+            ...defaultRateLimitOptions,
+            perSourcePerSecond: flags.requestRateLimit,
+            burst: flags.requestRateLimit,
+          },
     ),
     conflicts,
     observer: {
-      requestReceived: (ip) => metrics.requestsReceived.inc({ ip }),
-      responseSent: (ip) => metrics.responsesSent.inc({ ip }),
+      requestReceived: (ip) => metrics.countRequest(ip),
+      responseSent: (ip) => metrics.countResponse(ip),
       gratuitousSent: (ip) => metrics.gratuitousSent.inc({ ip }),
       conflict: (report) => speaker?.reportConflict(report),
       sendError: (error) => log.debug({ err: errorText(error) }, 'send failed'),

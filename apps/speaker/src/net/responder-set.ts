@@ -37,6 +37,7 @@ export type ResponderSetOptions = {
 type Port = {
   readonly info: InterfaceInfo;
   readonly conn: PacketConn;
+  readonly batch: ReplyBatch;
   readonly arp: ArpResponder;
   readonly ndp: NdpResponder;
   readonly joined: Map<number, number>;
@@ -90,11 +91,11 @@ export class ResponderSet implements AnnounceTarget {
   async #openPort(info: InterfaceInfo): Promise<void> {
     try {
       const conn = await this.#o.open(info);
-      const send = (frame: Uint8Array) => conn.send(frame);
+      const batch = new ReplyBatch(conn, (error) => this.#o.onError?.(info.name, error));
       const common = {
         ifname: info.name,
         mac: parseMac(info.mac),
-        send,
+        send: (frame: Uint8Array) => batch.send(frame),
         now: this.#o.now,
         rateLimiter: this.#o.rateLimiter,
         conflicts: this.#o.conflicts,
@@ -102,7 +103,7 @@ export class ResponderSet implements AnnounceTarget {
       };
       const arp = new ArpResponder(common);
       const ndp = new NdpResponder({ ...common, linkLocal: info.ipv6LinkLocal[0] });
-      const port: Port = { info, conn, arp, ndp, joined: new Map(), loop: Promise.resolve() };
+      const port: Port = { info, conn, arp, ndp, batch, joined: new Map(), loop: Promise.resolve() };
       (port as { loop: Promise<void> }).loop = this.#receiveLoop(port);
       this.#ports.set(info.name, port);
     } catch (error) {
@@ -115,8 +116,10 @@ export class ResponderSet implements AnnounceTarget {
   async #receiveLoop(port: Port): Promise<void> {
     const onOutcome = this.#o.onOutcome;
     try {
-      for await (const batch of port.conn.receive()) {
-        for (const frame of batch) {
+      for await (const frames of port.conn.receive()) {
+        // Answers to one wake-up's frames leave together in one sendmmsg.
+        port.batch.begin();
+        for (const frame of frames) {
           const kind = classifyFrame(frame);
           if (kind === FrameKind.arp) {
             const outcome = port.arp.handleFrame(frame);
@@ -126,6 +129,7 @@ export class ResponderSet implements AnnounceTarget {
             onOutcome?.('ndp', outcome);
           }
         }
+        port.batch.flush();
       }
     } catch (error) {
       this.#o.onError?.(port.info.name, error);
@@ -195,4 +199,48 @@ function sameInterface(a: InterfaceInfo, b: InterfaceInfo): boolean {
     a.ipv4.length > 0 === b.ipv4.length > 0 &&
     (a.ipv6LinkLocal[0] ?? '') === (b.ipv6LinkLocal[0] ?? '')
   );
+}
+
+/**
+ * Collects the answers produced while one received batch is handled and sends them with one
+ * sendBatch; outside a batch (gratuitous sends) frames go out at once. Responders reuse their
+ * reply buffer, so queued frames are copied.
+ */
+class ReplyBatch {
+  readonly #conn: PacketConn;
+  readonly #onError: (error: unknown) => void;
+  #open = false;
+  #pending: Uint8Array[] = [];
+
+  constructor(conn: PacketConn, onError: (error: unknown) => void) {
+    this.#conn = conn;
+    this.#onError = onError;
+  }
+
+  begin(): void {
+    this.#open = true;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.#open) this.#pending.push(Uint8Array.prototype.slice.call(frame));
+    else this.#conn.send(frame);
+  }
+
+  flush(): void {
+    this.#open = false;
+    const frames = this.#pending;
+    if (frames.length === 0) return;
+    this.#pending = [];
+    try {
+      let sent = 0;
+      while (sent < frames.length) {
+        const n = this.#conn.sendBatch(sent === 0 ? frames : frames.slice(sent));
+        // A full socket buffer: drop the rest (the requesters retry) rather than spin.
+        if (n === 0) break;
+        sent += n;
+      }
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
 }

@@ -74,8 +74,27 @@ export class SpeakerMetrics {
     registers: [this.registry],
   });
 
+  // Labelled children cached per label value: the per-frame path must not hash label objects.
+  readonly #frameChildren = new Map<string, { inc(): void }>();
+  readonly #requestChildren = new Map<string, { inc(): void }>();
+  readonly #responseChildren = new Map<string, { inc(): void }>();
+
   countFrame(protocol: 'arp' | 'ndp', outcome: FrameOutcome): void {
-    this.frames.inc({ protocol, outcome });
+    const key = `${protocol}/${outcome}`;
+    let child = this.#frameChildren.get(key);
+    if (child === undefined) {
+      child = this.frames.labels({ protocol, outcome });
+      this.#frameChildren.set(key, child);
+    }
+    child.inc();
+  }
+
+  countRequest(ip: string): void {
+    cachedChild(this.#requestChildren, this.requestsReceived, ip).inc();
+  }
+
+  countResponse(ip: string): void {
+    cachedChild(this.#responseChildren, this.responsesSent, ip).inc();
   }
 
   /** Refreshes the membership gauges from a snapshot and stats (called on scrape and on change). */
@@ -87,4 +106,18 @@ export class SpeakerMetrics {
     this.membershipPackets.set({ direction: 'received' }, stats.packetsReceived);
     for (const [reason, n] of Object.entries(stats.dropped)) this.membershipDropped.set({ reason }, n);
   }
+}
+
+function cachedChild(
+  cache: Map<string, { inc(): void }>,
+  counter: Counter<'ip'>,
+  ip: string,
+): { inc(): void } {
+  let child = cache.get(ip);
+  if (child === undefined) {
+    // Bounded by the announced IPs: only requests for our IPs are counted here.
+    child = counter.labels({ ip });
+    cache.set(ip, child);
+  }
+  return child;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SourceRateLimiter } from './source-rate-limiter.ts';
+import { SourceRateLimiter, unlimitedRateLimitOptions } from './source-rate-limiter.ts';
 
 describe('SourceRateLimiter', () => {
   it('allows a burst, then the sustained rate, and counts drops', () => {
@@ -12,6 +12,13 @@ describe('SourceRateLimiter', () => {
     expect(l.allow('aa', 100)).toBe(true);
     expect(l.allow('aa', 100)).toBe(false);
     expect(l.dropped).toBe(4);
+  });
+
+  it('allows everything when unlimited, even many frames in the same millisecond', () => {
+    const l = new SourceRateLimiter(unlimitedRateLimitOptions);
+    for (let i = 0; i < 1000; i++) expect(l.allow('aa', 5)).toBe(true);
+    expect(l.dropped).toBe(0);
+    expect(l.trackedSources).toBe(0);
   });
 
   it('limits each source separately', () => {

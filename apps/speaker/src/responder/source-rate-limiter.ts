@@ -17,6 +17,13 @@ export type RateLimitOptions = {
  * 1000/s per source: a router asking for every VIP of a large cluster stays far below it, while a
  * single flooding host is cut to a rate the event loop handles without noticing.
  */
+/** No limit at all (`--request-rate-limit=0`). */
+export const unlimitedRateLimitOptions: RateLimitOptions = {
+  perSourcePerSecond: Number.POSITIVE_INFINITY,
+  burst: Number.POSITIVE_INFINITY,
+  maxSources: 0,
+};
+
 export const defaultRateLimitOptions: RateLimitOptions = {
   perSourcePerSecond: 1000,
   burst: 1000,
@@ -37,6 +44,8 @@ export class SourceRateLimiter {
   /** Takes one token for `source` at time `nowMs`; false means drop (and is counted). */
   allow(source: string | number, nowMs: number): boolean {
     const { perSourcePerSecond, burst } = this.#options;
+    // An unlimited rate (benchmarks) must not reach the arithmetic: 0 ms × Infinity is NaN.
+    if (perSourcePerSecond === Number.POSITIVE_INFINITY) return true;
     let bucket = this.#buckets.get(source);
     if (bucket === undefined) {
       if (this.#buckets.size >= this.#options.maxSources) this.#evict();

@@ -1,0 +1,152 @@
+/**
+ * Speaker benchmark in the e2e lab (root; real processes, real kube-apiserver):
+ *   1. failover: SIGKILL of the announcing speaker → first gratuitous ARP of the new one seen in
+ *      the client namespace, TRIALS times; the same for SIGTERM (graceful leave);
+ *   2. ARP reply latency at light load (one request in flight), speaker vs the kernel's own ARP
+ *      reply for the node's address, same node, same client, same run;
+ *   3. the highest request rate answered with zero loss, speaker vs kernel.
+ * Prints tables; asserts nothing. `npm run bench -w @baremetal-lb/speaker` (TRIALS=20 by default).
+ */
+import { cpus } from 'node:os';
+import { rankCandidates } from '@baremetal-lb/leader';
+import {
+  arpingMac,
+  captureGratuitousArp,
+  createLbService,
+  createMetallbObject,
+  createSpeakerLab,
+  NODE_NAMES,
+  type SpeakerLab,
+  waitFor,
+} from '../tests/e2e/speaker-lab.ts';
+import { measureArpLatency, measureZeroLossRate } from './arp-load.ts';
+
+const trials = Number(process.env.TRIALS ?? 20);
+const VIP = '198.51.100.200';
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function failoverTrials(t: SpeakerLab, signal: NodeJS.Signals): Promise<number[]> {
+  const owner = rankCandidates(NODE_NAMES, VIP)[0]!;
+  const next = rankCandidates(
+    NODE_NAMES.filter((n) => n !== owner),
+    VIP,
+  )[0]!;
+  const ownerHost = t.hostOf(owner);
+  const nextMac = t.hostOf(next).mac.toLowerCase();
+  const times: number[] = [];
+  for (let i = 0; i < trials; i++) {
+    await waitFor(
+      async () => (await arpingMac(t.client, VIP)) === ownerHost.mac.toLowerCase(),
+      20_000,
+      'owner back',
+    );
+    // Let the owner's own takeover burst finish so it does not count as the next node's.
+    await new Promise((r) => setTimeout(r, 300));
+    const capture = captureGratuitousArp(t, VIP);
+    try {
+      const t0 = performance.now();
+      await t.kill(ownerHost, signal);
+      await waitFor(() => capture.seen.some((g) => g.mac === nextMac), 10_000, 'gratuitous ARP');
+      times.push(capture.seen.find((g) => g.mac === nextMac)!.at - t0);
+    } finally {
+      await capture.close();
+    }
+    await t.start(ownerHost, ['--request-rate-limit=0', '--log-level=info']);
+  }
+  return times;
+}
+
+function row(cells: readonly (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+const t = await createSpeakerLab();
+try {
+  await createMetallbObject(t, 'ipaddresspools', {
+    kind: 'IPAddressPool',
+    metadata: { name: 'main' },
+    spec: { addresses: ['198.51.100.200-198.51.100.220'] },
+  });
+  await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'main' } });
+  await Promise.all(t.nodes.map((h) => t.start(h, ['--request-rate-limit=0', '--log-level=info'])));
+  await createLbService(t, 'web', [VIP], 'Cluster', ['nodea']);
+  const owner = rankCandidates(NODE_NAMES, VIP)[0]!;
+  const ownerHost = t.hostOf(owner);
+  await waitFor(
+    async () => (await arpingMac(t.client, VIP)) === ownerHost.mac.toLowerCase(),
+    20_000,
+    'announce',
+  );
+
+  const kill = await failoverTrials(t, 'SIGKILL');
+  const term = await failoverTrials(t, 'SIGTERM');
+  await waitFor(
+    async () => (await arpingMac(t.client, VIP)) === ownerHost.mac.toLowerCase(),
+    20_000,
+    'owner back',
+  );
+  await new Promise((r) => setTimeout(r, 6000)); // past the gratuitous burst
+
+  const latency = {
+    speaker: await measureArpLatency(t.client, VIP, 2000),
+    kernel: await measureArpLatency(t.client, ownerHost.ipv4, 2000),
+  };
+  const rates = [10_000, 25_000, 50_000, 100_000, 150_000, 200_000];
+  const zeroLoss = {
+    speaker: await measureZeroLossRate(t.client, VIP, rates),
+    kernel: await measureZeroLossRate(t.client, ownerHost.ipv4, rates),
+  };
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`\nmachine: ${cpus().length} × ${cpu}; node ${process.versions.node}; ${trials} trials\n`);
+  console.log(row(['measure', 'p50 ms', 'p99 ms', 'max ms', 'n']));
+  console.log(row(['---', '---', '---', '---', '---']));
+  for (const [name, v] of [
+    ['failover after SIGKILL → first gratuitous ARP', kill],
+    ['graceful handover (SIGTERM) → first gratuitous ARP', term],
+  ] as const) {
+    console.log(
+      row([
+        name,
+        percentile(v, 50).toFixed(1),
+        percentile(v, 99).toFixed(1),
+        Math.max(...v).toFixed(1),
+        v.length,
+      ]),
+    );
+  }
+  console.log('');
+  console.log(
+    row([
+      'ARP reply',
+      'p50 µs',
+      'p99 µs',
+      'lost',
+      'zero-loss rate (req/s)',
+      'first lossy rate: answered/sent',
+    ]),
+  );
+  console.log(row(['---', '---', '---', '---', '---', '---']));
+  for (const who of ['speaker', 'kernel'] as const) {
+    const l = latency[who];
+    const z = zeroLoss[who];
+    console.log(
+      row([
+        who === 'speaker' ? 'speaker (VIP)' : 'kernel (node address)',
+        (percentile(l.rttsMs, 50) * 1000).toFixed(0),
+        (percentile(l.rttsMs, 99) * 1000).toFixed(0),
+        l.lost,
+        z.best === 0 ? `< ${rates[0]}` : z.best,
+        z.firstLoss === undefined
+          ? '-'
+          : `${z.firstLoss.answered}/${z.firstLoss.sent} at ${z.firstLoss.rate}/s`,
+      ]),
+    );
+  }
+} finally {
+  await t.destroy();
+}
