@@ -45,7 +45,8 @@ function logToStderr(line: string): void {
   process.stderr.write(`[envtest] ${line}\n`);
 }
 
-async function computeStamp(): Promise<string> {
+/** Hash of what the binaries are built from; `bin/.stamp` holds the one they were built with. */
+export async function computeStamp(): Promise<string> {
   const hash = createHash('sha256');
   for (const file of ['go.mod', 'go.sum', 'cmd/etcd/main.go']) {
     hash.update(await readFile(path.join(envtestModuleDir, file)));
