@@ -22,4 +22,5 @@ export type { PacketHandler, Transport } from './membership/transport.ts';
 export type { UdpTransportOptions } from './membership/udp-transport.ts';
 export { formatUdpAddress, parseUdpAddress, UdpTransport } from './membership/udp-transport.ts';
 export type { Candidate, CandidateInput } from './ranking/rank-candidates.ts';
-export { electLeader, rankCandidates } from './ranking/rank-candidates.ts';
+export { electionDigest, electLeader, rankCandidates } from './ranking/rank-candidates.ts';
+export { Ranker } from './ranking/ranker.ts';

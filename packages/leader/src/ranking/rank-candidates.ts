@@ -13,7 +13,14 @@ export type Candidate = {
 /** A candidate is a node name, or a node name with a preference score. */
 export type CandidateInput = string | Candidate;
 
-type Keyed = { node: string; preference: number; digest: Buffer };
+/**
+ * The first 30 bits of sha256(node + "#" + ip) as a small integer: orders like the digest itself
+ * except on ties, which are then broken with the full digest. Small integers stay unboxed in V8,
+ * so a cache of them is cheap.
+ */
+export type DigestPrefixOf = (node: string, ip: string) => number;
+
+type Keyed = { node: string; preference: number; prefix: number };
 
 /**
  * MetalLB's layer-2 election order for `ip`: preference score descending, then
@@ -22,9 +29,7 @@ type Keyed = { node: string; preference: number; digest: Buffer };
  * with its highest preference. The input is not modified.
  */
 export function rankCandidates(candidates: readonly CandidateInput[], ip: string): readonly string[] {
-  const keyed = [...collapse(candidates).values()].map((c) => withDigest(c, ip));
-  keyed.sort(compareKeyed);
-  return keyed.map((k) => k.node);
+  return rankWith(candidates, ip, digestPrefix);
 }
 
 /**
@@ -32,12 +37,47 @@ export function rankCandidates(candidates: readonly CandidateInput[], ip: string
  * sorting. `undefined` when there are no candidates (then nobody announces).
  */
 export function electLeader(candidates: readonly CandidateInput[], ip: string): string | undefined {
-  let best: Keyed | undefined;
+  return electWith(candidates, ip, digestPrefix);
+}
+
+/** sha256(node + "#" + ip), the bytes MetalLB compares. */
+export function electionDigest(node: string, ip: string): Buffer {
+  return hash('sha256', `${node}#${ip}`, 'buffer');
+}
+
+/** {@link DigestPrefixOf} computed afresh every time. */
+export function digestPrefix(node: string, ip: string): number {
+  return electionDigest(node, ip).readUInt32BE(0) >>> 2;
+}
+
+/** rankCandidates with digest prefixes from `prefixOf` (which may cache them). */
+export function rankWith(
+  candidates: readonly CandidateInput[],
+  ip: string,
+  prefixOf: DigestPrefixOf,
+): string[] {
+  const keyed: Keyed[] = [];
   for (const c of collapse(candidates).values()) {
+    keyed.push({ node: c.node, preference: c.preference, prefix: prefixOf(c.node, ip) });
+  }
+  keyed.sort((a, b) => compareKeyed(a, b, ip));
+  return keyed.map((k) => k.node);
+}
+
+/** electLeader with digest prefixes from `prefixOf` (which may cache them). */
+export function electWith(
+  candidates: readonly CandidateInput[],
+  ip: string,
+  prefixOf: DigestPrefixOf,
+): string | undefined {
+  // No de-duplication needed: a node's lower-preference duplicate can never beat its own best entry.
+  let best: Keyed | undefined;
+  for (const input of candidates) {
+    const c = typeof input === 'string' ? { node: input, preference: 0 } : normalize(input);
     // Hash only candidates that can still win on preference.
     if (best !== undefined && c.preference < best.preference) continue;
-    const k = withDigest(c, ip);
-    if (best === undefined || compareKeyed(k, best) < 0) best = k;
+    const k = { node: c.node, preference: c.preference, prefix: prefixOf(c.node, ip) };
+    if (best === undefined || compareKeyed(k, best, ip) < 0) best = k;
   }
   return best?.node;
 }
@@ -64,13 +104,11 @@ function normalize(c: Candidate): { node: string; preference: number } {
   return { node: c.node, preference };
 }
 
-function withDigest(c: { node: string; preference: number }, ip: string): Keyed {
-  return { node: c.node, preference: c.preference, digest: hash('sha256', `${c.node}#${ip}`, 'buffer') };
-}
-
-function compareKeyed(a: Keyed, b: Keyed): number {
+function compareKeyed(a: Keyed, b: Keyed, ip: string): number {
   if (a.preference !== b.preference) return b.preference - a.preference;
-  const byDigest = Buffer.compare(a.digest, b.digest);
+  if (a.prefix !== b.prefix) return a.prefix - b.prefix;
+  // Same 30-bit prefix (about one pair in a billion): settle it with the full digests.
+  const byDigest = Buffer.compare(electionDigest(a.node, ip), electionDigest(b.node, ip));
   if (byDigest !== 0) return byDigest;
   // Only equal names hash equally in practice; keep the order total anyway.
   return a.node < b.node ? -1 : a.node > b.node ? 1 : 0;
