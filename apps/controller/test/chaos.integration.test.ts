@@ -52,8 +52,8 @@ describe.skipIf(!envtest)('chaos: SIGKILL the controller under 1,000 Service cre
   });
 
   it('keeps every invariant', { timeout: 240_000 }, async () => {
-    const launch = () => {
-      const p = ControllerProcess.start(`chaos-${processes.length}`, [
+    const launch = async () => {
+      const p = await ControllerProcess.start(`chaos-${processes.length}`, [
         `--kubeconfig=${kubeconfig}`,
         `--namespace=${poolNs}`,
         `--lb-class=${lbClass}`,
@@ -63,7 +63,7 @@ describe.skipIf(!envtest)('chaos: SIGKILL the controller under 1,000 Service cre
       processes.push(p);
       return p;
     };
-    let controller = launch();
+    let controller = await launch();
     const rand = random(Number(process.env.CHAOS_SEED ?? 7));
     const live = new Set<string>();
     const killAt = new Set(
@@ -99,7 +99,7 @@ describe.skipIf(!envtest)('chaos: SIGKILL the controller under 1,000 Service cre
         if (killAt.has(index)) {
           controller.kill('SIGKILL');
           await controller.exited;
-          controller = launch();
+          controller = await launch();
         }
         // ~100 creates/s: the kills land while the controller is busy writing.
         await new Promise((resolve) => setTimeout(resolve, 40));

@@ -21,8 +21,8 @@ describe.skipIf(!envtest)('leader election between two controller processes', ()
   let kubeconfig: string;
   const processes: ControllerProcess[] = [];
 
-  const launch = (name: string) => {
-    const p = ControllerProcess.start(name, [
+  const launch = async (name: string) => {
+    const p = await ControllerProcess.start(name, [
       `--kubeconfig=${kubeconfig}`,
       `--namespace=${poolNs}`,
       `--lb-class=${lbClass}`,
@@ -50,9 +50,9 @@ describe.skipIf(!envtest)('leader election between two controller processes', ()
   });
 
   it('one leader writes; the standby is ready but writes nothing', async () => {
-    const a = launch('ha-a');
+    const a = await launch('ha-a');
     await waitFor('a to lead', async () => (await holder()) === 'ha-a');
-    const b = launch('ha-b');
+    const b = await launch('ha-b');
     await waitFor('b ready as standby', () => b.ready());
     await cluster.createService(ns, 'first', cls);
     await ipOf('first');
@@ -77,7 +77,7 @@ describe.skipIf(!envtest)('leader election between two controller processes', ()
 
   it('a graceful SIGTERM releases the Lease and the standby takes over at once', async () => {
     const b = processes[1]!;
-    const c = launch('ha-c');
+    const c = await launch('ha-c');
     await waitFor('c ready as standby', () => c.ready());
     b.kill('SIGTERM');
     const stoppedAt = Date.now();

@@ -65,7 +65,7 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
   });
 
   it('is sufficient: the controller, as the ServiceAccount, serves classless Services, pools, events and the Lease', async () => {
-    controller = ControllerProcess.start('rbac', [`--kubeconfig=${kubeconfig}`, '--leader-elect']);
+    controller = await ControllerProcess.start('rbac', [`--kubeconfig=${kubeconfig}`, '--leader-elect']);
     await waitFor('readiness', () => controller!.ready(), 30_000);
     await cluster.createService(ns, 'web', { ipFamilyPolicy: 'PreferDualStack' });
     await cluster.createService(ns, 'bad', {}, { annotations: { 'metallb.io/loadBalancerIPs': 'nonsense' } });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -12,10 +13,12 @@ export class ControllerProcess {
   readonly name: string;
   readonly lines: LogLine[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #port: number;
   #listeners: Array<() => void> = [];
 
-  private constructor(name: string, args: readonly string[]) {
+  private constructor(name: string, port: number, args: readonly string[]) {
     this.name = name;
+    this.#port = port;
     this.child = spawn(process.execPath, ['--conditions=@baremetal-lb/source', mainPath, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -34,10 +37,12 @@ export class ControllerProcess {
     );
   }
 
-  static start(name: string, args: readonly string[]): ControllerProcess {
-    return new ControllerProcess(name, [
+  /** Starts the controller on a free metrics port (known up front: --log-level=warn hides the start line). */
+  static async start(name: string, args: readonly string[]): Promise<ControllerProcess> {
+    const port = await freePort();
+    return new ControllerProcess(name, port, [
       '--metrics-host=127.0.0.1',
-      '--metrics-port=0',
+      `--metrics-port=${port}`,
       `--identity=${name}`,
       ...args,
     ]);
@@ -76,8 +81,7 @@ export class ControllerProcess {
   }
 
   async metricsPort(): Promise<number> {
-    const line = await this.waitForLog((l) => l.msg === 'controller starting');
-    return line.metricsPort as number;
+    return this.#port;
   }
 
   async metric(name: string): Promise<number | undefined> {
@@ -104,4 +108,15 @@ export class ControllerProcess {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
