@@ -16,7 +16,15 @@ import {
   parseMac,
 } from '@baremetal-lb/arp-wire';
 import type { LabHost } from '@baremetal-lb/lab';
-import { openPacketConn } from '@baremetal-lb/packet-socket';
+import {
+  accept,
+  assemble,
+  drop,
+  jumpIfEqual,
+  label,
+  load,
+  openPacketConn,
+} from '@baremetal-lb/packet-socket';
 
 function request(client: LabHost, target: string): Buffer {
   const mac = parseMac(client.mac);
@@ -95,11 +103,35 @@ export async function measureArpLatency(
   return { rttsMs, lost };
 }
 
+/**
+ * Counts ARP replies from `target` in the kernel: a socket whose filter keeps only those replies
+ * and that is never read; PACKET_STATISTICS counts every frame that passed the filter, queued or
+ * dropped for lack of room, so the count does not depend on how fast JavaScript reads.
+ */
+function kernelReplyCounter(client: LabHost, target: string) {
+  return openPacketConn(client.ifname, {
+    netns: client.namespace,
+    filter: assemble([
+      load('half', 12),
+      jumpIfEqual(0x0806, 'next', 'drop'),
+      load('half', 20), // ARP operation
+      jumpIfEqual(ArpOperation.reply, 'next', 'drop'),
+      load('word', 28), // sender protocol address
+      jumpIfEqual(parseIpv4(target), 'accept', 'drop'),
+      label('drop'),
+      drop(),
+      label('accept'),
+      accept(),
+    ]),
+  });
+}
+
 /** Sends `rate` requests/s for `seconds`, paced per event-loop turn; returns sent and answered. */
 async function burst(client: LabHost, target: string, rate: number, seconds: number) {
-  let answered = 0;
-  const counter = replyCounter(client, target, () => answered++);
+  const counter = kernelReplyCounter(client, target);
+  const sender = openPacketConn(client.ifname, { netns: client.namespace, filter: assemble([drop()]) });
   const frame = request(client, target);
+  const chunk = new Array<Buffer>(64).fill(frame);
   const total = Math.round(rate * seconds);
   let sent = 0;
   try {
@@ -107,16 +139,18 @@ async function burst(client: LabHost, target: string, rate: number, seconds: num
     while (sent < total) {
       const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
       while (sent < due) {
-        const n = Math.min(64, due - sent);
-        sent += counter.conn.sendBatch(new Array(n).fill(frame));
+        const n = Math.min(chunk.length, due - sent);
+        const accepted = sender.sendBatch(n === chunk.length ? chunk : chunk.slice(0, n));
+        sent += accepted;
+        if (accepted < n) break; // socket buffer full: try again next turn
       }
       await new Promise((r) => setImmediate(r));
     }
     await new Promise((r) => setTimeout(r, 500));
+    return { rate, sent, answered: counter.stats().received };
   } finally {
-    await counter.close();
+    await Promise.all([counter.close(), sender.close()]);
   }
-  return { rate, sent, answered };
 }
 
 /** Tries each rate (ascending) for 1 s; the best rate with every request answered. */

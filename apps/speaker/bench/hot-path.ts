@@ -1,0 +1,81 @@
+/**
+ * Cost of the per-frame path in one process, no sockets: classify, rate limit, decode, answer,
+ * count (what the speaker does for each ARP request). `node --conditions=@baremetal-lb/source
+ * bench/hot-path.ts`. Prints µs per frame, best of 5 rounds of 500,000 frames.
+ */
+import {
+  ArpOperation,
+  arpFrameCodec,
+  BROADCAST_MAC,
+  classifyFrame,
+  EtherType,
+  NO_VLAN_TAGS,
+  parseIpv4,
+  parseMac,
+} from '@baremetal-lb/arp-wire';
+import { SpeakerMetrics } from '../src/observe/speaker-metrics.ts';
+import { ArpResponder } from '../src/responder/arp-responder.ts';
+import { ConflictDetector } from '../src/responder/conflict-detector.ts';
+import {
+  defaultRateLimitOptions,
+  SourceRateLimiter,
+  unlimitedRateLimitOptions,
+} from '../src/responder/source-rate-limiter.ts';
+
+const request = arpFrameCodec.encode({
+  ethernet: { destination: BROADCAST_MAC, source: 2, vlanTags: NO_VLAN_TAGS, etherType: EtherType.arp },
+  arp: {
+    operation: ArpOperation.request,
+    senderMac: 2,
+    senderIp: parseIpv4('198.51.100.100'),
+    targetMac: 0,
+    targetIp: parseIpv4('198.51.100.200'),
+  },
+  paddingLength: 18,
+});
+
+function run(limited: boolean): number {
+  const metrics = new SpeakerMetrics();
+  let bytes = 0;
+  const responder = new ArpResponder({
+    ifname: 'eth0',
+    mac: parseMac('02:00:00:00:00:01'),
+    // The responder set copies each answer into its send batch; do the same here.
+    send: (frame) => {
+      bytes += Uint8Array.prototype.slice.call(frame).length;
+    },
+    now: () => performance.now(),
+    rateLimiter: new SourceRateLimiter(
+      limited
+        ? { ...defaultRateLimitOptions, perSourcePerSecond: 1e9, burst: 1e9 }
+        : unlimitedRateLimitOptions,
+    ),
+    conflicts: new ConflictDetector(),
+    observer: {
+      requestReceived: (ip) => metrics.countRequest(ip),
+      responseSent: (ip) => metrics.countResponse(ip),
+    },
+  });
+  responder.add('198.51.100.200');
+  let best = Number.POSITIVE_INFINITY;
+  const n = 500_000;
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      classifyFrame(request);
+      metrics.countFrame('arp', responder.handleFrame(request));
+    }
+    best = Math.min(best, ((performance.now() - t0) * 1000) / n);
+  }
+  if (bytes === 0) throw new Error('no answers');
+  return best;
+}
+
+console.log('| per-frame path | µs/frame | frames/s on one core |');
+console.log('| --- | --- | --- |');
+for (const limited of [false, true]) {
+  const us = run(limited);
+  console.log(
+    `| ARP request → answer${limited ? ' (rate limiter on)' : ''} | ${us.toFixed(2)} | ${Math.round(1e6 / us)} |`,
+  );
+}
