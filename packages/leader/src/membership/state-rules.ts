@@ -56,12 +56,8 @@ export class MemberStateRules {
   /** `replyTo`: transport address the accusation came from, to answer an accusation of ourselves. */
   suspect(name: string, incarnation: number, accuser: string, replyTo?: string): void {
     const ctx = this.#ctx;
-    if (name === ctx.name) {
-      this.#refute(incarnation, true, replyTo);
-      return;
-    }
-    const e = ctx.view.get(name);
-    if (e === undefined || incarnation < e.incarnation || e.state === 'dead' || e.state === 'left') return;
+    const e = this.#accused(name, incarnation, ['dead', 'left'], replyTo);
+    if (e === undefined) return;
     const mine = accuser === ctx.name;
     const update: Update = { type: 'suspect', incarnation, name, from: accuser };
     if (e.state === 'suspect' && incarnation === e.incarnation && e.suspicion !== undefined) {
@@ -96,12 +92,8 @@ export class MemberStateRules {
 
   dead(name: string, incarnation: number, by: string, replyTo?: string): void {
     const ctx = this.#ctx;
-    if (name === ctx.name) {
-      this.#refute(incarnation, true, replyTo);
-      return;
-    }
-    const e = ctx.view.get(name);
-    if (e === undefined || incarnation < e.incarnation || e.state === 'dead' || e.state === 'left') return;
+    const e = this.#accused(name, incarnation, ['dead', 'left'], replyTo);
+    if (e === undefined) return;
     const previous = e.state;
     this.#setState(e, 'dead', incarnation);
     this.#replay.forget(name);
@@ -112,17 +104,32 @@ export class MemberStateRules {
 
   left(name: string, incarnation: number, replyTo?: string): void {
     const ctx = this.#ctx;
-    if (name === ctx.name) {
-      this.#refute(incarnation, true, replyTo);
-      return;
-    }
-    const e = ctx.view.get(name);
-    if (e === undefined || incarnation < e.incarnation || e.state === 'left') return;
+    const e = this.#accused(name, incarnation, ['left'], replyTo);
+    if (e === undefined) return;
     const previous = e.state;
     this.#setState(e, 'left', incarnation);
     this.#replay.forget(name);
     this.#spread({ type: 'left', incarnation, name });
     ctx.emit(e, 'left', 'leave', undefined, previous);
+  }
+
+  /**
+   * The entry an accusation (suspect, dead, left) at `incarnation` applies to, or undefined: when it
+   * is about ourselves (then refuted), unknown, outdated, or already in one of the `final` states.
+   */
+  #accused(
+    name: string,
+    incarnation: number,
+    final: readonly MemberState[],
+    replyTo: string | undefined,
+  ): MemberEntry | undefined {
+    if (name === this.#ctx.name) {
+      this.#refute(incarnation, true, replyTo);
+      return undefined;
+    }
+    const e = this.#ctx.view.get(name);
+    if (e === undefined || incarnation < e.incarnation || final.includes(e.state)) return undefined;
+    return e;
   }
 
   /** Stop every suspicion timer (the member is stopping). */
