@@ -64,3 +64,32 @@ export class LabDestroyedError extends LabError {
     this.lab = lab;
   }
 }
+
+/**
+ * A chart template the built-in renderer cannot render: a construct outside the small subset it
+ * implements (`ERR_TEMPLATE_UNSUPPORTED`), malformed syntax (`ERR_TEMPLATE_SYNTAX`), or a failure
+ * while executing (`ERR_TEMPLATE_EXEC`: missing value path, wrong type).
+ */
+export class TemplateError extends LabError {
+  readonly template: string;
+  readonly construct: string;
+  constructor(
+    code: 'ERR_TEMPLATE_UNSUPPORTED' | 'ERR_TEMPLATE_SYNTAX' | 'ERR_TEMPLATE_EXEC',
+    template: string,
+    construct: string,
+    problem: string,
+  ) {
+    super(code, `template "${template}": ${problem} (at "${construct}")`);
+    this.template = template;
+    this.construct = construct;
+  }
+}
+
+/** A kustomization the built-in builder does not handle (it knows `resources` files and `namespace`). */
+export class KustomizeError extends LabError {
+  readonly path: string;
+  constructor(path: string, problem: string) {
+    super('ERR_KUSTOMIZE_UNSUPPORTED', `kustomization "${path}": ${problem}`);
+    this.path = path;
+  }
+}

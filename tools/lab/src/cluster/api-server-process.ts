@@ -1,0 +1,126 @@
+/**
+ * A real kube-apiserver + etcd (tools/envtest) as a child process: `tools/envtest/src/cli.ts start`.
+ * The lab cannot import @baremetal-lb/envtest (envtest depends on the lab, and turbo and tsc refuse
+ * dependency cycles), so it drives envtest's command line, which prints the admin kubeconfig path
+ * once the server is ready and the CRDs are installed, and stops everything on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { registerCleanup } from '../cleanup-registry.ts';
+import { LabError } from '../lab-error.ts';
+import type { Needs } from '../prerequisites.ts';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+
+/** The repository's Node 24 (npm scripts run on it); falls back to the running one. */
+export const nodeBinary = existsSync(path.join(repoRoot, 'node_modules/.bin/node'))
+  ? path.join(repoRoot, 'node_modules/.bin/node')
+  : process.execPath;
+
+/** Why 15 minutes: the first run may build kube-apiserver from source (10 min on 2 busy cores). */
+const defaultStartTimeoutMs = 15 * 60_000;
+
+export type ApiServerProcess = {
+  readonly kubeconfigPath: string;
+  /** https://<listenAddress>:<port> */
+  readonly server: string;
+  readonly listenAddress: string;
+  /** SIGTERM, then waits for the exit (envtest stops kube-apiserver and etcd, removes its dir). */
+  stop(): Promise<void>;
+};
+
+/**
+ * What starting an API server needs: Go only when the binaries are not built yet (nor named by
+ * BMLB_ENVTEST_KUBE_APISERVER and BMLB_ENVTEST_ETCD).
+ */
+export function apiServerNeeds(env: NodeJS.ProcessEnv = process.env): Needs {
+  const prebuilt = env.BMLB_ENVTEST_KUBE_APISERVER !== undefined && env.BMLB_ENVTEST_ETCD !== undefined;
+  const bin = path.join(repoRoot, 'tools/envtest/bin');
+  const built = existsSync(path.join(bin, 'kube-apiserver')) && existsSync(path.join(bin, 'etcd'));
+  return prebuilt || built ? {} : { commands: [{ name: 'go', debianPackage: 'golang-go (Go >= 1.21)' }] };
+}
+
+export class ApiServerStartError extends LabError {
+  readonly output: string;
+  constructor(problem: string, output: string) {
+    super('ERR_LAB_API_SERVER', `API server did not start: ${problem}\n${output.slice(-2000)}`);
+    this.output = output;
+  }
+}
+
+/** Starts envtest on `listenAddress` with `crdDirs` installed; resolves once it is ready. */
+export async function startApiServerProcess(options: {
+  readonly listenAddress: string;
+  readonly crdDirs?: readonly string[];
+  readonly timeoutMs?: number;
+  /** Progress lines of a first build ("building kube-apiserver ...") go here. */
+  readonly onOutput?: (line: string) => void;
+}): Promise<ApiServerProcess> {
+  const args = [
+    '--conditions=@baremetal-lb/source',
+    path.join(repoRoot, 'tools/envtest/src/cli.ts'),
+    'start',
+    '--listen-address',
+    options.listenAddress,
+    ...(options.crdDirs ?? []).flatMap((dir) => ['--crds', dir]),
+  ];
+  const child = spawn(nodeBinary, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const unregister = registerCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let output = '';
+  try {
+    const kubeconfigPath = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new ApiServerStartError('timed out', output)),
+        options.timeoutMs ?? defaultStartTimeoutMs,
+      );
+      const onLine = (line: string) => {
+        output += `${line}\n`;
+        const match = /^KUBECONFIG=(.+)$/.exec(line);
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        } else if (line.trim() !== '') options.onOutput?.(line);
+      };
+      lines(child.stdout, onLine);
+      lines(child.stderr, onLine);
+      child.once('error', (error) => reject(new ApiServerStartError(error.message, output)));
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new ApiServerStartError(`exited (${code ?? signal})`, output));
+      });
+    });
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    return {
+      kubeconfigPath,
+      listenAddress: options.listenAddress,
+      server: kc.getCurrentCluster()?.server ?? '',
+      async stop() {
+        unregister();
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await exited;
+      },
+    };
+  } catch (error) {
+    unregister();
+    child.kill('SIGTERM');
+    await exited;
+    throw error;
+  }
+}
+
+function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  let buffered = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const part of parts) onLine(part);
+  });
+}
