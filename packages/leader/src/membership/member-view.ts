@@ -53,7 +53,13 @@ export class MemberView {
 
   /** Forget a member entirely (tombstone expired). */
   remove(name: string): void {
-    if (this.#entries.delete(name)) this.touch();
+    if (!this.#entries.delete(name)) return;
+    const at = this.#probeOrder.indexOf(name);
+    if (at >= 0) {
+      this.#probeOrder.splice(at, 1);
+      if (at < this.#probeIndex) this.#probeIndex--;
+    }
+    this.touch();
   }
 
   /** Record that some entry changed, invalidating the snapshot. */

@@ -76,6 +76,19 @@ describe('membership lifecycle', () => {
     expect(stateOf(node, node.name)!.incarnation).toBeGreaterThan(before);
   });
 
+  it('forgets dead members after deadRetentionMs and takes them back when they return', () => {
+    const cluster = new SimulatedCluster({ size: 4, seed: 17, config: { deadRetentionMs: 3_000 } });
+    cluster.startAll();
+    const node = cluster.members[3]!;
+    cluster.kill(node);
+    cluster.clock.advance(2_000);
+    expect(stateOf(cluster.members[0]!, node.name)?.state).toBe('dead');
+    cluster.clock.advance(3_000);
+    for (const m of cluster.members.slice(0, 3)) expect(stateOf(m, node.name)).toBeUndefined();
+    cluster.restart(node);
+    expect(cluster.clock.advanceUntil(() => cluster.converged(), 3_000, 5)).toBeDefined();
+  });
+
   it('snapshots are frozen, sorted, include self, and versioned', () => {
     const cluster = new SimulatedCluster({ size: 4, seed: 14 });
     const m = cluster.members[2]!.membership;
