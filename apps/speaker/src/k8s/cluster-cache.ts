@@ -23,8 +23,8 @@ import type { ClusterObjects } from './build-speaker-state.ts';
 import {
   type IpAddressPoolResource,
   type L2AdvertisementResource,
-  METALLB_GROUP,
-  METALLB_VERSION,
+  metallbGroup,
+  metallbVersion,
 } from './metallb-resources.ts';
 
 type Cached<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
@@ -63,13 +63,13 @@ export class ClusterCache {
       <T extends KubernetesObject>(plural: string) =>
       () =>
         custom.listNamespacedCustomObject({
-          group: METALLB_GROUP,
-          version: METALLB_VERSION,
+          group: metallbGroup,
+          version: metallbVersion,
           namespace,
           plural,
         }) as Promise<KubernetesListObject<T>>;
     const crPath = (plural: string) =>
-      `/apis/${METALLB_GROUP}/${METALLB_VERSION}/namespaces/${namespace}/${plural}`;
+      `/apis/${metallbGroup}/${metallbVersion}/namespaces/${namespace}/${plural}`;
 
     this.services = this.#add(
       'services',

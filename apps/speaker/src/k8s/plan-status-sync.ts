@@ -3,13 +3,7 @@
  * it announces) against the ones it has (label `metallb.io/node` = this node). Creating one means
  * the Service just moved to this node, which is when `nodeAssigned` is emitted.
  */
-import type { ServiceL2StatusResource } from './metallb-resources.ts';
-
-export const L2_STATUS_LABELS = {
-  node: 'metallb.io/node',
-  serviceName: 'metallb.io/service-name',
-  serviceNamespace: 'metallb.io/service-namespace',
-} as const;
+import { ServiceL2StatusLabel, type ServiceL2StatusResource } from './metallb-resources.ts';
 
 /** What this node's status for one Service should say. */
 export type DesiredL2Status = {
@@ -46,8 +40,8 @@ export function planStatusSync(
     const name = e.metadata?.name;
     const labels = e.metadata?.labels ?? {};
     if (name === undefined) continue;
-    if (labels[L2_STATUS_LABELS.node] !== node) continue;
-    const key = `${labels[L2_STATUS_LABELS.serviceNamespace]}/${labels[L2_STATUS_LABELS.serviceName]}`;
+    if (labels[ServiceL2StatusLabel.node] !== node) continue;
+    const key = `${labels[ServiceL2StatusLabel.serviceNamespace]}/${labels[ServiceL2StatusLabel.serviceName]}`;
     byService.set(key, [...(byService.get(key) ?? []), e]);
   }
   const create: DesiredL2Status[] = [];

@@ -4,9 +4,13 @@
  * Failures (API unreachable) are left for the next sync: the speaker never waits on them.
  */
 import type { CustomObjectsApi } from '@kubernetes/client-node';
-import type { ServiceL2StatusResource } from './metallb-resources.ts';
-import { METALLB_GROUP, METALLB_VERSION } from './metallb-resources.ts';
-import { type DesiredL2Status, L2_STATUS_LABELS, planStatusSync, statusBody } from './plan-status-sync.ts';
+import {
+  metallbGroup,
+  metallbVersion,
+  ServiceL2StatusLabel,
+  type ServiceL2StatusResource,
+} from './metallb-resources.ts';
+import { type DesiredL2Status, planStatusSync, statusBody } from './plan-status-sync.ts';
 
 const plural = 'servicel2statuses';
 
@@ -23,10 +27,10 @@ export class StatusWriter {
 
   /** Brings the statuses in line with `desired`; resolves with the Services that gained one. */
   async sync(desired: readonly DesiredL2Status[]): Promise<readonly DesiredL2Status[]> {
-    const base = { group: METALLB_GROUP, version: METALLB_VERSION, namespace: this.#namespace, plural };
+    const base = { group: metallbGroup, version: metallbVersion, namespace: this.#namespace, plural };
     const list = (await this.#api.listNamespacedCustomObject({
       ...base,
-      labelSelector: `${L2_STATUS_LABELS.node}=${this.#node}`,
+      labelSelector: `${ServiceL2StatusLabel.node}=${this.#node}`,
     })) as { items?: ServiceL2StatusResource[] };
     const plan = planStatusSync(this.#node, desired, list.items ?? []);
     for (const name of plan.remove) {
@@ -36,15 +40,15 @@ export class StatusWriter {
       const created = (await this.#api.createNamespacedCustomObject({
         ...base,
         body: {
-          apiVersion: `${METALLB_GROUP}/${METALLB_VERSION}`,
+          apiVersion: `${metallbGroup}/${metallbVersion}`,
           kind: 'ServiceL2Status',
           metadata: {
             generateName: 'l2-',
             namespace: this.#namespace,
             labels: {
-              [L2_STATUS_LABELS.node]: this.#node,
-              [L2_STATUS_LABELS.serviceName]: d.serviceName,
-              [L2_STATUS_LABELS.serviceNamespace]: d.serviceNamespace,
+              [ServiceL2StatusLabel.node]: this.#node,
+              [ServiceL2StatusLabel.serviceName]: d.serviceName,
+              [ServiceL2StatusLabel.serviceNamespace]: d.serviceNamespace,
             },
           },
           status: statusBody(this.#node, d),
@@ -68,8 +72,8 @@ export class StatusWriter {
   async #writeStatus(object: ServiceL2StatusResource, d: DesiredL2Status): Promise<void> {
     const body = { ...object, status: statusBody(this.#node, d) };
     await this.#api.replaceNamespacedCustomObjectStatus({
-      group: METALLB_GROUP,
-      version: METALLB_VERSION,
+      group: metallbGroup,
+      version: metallbVersion,
       namespace: this.#namespace,
       plural,
       name: object.metadata!.name!,

@@ -7,7 +7,7 @@ describe('toConfigView', () => {
       metadata: { name: 'a', labels: { tier: 'gold' } },
       spec: { addresses: ['192.0.2.0/28', '2001:db8::/124'] },
     },
-    { metadata: { name: 'b' }, spec: { addresses: ['198.51.100.10 - 198.51.100.20', 'garbage'] } },
+    { metadata: { name: 'b' }, spec: { addresses: ['198.51.100.10 - 198.51.100.20'] } },
   ];
 
   it('finds the pool of an IP by CIDR or range', () => {
@@ -17,6 +17,16 @@ describe('toConfigView', () => {
     expect(c.poolOf('2001:db8::f')).toBe('a');
     expect(c.poolOf('198.51.100.20')).toBe('b');
     expect(c.poolOf('nonsense')).toBeUndefined();
+  });
+
+  it('leaves out a pool that packages/config rejects, and only that pool', () => {
+    const c = toConfigView(
+      [...pools, { metadata: { name: 'bad' }, spec: { addresses: ['203.0.113.0/24', 'garbage'] } }],
+      [{ metadata: { name: 'all' }, spec: {} }],
+    );
+    expect(c.poolOf('203.0.113.5')).toBeUndefined();
+    expect(c.poolOf('192.0.2.1')).toBe('a');
+    expect(c.advertisements[0]?.pools).toEqual(['a', 'b']);
   });
 
   it('resolves advertisement pools: empty means all, names and selectors are ORed, unknown names ignored', () => {
@@ -34,13 +44,15 @@ describe('toConfigView', () => {
         },
       },
     ]);
-    expect(c.advertisements.map((a) => [a.name, a.pools])).toEqual([
-      ['all', ['a', 'b']],
-      ['named', ['b']],
-      ['sel', ['a']],
-      ['full', ['a']],
-    ]);
-    expect(c.advertisements[3]).toMatchObject({
+    expect(new Map(c.advertisements.map((a) => [a.name, a.pools]))).toEqual(
+      new Map([
+        ['all', ['a', 'b']],
+        ['named', ['b']],
+        ['sel', ['a']],
+        ['full', ['a']],
+      ]),
+    );
+    expect(c.advertisements.find((a) => a.name === 'full')).toMatchObject({
       interfaces: ['eth0'],
       nodeSelectors: [{ matchLabels: { zone: 'x' } }],
       preferredNodeSelectors: [{ weight: 50, preference: { matchLabels: { fast: 'yes' } } }],
