@@ -50,7 +50,7 @@ export class Membership {
   readonly name: string;
   readonly config: MembershipConfig;
   readonly #transport: Transport;
-  readonly #keyring: Keyring;
+  #keyring: Keyring;
   readonly #clock: Clock;
   readonly #view: MemberView;
   readonly #queue = new BroadcastQueue();
@@ -189,6 +189,14 @@ export class Membership {
     this.#prober.stop();
     this.#queue.clear();
     await this.#transport.close();
+  }
+
+  /**
+   * Replace the shared secrets while running (a key rotation; see the README for the three steps).
+   * Sends use the first secret from now on; packets under any listed secret are accepted.
+   */
+  setSecrets(secrets: readonly (string | Uint8Array)[]): void {
+    this.#keyring = new Keyring(secrets);
   }
 
   /** Listen to member state changes; returns a function that unsubscribes. */
