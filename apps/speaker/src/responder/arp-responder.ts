@@ -16,25 +16,12 @@ import {
   encodeArpReplyInto,
   formatIpv4,
   formatMac,
-  type MacAddress,
   parseIpv4,
   readMac,
 } from '@baremetal-lb/arp-wire';
-import type { ConflictDetector } from './conflict-detector.ts';
-import { FrameOutcome, type ResponderObserver } from './frame-outcome.ts';
-import type { SourceRateLimiter } from './source-rate-limiter.ts';
+import { ETHERNET_HEADER_BYTES, FrameOutcome, type ResponderOptions } from './frame-outcome.ts';
 
-const ETHERNET_HEADER_BYTES = 14;
-
-export type ArpResponderOptions = {
-  readonly ifname: string;
-  readonly mac: MacAddress;
-  readonly send: (frame: Uint8Array) => void;
-  readonly now: () => number;
-  readonly rateLimiter: SourceRateLimiter;
-  readonly conflicts: ConflictDetector;
-  readonly observer?: ResponderObserver;
-};
+export type ArpResponderOptions = ResponderOptions;
 
 export class ArpResponder {
   readonly #o: ArpResponderOptions;

@@ -1,4 +1,8 @@
 /** What a responder did with one received frame; metrics count frames by outcome. */
+import type { MacAddress } from '@baremetal-lb/arp-wire';
+import type { ConflictDetector } from './conflict-detector.ts';
+import type { SourceRateLimiter } from './source-rate-limiter.ts';
+
 export const FrameOutcome = {
   /** Answered for an IP we announce. */
   replied: 'replied',
@@ -32,3 +36,18 @@ export type ResponderObserver = {
   readonly conflict?: (report: { ip: string; mac: string; ifname: string }) => void;
   readonly sendError?: (error: unknown) => void;
 };
+
+/** What every responder (ARP, NDP) of one interface is built with. */
+export type ResponderOptions = {
+  readonly ifname: string;
+  readonly mac: MacAddress;
+  /** Sends one frame (throws on failure; the responder turns that into an outcome). */
+  readonly send: (frame: Uint8Array) => void;
+  readonly now: () => number;
+  readonly rateLimiter: SourceRateLimiter;
+  readonly conflicts: ConflictDetector;
+  readonly observer?: ResponderObserver;
+};
+
+/** Ethernet header without tags: a frame shorter than this is malformed before anything else. */
+export const ETHERNET_HEADER_BYTES = 14;

@@ -24,22 +24,11 @@ import {
   readMac,
   solicitedNodeMulticastMac,
 } from '@baremetal-lb/arp-wire';
-import type { ConflictDetector } from './conflict-detector.ts';
-import { FrameOutcome, type ResponderObserver } from './frame-outcome.ts';
-import type { SourceRateLimiter } from './source-rate-limiter.ts';
+import { ETHERNET_HEADER_BYTES, FrameOutcome, type ResponderOptions } from './frame-outcome.ts';
 
-const ETHERNET_HEADER_BYTES = 14;
-
-export type NdpResponderOptions = {
-  readonly ifname: string;
-  readonly mac: MacAddress;
+export type NdpResponderOptions = ResponderOptions & {
   /** The interface's link-local address, the source of unsolicited advertisements. */
   readonly linkLocal: string | undefined;
-  readonly send: (frame: Uint8Array) => void;
-  readonly now: () => number;
-  readonly rateLimiter: SourceRateLimiter;
-  readonly conflicts: ConflictDetector;
-  readonly observer?: ResponderObserver;
 };
 
 export class NdpResponder {
