@@ -42,60 +42,65 @@ describe('formatUdpAddress / parseUdpAddress', () => {
   });
 });
 
-describe.skipIf(!ready)('membership over real UDP: 5 members in network namespaces', () => {
-  let lab: Lab;
-  const children: Child[] = [];
+describe.skipIf(!ready).each(['ipv4', 'ipv6'] as const)(
+  'membership over real UDP (%s): 5 members in network namespaces',
+  (family) => {
+    let lab: Lab;
+    const children: Child[] = [];
 
-  beforeAll(async () => {
-    lab = await createLab({ nodes: 5 });
-    const seeds = lab.nodes.slice(0, 3).map((n) => formatUdpAddress(n.ipv4, 7946));
-    for (const [i, node] of lab.nodes.entries()) {
-      const name = `member-${i}`;
-      const child = node.spawn(process.execPath, [
-        '--conditions=@baremetal-lb/source',
-        fixture,
-        name,
-        node.ipv4,
-        '7946',
-        seeds.join(','),
-        'udp test shared secret, 32 bytes',
-      ]);
-      const c: Child = { name, process: child, lines: [] };
-      createInterface({ input: child.stdout! }).on('line', (line) => c.lines.push(JSON.parse(line) as Line));
-      children.push(c);
-    }
-  }, 60_000);
+    beforeAll(async () => {
+      lab = await createLab({ nodes: 5 });
+      const seeds = lab.nodes.slice(0, 3).map((n) => formatUdpAddress(n[family], 7946));
+      for (const [i, node] of lab.nodes.entries()) {
+        const name = `member-${i}`;
+        const child = node.spawn(process.execPath, [
+          '--conditions=@baremetal-lb/source',
+          fixture,
+          name,
+          node[family],
+          '7946',
+          seeds.join(','),
+          'udp test shared secret, 32 bytes',
+        ]);
+        const c: Child = { name, process: child, lines: [] };
+        createInterface({ input: child.stdout! }).on('line', (line) =>
+          c.lines.push(JSON.parse(line) as Line),
+        );
+        children.push(c);
+      }
+    }, 60_000);
 
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+    afterAll(async () => {
+      await lab?.destroy();
+    });
 
-  it('joins, detects a SIGKILLed member, and sees a graceful leave', async () => {
-    const converged = await waitFor(
-      () => children.every((c) => children.every((o) => o === c || views(c).get(o.name) === 'alive')),
-      15_000,
-    );
-    expect(converged, 'all five see each other alive').toBeDefined();
+    it('joins, detects a SIGKILLed member, and sees a graceful leave', async () => {
+      const converged = await waitFor(
+        () => children.every((c) => children.every((o) => o === c || views(c).get(o.name) === 'alive')),
+        15_000,
+      );
+      expect(converged, 'all five see each other alive').toBeDefined();
 
-    const victim = children[4]!;
-    const others = children.slice(0, 4);
-    victim.process.kill('SIGKILL');
-    const detected = await waitFor(() => others.every((c) => views(c).get(victim.name) === 'dead'), 10_000);
-    expect(detected, 'every other member marks the killed one dead').toBeDefined();
-    console.log(
-      `real UDP: SIGKILL of ${victim.name} seen as dead by all 4 others after ${detected} ms (wall clock)`,
-    );
+      const victim = children[4]!;
+      const others = children.slice(0, 4);
+      victim.process.kill('SIGKILL');
+      const detected = await waitFor(() => others.every((c) => views(c).get(victim.name) === 'dead'), 10_000);
+      expect(detected, 'every other member marks the killed one dead').toBeDefined();
+      console.log(
+        `real UDP over ${family}: SIGKILL of ${victim.name} seen as dead by all 4 others after ${detected} ms (wall clock)`,
+      );
 
-    const leaver = children[3]!;
-    leaver.process.stdin!.write('leave\n');
-    const left = await waitFor(
-      () => children.slice(0, 3).every((c) => views(c).get(leaver.name) === 'left'),
-      5_000,
-    );
-    expect(left, 'graceful leave seen').toBeDefined();
-    for (const c of children.slice(0, 3)) {
-      const about = c.lines.filter((l) => l.member === leaver.name && l.type !== 'alive');
-      expect(about.map((l) => `${l.type}/${l.reason}`)).toEqual(['left/leave']);
-    }
-  }, 40_000);
-});
+      const leaver = children[3]!;
+      leaver.process.stdin!.write('leave\n');
+      const left = await waitFor(
+        () => children.slice(0, 3).every((c) => views(c).get(leaver.name) === 'left'),
+        5_000,
+      );
+      expect(left, 'graceful leave seen').toBeDefined();
+      for (const c of children.slice(0, 3)) {
+        const about = c.lines.filter((l) => l.member === leaver.name && l.type !== 'alive');
+        expect(about.map((l) => `${l.type}/${l.reason}`)).toEqual(['left/leave']);
+      }
+    }, 40_000);
+  },
+);
