@@ -89,8 +89,14 @@ function watch<T extends KubeObject>(
   // is what our KubeObject types say, so cast once here.
   const list = () => client.request<KubernetesListObject<KubernetesObject>>('GET', path);
   const informer = makeInformer<KubernetesObject>(kc, path, list);
-  informer.on('add', (o) => handlers.change(o as unknown as T));
-  informer.on('update', (o) => handlers.change(o as unknown as T));
+  // Callbacks get the very object the cache keeps: drop managedFields (often half of a
+  // Service's JSON, never read here) before anything else sees it.
+  const change = (o: KubernetesObject) => {
+    if (o.metadata?.managedFields) (o.metadata as { managedFields?: unknown }).managedFields = undefined;
+    handlers.change(o as unknown as T);
+  };
+  informer.on('add', change);
+  informer.on('update', change);
   informer.on('delete', (o) => handlers.remove(o as unknown as T));
   const stopping = new AbortController();
   let failures = 0;

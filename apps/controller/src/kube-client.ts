@@ -106,10 +106,17 @@ export class HttpKubeClient implements KubeClient {
         body = toJson(options.body);
         headers['content-type'] = options.contentType ?? ContentType.json;
       }
-      const signal = options.signal
-        ? AbortSignal.any([options.signal, AbortSignal.timeout(requestTimeoutMs)])
-        : AbortSignal.timeout(requestTimeoutMs);
-      const response = await request(url, { method, headers, body, dispatcher, signal });
+      // undici's own timeouts rather than AbortSignal.timeout(): a timeout signal lives (and keeps
+      // the request reachable) until it fires, which at hundreds of requests/s is hundreds of MB.
+      const response = await request(url, {
+        method,
+        headers,
+        body,
+        dispatcher,
+        headersTimeout: requestTimeoutMs,
+        bodyTimeout: requestTimeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       status = response.statusCode;
       const text = await response.body.text();
       if (status >= 200 && status < 300) return (text === '' ? undefined : JSON.parse(text)) as T;

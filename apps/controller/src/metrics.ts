@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Per-pool address counts, as the allocator reports them. Huge IPv6 pools saturate. */
 export type PoolCounts = {
@@ -94,6 +94,11 @@ export class ControllerMetrics {
     labelNames: ['verb', 'code'],
     registers: [this.registry],
   });
+
+  constructor() {
+    // process_resident_memory_bytes, nodejs_heap_size_used_bytes, event-loop lag, ...
+    collectDefaultMetrics({ register: this.registry });
+  }
 
   #gauge(name: string, help: string): Gauge<'pool'> {
     return new Gauge({ name, help, labelNames: ['pool'], registers: [this.registry] });

@@ -63,7 +63,7 @@ export class TestCluster {
     await this.client.request('DELETE', this.poolPath(namespace, name));
   }
 
-  /** Creates a LoadBalancer Service (port 80/TCP unless `spec.ports` says otherwise). */
+  /** Creates a LoadBalancer Service (port 80/TCP unless `spec.ports` says otherwise, no node ports). */
   async createService(
     namespace: string,
     name: string,
@@ -73,7 +73,13 @@ export class TestCluster {
     return this.client.request<Service>('POST', `/api/v1/namespaces/${namespace}/services`, {
       body: {
         metadata: { name, ...metadata },
-        spec: { type: 'LoadBalancer', ports: [{ port: 80, protocol: 'TCP' }], ...spec },
+        // No node ports: thousands of test Services would exhaust the 2,768-port range.
+        spec: {
+          type: 'LoadBalancer',
+          allocateLoadBalancerNodePorts: false,
+          ports: [{ port: 80, protocol: 'TCP' }],
+          ...spec,
+        },
       },
     });
   }

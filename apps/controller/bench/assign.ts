@@ -1,0 +1,210 @@
+/**
+ * Controller benchmark against a real kube-apiserver (tools/envtest); prints a markdown table.
+ *
+ *   npm run bench -w @baremetal-lb/controller          (BENCH_SERVICES=5000 by default)
+ *
+ * 1. The API server alone: create the Services, then the controller's three writes per Service
+ *    (annotation patch, status patch, event) by a plain client at the controller's concurrency.
+ *    That is the ceiling for (2): the controller cannot be faster than the server it writes to.
+ * 2. The Services exist, then their pool appears: time until every one has an ingress IP
+ *    (watched from the bench side), in Services per second; controller CPU meanwhile.
+ * 3. Restart with all assigned: SIGTERM, start a new process, time to /readyz (assignments
+ *    restored) and to every Service reconciled; IPs changed (must be 0) and Service writes.
+ * 4. Resident memory of the controller at that size.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { installCrds, startEnvtest } from '@baremetal-lb/envtest';
+import { makeInformer } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../src/kube-client.ts';
+import type { Service } from '../src/kube-types.ts';
+import { ControllerProcess } from '../test/support/controller-process.ts';
+import { TestCluster, waitFor } from '../test/support/test-cluster.ts';
+
+const count = Number(process.env.BENCH_SERVICES ?? 5_000);
+/** The controller's default worker count. */
+const concurrency = 16;
+const ns = 'bench';
+const crds = path.resolve(import.meta.dirname, '../../../deploy/crds');
+const rows: Array<[string, string]> = [];
+
+async function parallel(n: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** utime + stime of a process, in seconds (USER_HZ = 100). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function heapMb(controller: ControllerProcess): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${await controller.metricsPort()}/metrics`)).text();
+  return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? 0) / 2 ** 20;
+}
+
+async function reconciled(controller: ControllerProcess): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${await controller.metricsPort()}/metrics`)).text();
+  return Number(/reconciles_total\{kind="service",result="success"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
+
+function probeEvent(name: string) {
+  return {
+    metadata: { generateName: 'probe-' },
+    eventTime: new Date().toISOString().replace('Z', '000Z'),
+    reportingController: 'bench',
+    reportingInstance: 'bench',
+    action: 'Probe',
+    reason: 'Probe',
+    note: 'probe',
+    type: 'Normal',
+    regarding: { apiVersion: 'v1', kind: 'Service', namespace: ns, name },
+  };
+}
+
+const dir = await mkdtemp(path.join(tmpdir(), 'bmlb-controller-bench-'));
+const envtest = await startEnvtest({ dir });
+let controller: ControllerProcess | undefined;
+try {
+  await installCrds(envtest.kubeconfigPath, crds);
+  const cluster = new TestCluster(envtest.kubeconfigPath);
+  await cluster.createNamespace('metallb-system');
+  await cluster.createNamespace(ns);
+
+  // A watcher from the bench side, present in every phase (the API server serves it each event).
+  let assigned = 0;
+  const seen = new Map<string, string>();
+  const servicesPath = `/api/v1/namespaces/${ns}/services`;
+  const informer = makeInformer(loadKubeConfig(envtest.kubeconfigPath, {}), servicesPath, () =>
+    cluster.client.request('GET', servicesPath),
+  );
+  const observe = (object: unknown) => {
+    const service = object as Service;
+    const ips = (service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).join(',');
+    if (ips === '') return;
+    if (!seen.has(service.metadata.name)) assigned++;
+    seen.set(service.metadata.name, ips);
+  };
+  informer.on('add', observe);
+  informer.on('update', observe);
+  await informer.start();
+
+  // (1) The API server alone.
+  let started = performance.now();
+  await parallel(count, async (i) => {
+    await cluster.createService(ns, `svc-${i}`, { ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] });
+  });
+  const createRate = count / ((performance.now() - started) / 1000);
+  rows.push([
+    `API server alone: create ${count} Services (${concurrency} in flight)`,
+    `${createRate.toFixed(0)} /s`,
+  ]);
+  started = performance.now();
+  await parallel(count, async (i) => {
+    const base = `/api/v1/namespaces/${ns}/services/svc-${i}`;
+    const patch = 'application/merge-patch+json' as const;
+    await cluster.client.request('PATCH', base, {
+      contentType: patch,
+      body: { metadata: { annotations: { 'bench/probe': 'x' } } },
+    });
+    const condition = {
+      type: 'Probe',
+      status: 'True',
+      reason: 'Probe',
+      message: '',
+      lastTransitionTime: '2026-01-01T00:00:00Z',
+    };
+    await cluster.client.request('PATCH', `${base}/status`, {
+      contentType: patch,
+      body: { status: { conditions: [condition] } },
+    });
+    await cluster.client.request('POST', `/apis/events.k8s.io/v1/namespaces/${ns}/events`, {
+      body: probeEvent(`svc-${i}`),
+    });
+  });
+  const rawRate = count / ((performance.now() - started) / 1000);
+  rows.push([
+    `API server alone: the controller's 3 writes per Service (annotation, status, event; ${concurrency} in flight)`,
+    `${rawRate.toFixed(0)} Services/s`,
+  ]);
+
+  // (2) The controller assigns all of them once the pool appears.
+  const args = [`--kubeconfig=${envtest.kubeconfigPath}`, '--log-level=warn'];
+  controller = await ControllerProcess.start('bench-1', args);
+  await waitFor('readiness', () => controller!.ready(), 60_000, 20);
+  const cpuBefore = await cpuSeconds(controller.pid);
+  started = performance.now();
+  await cluster.applyPool('metallb-system', 'bench', { addresses: ['2001:db8:be::/112'] });
+  await waitFor('all assigned', () => assigned >= count, 600_000, 10);
+  const assignSeconds = (performance.now() - started) / 1000;
+  const cpuUsed = (await cpuSeconds(controller.pid)) - cpuBefore;
+  rows.push([
+    `controller: pool created -> ${count} Services with an ingress IP`,
+    `${assignSeconds.toFixed(1)} s = ${(count / assignSeconds).toFixed(0)} Services/s`,
+  ]);
+  rows.push([
+    'controller CPU while assigning',
+    `${cpuUsed.toFixed(1)} s (${((100 * cpuUsed) / assignSeconds).toFixed(0)}% of one core)`,
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  rows.push([
+    `controller memory with ${count} assigned (RSS / JS heap used)`,
+    `${(await rssMb(controller.pid)).toFixed(0)} MB / ${(await heapMb(controller)).toFixed(0)} MB`,
+  ]);
+
+  // (3) Restart with everything assigned.
+  const before = new Map(seen);
+  await controller.stop();
+  started = performance.now();
+  controller = await ControllerProcess.start('bench-2', args);
+  await waitFor('readiness after restart', () => controller!.ready(), 60_000, 10);
+  const readyMs = performance.now() - started;
+  await waitFor(
+    'every Service reconciled',
+    async () => (await reconciled(controller!)) >= count,
+    120_000,
+    20,
+  );
+  const drainedMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  let changed = 0;
+  for (const [name, ips] of seen) if (before.get(name) !== ips) changed++;
+  const writes = (await controller.metric('metallb_k8s_client_updates_total')) ?? 0;
+  rows.push([
+    `restart with ${count} assigned: process start -> /readyz (assignments restored)`,
+    `${(readyMs / 1000).toFixed(2)} s`,
+  ]);
+  rows.push([
+    `restart: process start -> all ${count} Services reconciled`,
+    `${(drainedMs / 1000).toFixed(2)} s`,
+  ]);
+  rows.push(['restart: IPs changed / API writes by the new process', `${changed} / ${writes}`]);
+  rows.push([
+    `controller memory after restart with ${count} (RSS / JS heap used)`,
+    `${(await rssMb(controller.pid)).toFixed(0)} MB / ${(await heapMb(controller)).toFixed(0)} MB`,
+  ]);
+  await informer.stop();
+  await cluster.close();
+} finally {
+  await controller?.stop();
+  await envtest.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown';
+console.log(
+  `\nmachine: ${cpus().length} x ${cpu}, Node ${process.version}; kube-apiserver and etcd (tools/envtest) on the same machine\n`,
+);
+console.log('| measurement | result |');
+console.log('|---|---|');
+for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
