@@ -19,7 +19,7 @@ import { ClusterCache, errorText } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
 import { StatusWriter } from './k8s/status-writer.ts';
 import { membershipAddresses } from './membership-seeds.ts';
-import { neighborFilter } from './net/neighbor-filter.ts';
+import { announcedFilter } from './net/neighbor-filter.ts';
 import { ResponderSet } from './net/responder-set.ts';
 import { eligibleInterfaces, toInterfaceInfos } from './net/to-interface-info.ts';
 import { startHealthServer } from './observe/health-server.ts';
@@ -115,7 +115,9 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
 
   const conflicts = new ConflictDetector();
   const responders = new ResponderSet({
-    open: async (ifi) => openPacketConn(ifi.name, { filter: neighborFilter(), receiveBufferBytes }),
+    // Nothing announced yet: the kernel filter passes nothing until the first placement.
+    open: async (ifi) => openPacketConn(ifi.name, { filter: announcedFilter([], []), receiveBufferBytes }),
+    filter: (conn, ipv4, ipv6) => (conn as LinuxPacketConn).setFilter(announcedFilter(ipv4, ipv6)),
     groups: {
       join: (conn, mac) => (conn as LinuxPacketConn).addMembership(macToBytes(mac)),
       leave: (conn, mac) => (conn as LinuxPacketConn).dropMembership(macToBytes(mac)),

@@ -56,7 +56,9 @@ function setup() {
   const clients: MemoryPacketConn[] = [];
   const joined: string[] = [];
   const outcomes: string[] = [];
+  const filters: string[] = [];
   const set = new ResponderSet({
+    filter: (_conn, v4, v6) => filters.push([...v4, ...v6].join(',')),
     open: async (ifi) => {
       const [mine, client] = createMemoryPacketConnPair({ ifname: ifi.name }, { ifname: `peer-${ifi.name}` });
       clients.push(client);
@@ -71,7 +73,7 @@ function setup() {
     conflicts: new ConflictDetector(),
     onOutcome: (protocol, outcome) => outcomes.push(`${protocol} ${outcome}`),
   });
-  return { set, clients, joined, outcomes };
+  return { set, clients, joined, outcomes, filters };
 }
 
 describe('ResponderSet', () => {
@@ -99,7 +101,7 @@ describe('ResponderSet', () => {
   });
 
   it('joins a solicited-node group once per group and leaves it with its last IP', async () => {
-    const { set, joined } = setup();
+    const { set, joined, filters } = setup();
     await set.setInterfaces([eth0]);
     // 2001:db8::10 and 2001:db8:1::10 share the low 24 bits, so one group.
     set.add({ ip: '2001:db8::10', family: 6, ifname: 'eth0' });
@@ -108,6 +110,7 @@ describe('ResponderSet', () => {
     expect(joined).toEqual(['+3333ff000010']);
     set.remove({ ip: '2001:db8:1::10', family: 6, ifname: 'eth0' });
     expect(joined).toEqual(['+3333ff000010', '-3333ff000010']);
+    expect(filters).toEqual(['2001:db8::10', '2001:db8::10,2001:db8:1::10', '2001:db8:1::10', '']);
     await set.close();
   });
 

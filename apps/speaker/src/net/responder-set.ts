@@ -16,6 +16,9 @@ import type { SourceRateLimiter } from '../responder/source-rate-limiter.ts';
 /** Opens the packet connection of one interface (ARP and IPv6 NDP frames). */
 export type OpenConn = (ifi: InterfaceInfo) => Promise<PacketConn>;
 
+/** Narrows a connection's kernel filter to frames about these addresses (see neighbor-filter.ts). */
+export type FilterUpdate = (conn: PacketConn, ipv4: readonly string[], ipv6: readonly string[]) => void;
+
 /** Joins or leaves an Ethernet multicast group on a connection (NDP solicited-node groups). */
 export type GroupMembership = {
   readonly join: (conn: PacketConn, mac: number) => void;
@@ -25,6 +28,7 @@ export type GroupMembership = {
 export type ResponderSetOptions = {
   readonly open: OpenConn;
   readonly groups?: GroupMembership;
+  readonly filter?: FilterUpdate;
   readonly now: () => number;
   readonly rateLimiter: SourceRateLimiter;
   readonly conflicts: ConflictDetector;
@@ -139,11 +143,14 @@ export class ResponderSet implements AnnounceTarget {
   add(p: Placement): void {
     const port = this.#ports.get(p.ifname);
     if (port === undefined) return;
+    // Widen the kernel filter before answering, so no request for the new IP is filtered out.
     if (p.family === 4) {
       port.arp.add(p.ip);
+      this.#refilter(port);
       return;
     }
     port.ndp.add(p.ip);
+    this.#refilter(port);
     const mac = NdpResponder.groupMacOf(p.ip);
     const count = port.joined.get(mac) ?? 0;
     // Several IPs can share one solicited-node group (same low 24 bits): join once, count users.
@@ -156,9 +163,11 @@ export class ResponderSet implements AnnounceTarget {
     if (port === undefined) return;
     if (p.family === 4) {
       port.arp.remove(p.ip);
+      this.#refilter(port);
       return;
     }
     port.ndp.remove(p.ip);
+    this.#refilter(port);
     const mac = NdpResponder.groupMacOf(p.ip);
     const count = port.joined.get(mac) ?? 0;
     if (count <= 1) {
@@ -174,6 +183,14 @@ export class ResponderSet implements AnnounceTarget {
     if (port === undefined) return;
     if (p.family === 4) port.arp.sendGratuitous(p.ip);
     else port.ndp.sendGratuitous(p.ip);
+  }
+
+  #refilter(port: Port): void {
+    try {
+      this.#o.filter?.(port.conn, port.arp.ips, port.ndp.ips);
+    } catch (error) {
+      this.#o.onError?.(port.info.name, error);
+    }
   }
 
   #group(op: 'join' | 'leave', port: Port, mac: number): void {

@@ -52,6 +52,11 @@ export class ArpResponder {
     return this.#ips.size;
   }
 
+  /** The addresses answered for, as text. */
+  get ips(): readonly string[] {
+    return [...this.#ips.values()];
+  }
+
   /** Handles one received Ethernet frame; never throws. */
   handleFrame(frame: Uint8Array): FrameOutcome {
     if (frame.length < ETHERNET_HEADER_BYTES) return FrameOutcome.malformed;

@@ -58,6 +58,11 @@ export class NdpResponder {
     this.#o.conflicts.released(key);
   }
 
+  /** The addresses answered for, in canonical text. */
+  get ips(): readonly string[] {
+    return [...this.#ips.keys()];
+  }
+
   /** Ethernet multicast MAC of the solicited-node group of `ip` (to join while announcing it). */
   static groupMacOf(ip: string): MacAddress {
     return solicitedNodeMulticastMac(parseIpv6(ip));
