@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  buildArpProbe,
   buildArpReply,
   buildGratuitousArpReply,
   buildGratuitousArpRequest,
   encodeArpReplyInto,
 } from './arp-builders.ts';
 import { arpFrameCodec, decodeArpFrame } from './arp-frame.ts';
-import { ArpOperation, isGratuitousArp } from './arp-packet.ts';
+import { ArpOperation, isArpProbe, isGratuitousArp } from './arp-packet.ts';
 import { ArpWireError, ArpWireErrorCode } from './errors.ts';
 import { vlanTag } from './ethernet-header.ts';
 import { parseIpv4 } from './ipv4-address.ts';
@@ -111,5 +112,17 @@ describe('gratuitous ARP', () => {
     const built = buildGratuitousArpRequest({ mac: captured.arp.senderMac, ip: captured.arp.senderIp });
     expect({ ...built.arp, targetMac: captured.arp.targetMac }).toEqual(captured.arp);
     expect(built.ethernet.destination).toBe(captured.ethernet.destination);
+  });
+});
+
+describe('ARP probe (RFC 5227 2.1.1)', () => {
+  it('matches what arping -D sent, apart from the target MAC arping puts there', () => {
+    const captured = decodeArpFrame(readVector('arp-probe'));
+    const built = buildArpProbe({ mac: captured.arp.senderMac, ip: captured.arp.targetIp });
+    expect(isArpProbe(built.arp)).toBe(true);
+    expect({ ...built.arp, targetMac: captured.arp.targetMac }).toEqual(captured.arp);
+    expect(built.arp.targetMac).toBe(ZERO_MAC);
+    expect(built.ethernet.destination).toBe(BROADCAST_MAC);
+    expect(arpFrameCodec.encode(built)).toHaveLength(60);
   });
 });

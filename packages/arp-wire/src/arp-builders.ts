@@ -105,3 +105,22 @@ export function buildGratuitousArpRequest(options: GratuitousArpOptions): ArpFra
 export function buildGratuitousArpReply(options: GratuitousArpOptions): ArpFrame {
   return buildGratuitousArp(ArpOperation.reply, options.mac, options);
 }
+
+/**
+ * RFC 5227 section 2.1.1 ARP Probe, to ask whether anyone else uses `ip` before announcing it:
+ * broadcast request, sender IP 0.0.0.0, target IP the address probed, target MAC all zeros.
+ */
+export function buildArpProbe(options: GratuitousArpOptions): ArpFrame {
+  const vlanTags = options.vlanTags ?? NO_VLAN_TAGS;
+  return {
+    ethernet: { destination: BROADCAST_MAC, source: options.mac, vlanTags, etherType: EtherType.arp },
+    arp: {
+      operation: ArpOperation.request,
+      senderMac: options.mac,
+      senderIp: 0,
+      targetMac: ZERO_MAC,
+      targetIp: options.ip,
+    },
+    paddingLength: paddingFor(vlanTags),
+  };
+}

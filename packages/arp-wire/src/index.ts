@@ -1,5 +1,6 @@
 export type { GratuitousArpOptions } from './arp-builders.ts';
 export {
+  buildArpProbe,
   buildArpReply,
   buildGratuitousArpReply,
   buildGratuitousArpRequest,

@@ -103,7 +103,9 @@ describe('parseIpv6 against node:net', () => {
   );
   const candidate = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(''));
 
-  it('accepts exactly what isIPv6 accepts, and formats what it accepts canonically', { timeout: FUZZ ? 600_000 : 60_000 }, () => {
+  it('accepts exactly what isIPv6 accepts, and formats what it accepts canonically', {
+    timeout: FUZZ ? 600_000 : 60_000,
+  }, () => {
     fc.assert(
       fc.property(candidate, (text) => {
         if (isIPv6(text)) {
