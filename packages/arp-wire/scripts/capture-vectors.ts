@@ -287,11 +287,27 @@ const DERIVED: readonly {
   },
 ];
 
-async function main(): Promise<void> {
+/** Frames picked from one capture, by vector name (captured ones only, none derived). */
+export type Capture = {
+  readonly frames: ReadonlyMap<string, Frame>;
+  /** Whether the kernel had 802.1Q, so the *-vlan frames are real tagged traffic. */
+  readonly kernelVlan: boolean;
+  /** Kernel and tool versions, for the vector notes. */
+  readonly versions: readonly string[];
+  /** Selector names that matched no captured frame. */
+  readonly missing: readonly string[];
+};
+
+/**
+ * Sets up the namespaces, generates and captures the traffic, removes everything again, and
+ * returns the frames the selectors picked. Needs root and the four tools.
+ */
+export async function captureFrames(): Promise<Capture> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'arpwire-vectors-'));
   const pcapFile = path.join(workDir, 'capture.pcap');
   let tcpdump: ChildProcess | undefined;
   try {
+    kernelVlan = true;
     setUp();
     tcpdump = await startCapture(pcapFile);
     await generateTraffic();
@@ -299,57 +315,25 @@ async function main(): Promise<void> {
     const exited = new Promise((resolve) => tcpdump?.on('exit', resolve));
     tcpdump.kill('SIGINT');
     await exited;
-    const frames = readPcap(readFileSync(pcapFile));
+    const captured = readPcap(readFileSync(pcapFile));
     const versions = [
       `kernel ${run('uname', '-r').trim()}`,
       run('sh', '-c', 'arping -V 2>&1 | head -1').trim(),
       run('sh', '-c', 'ndisc6 -V 2>&1 | head -1').trim(),
       run('sh', '-c', 'tcpdump --version 2>&1 | head -1').trim(),
     ];
-    const setting = [
-      `Captured ${new Date().toISOString().slice(0, 10)} by scripts/capture-vectors.ts: tcpdump -w on a veth end between two`,
-      `private network namespaces (A ${MAC_A} 192.0.2.1 2001:db8::1, B ${MAC_B} 192.0.2.2 2001:db8::2,`,
-      `VLAN ${VLAN_ID}: 198.51.100.0/24, 2001:db8:100::/64).`,
-      ...versions.map((version) => `${version}.`),
-    ];
-    const captured = new Map<string, Frame>();
-    const write = (name: string, note: string[], frame: Frame) => {
-      const lines = [...note, `${frame.length} bytes; one protocol field per line.`];
-      writeFileSync(path.join(VECTORS_DIR, `${name}.hex`), formatVectorFile(lines, splitFrameFields(frame)));
-      console.log(`wrote ${name}.hex (${frame.length} bytes)`);
-    };
     const derivedNames = new Set(
       DERIVED.filter((d) => !kernelVlan || !d.onlyWithoutKernelVlan).map((d) => d.name),
     );
+    const frames = new Map<string, Frame>();
     const missing: string[] = [];
     for (const selector of SELECTORS) {
       if (derivedNames.has(selector.name)) continue;
-      const frame = frames.find(selector.match);
-      if (frame === undefined) {
-        missing.push(selector.name);
-        continue;
-      }
-      captured.set(selector.name, frame);
-      write(selector.name, [`${selector.name}: ${selector.what}.`, ...setting], frame);
+      const frame = captured.find(selector.match);
+      if (frame === undefined) missing.push(selector.name);
+      else frames.set(selector.name, frame);
     }
-    for (const derived of DERIVED) {
-      const source = captured.get(derived.from);
-      if (!derivedNames.has(derived.name) || source === undefined) continue;
-      const why = derived.onlyWithoutKernelVlan
-        ? ', because this kernel has no 802.1Q support (ip link add type vlan: "Unknown device type")'
-        : '';
-      write(
-        derived.name,
-        [
-          `${derived.name}: derived by this script from the captured ${derived.from} frame:`,
-          `${derived.how}${why}.`,
-          ...setting,
-        ],
-        derived.make(source),
-      );
-    }
-    if (missing.length > 0)
-      throw new Error(`no captured frame for ${missing.join(', ')} (of ${frames.length} frames)`);
+    return { frames, kernelVlan, versions, missing };
   } finally {
     tcpdump?.kill('SIGINT');
     tearDown();
@@ -357,4 +341,41 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** Captures and (re)writes test/vectors/*.hex, the derived vectors included. */
+async function writeVectors(): Promise<void> {
+  const { frames, kernelVlan: tagged, versions, missing } = await captureFrames();
+  if (missing.length > 0) throw new Error(`no captured frame for ${missing.join(', ')}`);
+  const setting = [
+    `Captured ${new Date().toISOString().slice(0, 10)} by scripts/capture-vectors.ts: tcpdump -w on a veth end between two`,
+    `private network namespaces (A ${MAC_A} 192.0.2.1 2001:db8::1, B ${MAC_B} 192.0.2.2 2001:db8::2,`,
+    `VLAN ${VLAN_ID}: 198.51.100.0/24, 2001:db8:100::/64).`,
+    ...versions.map((version) => `${version}.`),
+  ];
+  const write = (name: string, note: string[], frame: Frame) => {
+    const lines = [...note, `${frame.length} bytes; one protocol field per line.`];
+    writeFileSync(path.join(VECTORS_DIR, `${name}.hex`), formatVectorFile(lines, splitFrameFields(frame)));
+    console.log(`wrote ${name}.hex (${frame.length} bytes)`);
+  };
+  for (const selector of SELECTORS) {
+    const frame = frames.get(selector.name);
+    if (frame !== undefined) write(selector.name, [`${selector.name}: ${selector.what}.`, ...setting], frame);
+  }
+  for (const derived of DERIVED) {
+    const source = frames.get(derived.from);
+    if ((tagged && derived.onlyWithoutKernelVlan) || source === undefined) continue;
+    const why = derived.onlyWithoutKernelVlan
+      ? ', because this kernel has no 802.1Q support (ip link add type vlan: "Unknown device type")'
+      : '';
+    write(
+      derived.name,
+      [
+        `${derived.name}: derived by this script from the captured ${derived.from} frame:`,
+        `${derived.how}${why}.`,
+        ...setting,
+      ],
+      derived.make(source),
+    );
+  }
+}
+
+if (import.meta.main) await writeVectors();
