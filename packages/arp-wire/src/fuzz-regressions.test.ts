@@ -17,6 +17,13 @@ import { readVector } from './testing/vector-file.ts';
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 const MACS = 'ffffffffffff 00005e005301';
 
+/** Vector `name` with the bytes at the given offsets replaced. */
+function vectorWith(name: string, edits: Record<number, number>): Uint8Array {
+  const frame = readVector(name);
+  for (const [at, value] of Object.entries(edits)) frame[Number(at)] = value;
+  return frame;
+}
+
 type Case = { name: string; codec: Codec<unknown>; input: Uint8Array; code?: string };
 
 const cases: Case[] = [
@@ -52,22 +59,13 @@ const cases: Case[] = [
   {
     name: 'IPv6 payload length 0xffff in an 86-byte frame',
     codec: ndpFrameCodec as Codec<unknown>,
-    input: (() => {
-      const frame = readVector('ndp-neighbor-solicitation');
-      frame[18] = 0xff;
-      frame[19] = 0xff;
-      return frame;
-    })(),
+    input: vectorWith('ndp-neighbor-solicitation', { 18: 0xff, 19: 0xff }),
     code: 'ERR_IPV6_TRUNCATED',
   },
   {
     name: 'ICMPv6 payload of 3 bytes (shorter than type, code and checksum)',
     codec: ndpFrameCodec as Codec<unknown>,
-    input: (() => {
-      const frame = readVector('ndp-neighbor-solicitation');
-      frame[19] = 3;
-      return frame;
-    })(),
+    input: vectorWith('ndp-neighbor-solicitation', { 19: 3 }),
     code: 'ERR_ICMPV6_TRUNCATED',
   },
   {
