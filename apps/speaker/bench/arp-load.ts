@@ -126,7 +126,7 @@ function kernelReplyCounter(client: LabHost, target: string) {
   });
 }
 
-/** Sends `rate` requests/s for `seconds`, paced per event-loop turn; returns sent and answered. */
+/** Sends `rate` requests/s for `seconds` in 1 ms rounds; returns sent and answered. */
 async function burst(client: LabHost, target: string, rate: number, seconds: number) {
   const counter = kernelReplyCounter(client, target);
   const sender = openPacketConn(client.ifname, { netns: client.namespace, filter: assemble([drop()]) });
@@ -144,7 +144,9 @@ async function burst(client: LabHost, target: string, rate: number, seconds: num
         sent += accepted;
         if (accepted < n) break; // socket buffer full: try again next turn
       }
-      await new Promise((r) => setImmediate(r));
+      // Sleep between rounds instead of spinning: the generator must not take the core the
+      // speaker needs (the kernel answers in the sender's own context and would not notice).
+      await new Promise((r) => setTimeout(r, 1));
     }
     await new Promise((r) => setTimeout(r, 500));
     return { rate, sent, answered: counter.stats().received };

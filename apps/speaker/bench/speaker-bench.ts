@@ -95,7 +95,7 @@ try {
     speaker: await measureArpLatency(t.client, VIP, 2000),
     kernel: await measureArpLatency(t.client, ownerHost.ipv4, 2000),
   };
-  const rates = [10_000, 25_000, 50_000, 100_000, 150_000, 200_000];
+  const rates = [25_000, 50_000, 100_000, 150_000, 200_000, 300_000, 400_000];
   const zeroLoss = {
     speaker: await measureZeroLossRate(t.client, VIP, rates),
     kernel: await measureZeroLossRate(t.client, ownerHost.ipv4, rates),
