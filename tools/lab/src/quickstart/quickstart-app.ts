@@ -1,0 +1,190 @@
+/**
+ * The quick start's app, with the lab in the roles that no process plays here: a Deployment
+ * object; the scheduler and kubelet (one pod-server process per pod in a worker's namespace, with
+ * its own address, and a Running Pod object); the EndpointSlice controller; kube-proxy (NAT
+ * rules in every node namespace for the Service's LoadBalancer IP); and, when a node is stopped,
+ * the node lifecycle controller (its pods' endpoints become not ready).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import path from 'node:path';
+import { AppsV1Api, DiscoveryV1Api, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
+import { nodeBinary } from '../cluster/api-server-process.ts';
+import { applyKubeProxyRules, installKubeProxy } from './kube-proxy-rules.ts';
+import type { LabNode, QuickstartCluster } from './quickstart-cluster.ts';
+import { waitFor } from './wait-for.ts';
+
+export const appNamespace = 'default';
+export const appName = 'web';
+export const servicePort = 80;
+export const targetPort = 8080;
+/** Pod i gets address .(51 + i) of the lab subnet. */
+const firstPodHost = 51;
+/** pod-server.ts from src/, pod-server.js from dist/. */
+const podServer = path.join(import.meta.dirname, `pod-server${path.extname(import.meta.filename)}`);
+/** Why 30 s: the controller assigns within milliseconds once it sees the Service; this is a hang. */
+const assignTimeoutMs = 30_000;
+
+export type LabPod = {
+  readonly name: string;
+  readonly node: LabNode;
+  readonly ip: string;
+  readonly process: ChildProcess;
+  ready: boolean;
+};
+
+export type QuickstartApp = {
+  readonly pods: readonly LabPod[];
+  readonly loadBalancerIp: string;
+  /** From creating the Service to seeing its EXTERNAL-IP. */
+  readonly assignMs: number;
+  readService(): Promise<V1Service>;
+  /** The node lifecycle controller's part after a node died: its pods' endpoints become not ready. */
+  markNodeLost(node: LabNode): Promise<void>;
+};
+
+/** Kubernetes-style random suffix (no vowels, no look-alike digits). */
+function suffix(length: number): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
+}
+
+export async function deployQuickstartApp(cluster: QuickstartCluster, replicas = 2): Promise<QuickstartApp> {
+  const { core, kc } = cluster;
+  const apps = kc.makeApiClient(AppsV1Api);
+  const discovery = kc.makeApiClient(DiscoveryV1Api);
+  const labels = { app: appName };
+  await apps.createNamespacedDeployment({
+    namespace: appNamespace,
+    body: {
+      metadata: { name: appName, labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'hostname',
+                image: 'baremetal-lb.lab/hostname:1',
+                ports: [{ containerPort: targetPort }],
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+
+  // Scheduler + kubelet: workers first (m1 is the control plane), one process per pod.
+  const workers = cluster.nodes.filter((n) => n.name !== 'm1');
+  const template = suffix(10);
+  const pods: LabPod[] = [];
+  for (let i = 0; i < replicas; i++) {
+    const node = workers[i % workers.length]!;
+    const name = `${appName}-${template}-${suffix(5)}`;
+    const ip = cluster.address(firstPodHost + i);
+    await node.host.addAddress(`${ip}/32`);
+    const child = node.host.spawn(nodeBinary, [podServer, name, ip, String(targetPort)]);
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`pod ${name} exited (${code})`)));
+    });
+    const created = await core.createNamespacedPod({
+      namespace: appNamespace,
+      body: {
+        metadata: { name, labels },
+        spec: {
+          nodeName: node.name,
+          containers: [{ name: 'hostname', image: 'baremetal-lb.lab/hostname:1' }],
+        },
+      },
+    });
+    const now = new Date();
+    await core.replaceNamespacedPodStatus({
+      name,
+      namespace: appNamespace,
+      body: {
+        ...created,
+        status: {
+          phase: 'Running',
+          hostIP: node.host.ipv4,
+          podIP: ip,
+          podIPs: [{ ip }],
+          startTime: now,
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+        },
+      },
+    });
+    pods.push({ name, node, ip, process: child, ready: true });
+  }
+
+  const serviceCreatedAt = performance.now();
+  await core.createNamespacedService({
+    namespace: appNamespace,
+    body: {
+      metadata: { name: appName, labels },
+      spec: {
+        type: 'LoadBalancer',
+        selector: labels,
+        ports: [{ port: servicePort, targetPort, protocol: 'TCP' }],
+      },
+    },
+  });
+
+  const sliceName = `${appName}-${suffix(5)}`;
+  const slice = (): V1EndpointSlice => ({
+    metadata: {
+      name: sliceName,
+      labels: {
+        'kubernetes.io/service-name': appName,
+        'endpointslice.kubernetes.io/managed-by': 'lab.baremetal-lb.io',
+      },
+    },
+    addressType: 'IPv4',
+    ports: [{ port: targetPort, protocol: 'TCP' }],
+    endpoints: pods.map((p) => ({
+      addresses: [p.ip],
+      nodeName: p.node.name,
+      conditions: { ready: p.ready, serving: p.ready, terminating: false },
+      targetRef: { kind: 'Pod', name: p.name, namespace: appNamespace },
+    })),
+  });
+  await discovery.createNamespacedEndpointSlice({ namespace: appNamespace, body: slice() });
+
+  const readService = () => core.readNamespacedService({ name: appName, namespace: appNamespace });
+  const loadBalancerIp = await waitFor('an EXTERNAL-IP for Service web', assignTimeoutMs, async () => {
+    return (await readService()).status?.loadBalancer?.ingress?.[0]?.ip;
+  });
+  const assignMs = performance.now() - serviceCreatedAt;
+
+  // kube-proxy on every node: the LoadBalancer IP goes to the ready pods.
+  const lost = new Set<string>();
+  const syncProxies = async () => {
+    const endpoints = pods.filter((p) => p.ready).map((p) => `${p.ip}:${targetPort}`);
+    const rules = [{ ip: loadBalancerIp, port: servicePort, protocol: 'tcp' as const, endpoints }];
+    await Promise.all(
+      cluster.nodes.filter((n) => !lost.has(n.name)).map((n) => applyKubeProxyRules(n.host, rules)),
+    );
+  };
+  for (const node of cluster.nodes) await installKubeProxy(node.host);
+  await syncProxies();
+
+  return {
+    pods,
+    loadBalancerIp,
+    assignMs,
+    readService,
+    async markNodeLost(node) {
+      lost.add(node.name);
+      for (const pod of pods) if (pod.node === node) pod.ready = false;
+      await discovery.replaceNamespacedEndpointSlice({
+        name: sliceName,
+        namespace: appNamespace,
+        body: slice(),
+      });
+      await syncProxies();
+    },
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * The cluster of the quick start, on one machine: nodes m1, w1, w2 and a client, each a network
+ * namespace on one bridge whose host end carries the real API server (tools/envtest); deploy/
+ * applied to it; Node objects; the controller in m1 and a speaker in every node, each running
+ * as its ServiceAccount (deploy/rbac) with a bound token, as the kubelet would run them.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { registerCleanup } from '../cleanup-registry.ts';
+import {
+  type ApiServerProcess,
+  nodeBinary,
+  repoRoot,
+  startApiServerProcess,
+} from '../cluster/api-server-process.ts';
+import { applyObjects } from '../cluster/apply-objects.ts';
+import { writeServiceAccountKubeconfig } from '../cluster/service-account-kubeconfig.ts';
+import { createLab, type Lab, LabBridgeMode } from '../create-lab.ts';
+import { buildKustomization } from '../deploy/build-kustomization.ts';
+import { LabError } from '../lab-error.ts';
+import type { LabHost } from '../lab-host.ts';
+import { isHealthy, waitFor } from './wait-for.ts';
+
+export const metallbNamespace = 'metallb-system';
+export const nodeNames = ['m1', 'w1', 'w2'] as const;
+const speakerPort = 7472;
+/** The controller shares m1's namespace with m1's speaker (a real pod has its own), so another port. */
+const controllerPort = 7473;
+/** Why 60 s: a cold start of a Node process on two busy cores takes seconds; this is a hang. */
+const readyTimeoutMs = 60_000;
+/** How long the controller gets to create the membership Secret before the lab creates it. */
+const secretWaitMs = 10_000;
+
+export type QuickstartOptions = {
+  /** A documentation /24; default 198.51.100.0/24 (as in the issue's quick start). */
+  readonly ipv4Subnet?: string;
+  readonly ipv6Prefix?: string;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+};
+
+export type LabNode = {
+  readonly name: (typeof nodeNames)[number];
+  readonly host: LabHost;
+};
+
+export type QuickstartCluster = {
+  readonly lab: Lab;
+  readonly api: ApiServerProcess;
+  readonly kc: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly nodes: readonly LabNode[];
+  readonly client: LabHost;
+  /** Logs, kubeconfigs and the membership key file. */
+  readonly runDir: string;
+  /** "a.b.c." + n. */
+  address(n: number): string;
+  /** Whether the controller created the membership Secret (false: the lab had to). */
+  readonly secretFromController: boolean;
+  readonly speakers: ReadonlyMap<string, ChildProcess>;
+  nodeByMac(mac: string): LabNode | undefined;
+  destroy(): Promise<void>;
+};
+
+/** The last lines of a process log, for error messages (the run directory goes away with the lab). */
+async function tailOf(file: string, lines = 15): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Waits until `url` is healthy; on failure the error carries the tail of the process log. */
+async function waitHealthy(what: string, child: ChildProcess, url: string, logFile: string): Promise<void> {
+  try {
+    await waitFor(what, readyTimeoutMs, async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error('the process exited');
+      return isHealthy(url);
+    });
+  } catch (error) {
+    throw new LabError(
+      'ERR_LAB_NOT_READY',
+      `${(error as Error).message}\n--- ${logFile}\n${await tailOf(logFile)}`,
+    );
+  }
+}
+
+function logTo(child: ChildProcess, file: string): void {
+  const stream = createWriteStream(file, { flags: 'a' });
+  child.stdout?.pipe(stream, { end: false });
+  child.stderr?.pipe(stream, { end: false });
+  child.once('close', () => stream.end());
+}
+
+export async function startQuickstartCluster(options: QuickstartOptions = {}): Promise<QuickstartCluster> {
+  const log = options.log ?? (() => {});
+  const ipv4Subnet = options.ipv4Subnet ?? '198.51.100.0/24';
+  const prefix = ipv4Subnet.split('.').slice(0, 3).join('.');
+  const runDir = await mkdtemp(path.join(tmpdir(), 'bmlb-lab-'));
+  await mkdir(path.join(runDir, 'logs'));
+  // Removed also on Ctrl-C, where only synchronous work runs.
+  const unregister = registerCleanup(() => rmSync(runDir, { recursive: true, force: true }));
+  let lab: Lab | undefined;
+  let api: ApiServerProcess | undefined;
+  // The processes in the namespaces first (so nothing talks to a stopping API server), then the
+  // API server, then the run directory.
+  const destroy = async () => {
+    await lab?.destroy().catch(() => {});
+    await api?.stop().catch(() => {});
+    unregister();
+    await rm(runDir, { recursive: true, force: true });
+  };
+
+  try {
+    lab = await createLab({
+      nodes: [...nodeNames],
+      client: true,
+      bridge: LabBridgeMode.host,
+      ipv4Subnet,
+      ipv6Prefix: options.ipv6Prefix ?? '2001:db8:51::/64',
+    });
+    const nodes: LabNode[] = lab.nodes.map((host, i) => ({ name: nodeNames[i]!, host }));
+    const client = lab.client!;
+    log(
+      `network: ${nodes.map((n) => `${n.name} ${n.host.ipv4}`).join(', ')}, client ${client.ipv4}, bridge ${lab.bridge!.ifname} ${lab.bridge!.ipv4Cidr}`,
+    );
+
+    const listenAddress = lab.bridge!.ipv4Cidr!.split('/')[0]!;
+    api = await startApiServerProcess({
+      listenAddress,
+      crdDirs: [path.join(repoRoot, 'deploy/crds')],
+      onOutput: log,
+    });
+    log(`API server ${api.server} (kube-apiserver + etcd from tools/envtest)`);
+
+    const kc = new KubeConfig();
+    kc.loadFromFile(api.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    const deploy = await buildKustomization(path.join(repoRoot, 'deploy'));
+    await applyObjects(kc, deploy.objects);
+    log(`applied deploy/ (${deploy.objects.length} objects, built with ${deploy.builder})`);
+
+    for (const { name, host } of nodes) {
+      const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
+      if (name === 'm1') labels['node-role.kubernetes.io/control-plane'] = '';
+      const created = await core.createNode({ body: { metadata: { name, labels } } });
+      await core.replaceNodeStatus({
+        name,
+        body: {
+          ...created,
+          status: {
+            addresses: [
+              { type: 'InternalIP', address: host.ipv4 },
+              { type: 'Hostname', address: name },
+            ],
+            conditions: [
+              { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'the lab plays the kubelet' },
+            ],
+          },
+        },
+      });
+    }
+
+    const kubeconfig = (name: string) =>
+      writeServiceAccountKubeconfig(
+        kc,
+        { namespace: metallbNamespace, name },
+        path.join(runDir, `kubeconfig-${name}`),
+      );
+    const controllerKubeconfig = await kubeconfig('controller');
+    const speakerKubeconfig = await kubeconfig('speaker');
+
+    const m1 = nodes[0]!.host;
+    const controller = m1.spawn(nodeBinary, [
+      '--conditions=@baremetal-lb/source',
+      path.join(repoRoot, 'apps/controller/src/main.ts'),
+      `--kubeconfig=${controllerKubeconfig}`,
+      `--namespace=${metallbNamespace}`,
+      `--metrics-host=${m1.ipv4}`,
+      `--metrics-port=${controllerPort}`,
+      '--identity=controller-m1',
+    ]);
+    const controllerLog = path.join(runDir, 'logs/controller.log');
+    logTo(controller, controllerLog);
+    await waitHealthy(
+      'the controller /readyz',
+      controller,
+      `http://${m1.ipv4}:${controllerPort}/readyz`,
+      controllerLog,
+    );
+    log('controller ready (in m1)');
+
+    // The kubelet's part: mount Secret memberlist/secretkey into the speakers.
+    let secretFromController = true;
+    const secret = await waitFor('Secret memberlist', secretWaitMs, async () => {
+      const s = await core.readNamespacedSecret({ name: 'memberlist', namespace: metallbNamespace });
+      return s.data?.secretkey;
+    }).catch(async () => {
+      secretFromController = false;
+      const key = randomBytes(32).toString('base64');
+      await core.createNamespacedSecret({
+        namespace: metallbNamespace,
+        body: { metadata: { name: 'memberlist' }, data: { secretkey: key } },
+      });
+      return key;
+    });
+    const secretFile = path.join(runDir, 'memberlist-secretkey');
+    await writeFile(secretFile, Buffer.from(secret, 'base64'), { mode: 0o600 });
+    log(
+      `membership Secret memberlist ${secretFromController ? 'created by the controller' : 'created by the lab (the controller did not)'}`,
+    );
+
+    const speakers = new Map<string, ChildProcess>();
+    for (const { name, host } of nodes) {
+      const speaker = host.spawn(nodeBinary, [
+        '--conditions=@baremetal-lb/source',
+        path.join(repoRoot, 'apps/speaker/src/main.ts'),
+        `--node-name=${name}`,
+        `--kubeconfig=${speakerKubeconfig}`,
+        `--namespace=${metallbNamespace}`,
+        `--ml-secret-path=${secretFile}`,
+        `--ml-bind-addr=${host.ipv4}`,
+        `--metrics-host=${host.ipv4}`,
+        `--metrics-port=${speakerPort}`,
+      ]);
+      logTo(speaker, path.join(runDir, `logs/speaker-${name}.log`));
+      speakers.set(name, speaker);
+    }
+    await Promise.all(
+      nodes.map(({ name, host }) =>
+        waitHealthy(
+          `the speaker of ${name} /readyz`,
+          speakers.get(name)!,
+          `http://${host.ipv4}:${speakerPort}/readyz`,
+          path.join(runDir, `logs/speaker-${name}.log`),
+        ),
+      ),
+    );
+    log(`speakers ready in ${nodes.map((n) => n.name).join(', ')}`);
+
+    return {
+      lab,
+      api,
+      kc,
+      core,
+      nodes,
+      client,
+      runDir,
+      address: (n) => `${prefix}.${n}`,
+      secretFromController,
+      speakers,
+      nodeByMac: (mac) => nodes.find((n) => n.host.mac.toLowerCase() === mac.toLowerCase()),
+      destroy,
+    };
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+}
