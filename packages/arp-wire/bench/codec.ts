@@ -23,6 +23,7 @@ import { readVector } from '../src/testing/vector-file.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const ourMac = parseMac('00:00:5e:00:53:0a');
 const arpRequest = padded(readVector('arp-request'));
+const taggedArpRequest = padded(readVector('arp-request-vlan'));
 const nsFrame = readVector('ndp-neighbor-solicitation');
 const decodedRequest = decodeArpFrame(arpRequest);
 const reply = buildArpReply(decodedRequest, ourMac);
@@ -55,6 +56,14 @@ const cases: Case[] = [
     run: (n) => {
       let acc = 0;
       for (let i = 0; i < n; i++) acc ^= decodeArpFrame(arpRequest).arp.operation;
+      sink ^= acc;
+    },
+  },
+  {
+    name: 'ARP decode, 802.1Q-tagged (general path)',
+    run: (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc ^= decodeArpFrame(taggedArpRequest).arp.operation;
       sink ^= acc;
     },
   },
