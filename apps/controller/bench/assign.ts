@@ -50,6 +50,17 @@ async function cpuSeconds(pid: number): Promise<number> {
 
 async function heapMb(controller: ControllerProcess): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${await controller.metricsPort()}/metrics`)).text();
+  if (process.env.BENCH_DEBUG)
+    console.log(
+      text
+        .split('\n')
+        .filter(
+          (l) =>
+            /^(nodejs_heap_size|nodejs_external|process_resident)/.test(l) ||
+            /nodejs_heap_space_size_used_bytes/.test(l),
+        )
+        .join('\n'),
+    );
   return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? 0) / 2 ** 20;
 }
 

@@ -62,7 +62,7 @@ describe('Controller (in-memory API)', () => {
     expect(forA).toEqual(['pool apps/a default', `status apps/a ${cluster.assignments().get('apps/a')![0]}`]);
     const status = cluster.pools.get('default', ns)?.status;
     expect(status).toMatchObject({ assignedIPv4: 3, availableIPv4: 5, assignedIPv6: 0 });
-    expect(status?.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True' });
+    expect(status?.conditions?.[0]).toMatchObject({ type: 'Valid', status: 'True' });
     await controller.stopLeading();
   });
 
@@ -127,7 +127,7 @@ describe('Controller (in-memory API)', () => {
     expect(overlapping?.message).toContain('198.51.100.0/30');
     expect(cluster.pools.get('broken', ns)?.status?.conditions?.[0]).toMatchObject({
       status: 'False',
-      reason: 'InvalidPool',
+      reason: 'InvalidAddress',
     });
     expect(cluster.pools.get('default', ns)?.status).toMatchObject({ assignedIPv4: 1, availableIPv4: 3 });
     await controller.stopLeading();

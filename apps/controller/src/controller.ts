@@ -57,7 +57,7 @@ export class Controller {
   readonly #deps: ControllerDeps;
   readonly #options: ControllerOptions;
   #allocator = new Allocator();
-  #config: PoolConfig = { specs: [], issues: new Map() };
+  #config: PoolConfig = { specs: [], problems: new Map() };
   readonly #fingerprints = new Map<string, string>();
   readonly #poolFingerprints = new Map<string, string>();
   readonly #namespaceFingerprints = new Map<string, string>();
@@ -301,7 +301,7 @@ export class Controller {
       const desired = desiredPoolStatus(
         pool,
         stats.get(pool.metadata.name),
-        this.#config.issues.get(pool.metadata.name) ?? [],
+        this.#config.problems.get(pool.metadata.name) ?? [],
         now,
       );
       if (poolStatusEqual(pool.status, desired)) continue;

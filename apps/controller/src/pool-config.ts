@@ -1,52 +1,29 @@
-import { findPoolOverlaps, type PoolSpec, validatePoolSpec } from '@baremetal-lb/ipam';
-import type { IpAddressPoolObject, PoolIssue } from './pool-status.ts';
+import { buildConfiguration, type ConfigProblem, type IPAddressPool } from '@baremetal-lb/config';
+import type { PoolSpec } from '@baremetal-lb/ipam';
+import type { IpAddressPoolObject } from './pool-status.ts';
 
-/** Pools to load into the allocator, and the problems of each pool object by name. */
+/** Pools to load into the allocator, and each pool object's problems, by pool name. */
 export type PoolConfig = {
   readonly specs: readonly PoolSpec[];
-  readonly issues: ReadonlyMap<string, readonly PoolIssue[]>;
+  readonly problems: ReadonlyMap<string, readonly ConfigProblem[]>;
 };
 
 /** Builds the allocator's pools from IPAddressPool objects; bad pools are left out with reasons. */
 export type PoolConfigBuilder = (pools: readonly IpAddressPoolObject[]) => PoolConfig;
 
 /**
- * Per-object validation: a pool with an invalid entry is skipped; of two overlapping pools the
- * newer one (creationTimestamp, then name) is skipped, so an established pool keeps serving.
+ * @baremetal-lb/config judges each pool on its own (a bad entry leaves only that pool out; of two
+ * overlapping pools the newer one is left out). Namespaces are not passed: the controller hands
+ * each request its namespace's labels, and ipam evaluates namespaceSelectors itself.
  */
 export const buildPoolConfig: PoolConfigBuilder = (objects) => {
-  const issues = new Map<string, PoolIssue[]>();
-  const add = (pool: string, issue: PoolIssue) => {
-    const list = issues.get(pool) ?? [];
-    list.push(issue);
-    issues.set(pool, list);
-  };
-  const sorted = [...objects].sort(
-    (a, b) =>
-      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
-      a.metadata.name.localeCompare(b.metadata.name),
-  );
-  const accepted: PoolSpec[] = [];
-  for (const object of sorted) {
-    const spec = { ...(object.spec as object), name: object.metadata.name } as PoolSpec;
-    const problems = validatePoolSpec(spec);
-    for (const problem of problems) {
-      add(spec.name, {
-        severity: problem.severity,
-        reason: problem.severity === 'error' ? 'InvalidPool' : 'Warning',
-        message: problem.message,
-      });
-    }
-    if (problems.some((problem) => problem.severity === 'error')) continue;
-    const overlaps = findPoolOverlaps([...accepted, spec]).filter(
-      (o) => o.pool === spec.name || o.otherPool === spec.name,
-    );
-    if (overlaps.length > 0) {
-      for (const overlap of overlaps)
-        add(spec.name, { severity: 'error', reason: 'Overlap', message: overlap.message });
-      continue;
-    }
-    accepted.push(spec);
+  const configuration = buildConfiguration({ pools: objects as unknown as readonly IPAddressPool[] });
+  const problems = new Map<string, ConfigProblem[]>();
+  for (const problem of configuration.problems) {
+    if (problem.object.kind !== 'IPAddressPool') continue;
+    const list = problems.get(problem.object.name) ?? [];
+    list.push(problem);
+    problems.set(problem.object.name, list);
   }
-  return { specs: accepted, issues };
+  return { specs: configuration.poolSpecs, problems };
 };

@@ -1,7 +1,8 @@
+import { buildStatusConditions, type ConfigProblem } from '@baremetal-lb/config';
 import type { PoolStats } from '@baremetal-lb/ipam';
 import type { Condition, KubeObject } from './kube-types.ts';
 
-/** IPAddressPool as the controller reads it (spec is config's business; we use name and status). */
+/** IPAddressPool as the controller reads it (the spec is @baremetal-lb/config's business). */
 export type IpAddressPoolObject = KubeObject & {
   readonly spec?: unknown;
   readonly status?: PoolStatus;
@@ -16,51 +17,27 @@ export type PoolStatus = {
   readonly conditions?: readonly Condition[];
 };
 
-/** One problem of a pool, as the config layer reports it. */
-export type PoolIssue = {
-  readonly severity: 'error' | 'warning';
-  readonly reason: string;
-  readonly message: string;
-};
-
-export const readyCondition = 'Ready';
-
 /**
- * The status a pool should have. `stats` undefined: the pool is not in use (it has an error).
- * The Ready condition keeps its lastTransitionTime while its status does not change.
+ * The status a pool should have: counters from the allocator (`stats` undefined when the pool is
+ * left out), and the `Valid` condition from its configuration problems.
  */
 export function desiredPoolStatus(
   pool: IpAddressPoolObject,
   stats: PoolStats | undefined,
-  issues: readonly PoolIssue[],
+  problems: readonly ConfigProblem[],
   nowIso: string,
 ): PoolStatus {
-  const errors = issues.filter((issue) => issue.severity === 'error');
-  const warnings = issues.filter((issue) => issue.severity === 'warning');
-  const ok = errors.length === 0 && stats !== undefined;
-  const shown = ok ? warnings : errors;
-  const condition = {
-    type: readyCondition,
-    status: ok ? 'True' : 'False',
-    reason: ok ? (warnings.length > 0 ? 'LoadedWithWarnings' : 'Loaded') : (errors[0]?.reason ?? 'NotLoaded'),
-    message:
-      ok && shown.length === 0
-        ? 'pool is in use'
-        : shown
-            .map((issue) => issue.message)
-            .join('; ')
-            .slice(0, 32_000),
+  const conditions = buildStatusConditions(problems, {
+    now: nowIso,
     ...(pool.metadata.generation === undefined ? {} : { observedGeneration: pool.metadata.generation }),
-  } as const;
-  const previous = pool.status?.conditions?.find((c) => c.type === readyCondition);
-  const lastTransitionTime =
-    previous && previous.status === condition.status ? previous.lastTransitionTime : nowIso;
+    ...(pool.status?.conditions ? { previous: pool.status.conditions } : {}),
+  });
   return {
     assignedIPv4: stats?.ipv4.inUse ?? 0,
     assignedIPv6: stats?.ipv6.inUse ?? 0,
     availableIPv4: stats?.ipv4.available ?? 0,
     availableIPv6: stats?.ipv6.available ?? 0,
-    conditions: [{ ...condition, lastTransitionTime }],
+    conditions,
   };
 }
 

@@ -19,9 +19,15 @@ export class ControllerProcess {
   private constructor(name: string, port: number, args: readonly string[]) {
     this.name = name;
     this.#port = port;
-    this.child = spawn(process.execPath, ['--conditions=@baremetal-lb/source', mainPath, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // BMLB_CONTROLLER_NODE_FLAGS: extra Node/V8 flags (memory experiments in the benchmark).
+    const nodeFlags = (process.env.BMLB_CONTROLLER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(
+      process.execPath,
+      [...nodeFlags, '--conditions=@baremetal-lb/source', mainPath, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const onLine = (text: string) => {
       try {
         this.lines.push(JSON.parse(text) as LogLine);
