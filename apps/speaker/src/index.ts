@@ -15,7 +15,6 @@ export type {
 } from './election/desired-announcements.ts';
 export { AnnounceReason, desiredAnnouncements, isServing } from './election/desired-announcements.ts';
 export type {
-  AdvertisementView,
   EndpointView,
   NodeView,
   ServiceView,

@@ -80,7 +80,8 @@ export class Speaker {
   reconcile(): DesiredAnnouncements {
     const { nodeName, log } = this.#d;
     const snapshot = this.#d.cluster.snapshot();
-    const config = toConfigView(snapshot.pools, snapshot.advertisements);
+    const nodes = snapshot.nodes.map((n) => ({ metadata: n.metadata ?? {} }));
+    const config = toConfigView(snapshot.pools, snapshot.advertisements, nodes);
     const state = buildSpeakerState(
       snapshot,
       config,

@@ -1,9 +1,10 @@
+import { buildConfiguration, type L2AdvertisementSpec } from '@baremetal-lb/config';
 import { rankCandidates } from '@baremetal-lb/leader';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalizeIp } from './canonical-ip.ts';
 import { AnnounceReason, desiredAnnouncements, isServing } from './desired-announcements.ts';
-import type { AdvertisementView, NodeView, ServiceView, SpeakerState } from './speaker-state.ts';
+import type { NodeView, ServiceView, SpeakerState } from './speaker-state.ts';
 import { EXCLUDE_FROM_LB_LABEL } from './speaker-state.ts';
 
 const runs = process.env.FUZZ === '1' ? 2_000 : 100;
@@ -25,26 +26,47 @@ function service(overrides: Partial<ServiceView> = {}): ServiceView {
   };
 }
 
-function advertisement(overrides: Partial<AdvertisementView> = {}): AdvertisementView {
-  return {
-    name: 'l2',
-    pools: ['pool-a'],
-    nodeSelectors: [],
-    interfaces: [],
-    serviceSelectors: [],
-    preferredNodeSelectors: [],
-    ...overrides,
-  };
+/** A raw L2Advertisement spec with test defaults; `pools` becomes spec.ipAddressPools. */
+type AdvertisementInput = Omit<L2AdvertisementSpec, 'ipAddressPools'> & { name?: string; pools?: string[] };
+
+function advertisement(input: AdvertisementInput = {}): AdvertisementInput {
+  return { name: 'l2', pools: ['pool-a'], ...input };
 }
 
-function state(overrides: Partial<SpeakerState> = {}): SpeakerState {
-  const nodes = [node('node-a', { zone: 'x' }), node('node-b', { zone: 'y' }), node('node-c', { zone: 'x' })];
+const pools = [
+  {
+    metadata: { name: 'pool-a' },
+    spec: { addresses: ['10.0.0.0/24', '192.0.2.0/24', '198.51.100.0/24', '2001:db8::/32'] },
+  },
+  { metadata: { name: 'pool-b' }, spec: { addresses: ['203.0.113.0/24'] } },
+];
+
+type StateInput = Partial<Omit<SpeakerState, 'advertisements'>> & { advertisements?: AdvertisementInput[] };
+
+/** A state whose advertisements are resolved by packages/config against its nodes, as the speaker does. */
+function state(overrides: StateInput = {}): SpeakerState {
+  const defaults = [
+    node('node-a', { zone: 'x' }),
+    node('node-b', { zone: 'y' }),
+    node('node-c', { zone: 'x' }),
+  ];
+  const nodes = overrides.nodes ?? new Map(defaults.map((n) => [n.name, n]));
+  const l2Advertisements = (overrides.advertisements ?? [advertisement()]).map(
+    ({ name, pools: names, ...spec }) => ({
+      metadata: { name: name ?? 'l2' },
+      spec: { ...spec, ipAddressPools: names ?? ['pool-a'] },
+    }),
+  );
+  const config = buildConfiguration({
+    pools,
+    l2Advertisements,
+    nodes: [...nodes.values()].map((n) => ({ metadata: { name: n.name, labels: n.labels } })),
+  });
   return {
-    nodes: new Map(nodes.map((n) => [n.name, n])),
-    services: [service()],
-    advertisements: [advertisement()],
-    aliveMembers: new Set(nodes.map((n) => n.name)),
-    ...overrides,
+    nodes,
+    services: overrides.services ?? [service()],
+    advertisements: config.l2Advertisements,
+    aliveMembers: overrides.aliveMembers ?? new Set(nodes.keys()),
   };
 }
 
@@ -85,7 +107,14 @@ describe('desiredAnnouncements', () => {
     expect(ownerOf(state({ advertisements: [onlyX] }))).toBe('node-a');
     const nowhere = advertisement({ nodeSelectors: [{ matchLabels: { zone: 'nowhere' } }] });
     const d = desiredAnnouncements(state({ advertisements: [nowhere] }), 'node-a');
-    expect(d.services[0]).toMatchObject({ owner: undefined, reason: AnnounceReason.noCandidate });
+    expect(d.services[0]).toMatchObject({ owner: undefined, reason: AnnounceReason.noMatchingAdvertisement });
+    // Selected but not alive: no candidate.
+    const onlyY = advertisement({ nodeSelectors: [{ matchLabels: { zone: 'y' } }] });
+    const dead = desiredAnnouncements(
+      state({ advertisements: [onlyY], aliveMembers: new Set(['node-a']) }),
+      'node-a',
+    );
+    expect(dead.services[0]).toMatchObject({ owner: undefined, reason: AnnounceReason.noCandidate });
   });
 
   it('needs an advertisement for the pool and matching the service selectors', () => {

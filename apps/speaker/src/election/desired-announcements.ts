@@ -5,16 +5,19 @@
  *   candidates = alive members ∩ nodes without NetworkUnavailable ∩ nodes without the exclude
  *                label ∩ nodes selected by an L2Advertisement matching the Service's pool
  *                (∩ nodes with a serving endpoint when externalTrafficPolicy is Local)
+ *
+ * Which advertisements apply, which nodes they select, their interfaces and preference weights
+ * come from packages/config (selectL2ForService); this file adds membership, node health,
+ * endpoints, the ranking and shared IPs.
  *   order      = preference (summed preferredNodeSelectors weights) desc, sha256(node#ip) asc
  *
  * with the Service's first ingress IP as `ip`. Services sharing an IP are announced from one node:
  * the IP follows the first Service (by namespace/name) using it that has an owner.
  */
+import { selectL2ForService } from '@baremetal-lb/config';
 import { type CandidateInput, electLeader } from '@baremetal-lb/leader';
 import { type CanonicalIp, canonicalizeIp } from './canonical-ip.ts';
-import { matchesLabelSelector } from './label-selector.ts';
 import {
-  type AdvertisementView,
   type EndpointView,
   EXCLUDE_FROM_LB_LABEL,
   type NodeView,
@@ -29,6 +32,7 @@ export const AnnounceReason = {
   noIngress: 'noIngress',
   noPool: 'noPool',
   noServingEndpoint: 'noServingEndpoint',
+  /** No L2Advertisement covers the Service's pool and the Service on any node. */
   noMatchingAdvertisement: 'noMatchingAdvertisement',
   noCandidate: 'noCandidate',
 } as const;
@@ -134,32 +138,19 @@ function electService(state: SpeakerState, service: ServiceView, myNode: string)
   if (service.pool === undefined) return { ...base, reason: AnnounceReason.noPool };
   if (!service.endpoints.some(isServing)) return { ...base, reason: AnnounceReason.noServingEndpoint };
 
-  const pool = service.pool;
-  const advertisements = state.advertisements.filter(
-    (a) =>
-      a.pools.includes(pool) &&
-      (a.serviceSelectors.length === 0 ||
-        a.serviceSelectors.some((s) => matchesLabelSelector(service.labels, s))),
-  );
-  if (advertisements.length === 0) return { ...base, reason: AnnounceReason.noMatchingAdvertisement };
+  const plans = selectL2ForService(state.advertisements, service.pool, service.labels);
+  if (plans.size === 0) return { ...base, reason: AnnounceReason.noMatchingAdvertisement };
 
   const localNodes = service.externalTrafficPolicy === 'Local' ? servingNodes(service.endpoints) : undefined;
   const candidates: CandidateInput[] = [];
   for (const member of state.aliveMembers) {
     const node = state.nodes.get(member);
-    if (node === undefined || !isEligibleNode(node)) continue;
+    const plan = plans.get(member);
+    if (node === undefined || plan === undefined || !isEligibleNode(node)) continue;
     if (localNodes !== undefined && !localNodes.has(member)) continue;
-    const selecting = advertisements.filter((a) => selectsNode(a, node));
-    if (selecting.length === 0) continue;
-    candidates.push({ node: member, preference: preferenceOf(selecting, node) });
+    candidates.push({ node: member, preference: plan.preference });
   }
-
-  const myNodeView = state.nodes.get(myNode);
-  const mine = myNodeView === undefined ? [] : advertisements.filter((a) => selectsNode(a, myNodeView));
-  const interfaces = mine.reduce<InterfaceSelection>(
-    (acc, a, i) => (i === 0 ? interfacesOf(a) : unionInterfaces(acc, interfacesOf(a))),
-    'all',
-  );
+  const interfaces = plans.get(myNode)?.interfaces ?? 'all';
   const owner = electLeader(candidates, first.ip);
   if (owner === undefined) return { ...base, interfaces, reason: AnnounceReason.noCandidate };
   return {
@@ -183,23 +174,6 @@ function servingNodes(endpoints: readonly EndpointView[]): Set<string> {
 
 function isEligibleNode(node: NodeView): boolean {
   return !node.networkUnavailable && !Object.hasOwn(node.labels, EXCLUDE_FROM_LB_LABEL);
-}
-
-function selectsNode(a: AdvertisementView, node: NodeView): boolean {
-  return a.nodeSelectors.length === 0 || a.nodeSelectors.some((s) => matchesLabelSelector(node.labels, s));
-}
-
-function preferenceOf(advertisements: readonly AdvertisementView[], node: NodeView): number {
-  let score = 0;
-  for (const a of advertisements) {
-    for (const p of a.preferredNodeSelectors)
-      if (matchesLabelSelector(node.labels, p.preference)) score += p.weight;
-  }
-  return score;
-}
-
-function interfacesOf(a: AdvertisementView): InterfaceSelection {
-  return a.interfaces.length === 0 ? 'all' : a.interfaces;
 }
 
 /** Union of interface lists; "all" wins (MetalLB). */

@@ -3,7 +3,7 @@
  * Kubernetes adapter (k8s/) builds it from informer caches and the membership view; tests build it
  * by hand. Nothing here knows about the Kubernetes client.
  */
-import type { LabelSelector } from './label-selector.ts';
+import type { ResolvedL2Advertisement } from '@baremetal-lb/config';
 
 /** Label `node.kubernetes.io/exclude-from-external-load-balancers`: any value excludes the node. */
 export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
@@ -44,31 +44,15 @@ export type ServiceView = {
   readonly endpoints: readonly EndpointView[];
 };
 
-/** `preferredNodeSelectors` entry: nodes matching `preference` gain `weight` (1..100). */
-export type PreferredNodeSelector = {
-  readonly weight: number;
-  readonly preference: LabelSelector;
-};
-
-/** An L2Advertisement with its pool selection already resolved to pool names. */
-export type AdvertisementView = {
-  readonly name: string;
-  /** Names of the pools it applies to (resolved from names and selectors; "all" expanded). */
-  readonly pools: readonly string[];
-  /** Empty: every node. Otherwise a node must match at least one. */
-  readonly nodeSelectors: readonly LabelSelector[];
-  /** Empty: every eligible interface. */
-  readonly interfaces: readonly string[];
-  /** Empty: every Service. Otherwise the Service must match at least one. */
-  readonly serviceSelectors: readonly LabelSelector[];
-  readonly preferredNodeSelectors: readonly PreferredNodeSelector[];
-};
-
 /** Everything election reads. */
 export type SpeakerState = {
   readonly nodes: ReadonlyMap<string, NodeView>;
   readonly services: readonly ServiceView[];
-  readonly advertisements: readonly AdvertisementView[];
+  /**
+   * L2Advertisements as packages/config resolves them against `nodes` (pools, nodes and preferred
+   * weights resolved); config's selectL2ForService applies them per Service.
+   */
+  readonly advertisements: readonly ResolvedL2Advertisement[];
   /** Node names of the speakers the membership view currently holds alive (self included). */
   readonly aliveMembers: ReadonlySet<string>;
 };

@@ -2,18 +2,15 @@
  * From Kubernetes objects (informer caches) to the plain SpeakerState election reads. Pure: the
  * caches, the resolved configuration and the membership view go in, plain data comes out.
  */
+
+import type { ResolvedL2Advertisement } from '@baremetal-lb/config';
 import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
-import type {
-  AdvertisementView,
-  EndpointView,
-  NodeView,
-  ServiceView,
-  SpeakerState,
-} from '../election/speaker-state.ts';
+import type { EndpointView, NodeView, ServiceView, SpeakerState } from '../election/speaker-state.ts';
 
 /** The configuration as election needs it (built from IPAddressPools and L2Advertisements). */
 export type ConfigView = {
-  readonly advertisements: readonly AdvertisementView[];
+  /** Resolved by packages/config against the current Nodes. */
+  readonly advertisements: readonly ResolvedL2Advertisement[];
   /** Name of the pool holding `ip`, if any. */
   readonly poolOf: (ip: string) => string | undefined;
 };

@@ -1,10 +1,10 @@
 /**
  * IPAddressPools and L2Advertisements → the ConfigView election reads, through packages/config
  * (the one place that knows and validates the CRD shapes): which pool holds an IP, and each
- * advertisement with its pool selection resolved to names. An object config rejects is left out
+ * advertisement with its pools, nodes and preference weights resolved. An object config rejects is left out
  * on its own (the controller reports why in its status); the rest keeps working.
  */
-import { buildConfiguration } from '@baremetal-lb/config';
+import { buildConfiguration, type LabeledObject } from '@baremetal-lb/config';
 import { type AddressRange, parseAddressEntry, parseIp } from '@baremetal-lb/ipam';
 import type { ConfigView } from './build-speaker-state.ts';
 import type { IpAddressPoolResource, L2AdvertisementResource } from './metallb-resources.ts';
@@ -12,8 +12,9 @@ import type { IpAddressPoolResource, L2AdvertisementResource } from './metallb-r
 export function toConfigView(
   pools: readonly IpAddressPoolResource[],
   advertisements: readonly L2AdvertisementResource[],
+  nodes: readonly LabeledObject[],
 ): ConfigView {
-  const config = buildConfiguration({ pools, l2Advertisements: advertisements });
+  const config = buildConfiguration({ pools, l2Advertisements: advertisements, nodes });
   const ranges = config.pools.map((pool) => ({
     name: pool.name,
     ranges: pool.spec.addresses.flatMap((entry): AddressRange[] => {
@@ -22,14 +23,7 @@ export function toConfigView(
     }),
   }));
   return {
-    advertisements: config.l2Advertisements.map((a) => ({
-      name: a.name,
-      pools: a.pools,
-      nodeSelectors: a.nodeSelectors,
-      interfaces: a.interfaces,
-      serviceSelectors: a.serviceSelectors,
-      preferredNodeSelectors: a.preferredNodeSelectors,
-    })),
+    advertisements: config.l2Advertisements,
     poolOf(ip) {
       const value = parseIp(ip);
       if (value === undefined) return undefined;
