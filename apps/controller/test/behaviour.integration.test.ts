@@ -317,6 +317,7 @@ describe.skipIf(!envtest)('controller against a real API server', () => {
       ...cls,
       type: 'ClusterIP',
       loadBalancerClass: undefined,
+      allocateLoadBalancerNodePorts: undefined,
     });
     await cluster.deleteService(ns, 'recreated');
     await cluster.createService(ns, 'recreated', cls);

@@ -6,6 +6,7 @@ export type EventItem = {
   readonly reason: string;
   readonly note: string;
   readonly type: string;
+  readonly reportingController?: string;
   readonly regarding: { readonly name: string; readonly uid: string };
 };
 
@@ -120,6 +121,7 @@ export class TestCluster {
     return (service?.status?.loadBalancer?.ingress ?? []).map((entry) => entry.ip ?? '');
   }
 
+  /** Events the controller emitted (reportingController metallb-controller). */
   async events(namespace: string, regardingName?: string): Promise<EventItem[]> {
     const query: Record<string, string> = regardingName
       ? { fieldSelector: `regarding.name=${regardingName}` }
@@ -129,7 +131,8 @@ export class TestCluster {
       `/apis/events.k8s.io/v1/namespaces/${namespace}/events`,
       { query },
     );
-    return list.items;
+    // Only ours: the API server itself reports e.g. ClusterIPNotAllocated while it repairs.
+    return list.items.filter((event) => event.reportingController === 'metallb-controller');
   }
 
   async close(): Promise<void> {
