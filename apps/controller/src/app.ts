@@ -19,8 +19,6 @@ export type RunningController = {
   stop(): Promise<void>;
 };
 
-/** Reconciles in flight at once: enough to keep the API server busy, few enough not to flood it. */
-const defaultWorkers = 16;
 /** See ControllerOptions.poolStatusDelayMs. */
 const defaultPoolStatusDelayMs = 1_000;
 
@@ -67,7 +65,7 @@ export async function runController(
     {
       namespace: flags.namespace,
       lbClass: flags.lbClass,
-      workers: defaultWorkers,
+      workers: flags.workers,
       poolStatusDelayMs: defaultPoolStatusDelayMs,
     },
   );

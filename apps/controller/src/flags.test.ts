@@ -15,6 +15,7 @@ describe('parseFlags', () => {
       leaderElect: true,
       leaseName: 'baremetal-lb-controller',
       identity: 'controller-abc',
+      workers: 32,
       help: false,
     });
   });
@@ -50,6 +51,7 @@ describe('parseFlags', () => {
     [['--metrics-port=70000'], '--metrics-port'],
     [['--metrics-port=http'], '--metrics-port'],
     [['--log-level=loud'], '--log-level'],
+    [['--workers=0'], '--workers'],
     [['--namespace=Bad_Name'], '--namespace'],
     [['positional'], ''],
   ])('rejects %j with a FlagError naming %s', (argv, flag) => {

@@ -28,6 +28,8 @@ export type ControllerOptions = {
   readonly leaseName: string;
   /** Holder identity in the Lease; the pod name in a cluster. */
   readonly identity: string;
+  /** Reconciles in flight at once (each mostly waits on API writes). */
+  readonly workers: number;
   readonly help: boolean;
 };
 
@@ -44,6 +46,7 @@ export const usage = `Usage: baremetal-lb-controller [flags]
   --no-leader-elect     run as the only replica, without a Lease
   --lease-name NAME     Lease name (default baremetal-lb-controller)
   --identity ID         holder identity in the Lease (default $POD_NAME or the host name)
+  --workers N           reconciles in flight at once (default 32)
   --help                print this text
 `;
 
@@ -73,6 +76,7 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     leaderElect: values['leader-elect'],
     leaseName: requireName('--lease-name', values['lease-name']),
     identity: nonEmpty(values.identity) ?? nonEmpty(env.POD_NAME) ?? hostname(),
+    workers: parseCount('--workers', values.workers, 1, 256),
     help: values.help,
   };
 }
@@ -93,6 +97,7 @@ function parse(argv: readonly string[]) {
       'leader-elect': { type: 'boolean', default: true },
       'lease-name': { type: 'string', default: 'baremetal-lb-controller' },
       identity: { type: 'string' },
+      workers: { type: 'string', default: '32' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -100,6 +105,14 @@ function parse(argv: readonly string[]) {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+function parseCount(flag: string, value: string, min: number, max: number): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < min || count > max) {
+    throw new FlagError(flag, `${flag} "${value}" is not a number ${min}..${max}`);
+  }
+  return count;
 }
 
 function parsePort(value: string): number {
