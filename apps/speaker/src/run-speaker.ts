@@ -46,6 +46,13 @@ export type RunningSpeaker = {
  */
 const receiveBufferBytes = 4 * 1024 * 1024;
 
+/**
+ * How long to wait for the first other member before announcing anyway, ms: a join answer takes
+ * one LAN round trip and membership retries unreachable seeds every second, so 3 s means the
+ * seeds are really gone (or this is the only node left).
+ */
+const joinTimeoutMs = 3000;
+
 /** How long to wait for the Node list before starting membership with what we have, ms. */
 const nodeSyncTimeoutMs = 15_000;
 
@@ -175,11 +182,15 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   );
 
   membership.start();
+  // Announce nothing until the view holds the others: alone in it, this node would win every IP
+  // and send gratuitous ARPs for addresses other nodes are answering for.
+  await waitFor(() => addresses.seeds.length === 0 || membership.liveMembers().length > 1, joinTimeoutMs);
+  log.info({ members: membership.liveMembers() }, 'membership joined');
   speaker.start();
 
   const health: Server = await startHealthServer(flags.metricsHost, flags.metricsPort, metrics.registry, {
     healthy: () => true,
-    ready: () => cluster.synced && interfacesReady,
+    ready: () => cluster.synced && interfacesReady && speaker!.started,
     beforeScrape: () => {
       metrics.setMembership(membership.snapshot(), membership.stats());
       metrics.apiConnected.set(cluster.connected ? 1 : 0);

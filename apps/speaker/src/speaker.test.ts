@@ -136,11 +136,16 @@ describe('Speaker', () => {
     expect(s.events).toHaveLength(1);
   });
 
-  it('coalesces bursts of change requests into one reconcile', async () => {
+  it('coalesces bursts of change requests into one reconcile, and none before start', async () => {
     const s = setup('node-b');
     for (let i = 0; i < 10; i++) s.speaker.requestReconcile();
     await settle();
+    expect(s.speaker.reconcileCount).toBe(0);
+    s.speaker.start();
+    for (let i = 0; i < 10; i++) s.speaker.requestReconcile();
+    await settle();
     expect(s.speaker.reconcileCount).toBe(1);
+    s.speaker.stop();
   });
 
   it('raises IPConflict on every Service using the IP', async () => {

@@ -53,6 +53,7 @@ const statusResyncMs = 30_000;
 export class Speaker {
   readonly #d: SpeakerDeps;
   #scheduled = false;
+  #started = false;
   #stopped = false;
   #last: DesiredAnnouncements | undefined;
   #lastStatusKey = '';
@@ -68,7 +69,8 @@ export class Speaker {
 
   /** Coalesces bursts of changes into one reconcile on the next turn of the event loop. */
   requestReconcile(): void {
-    if (this.#scheduled || this.#stopped) return;
+    // Before start() the membership view may hold only this node, which would win every IP.
+    if (this.#scheduled || this.#stopped || !this.#started) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -113,6 +115,10 @@ export class Speaker {
     return desired;
   }
 
+  get started(): boolean {
+    return this.#started;
+  }
+
   get reconcileCount(): number {
     return this.#reconciles;
   }
@@ -121,8 +127,9 @@ export class Speaker {
     return this.#last;
   }
 
-  /** Starts the periodic status repair. */
+  /** Starts reconciling (call once the membership view is joined) and the periodic status repair. */
   start(): void {
+    this.#started = true;
     const tick = () => {
       if (this.#stopped) return;
       this.#syncStatus();

@@ -271,6 +271,21 @@ describe.skipIf(!ready)('speaker e2e', () => {
     }
   }, 30_000);
 
+  it('a restarting speaker that does not own the VIP never claims it', async () => {
+    const owner = ownerFor(VIP4);
+    const other = NODE_NAMES.find((n) => n !== owner)!;
+    const capture = captureGratuitous(VIP4);
+    try {
+      await t.kill(hostOf(other), 'SIGKILL');
+      await t.start(hostOf(other));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(capture.seen.filter((g) => g.mac === hostOf(other).mac.toLowerCase())).toEqual([]);
+    } finally {
+      await capture.close();
+    }
+    await expectArpOwner(VIP4, owner);
+  }, 60_000);
+
   it('fails over when the announcing speaker is SIGKILLed, and the client sees the gratuitous ARP', async () => {
     const owner = ownerFor(VIP4);
     const { next, ms } = await failover('SIGKILL');
