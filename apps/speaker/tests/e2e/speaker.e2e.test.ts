@@ -6,6 +6,7 @@
 import { binariesAreReady } from '@baremetal-lb/envtest';
 import { checkPrerequisites } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
+import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   arpingMac,
@@ -172,6 +173,57 @@ describe.skipIf(!ready)('speaker e2e', () => {
     );
     await waitFor(async () => (await events('nodeAssigned', 'web')).length === 1, 10_000, 'nodeAssigned');
   }, 60_000);
+
+  it('runs with exactly the access deploy/rbac/speaker.yaml grants', async () => {
+    const authz = t.kc.makeApiClient(AuthorizationV1Api);
+    const can = async (
+      verb: string,
+      resource: string,
+      group = '',
+      namespace?: string,
+      subresource?: string,
+    ) => {
+      const review = await authz.createSubjectAccessReview({
+        body: {
+          spec: {
+            user: `system:serviceaccount:${NAMESPACE}:speaker`,
+            groups: ['system:serviceaccounts', `system:serviceaccounts:${NAMESPACE}`, 'system:authenticated'],
+            resourceAttributes: {
+              verb,
+              resource,
+              group,
+              ...(namespace === undefined ? {} : { namespace }),
+              ...(subresource === undefined ? {} : { subresource }),
+            },
+          },
+        },
+      });
+      return review.status?.allowed === true;
+    };
+    const allowed: [string, string, string?, string?, string?][] = [
+      ['watch', 'services'],
+      ['list', 'nodes'],
+      ['watch', 'endpointslices', 'discovery.k8s.io'],
+      ['create', 'events', '', 'default'],
+      ['list', 'ipaddresspools', 'metallb.io', NAMESPACE],
+      ['watch', 'l2advertisements', 'metallb.io', NAMESPACE],
+      ['create', 'servicel2statuses', 'metallb.io', NAMESPACE],
+      ['delete', 'servicel2statuses', 'metallb.io', NAMESPACE],
+      ['update', 'servicel2statuses', 'metallb.io', NAMESPACE, 'status'],
+    ];
+    const denied: [string, string, string?, string?, string?][] = [
+      ['get', 'secrets', '', NAMESPACE],
+      ['update', 'services', '', 'default'],
+      ['update', 'services', '', 'default', 'status'],
+      ['patch', 'nodes'],
+      ['update', 'l2advertisements', 'metallb.io', NAMESPACE],
+      ['create', 'ipaddresspools', 'metallb.io', NAMESPACE],
+      ['create', 'servicel2statuses', 'metallb.io', 'default'],
+      ['update', 'servicel2statuses', 'metallb.io', NAMESPACE],
+    ];
+    for (const a of allowed) expect(await can(...a), `allowed: ${a.join(' ')}`).toBe(true);
+    for (const d of denied) expect(await can(...d), `denied: ${d.join(' ')}`).toBe(false);
+  }, 30_000);
 
   it('with externalTrafficPolicy Local announces from the node that has the endpoint', async () => {
     const vip = '198.51.100.201';
