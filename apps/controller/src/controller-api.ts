@@ -6,12 +6,25 @@ import type { LeaseStore } from './leader-elector.ts';
 import type { IpAddressPoolObject, PoolStatus } from './pool-status.ts';
 import { poolAnnotation } from './service-translation.ts';
 
+/** What one status write changes. */
+export type ServiceStatusChange = {
+  readonly ingress?: readonly LoadBalancerIngress[];
+  readonly pool?: string | null;
+};
+
 /** Every write the controller makes, behind one small interface. */
 export interface ControllerApi extends EventSink {
-  /** Replaces status.loadBalancer.ingress; fails with 409 if the Service was re-created. */
-  patchServiceIngress(service: Service, ingress: readonly LoadBalancerIngress[]): Promise<void>;
-  /** Sets (or with null removes) the ip-allocated-from-pool annotation. */
-  patchServicePool(service: Service, pool: string | null): Promise<void>;
+  /**
+   * One merge patch to the status subresource with the ingress and/or the pool annotation
+   * (undefined leaves a part alone; null removes the annotation). Returns the updated Service:
+   * the caller checks that the annotation stuck (see patchServicePool).
+   */
+  patchServiceStatus(service: Service, change: ServiceStatusChange): Promise<Service>;
+  /**
+   * Sets (or with null removes) the annotation on the main resource: the fallback for an API
+   * server that ignores metadata in status writes (Kubernetes 1.34 keeps it for Services).
+   */
+  patchServicePool(service: Service, pool: string | null): Promise<Service>;
   patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void>;
 }
 
@@ -22,9 +35,9 @@ function servicePath(service: Service): string {
 }
 
 /**
- * Writes as JSON merge patches that carry metadata.uid: the API server then refuses (409) a
- * patch meant for a Service that was deleted and re-created under the same name, and never
- * conflicts merely because something else changed the object meanwhile.
+ * Writes as JSON merge patches that carry metadata.uid: the API server refuses (uid is
+ * immutable) a patch meant for a Service that was deleted and re-created under the same name,
+ * and never conflicts merely because something else changed the object meanwhile.
  */
 export class KubeControllerApi implements ControllerApi {
   readonly #client: KubeClient;
@@ -33,15 +46,20 @@ export class KubeControllerApi implements ControllerApi {
     this.#client = client;
   }
 
-  async patchServiceIngress(service: Service, ingress: readonly LoadBalancerIngress[]): Promise<void> {
-    await this.#client.request('PATCH', `${servicePath(service)}/status`, {
+  patchServiceStatus(service: Service, change: ServiceStatusChange): Promise<Service> {
+    const metadata: Record<string, unknown> = { uid: service.metadata.uid };
+    if (change.pool !== undefined) metadata.annotations = { [poolAnnotation]: change.pool };
+    return this.#client.request<Service>('PATCH', `${servicePath(service)}/status`, {
       contentType: ContentType.mergePatch,
-      body: { metadata: { uid: service.metadata.uid }, status: { loadBalancer: { ingress } } },
+      body: {
+        metadata,
+        ...(change.ingress === undefined ? {} : { status: { loadBalancer: { ingress: change.ingress } } }),
+      },
     });
   }
 
-  async patchServicePool(service: Service, pool: string | null): Promise<void> {
-    await this.#client.request('PATCH', servicePath(service), {
+  patchServicePool(service: Service, pool: string | null): Promise<Service> {
+    return this.#client.request<Service>('PATCH', servicePath(service), {
       contentType: ContentType.mergePatch,
       body: { metadata: { uid: service.metadata.uid, annotations: { [poolAnnotation]: pool } } },
     });

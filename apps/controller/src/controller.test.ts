@@ -47,7 +47,7 @@ function pool(name: string, addresses: string[]) {
 }
 
 describe('Controller (in-memory API)', () => {
-  it('assigns, writes annotation then status, and emits one IPAllocated per Service', async () => {
+  it('assigns, writes ingress and annotation in one status write, and emits one IPAllocated per Service', async () => {
     const cluster = new MemoryCluster();
     cluster.applyPool(pool('default', ['192.0.2.0/29']));
     for (const name of ['a', 'b', 'c']) cluster.applyService(svc(name));
@@ -59,7 +59,7 @@ describe('Controller (in-memory API)', () => {
     ).toBe('default');
     expect(cluster.events.filter((e) => e.reason === 'IPAllocated')).toHaveLength(3);
     const forA = cluster.writes.filter((w) => w.includes('apps/a '));
-    expect(forA).toEqual(['pool apps/a default', `status apps/a ${cluster.assignments().get('apps/a')![0]}`]);
+    expect(forA).toEqual([`status apps/a ${cluster.assignments().get('apps/a')![0]} default`]);
     const status = cluster.pools.get('default', ns)?.status;
     expect(status).toMatchObject({ assignedIPv4: 3, availableIPv4: 5, assignedIPv6: 0 });
     expect(status?.conditions?.[0]).toMatchObject({ type: 'Valid', status: 'True' });
@@ -130,6 +130,23 @@ describe('Controller (in-memory API)', () => {
       reason: 'InvalidAddress',
     });
     expect(cluster.pools.get('default', ns)?.status).toMatchObject({ assignedIPv4: 1, availableIPv4: 3 });
+    await controller.stopLeading();
+  });
+
+  it('falls back to a separate annotation write when status writes drop metadata', async () => {
+    const cluster = new MemoryCluster();
+    cluster.statusIgnoresMetadata = true;
+    cluster.applyPool(pool('default', ['192.0.2.0/30']));
+    cluster.applyService(svc('web'));
+    const controller = start(cluster);
+    await controller.idle();
+    expect(cluster.writes.filter((w) => w.includes('apps/web'))).toEqual([
+      'status apps/web 192.0.2.0 -',
+      'pool apps/web default',
+    ]);
+    expect(
+      cluster.services.get('web', 'apps')?.metadata.annotations?.['metallb.io/ip-allocated-from-pool'],
+    ).toBe('default');
     await controller.stopLeading();
   });
 

@@ -242,22 +242,29 @@ export class Controller {
     return SyncState.success;
   }
 
-  /** Annotation first, ingress second (see serviceFingerprint). Returns whether anything was written. */
+  /**
+   * Ingress and pool annotation in ONE status write (one request, one watch event, never a
+   * half-written Service); a separate annotation patch only if the server dropped the metadata.
+   * Returns whether anything was written.
+   */
   async #write(service: Service, decision: ServiceDecision): Promise<boolean> {
-    let wrote = false;
-    const currentPool = service.metadata.annotations?.[poolAnnotation];
-    if (decision.pool !== undefined && (decision.pool ?? undefined) !== currentPool) {
-      await this.#deps.api.patchServicePool(service, decision.pool);
+    const wanted = decision.pool === undefined ? undefined : (decision.pool ?? undefined);
+    const poolChange =
+      decision.pool !== undefined && wanted !== service.metadata.annotations?.[poolAnnotation];
+    const ingressChange = decision.ingress !== undefined && !ingressMatches(service, decision.ingress);
+    if (!poolChange && !ingressChange) return false;
+    const updated = await this.#deps.api.patchServiceStatus(service, {
+      ...(ingressChange
+        ? { ingress: decision.ingress!.map((ip): LoadBalancerIngress => ({ ip, ipMode: 'VIP' })) }
+        : {}),
+      ...(poolChange ? { pool: decision.pool! } : {}),
+    });
+    this.#deps.metrics?.updates.inc();
+    if (poolChange && updated.metadata.annotations?.[poolAnnotation] !== wanted) {
+      await this.#deps.api.patchServicePool(service, decision.pool!);
       this.#deps.metrics?.updates.inc();
-      wrote = true;
     }
-    if (decision.ingress !== undefined && !ingressMatches(service, decision.ingress)) {
-      const ingress: LoadBalancerIngress[] = decision.ingress.map((ip) => ({ ip, ipMode: 'VIP' }));
-      await this.#deps.api.patchServiceIngress(service, ingress);
-      this.#deps.metrics?.updates.inc();
-      wrote = true;
-    }
-    return wrote;
+    return true;
   }
 
   #reconcileConfig(): SyncState {

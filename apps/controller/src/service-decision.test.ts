@@ -253,3 +253,26 @@ describe('decideService', () => {
     expect(clash.pending).toBe(true);
   });
 });
+
+describe('README example', () => {
+  it('works as written', () => {
+    const allocator = new Allocator([{ name: 'default', addresses: ['198.51.100.0/28'] }]);
+    const decision = decideService(
+      allocator,
+      'apps/web',
+      {
+        metadata: { name: 'web', namespace: 'apps', annotations: { 'metallb.io/allow-shared-ip': 'web' } },
+        spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.10'], ports: [{ port: 80, protocol: 'TCP' }] },
+      },
+      undefined,
+      {},
+    );
+    expect(decision.ingress).toEqual(['198.51.100.0']);
+    expect(decision.pool).toBe('default');
+    expect(decision.onWritten).toEqual({
+      type: 'Normal',
+      reason: 'IPAllocated',
+      message: 'Assigned IP ["198.51.100.0"]',
+    });
+  });
+});

@@ -3,8 +3,9 @@ import { annotationPrefix, deprecatedAnnotationPrefix, poolAnnotation } from './
 
 /**
  * What of a Service can change the controller's decision, as one string. Informer updates that
- * leave it unchanged are not queued: our own annotation write is one of those (the ingress write
- * that follows it is what re-queues the Service, so a reconcile never sees half our writes).
+ * leave it unchanged are not queued. The pool annotation is left out: it only mirrors the
+ * ingress, and on a server that needs a separate annotation write, the ingress write's event
+ * would otherwise queue the Service while the annotation write is still on its way.
  */
 export function serviceFingerprint(service: Service): string {
   const spec = service.spec ?? {};

@@ -323,7 +323,7 @@ describe.skipIf(!envtest)('controller against a real API server', () => {
     await cluster.createService(ns, 'recreated', cls);
     const api = new KubeControllerApi(cluster.client);
     const refused = await api
-      .patchServiceIngress(stale, [{ ip: '198.51.100.1', ipMode: 'VIP' }])
+      .patchServiceStatus(stale, { ingress: [{ ip: '198.51.100.1', ipMode: 'VIP' }] })
       .catch((e: unknown) => e);
     // A merge patch carrying another uid cannot apply: the API server refuses it (uid is immutable).
     expect(refused).toMatchObject({ status: 422 });

@@ -1,8 +1,8 @@
 import type { ClusterWatcher } from '../cluster-watcher.ts';
-import type { ControllerApi } from '../controller-api.ts';
+import type { ControllerApi, ServiceStatusChange } from '../controller-api.ts';
 import { KubeApiError } from '../errors.ts';
 import type { EventObject } from '../event-recorder.ts';
-import type { LoadBalancerIngress, Namespace, Service } from '../kube-types.ts';
+import type { Namespace, Service } from '../kube-types.ts';
 import { MapStore } from '../object-store.ts';
 import type { IpAddressPoolObject, PoolStatus } from '../pool-status.ts';
 import { poolAnnotation } from '../service-translation.ts';
@@ -85,21 +85,30 @@ export class MemoryCluster implements ControllerApi {
     return current;
   }
 
-  async patchServiceIngress(service: Service, ingress: readonly LoadBalancerIngress[]): Promise<void> {
+  /** When set, status writes ignore metadata (as a stricter API server might). */
+  statusIgnoresMetadata = false;
+
+  async patchServiceStatus(service: Service, change: ServiceStatusChange): Promise<Service> {
     const current = this.#current(service, 'status');
+    const key = `${service.metadata.namespace}/${service.metadata.name}`;
     this.writes.push(
-      `status ${service.metadata.namespace}/${service.metadata.name} ${ingress.map((i) => i.ip).join(',')}`,
+      `status ${key} ${change.ingress?.map((i) => i.ip).join(',') ?? '-'} ${this.statusIgnoresMetadata ? '-' : change.pool}`,
     );
-    this.applyService({ ...current, status: { loadBalancer: { ingress } } });
+    const annotations = this.statusIgnoresMetadata
+      ? current.metadata.annotations
+      : withPool(current, change.pool);
+    return this.applyService({
+      ...current,
+      metadata: { ...current.metadata, ...(annotations ? { annotations } : {}) },
+      ...(change.ingress === undefined ? {} : { status: { loadBalancer: { ingress: change.ingress } } }),
+    });
   }
 
-  async patchServicePool(service: Service, pool: string | null): Promise<void> {
+  async patchServicePool(service: Service, pool: string | null): Promise<Service> {
     const current = this.#current(service, 'annotations');
     this.writes.push(`pool ${service.metadata.namespace}/${service.metadata.name} ${pool}`);
-    const annotations = { ...current.metadata.annotations };
-    if (pool === null) delete annotations[poolAnnotation];
-    else annotations[poolAnnotation] = pool;
-    this.applyService({ ...current, metadata: { ...current.metadata, annotations } });
+    const annotations = withPool(current, pool) ?? {};
+    return this.applyService({ ...current, metadata: { ...current.metadata, annotations } });
   }
 
   async patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void> {
@@ -132,4 +141,12 @@ export class MemoryCluster implements ControllerApi {
         ]),
     );
   }
+}
+
+function withPool(service: Service, pool: string | null | undefined): Record<string, string> | undefined {
+  if (pool === undefined) return service.metadata.annotations;
+  const annotations = { ...service.metadata.annotations };
+  if (pool === null) delete annotations[poolAnnotation];
+  else annotations[poolAnnotation] = pool;
+  return annotations;
 }
