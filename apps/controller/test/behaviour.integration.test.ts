@@ -235,6 +235,27 @@ describe.skipIf(!envtest)('controller against a real API server', () => {
     expect(await ipsOf('tiny-c')).toEqual(['198.51.100.250']);
   });
 
+  it('re-evaluates a pending Service when its Namespace gains the labels a pool selects', async () => {
+    await cluster.createNamespace('it-behaviour-team');
+    await cluster.applyPool(poolNs, 'team-only', {
+      addresses: ['192.0.2.40/30'],
+      serviceAllocation: { namespaceSelectors: [{ matchLabels: { team: 'blue' } }] },
+    });
+    await running.controller.idle();
+    await cluster.createService('it-behaviour-team', 'team-web', cls, {
+      annotations: { 'metallb.io/address-pool': 'team-only' },
+    });
+    await waitFor('the refusal', async () =>
+      (await cluster.events('it-behaviour-team', 'team-web')).some((e) => e.reason === 'AllocationFailed'),
+    );
+    expect(await cluster.ips('it-behaviour-team', 'team-web')).toEqual([]);
+    await cluster.labelNamespace('it-behaviour-team', { team: 'blue' });
+    await waitFor(
+      'the IP',
+      async () => (await cluster.ips('it-behaviour-team', 'team-web'))[0] === '192.0.2.40',
+    );
+  });
+
   it('moves a Service to a new IP when a pool change removes its range, with ClearAssignment', async () => {
     await cluster.applyPool(poolNs, 'moving', {
       addresses: ['192.0.2.16/30'],
