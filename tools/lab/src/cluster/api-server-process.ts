@@ -67,9 +67,15 @@ export async function startApiServerProcess(options: {
     ...(options.crdDirs ?? []).flatMap((dir) => ['--crds', dir]),
   ];
   const child = spawn(nodeBinary, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  const unregister = registerCleanup(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  });
+  // Exactly one SIGTERM: envtest's CLI stops kube-apiserver and etcd on the first; a second one
+  // would kill it mid-stop (default action) and orphan them.
+  let signalled = false;
+  const terminate = () => {
+    if (signalled || child.exitCode !== null || child.signalCode !== null) return;
+    signalled = true;
+    child.kill('SIGTERM');
+  };
+  const unregister = registerCleanup(terminate);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let output = '';
   try {
@@ -102,13 +108,13 @@ export async function startApiServerProcess(options: {
       server: kc.getCurrentCluster()?.server ?? '',
       async stop() {
         unregister();
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        terminate();
         await exited;
       },
     };
   } catch (error) {
     unregister();
-    child.kill('SIGTERM');
+    terminate();
     await exited;
     throw error;
   }

@@ -4,17 +4,9 @@
  * missing. Tears everything down at the end or on Ctrl-C; --keep leaves it running until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { apiServerNeeds } from '../cluster/api-server-process.ts';
 import { findMissing } from '../prerequisites.ts';
+import { quickstartNeeds } from './quickstart-prerequisites.ts';
 import { runQuickstart } from './run-quickstart.ts';
-
-export const quickstartCommands = [
-  { name: 'ip', debianPackage: 'iproute2' },
-  { name: 'arping', debianPackage: 'iputils-arping' },
-  { name: 'curl', debianPackage: 'curl' },
-  { name: 'iptables', debianPackage: 'iptables' },
-  { name: 'iptables-restore', debianPackage: 'iptables' },
-] as const;
 
 const usage = `Usage: npm run lab [-- --keep] [-- --subnet 198.51.100.0/24]
 
@@ -41,10 +33,7 @@ async function main(): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const missing = findMissing({
-    root: true,
-    commands: [...quickstartCommands, ...(apiServerNeeds().commands ?? [])],
-  });
+  const missing = findMissing(quickstartNeeds());
   if (missing.length > 0) {
     process.stderr.write(
       `npm run lab cannot start. It needs:\n${missing.map((m) => `  - ${m}`).join('\n')}\n` +
@@ -80,6 +69,7 @@ Logs: ${cluster.runDir}/logs
 Press Ctrl-C to tear everything down.
 `);
   await new Promise<void>((resolve) => process.once('SIGTERM', resolve));
+  process.stdout.write('SIGTERM: tearing the lab down.\n');
   await cluster.destroy();
   return 0;
 }

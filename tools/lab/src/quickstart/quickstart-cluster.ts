@@ -24,6 +24,7 @@ import { createLab, type Lab, LabBridgeMode } from '../create-lab.ts';
 import { buildKustomization } from '../deploy/build-kustomization.ts';
 import { LabError } from '../lab-error.ts';
 import type { LabHost } from '../lab-host.ts';
+import { checkSubnetFree } from './check-subnet-free.ts';
 import { isHealthy, waitFor } from './wait-for.ts';
 
 export const metallbNamespace = 'metallb-system';
@@ -31,8 +32,11 @@ export const nodeNames = ['m1', 'w1', 'w2'] as const;
 const speakerPort = 7472;
 /** The controller shares m1's namespace with m1's speaker (a real pod has its own), so another port. */
 const controllerPort = 7473;
-/** Why 60 s: a cold start of a Node process on two busy cores takes seconds; this is a hang. */
-const readyTimeoutMs = 60_000;
+/**
+ * Why 120 s: a cold start of a Node process takes seconds on two busy cores, and the first list
+ * calls of a fresh API server can time out and be retried; longer than this is a hang.
+ */
+const readyTimeoutMs = 120_000;
 /** How long the controller gets to create the membership Secret before the lab creates it. */
 const secretWaitMs = 10_000;
 
@@ -99,6 +103,7 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
   const log = options.log ?? (() => {});
   const ipv4Subnet = options.ipv4Subnet ?? '198.51.100.0/24';
   const prefix = ipv4Subnet.split('.').slice(0, 3).join('.');
+  await checkSubnetFree(ipv4Subnet);
   const runDir = await mkdtemp(path.join(tmpdir(), 'bmlb-lab-'));
   await mkdir(path.join(runDir, 'logs'));
   // Removed also on Ctrl-C, where only synchronous work runs.

@@ -1,0 +1,85 @@
+/**
+ * `npm run lab` as a test: the whole quick start (real API server, controller, three speakers,
+ * pods, kube-proxy rules, arping and curl from the client), then the announcing node stopped.
+ * Asserts behaviour, never timings (the failover time is printed, not checked).
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPrerequisites } from '../prerequisites.ts';
+import { listLabNamespaces } from '../sweep-stale-labs.ts';
+import { nodeNames } from './quickstart-cluster.ts';
+import { quickstartNeeds } from './quickstart-prerequisites.ts';
+import { runQuickstart } from './run-quickstart.ts';
+
+const ready = checkPrerequisites('quick start e2e (npm run lab)', quickstartNeeds());
+
+describe.skipIf(!ready)('npm run lab: the MetalLB layer-2 quick start', () => {
+  let run: Awaited<ReturnType<typeof runQuickstart>> | undefined;
+  const printed: string[] = [];
+
+  beforeAll(async () => {
+    try {
+      // Not 198.51.100.0/24: the speaker e2e suite bridges it on the host too. Not 192.0.2.0/24:
+      // some machines (this one) have their own uplink there.
+      run = await runQuickstart({
+        ipv4Subnet: '203.0.113.0/24',
+        ipv6Prefix: '2001:db8:52::/64',
+        out: (l) => printed.push(l),
+      });
+    } finally {
+      console.info(printed.join('\n'));
+    }
+  }, 16 * 60_000);
+
+  afterAll(async () => {
+    await run?.cluster.destroy();
+  });
+
+  it('assigns an EXTERNAL-IP from the pool and shows it in the Service table', () => {
+    const { result } = run!;
+    expect(result.loadBalancerIp).toMatch(/^203\.0\.113\.(2[0-4]\d|250)$/);
+    const [header, row] = result.serviceTable.split('\n');
+    expect(header).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/);
+    expect(row).toMatch(
+      new RegExp(
+        `^web\\s+LoadBalancer\\s+\\S+\\s+${result.loadBalancerIp.replaceAll('.', '\\.')}\\s+80:\\d+/TCP\\s`,
+      ),
+    );
+  });
+
+  it('reaches both pods through the LoadBalancer IP from the client', () => {
+    const { result } = run!;
+    expect([...result.curlBefore.keys()].sort()).toEqual([...result.podNames].sort());
+  });
+
+  it('finds the announcing node by its MAC, and ServiceL2Status names the same node', () => {
+    const { result } = run!;
+    expect(nodeNames).toContain(result.announcer.node);
+    expect(result.statusNode).toBe(result.announcer.node);
+  });
+
+  it('moves the MAC to another node when the announcing node stops', () => {
+    const { result } = run!;
+    expect(result.failover).toBeDefined();
+    expect(result.failover?.to).not.toBe(result.announcer.node);
+    expect(nodeNames).toContain(result.failover?.to);
+    console.info(
+      `failover: ${result.announcer.node} -> ${result.failover?.to} in ${result.failover?.ms.toFixed(0)} ms`,
+    );
+  });
+
+  it('still serves through the LoadBalancer IP afterwards, from the pods left', () => {
+    const { result, app } = run!;
+    const alive = app.pods.filter((p) => p.node.name !== result.announcer.node).map((p) => p.name);
+    expect([...result.curlAfter.keys()].sort()).toEqual(alive.sort());
+  });
+
+  it('removes every namespace, link and file on destroy', async () => {
+    const { cluster } = run!;
+    await cluster.destroy();
+    const ours = listLabNamespaces().filter((ns) => ns.startsWith(`${cluster.lab.id}-`));
+    expect(ours).toEqual([]);
+    expect(existsSync(cluster.runDir)).toBe(false);
+    expect(existsSync(cluster.api.kubeconfigPath)).toBe(false);
+  });
+});
