@@ -103,6 +103,7 @@ export async function runController(
   const started = performance.now();
   const electing = new AbortController();
   let elector: LeaderElector | undefined;
+  let transition: Promise<void> = Promise.resolve();
   let electorDone: Promise<void> = Promise.resolve();
   const ready = informers.synced.then(() => {
     if (electing.signal.aborted) return;
@@ -118,15 +119,19 @@ export async function runController(
       clock,
       log,
       ...(overrides.leaderTimings ? { timings: overrides.leaderTimings } : {}),
+      // Transitions run in order: leading again only after the reconciles of the previous term
+      // have finished, so the restore never misses a write still in flight.
       callbacks: {
         onStartedLeading: () => {
-          metrics.leader.set(1);
-          controller.startLeading();
-          log.info({ ms: Math.round(performance.now() - started) }, 'leading: assignments restored');
+          transition = transition.then(() => {
+            metrics.leader.set(1);
+            controller.startLeading();
+            log.info({ ms: Math.round(performance.now() - started) }, 'leading: assignments restored');
+          });
         },
         onStoppedLeading: () => {
           metrics.leader.set(0);
-          void controller.stopLeading();
+          transition = transition.then(() => controller.stopLeading());
         },
       },
     });
@@ -142,6 +147,7 @@ export async function runController(
       stopping ??= (async () => {
         electing.abort();
         await electorDone;
+        await transition;
         await controller.stopLeading();
         await elector?.release();
         metrics.leader.set(0);
