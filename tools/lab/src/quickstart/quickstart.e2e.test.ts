@@ -19,10 +19,12 @@ describe.skipIf(!ready)('npm run lab: the MetalLB layer-2 quick start', () => {
 
   beforeAll(async () => {
     try {
-      // Not 198.51.100.0/24: the speaker e2e suite bridges it on the host too. Not 192.0.2.0/24:
-      // some machines (this one) have their own uplink there.
+      // The lab's default subnet. Not 203.0.113.0/24: create-lab.test.ts bridges it on the host,
+      // and vitest runs this package's files in parallel. Not 192.0.2.0/24: some machines (the
+      // development one) have their own uplink there. The speaker e2e suite also uses
+      // 198.51.100.0/24, but in another package, and npm test runs packages one at a time.
       run = await runQuickstart({
-        ipv4Subnet: '203.0.113.0/24',
+        ipv4Subnet: '198.51.100.0/24',
         ipv6Prefix: '2001:db8:52::/64',
         out: (l) => printed.push(l),
       });
@@ -37,7 +39,7 @@ describe.skipIf(!ready)('npm run lab: the MetalLB layer-2 quick start', () => {
 
   it('assigns an EXTERNAL-IP from the pool and shows it in the Service table', () => {
     const { result } = run!;
-    expect(result.loadBalancerIp).toMatch(/^203\.0\.113\.(2[0-4]\d|250)$/);
+    expect(result.loadBalancerIp).toMatch(/^198\.51\.100\.(2[0-4]\d|250)$/);
     const [header, row] = result.serviceTable.split('\n');
     expect(header).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/);
     expect(row).toMatch(
