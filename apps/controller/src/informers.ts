@@ -136,7 +136,11 @@ function watch<T extends KubeObject>(
       });
     }
   });
-  const first = restart();
+  // One restart loop at a time: an error while a loop runs only makes that loop try again.
+  restarting = restart().finally(() => {
+    restarting = undefined;
+  });
+  const first = restarting;
   return {
     store: informer as unknown as ObjectStore<T>,
     synced,
