@@ -4,13 +4,12 @@
  * by hand. Nothing here knows about the Kubernetes client.
  */
 import type { ResolvedL2Advertisement } from '@baremetal-lb/config';
+import type { Labels } from '@baremetal-lb/ipam';
 
 /** Label `node.kubernetes.io/exclude-from-external-load-balancers`: any value excludes the node. */
 export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
-export type { Labels } from './label-selector.ts';
-
-import type { Labels } from './label-selector.ts';
+export type { Labels };
 
 /** A Node, reduced to what election needs. */
 export type NodeView = {
