@@ -8,6 +8,7 @@
  * Prints tables; asserts nothing. `npm run bench -w @baremetal-lb/speaker` (TRIALS=20 by default).
  */
 import { cpus } from 'node:os';
+import path from 'node:path';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
@@ -16,6 +17,7 @@ import {
   createMetallbObject,
   createSpeakerLab,
   NODE_NAMES,
+  repoRoot,
   type SpeakerLab,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
@@ -23,6 +25,8 @@ import { measureArpLatency, measureZeroLossRate } from './arp-load.ts';
 
 const trials = Number(process.env.TRIALS ?? 20);
 const VIP = '198.51.100.200';
+const ECHO_IP = '198.51.100.250';
+const nodeBinary = path.join(repoRoot, 'node_modules/.bin/node');
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -91,10 +95,21 @@ try {
   );
   await new Promise((r) => setTimeout(r, 6000)); // past the gratuitous burst
 
+  // A bare packet-socket responder on the same node, for an address no pool holds.
+  const echo = ownerHost.spawn(nodeBinary, [
+    '--conditions=@baremetal-lb/source',
+    path.join(import.meta.dirname, 'echo-responder.ts'),
+    ownerHost.ifname,
+    ownerHost.mac,
+    ECHO_IP,
+  ]);
+  await waitFor(async () => (await arpingMac(t.client, ECHO_IP)) !== undefined, 20_000, 'echo responder');
   const latency = {
     speaker: await measureArpLatency(t.client, VIP, 2000),
+    echo: await measureArpLatency(t.client, ECHO_IP, 2000),
     kernel: await measureArpLatency(t.client, ownerHost.ipv4, 2000),
   };
+  echo.kill('SIGKILL');
   const rates = [25_000, 50_000, 100_000, 150_000, 200_000, 300_000, 400_000];
   const zeroLoss = {
     speaker: await measureZeroLossRate(t.client, VIP, rates),
@@ -131,19 +146,23 @@ try {
     ]),
   );
   console.log(row(['---', '---', '---', '---', '---', '---']));
-  for (const who of ['speaker', 'kernel'] as const) {
+  const names = {
+    speaker: 'speaker (VIP)',
+    echo: 'bare packet-socket echo responder',
+    kernel: 'kernel (node address)',
+  };
+  for (const who of ['speaker', 'echo', 'kernel'] as const) {
     const l = latency[who];
-    const z = zeroLoss[who];
+    const z = who === 'echo' ? undefined : zeroLoss[who];
+    const lossy = z?.firstLoss;
     console.log(
       row([
-        who === 'speaker' ? 'speaker (VIP)' : 'kernel (node address)',
+        names[who],
         (percentile(l.rttsMs, 50) * 1000).toFixed(0),
         (percentile(l.rttsMs, 99) * 1000).toFixed(0),
         l.lost,
-        z.best === 0 ? `< ${rates[0]}` : z.best,
-        z.firstLoss === undefined
-          ? '-'
-          : `${z.firstLoss.answered}/${z.firstLoss.sent} at ${z.firstLoss.rate}/s`,
+        z === undefined ? 'not measured' : z.best === 0 ? `< ${rates[0]}` : z.best,
+        lossy === undefined ? '-' : `${lossy.answered}/${lossy.sent} at ${lossy.rate}/s`,
       ]),
     );
   }
