@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { Service } from './kube-types.ts';
+import {
+  backendKey,
+  ingressIps,
+  orderByFamilies,
+  serviceFamilies,
+  translateService,
+} from './service-translation.ts';
+
+function svc(spec: Service['spec'], annotations: Record<string, string> = {}): Service {
+  return { metadata: { name: 'web', namespace: 'ns', annotations }, spec: { type: 'LoadBalancer', ...spec } };
+}
+
+describe('translateService', () => {
+  it('builds the ipam request from the Service', () => {
+    const t = translateService(
+      svc(
+        {
+          clusterIPs: ['fd00::1', '10.96.0.1'],
+          ipFamilies: ['IPv6', 'IPv4'],
+          ipFamilyPolicy: 'RequireDualStack',
+          ports: [{ port: 53, protocol: 'UDP' }, { port: 53 }],
+          externalTrafficPolicy: 'Local',
+          selector: { b: '2', a: '1' },
+        },
+        { 'metallb.io/allow-shared-ip': 'dns', 'metallb.universe.tf/address-pool': 'p' },
+      ),
+      undefined,
+      { team: 'x' },
+    );
+    expect(t).toEqual({
+      kind: 'request',
+      request: {
+        key: 'ns/web',
+        namespace: 'ns',
+        labels: {},
+        namespaceLabels: { team: 'x' },
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+        backendKey: 'Local:a=1,b=2',
+        ipFamilyPolicy: 'RequireDualStack',
+        ipFamilies: ['IPv6', 'IPv4'],
+        sharingKey: 'dns',
+        pool: 'p',
+      },
+    });
+  });
+
+  it('canonicalises requested IPs and rejects junk, both sources at once, odd protocols and policies', () => {
+    const ok = translateService(
+      svc({ clusterIP: '10.96.0.1' }, { 'metallb.io/loadBalancerIPs': ' 2001:DB8::0001 , 192.0.2.1' }),
+      undefined,
+      {},
+    );
+    expect(ok.kind === 'request' && ok.request.requestedIPs).toEqual(['2001:db8::1', '192.0.2.1']);
+    const bad = [
+      svc({ clusterIP: '10.96.0.1' }, { 'metallb.io/loadBalancerIPs': '192.0.2.1,' }),
+      svc(
+        { clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.2' },
+        { 'metallb.io/loadBalancerIPs': '192.0.2.1' },
+      ),
+      svc({ clusterIP: '10.96.0.1', ports: [{ port: 1, protocol: 'ICMP' }] }),
+      svc({ clusterIP: '10.96.0.1', ipFamilyPolicy: 'Sometimes' }),
+    ];
+    for (const service of bad) expect(translateService(service, undefined, {}).kind).toBe('invalid');
+  });
+
+  it('ignores other classes, releases non-LoadBalancers and Services without a cluster IP', () => {
+    expect(
+      translateService(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'x' }), undefined, {}).kind,
+    ).toBe('ignore');
+    expect(translateService(svc({ clusterIP: '10.96.0.1' }), 'x', {}).kind).toBe('ignore');
+    expect(translateService(svc({ type: 'ClusterIP', clusterIP: '10.96.0.1' }), 'x', {})).toEqual({
+      kind: 'release',
+      reason: 'notLoadBalancer',
+    });
+    expect(translateService(svc({ clusterIP: 'None' }), undefined, {})).toEqual({
+      kind: 'release',
+      reason: 'noClusterIP',
+    });
+  });
+});
+
+describe('helpers', () => {
+  it('serviceFamilies: declared order when it matches the cluster IPs, else their order', () => {
+    expect(
+      serviceFamilies(svc({ clusterIPs: ['10.96.0.1', 'fd00::1'], ipFamilies: ['IPv4', 'IPv6'] })),
+    ).toEqual(['IPv4', 'IPv6']);
+    expect(serviceFamilies(svc({ clusterIPs: ['fd00::1'], ipFamilies: ['IPv4'] }))).toEqual(['IPv6']);
+    expect(serviceFamilies(svc({ clusterIP: '10.96.0.1' }))).toEqual(['IPv4']);
+    expect(serviceFamilies(svc({}))).toEqual([]);
+  });
+
+  it('backendKey: empty for Cluster, the sorted selector for Local', () => {
+    expect(backendKey(svc({ selector: { a: '1' } }))).toBe('');
+    expect(backendKey(svc({ externalTrafficPolicy: 'Local' }))).toBe('Local:');
+  });
+
+  it('ingressIps skips hostnames and junk; orderByFamilies puts the primary family first', () => {
+    const service: Service = {
+      ...svc({}),
+      status: {
+        loadBalancer: {
+          ingress: [{ hostname: 'lb' }, { ip: 'x' }, { ip: '2001:DB8::1' }, { ip: '192.0.2.1' }],
+        },
+      },
+    };
+    expect(ingressIps(service)).toEqual(['2001:db8::1', '192.0.2.1']);
+    expect(orderByFamilies(['192.0.2.1', '2001:db8::1'], ['IPv6', 'IPv4'])).toEqual([
+      '2001:db8::1',
+      '192.0.2.1',
+    ]);
+  });
+});
