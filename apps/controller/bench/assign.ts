@@ -16,7 +16,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { installCrds, startEnvtest } from '@baremetal-lb/envtest';
-import { makeInformer } from '@kubernetes/client-node';
+import { type KubernetesListObject, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../src/kube-client.ts';
 import type { Service } from '../src/kube-types.ts';
 import { ControllerProcess } from '../test/support/controller-process.ts';
@@ -98,8 +98,10 @@ try {
   let assigned = 0;
   const seen = new Map<string, string>();
   const servicesPath = `/api/v1/namespaces/${ns}/services`;
-  const informer = makeInformer(loadKubeConfig(envtest.kubeconfigPath, {}), servicesPath, () =>
-    cluster.client.request('GET', servicesPath),
+  const informer = makeInformer<KubernetesObject>(
+    loadKubeConfig(envtest.kubeconfigPath, {}),
+    servicesPath,
+    () => cluster.client.request<KubernetesListObject<KubernetesObject>>('GET', servicesPath),
   );
   const observe = (object: unknown) => {
     const service = object as Service;

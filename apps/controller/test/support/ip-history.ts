@@ -1,4 +1,4 @@
-import { makeInformer } from '@kubernetes/client-node';
+import { type KubernetesListObject, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../../src/kube-client.ts';
 import type { Service } from '../../src/kube-types.ts';
 import type { TestCluster } from './test-cluster.ts';
@@ -17,8 +17,8 @@ export class IpHistory {
 
   constructor(cluster: TestCluster, kubeconfigPath: string, namespace: string) {
     const path = `/api/v1/namespaces/${namespace}/services`;
-    this.#informer = makeInformer(loadKubeConfig(kubeconfigPath, {}), path, () =>
-      cluster.client.request('GET', path),
+    this.#informer = makeInformer<KubernetesObject>(loadKubeConfig(kubeconfigPath, {}), path, () =>
+      cluster.client.request<KubernetesListObject<KubernetesObject>>('GET', path),
     );
     const seen = (object: unknown) => {
       const service = object as Service;
