@@ -7,9 +7,11 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPrerequisites } from '../prerequisites.ts';
 import { listLabNamespaces } from '../sweep-stale-labs.ts';
+import { checkSubnetFree } from './check-subnet-free.ts';
 import { nodeNames } from './quickstart-cluster.ts';
 import { quickstartNeeds } from './quickstart-prerequisites.ts';
 import { runQuickstart } from './run-quickstart.ts';
+import { waitFor } from './wait-for.ts';
 
 const ready = checkPrerequisites('quick start e2e (npm run lab)', quickstartNeeds());
 
@@ -18,6 +20,14 @@ describe.skipIf(!ready)('npm run lab: the MetalLB layer-2 quick start', () => {
   const printed: string[] = [];
 
   beforeAll(async () => {
+    // Another lab bridging the same subnet (a concurrent speaker e2e run on a shared machine)
+    // would make the routes ambiguous; wait for it to finish rather than fail.
+    await waitFor(
+      '198.51.100.0/24 to be free on the host',
+      5 * 60_000,
+      () => checkSubnetFree('198.51.100.0/24').then(() => true),
+      1000,
+    );
     try {
       // The lab's default subnet. Not 203.0.113.0/24: create-lab.test.ts bridges it on the host,
       // and vitest runs this package's files in parallel. Not 192.0.2.0/24: some machines (the

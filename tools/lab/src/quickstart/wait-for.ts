@@ -4,11 +4,12 @@ import { LabError } from '../lab-error.ts';
 /** Why 50 ms: fine enough for second-scale waits, cheap on two shared cores. */
 const pollIntervalMs = 50;
 
-/** Resolves with the first non-undefined result of `probe`; rejects after `timeoutMs`. */
+/** Resolves with the first non-undefined result of `probe` (tried every `intervalMs`); rejects after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
   timeoutMs: number,
   probe: () => Promise<T | undefined> | T | undefined,
+  intervalMs = pollIntervalMs,
 ): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   let lastError: unknown;
@@ -23,7 +24,7 @@ export async function waitFor<T>(
       const why = lastError instanceof Error ? `: ${lastError.message}` : '';
       throw new LabError('ERR_LAB_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
