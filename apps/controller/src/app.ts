@@ -8,6 +8,7 @@ import { startInformers } from './informers.ts';
 import { HttpKubeClient, loadKubeConfig } from './kube-client.ts';
 import { LeaderElector, type LeaderTimings } from './leader-elector.ts';
 import { createLogger, type Logger } from './log.ts';
+import { ensureMemberlistSecret } from './memberlist-secret.ts';
 import { ControllerMetrics } from './metrics.ts';
 import { buildPoolConfig } from './pool-config.ts';
 
@@ -102,6 +103,17 @@ export async function runController(
 
   const started = performance.now();
   const electing = new AbortController();
+  const secretDone =
+    flags.mlSecretName === undefined
+      ? Promise.resolve()
+      : ensureMemberlistSecret({
+          client,
+          namespace: flags.namespace,
+          name: flags.mlSecretName,
+          clock,
+          log,
+          signal: electing.signal,
+        }).then(() => {});
   let elector: LeaderElector | undefined;
   let transition: Promise<void> = Promise.resolve();
   let electorDone: Promise<void> = Promise.resolve();
@@ -147,6 +159,7 @@ export async function runController(
       stopping ??= (async () => {
         electing.abort();
         await electorDone;
+        await secretDone;
         await transition;
         await controller.stopLeading();
         await elector?.release();

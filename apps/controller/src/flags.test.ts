@@ -16,6 +16,7 @@ describe('parseFlags', () => {
       leaseName: 'baremetal-lb-controller',
       identity: 'controller-abc',
       workers: 32,
+      mlSecretName: 'memberlist',
       help: false,
     });
   });
@@ -33,6 +34,7 @@ describe('parseFlags', () => {
         '--log-level=debug',
         '--no-leader-elect',
         '--identity=me',
+        '--ml-secret-name=',
       ],
       {},
     );
@@ -44,6 +46,7 @@ describe('parseFlags', () => {
     expect(options.logLevel).toBe('debug');
     expect(options.leaderElect).toBe(false);
     expect(options.identity).toBe('me');
+    expect(options.mlSecretName).toBeUndefined();
   });
 
   it.each([
@@ -53,6 +56,7 @@ describe('parseFlags', () => {
     [['--log-level=loud'], '--log-level'],
     [['--workers=0'], '--workers'],
     [['--namespace=Bad_Name'], '--namespace'],
+    [['--ml-secret-name=No!'], '--ml-secret-name'],
     [['positional'], ''],
   ])('rejects %j with a FlagError naming %s', (argv, flag) => {
     try {

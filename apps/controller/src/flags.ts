@@ -30,6 +30,8 @@ export type ControllerOptions = {
   readonly identity: string;
   /** Reconciles in flight at once (each mostly waits on API writes). */
   readonly workers: number;
+  /** Secret (in `namespace`) holding the speakers' membership key, created when missing; undefined = don't. */
+  readonly mlSecretName: string | undefined;
   readonly help: boolean;
 };
 
@@ -47,6 +49,8 @@ export const usage = `Usage: baremetal-lb-controller [flags]
   --lease-name NAME     Lease name (default baremetal-lb-controller)
   --identity ID         holder identity in the Lease (default $POD_NAME or the host name)
   --workers N           reconciles in flight at once (default 32)
+  --ml-secret-name NAME Secret with the speakers' membership key, created with a random key
+                        when missing (default memberlist; "" = never create it)
   --help                print this text
 `;
 
@@ -77,6 +81,8 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     leaseName: requireName('--lease-name', values['lease-name']),
     identity: nonEmpty(values.identity) ?? nonEmpty(env.POD_NAME) ?? hostname(),
     workers: parseCount('--workers', values.workers, 1, 256),
+    mlSecretName:
+      values['ml-secret-name'] === '' ? undefined : requireName('--ml-secret-name', values['ml-secret-name']),
     help: values.help,
   };
 }
@@ -98,6 +104,7 @@ function parse(argv: readonly string[]) {
       'lease-name': { type: 'string', default: 'baremetal-lb-controller' },
       identity: { type: 'string' },
       workers: { type: 'string', default: '32' },
+      'ml-secret-name': { type: 'string', default: 'memberlist' },
       help: { type: 'boolean', default: false },
     },
   });

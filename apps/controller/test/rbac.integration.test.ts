@@ -84,6 +84,16 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
       async () => (await cluster.getPool('metallb-system', 'rbac-pool'))?.status?.assignedIPv4 === 1,
     );
     expect(await cluster.ips(ns, 'classy')).toEqual([]);
+    // The speakers' membership key, created because it was missing.
+    const secret = await waitFor('membership Secret', () =>
+      cluster.client
+        .request<{ data?: Record<string, string> }>(
+          'GET',
+          '/api/v1/namespaces/metallb-system/secrets/memberlist',
+        )
+        .catch(() => undefined),
+    );
+    expect(Buffer.from(secret.data?.secretkey ?? '', 'base64').length).toBeGreaterThanOrEqual(64);
     // No request of the controller was refused.
     const denied = controller.lines.filter((l) => JSON.stringify(l).includes('forbidden'));
     expect(denied).toEqual([]);
@@ -110,6 +120,7 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
         namespace: 'metallb-system',
       },
     ],
+    ['create the membership Secret', { verb: 'create', resource: 'secrets', namespace: 'metallb-system' }],
     [
       'update its Lease',
       {
@@ -129,6 +140,11 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
     ['create services', { verb: 'create', resource: 'services', namespace: ns }],
     ['update services (PUT)', { verb: 'update', resource: 'services', namespace: ns }],
     ['read secrets', { verb: 'get', resource: 'secrets', namespace: 'metallb-system' }],
+    [
+      'change the membership Secret',
+      { verb: 'update', resource: 'secrets', namespace: 'metallb-system', name: 'memberlist' },
+    ],
+    ['create secrets elsewhere', { verb: 'create', resource: 'secrets', namespace: ns }],
     ['read pods', { verb: 'list', resource: 'pods' }],
     ['patch namespaces', { verb: 'patch', resource: 'namespaces' }],
     ['delete events', { verb: 'delete', resource: 'events', group: 'events.k8s.io', namespace: ns }],
