@@ -14,6 +14,8 @@ export type Operand =
 
 export type Command =
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Operand[] }
+  /** A method of the data, called with arguments: `.Files.Get "path"`. */
+  | { readonly kind: 'invoke'; readonly operand: Operand; readonly args: readonly Operand[] }
   | { readonly kind: 'operand'; readonly operand: Operand };
 
 export type Pipeline = {
@@ -119,6 +121,9 @@ export function parsePipeline(template: string, source: string): Pipeline {
       });
     } else if (rest.length === 0) {
       commands.push({ kind: 'operand', operand: toOperand(template, source, first) });
+    } else if (first.kind === 'field' || first.kind === 'variable') {
+      const operand = toOperand(template, source, first);
+      commands.push({ kind: 'invoke', operand, args: rest.map((t) => toOperand(template, source, t)) });
     } else {
       throw new TemplateError('ERR_TEMPLATE_SYNTAX', template, source, `"${first.text}" takes no arguments`);
     }

@@ -3,6 +3,7 @@
  * with the built-in renderer, which implements only the Go-template subset this repository's
  * chart uses and fails on anything else (see parse-go-template.ts). Both include the CRDs.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,6 +78,29 @@ function chartObject(chartYaml: Record<string, unknown>): Record<string, unknown
   );
 }
 
+/**
+ * `.Files.Get`: a file of the chart outside templates/ (symbolic links followed, as Helm does).
+ * Helm returns "" for a missing file; this renderer fails instead, so a typo cannot silently
+ * drop objects.
+ */
+function readChartFile(chartDir: string, file: string): string {
+  const resolved = path.resolve(chartDir, file);
+  const relative = path.relative(chartDir, resolved);
+  if (relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep)[0] === 'templates') {
+    throw new TemplateError(
+      'ERR_TEMPLATE_EXEC',
+      '.Files.Get',
+      file,
+      'only files inside the chart, outside templates/',
+    );
+  }
+  try {
+    return readFileSync(resolved, 'utf8');
+  } catch {
+    throw new TemplateError('ERR_TEMPLATE_EXEC', '.Files.Get', file, 'no such file in the chart');
+  }
+}
+
 async function yamlFiles(dir: string): Promise<string[]> {
   let names: string[];
   try {
@@ -113,6 +137,7 @@ async function renderBuiltIn(options: RenderChartOptions): Promise<KubeObject[]>
       Revision: 1,
     },
     Chart: chartObject(chartYaml),
+    Files: { Get: (file: unknown) => readChartFile(chartDir, String(file)) },
   };
 
   const objects: KubeObject[] = [];

@@ -64,6 +64,15 @@ describe('renderGoTemplate (the chart subset of Go text/template)', () => {
     expect(render('{{ $s := lookup "v1" "Secret" "ns" "n" }}{{ if $s }}found{{ else }}none{{ end }}')).toBe(
       'none',
     );
+    expect(render('{{ printf "ns: %s, %d%%" .n 5 }}', { n: 'x' })).toBe('ns: x, 5%');
+    expect(render('{{ "a-b-a" | replace "a" "c" }}')).toBe('c-b-c');
+  });
+
+  it('calls methods of the data with arguments, like .Files.Get', () => {
+    const data = { Files: { Get: (name: string) => `content of ${name}` }, n: 'ns' };
+    expect(render('{{ $l := printf "at %s" .n }}{{ .Files.Get "f.yaml" | replace "of" $l }}', data)).toBe(
+      'content at ns f.yaml',
+    );
   });
 
   it.each([
@@ -83,6 +92,8 @@ describe('renderGoTemplate (the chart subset of Go text/template)', () => {
     ['{{ .m }}', 'ERR_TEMPLATE_EXEC'],
     ['{{ range .m }}{{ end }}', 'ERR_TEMPLATE_EXEC'],
     ['{{ nindent 2 }}', 'ERR_TEMPLATE_EXEC'],
+    ['{{ printf "%q" .m }}', 'ERR_TEMPLATE_UNSUPPORTED'],
+    ['{{ .m.k "arg" }}', 'ERR_TEMPLATE_EXEC'],
   ])('fails on %s with %s instead of guessing', (text, code) => {
     const error = failure(text, { m: { k: 1 } });
     expect(error).toBeInstanceOf(TemplateError);

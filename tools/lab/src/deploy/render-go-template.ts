@@ -66,6 +66,30 @@ function builtins(functions: TemplateFunctions): Record<string, { arity: [number
       fn: (_, [apiVersion, kind, namespace, name]) =>
         functions.lookup?.(String(apiVersion), String(kind), String(namespace), String(name)) ?? {},
     },
+    replace: {
+      arity: [3, 3],
+      fn: (_, [from, to, text]) => String(text).split(String(from)).join(String(to)),
+    },
+    printf: {
+      arity: [1, 16],
+      fn: (template, [format, ...args]) => {
+        let next = 0;
+        return String(format).replace(/%(.)/g, (verb, letter: string) => {
+          if (letter === '%') return '%';
+          if (letter !== 's' && letter !== 'd' && letter !== 'v') {
+            throw new TemplateError(
+              'ERR_TEMPLATE_UNSUPPORTED',
+              template,
+              verb,
+              `printf verb "${verb}" is not supported`,
+            );
+          }
+          if (next >= args.length)
+            throw new TemplateError('ERR_TEMPLATE_EXEC', template, verb, 'printf: missing argument');
+          return String(args[next++]);
+        });
+      },
+    },
     index: {
       arity: [2, 16],
       fn: (template, [collection, ...keys]) => {
@@ -149,6 +173,13 @@ export function renderGoTemplate(
     if (command.kind === 'operand') {
       if (piped.length > 0) fail(source, 'a value cannot take piped input');
       return resolve(command.operand, dot, scope, source);
+    }
+    if (command.kind === 'invoke') {
+      const method = resolve(command.operand, dot, scope, source);
+      if (typeof method !== 'function')
+        return fail(source, 'arguments given to something that is not a method');
+      const args = [...command.args.map((a) => resolve(a, dot, scope, source)), ...piped];
+      return (method as (...a: unknown[]) => unknown)(...args);
     }
     const entry = table[command.name]!;
     const args = [...command.args.map((a) => resolve(a, dot, scope, source)), ...piped];
