@@ -4,6 +4,7 @@
  * missing. Tears everything down at the end or on Ctrl-C; --keep leaves it running until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
+import { LabError } from '../lab-error.ts';
 import { findMissing } from '../prerequisites.ts';
 import { quickstartNeeds } from './quickstart-prerequisites.ts';
 import { runQuickstart } from './run-quickstart.ts';
@@ -43,9 +44,16 @@ async function main(): Promise<number> {
   }
 
   process.once('SIGINT', () => process.stdout.write('\nCtrl-C: tearing the lab down.\n'));
-  const { cluster, result } = await runQuickstart(
-    values.subnet === undefined ? {} : { ipv4Subnet: values.subnet },
-  );
+  let run: Awaited<ReturnType<typeof runQuickstart>>;
+  try {
+    run = await runQuickstart(values.subnet === undefined ? {} : { ipv4Subnet: values.subnet });
+  } catch (error) {
+    // The lab's own errors say what went wrong in words; anything else keeps its stack.
+    const text = error instanceof LabError ? `${error.code}: ${error.message}` : (error as Error).stack;
+    process.stderr.write(`\nnpm run lab failed (everything it created is removed):\n${text}\n`);
+    return 1;
+  }
+  const { cluster, result } = run;
   if (!values.keep) {
     const start = performance.now();
     await cluster.destroy();
