@@ -5,6 +5,7 @@
  * addresses; nothing pre-existing on the host is touched; everything is removed by destroy(), on
  * process exit and on SIGINT/SIGTERM, and stale leftovers of crashed runs by the next createLab().
  */
+import { checkSubnetFree } from './check-subnet-free.ts';
 import { registerCleanup } from './cleanup-registry.ts';
 import { type Cidr, formatCidr, parseDocumentationCidr } from './documentation-address.ts';
 import { InvalidTopologyError } from './lab-error.ts';
@@ -174,6 +175,9 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
       await ip(['-n', namespace, 'link', 'set', 'br0', 'up']);
       bridge = { mode, namespace, ifname: 'br0', ipv4Cidr: undefined, ipv6Cidr: undefined };
     } else if (mode === LabBridgeMode.host) {
+      // The bridge's .1 goes on the host: refuse a /24 the host already routes (its own uplink,
+      // or another lab's bridge), which would break the host's routing.
+      await checkSubnetFree(formatCidr(subnet));
       const ifname = hostLinkName(process.pid, seq, 'br');
       await ip(['link', 'add', ifname, 'type', 'bridge']);
       hostLinks.push(ifname);

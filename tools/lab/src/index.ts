@@ -1,3 +1,4 @@
+export { checkSubnetFree, findSubnetUse, SubnetInUseError } from './check-subnet-free.ts';
 export { pendingCleanupCount, registerCleanup } from './cleanup-registry.ts';
 export type { Lab, LabBridge, LabOptions } from './create-lab.ts';
 export { createLab, LabBridgeMode } from './create-lab.ts';

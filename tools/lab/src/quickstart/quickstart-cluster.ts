@@ -24,7 +24,6 @@ import { createLab, type Lab, LabBridgeMode } from '../create-lab.ts';
 import { buildKustomization } from '../deploy/build-kustomization.ts';
 import { LabError } from '../lab-error.ts';
 import type { LabHost } from '../lab-host.ts';
-import { checkSubnetFree } from './check-subnet-free.ts';
 import { isHealthy, waitFor } from './wait-for.ts';
 
 export const metallbNamespace = 'metallb-system';
@@ -103,7 +102,6 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
   const log = options.log ?? (() => {});
   const ipv4Subnet = options.ipv4Subnet ?? '198.51.100.0/24';
   const prefix = ipv4Subnet.split('.').slice(0, 3).join('.');
-  await checkSubnetFree(ipv4Subnet);
   const runDir = await mkdtemp(path.join(tmpdir(), 'bmlb-lab-'));
   await mkdir(path.join(runDir, 'logs'));
   // Removed also on Ctrl-C, where only synchronous work runs.

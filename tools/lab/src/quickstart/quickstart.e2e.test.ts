@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSubnetFree } from '../check-subnet-free.ts';
 import { checkPrerequisites } from '../prerequisites.ts';
 import { listLabNamespaces } from '../sweep-stale-labs.ts';
-import { checkSubnetFree } from './check-subnet-free.ts';
 import { nodeNames } from './quickstart-cluster.ts';
 import { quickstartNeeds } from './quickstart-prerequisites.ts';
 import { runQuickstart } from './run-quickstart.ts';

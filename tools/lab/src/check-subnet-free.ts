@@ -1,11 +1,11 @@
 /**
- * Refuses a lab subnet that the host already uses. The quick start puts the bridge's .1 address
+ * Refuses a lab subnet that the host already uses. A host-mode lab puts the bridge's .1 address
  * in the host namespace; if the host already routes that /24 (its own network, as on machines
  * whose uplink sits in 192.0.2.0/24, or another lab's bridge) the two would fight over routes,
  * and the host could lose its gateway. Nothing is changed here; it only reads `ip -j`.
  */
-import { LabError } from '../lab-error.ts';
-import { runCommand } from '../run-command.ts';
+import { LabError } from './lab-error.ts';
+import { runCommand } from './run-command.ts';
 
 type Route = { readonly dst?: string; readonly gateway?: string; readonly dev?: string };
 type Link = { readonly ifname: string; readonly addr_info?: readonly { local: string; prefixlen: number }[] };
@@ -16,7 +16,7 @@ export class SubnetInUseError extends LabError {
   constructor(subnet: string, usedBy: string) {
     super(
       'ERR_LAB_SUBNET_IN_USE',
-      `subnet "${subnet}" is already in use on this host (${usedBy}); pick another documentation /24 with --subnet (198.51.100.0/24, 203.0.113.0/24 or 192.0.2.0/24)`,
+      `subnet "${subnet}" is already in use on this host (${usedBy}); pick another documentation /24 (createLab's ipv4Subnet; npm run lab -- --subnet)`,
     );
     this.subnet = subnet;
     this.usedBy = usedBy;
