@@ -4,7 +4,7 @@
  * API outage comes last (it stops the API server for good).
  */
 import { binariesAreReady } from '@baremetal-lb/envtest';
-import { checkPrerequisites } from '@baremetal-lb/lab';
+import { checkPrerequisites, runCommand } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,6 +285,44 @@ describe.skipIf(!ready)('speaker e2e', () => {
       10_000,
       'status with interfaces',
     );
+  }, 60_000);
+
+  it('starts answering on an interface that appears later, and stops when it goes', async () => {
+    // nodec gets a second link to the lab bridge, eth1; the advertisement names only eth1.
+    const nodec = hostOf('nodec');
+    const vip = '198.51.100.230';
+    await replaceAdvertisementSpec('sel', {
+      ipAddressPools: ['sel'],
+      nodeSelectors: [{ matchLabels: { zone: 'c' } }],
+      interfaces: ['eth1'],
+    });
+    await expectArpOwner(vip, undefined);
+    const hostEnd = `bm${process.pid.toString(36)}-e1`;
+    await runCommand('ip', [
+      'link',
+      'add',
+      hostEnd,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth1',
+      'netns',
+      nodec.namespace,
+    ]);
+    try {
+      await runCommand('ip', ['link', 'set', hostEnd, 'master', t.lab.bridge!.ifname, 'up']);
+      await nodec.exec('ip', ['addr', 'add', '198.51.100.33/24', 'dev', 'eth1']);
+      await nodec.exec('ip', ['link', 'set', 'eth1', 'up']);
+      const [link] = JSON.parse((await nodec.exec('ip', ['-j', 'link', 'show', 'eth1'])).stdout) as {
+        address: string;
+      }[];
+      const eth1Mac = link!.address.toLowerCase();
+      await waitFor(async () => (await arpingMac(t.client, vip)) === eth1Mac, 15_000, 'answer from eth1');
+    } finally {
+      await runCommand('ip', ['link', 'del', hostEnd]);
+    }
+    await expectArpOwner(vip, undefined);
   }, 60_000);
 
   it('ignores forged membership packets from the client namespace', async () => {
