@@ -53,8 +53,8 @@ const receiveBufferBytes = 4 * 1024 * 1024;
  */
 const joinTimeoutMs = 3000;
 
-/** How long to wait for the Node list before starting membership with what we have, ms. */
-const nodeSyncTimeoutMs = 15_000;
+/** While the API server cannot be reached at start-up, say so this often, ms. */
+const apiWaitLogIntervalMs = 10_000;
 
 export class SpeakerStartError extends Error {
   readonly code = 'ERR_SPEAKER_START';
@@ -95,7 +95,13 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   let speaker: Speaker | undefined;
   const cluster = new ClusterCache(kc, flags.namespace, log, () => speaker?.requestReconcile());
   cluster.start();
-  await waitFor(() => cluster.nodes.list().length > 0 || cluster.synced, nodeSyncTimeoutMs);
+  // Membership seeds come from the Node list, and without the caches there is nothing to announce:
+  // wait for the API server however long it takes (joining without seeds would leave this node
+  // alone in its view, winning every IP once Services arrive).
+  for (let waited = 0; !cluster.synced; waited += apiWaitLogIntervalMs) {
+    if (waited > 0) log.warn({ waitedMs: waited }, 'waiting for the API server before joining');
+    await waitFor(() => cluster.synced, apiWaitLogIntervalMs);
+  }
 
   const addresses = membershipAddresses(
     cluster.nodes.list(),
