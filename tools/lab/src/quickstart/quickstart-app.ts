@@ -20,6 +20,8 @@ export const servicePort = 80;
 export const targetPort = 8080;
 /** Pod i gets address .(51 + i) of the lab subnet. */
 const firstPodHost = 51;
+/** No image is pulled: the "container" is pod-server.ts, run by the lab. */
+const podImage = 'baremetal-lb.lab/hostname:1';
 /** pod-server.ts from src/, pod-server.js from dist/. */
 const podServer = path.join(import.meta.dirname, `pod-server${path.extname(import.meta.filename)}`);
 /** Why 30 s: the controller assigns within milliseconds once it sees the Service; this is a hang. */
@@ -67,7 +69,7 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
             containers: [
               {
                 name: 'hostname',
-                image: 'baremetal-lb.lab/hostname:1',
+                image: podImage,
                 ports: [{ containerPort: targetPort }],
               },
             ],
@@ -97,7 +99,7 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
         metadata: { name, labels },
         spec: {
           nodeName: node.name,
-          containers: [{ name: 'hostname', image: 'baremetal-lb.lab/hostname:1' }],
+          containers: [{ name: 'hostname', image: podImage }],
         },
       },
     });
@@ -113,7 +115,22 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
           podIP: ip,
           podIPs: [{ ip }],
           startTime: now,
-          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+          conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
+            type,
+            status: 'True',
+            lastTransitionTime: now,
+          })),
+          containerStatuses: [
+            {
+              name: 'hostname',
+              image: podImage,
+              imageID: '',
+              ready: true,
+              started: true,
+              restartCount: 0,
+              state: { running: { startedAt: now } },
+            },
+          ],
         },
       },
     });

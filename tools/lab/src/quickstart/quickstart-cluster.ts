@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { registerCleanup } from '../cleanup-registry.ts';
@@ -162,6 +162,18 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
             conditions: [
               { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'the lab plays the kubelet' },
             ],
+            nodeInfo: {
+              kubeletVersion: 'lab',
+              kubeProxyVersion: 'lab',
+              operatingSystem: 'linux',
+              architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+              osImage: 'network namespace',
+              kernelVersion: release(),
+              containerRuntimeVersion: 'none',
+              machineID: '',
+              systemUUID: '',
+              bootID: '',
+            },
           },
         },
       });

@@ -37,6 +37,8 @@ export type QuickstartResult = {
   readonly announcer: { readonly node: string; readonly mac: string };
   /** status.node of the Service's ServiceL2Status. */
   readonly statusNode: string | undefined;
+  /** status.node of every ServiceL2Status after the failover. */
+  readonly statusNodesAfter: readonly string[];
   readonly failover: { readonly to: string; readonly mac: string; readonly ms: number } | undefined;
   readonly timings: readonly StepTiming[];
 };
@@ -164,7 +166,7 @@ export async function runQuickstart(
       out(`    ${mac} is ${node.name}'s eth0: ${node.name} announces ${app.loadBalancerIp}`);
       return { node: node.name, mac };
     });
-    const statusNode = await readAnnouncingNode(cluster);
+    const statusNode = (await waitForStatusNode(cluster))[0];
     out(`    ServiceL2Status for ${appName}: status.node = ${statusNode ?? '(none)'}`);
 
     const failover = await step(`Stop ${announcer.node} (link down, speaker and pods killed)`, async () => {
@@ -191,6 +193,14 @@ export async function runQuickstart(
       }
     });
 
+    const statusNodesAfter = await waitForStatusNode(cluster, failover?.to);
+    out(`    ServiceL2Status for ${appName}: status.node = ${statusNodesAfter.join(', ')}`);
+    if (statusNodesAfter.includes(announcer.node)) {
+      out(
+        `    (the one naming ${announcer.node} is stale: only a node's own speaker deletes its status, and it is down)`,
+      );
+    }
+
     const curlAfter = await step('curl again: the Service still answers', async () => curlMany(6));
 
     const result: QuickstartResult = {
@@ -202,6 +212,7 @@ export async function runQuickstart(
       curlAfter,
       announcer,
       statusNode,
+      statusNodesAfter,
       failover,
       timings,
     };
@@ -224,17 +235,26 @@ async function stopNode(cluster: QuickstartCluster, app: QuickstartApp, node: La
   await app.markNodeLost(node);
 }
 
-async function readAnnouncingNode(cluster: QuickstartCluster): Promise<string | undefined> {
+/** status.node of every ServiceL2Status of the app's Service, oldest first. */
+async function listStatusNodes(cluster: QuickstartCluster): Promise<string[]> {
   const custom = cluster.kc.makeApiClient(CustomObjectsApi);
-  // The announcing speaker writes it right after taking the IP; allow it a moment.
+  const list = (await custom.listNamespacedCustomObject({
+    group: 'metallb.io',
+    version: 'v1beta1',
+    namespace: metallbNamespace,
+    plural: 'servicel2statuses',
+    labelSelector: `metallb.io/service-name=${appName}`,
+  })) as { items?: { metadata?: { creationTimestamp?: string }; status?: { node?: string } }[] };
+  return (list.items ?? [])
+    .sort((x, y) => (x.metadata?.creationTimestamp ?? '').localeCompare(y.metadata?.creationTimestamp ?? ''))
+    .map((item) => item.status?.node)
+    .filter((node): node is string => node !== undefined);
+}
+
+/** Waits (the speaker writes it right after taking the IP) until a ServiceL2Status names `node`. */
+async function waitForStatusNode(cluster: QuickstartCluster, node?: string): Promise<string[]> {
   return waitFor('a ServiceL2Status', 5_000, async () => {
-    const list = (await custom.listNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: metallbNamespace,
-      plural: 'servicel2statuses',
-      labelSelector: `metallb.io/service-name=${appName}`,
-    })) as { items?: { status?: { node?: string } }[] };
-    return list.items?.[0]?.status?.node;
-  }).catch(() => undefined);
+    const nodes = await listStatusNodes(cluster);
+    return nodes.length > 0 && (node === undefined || nodes.includes(node)) ? nodes : undefined;
+  }).catch(() => listStatusNodes(cluster));
 }
