@@ -4,6 +4,7 @@
  * latency is this path). Status objects and events follow asynchronously and never hold it up;
  * while the API server is unreachable the loop keeps running on the last known caches.
  */
+import { Ranker } from '@baremetal-lb/leader';
 import type { Logger } from 'pino';
 import type { Announcer, ResponderInterface } from './announce/announcer.ts';
 import {
@@ -52,6 +53,8 @@ const statusResyncMs = 30_000;
 
 export class Speaker {
   readonly #d: SpeakerDeps;
+  /** Remembers election hashes across reconciles (a membership change re-elects every IP). */
+  readonly #ranker = new Ranker();
   #scheduled = false;
   #started = false;
   #stopped = false;
@@ -90,7 +93,8 @@ export class Speaker {
       new Set(this.#d.members.liveMembers()),
       this.#d.lbClass,
     );
-    const desired = desiredAnnouncements(state, nodeName);
+    const desired = desiredAnnouncements(state, nodeName, this.#ranker);
+    this.#ranker.retain(desired.services.flatMap((s) => s.ips));
     const diff = this.#d.announcer.apply(desired.announcements, this.#d.interfaces());
     this.#reconciles++;
     for (const p of diff.added) log.info({ ip: p.ip, interface: p.ifname, event: 'announce' }, 'announcing');

@@ -1,5 +1,5 @@
 import { buildConfiguration, type L2AdvertisementSpec } from '@baremetal-lb/config';
-import { rankCandidates } from '@baremetal-lb/leader';
+import { Ranker, rankCandidates } from '@baremetal-lb/leader';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalizeIp } from './canonical-ip.ts';
@@ -231,6 +231,24 @@ describe('desiredAnnouncements', () => {
       ),
       { numRuns: runs },
     );
+  });
+
+  it('elects the same owners with a long-lived Ranker as without, across membership changes', () => {
+    const names = ['n0', 'n1', 'n2', 'n3', 'n4'];
+    const ranker = new Ranker();
+    fc.assert(
+      fc.property(fc.subarray(names, { minLength: 1 }), fc.integer({ min: 1, max: 254 }), (alive, octet) => {
+        const ip = `203.0.113.${octet}`;
+        const nodes = new Map(names.map((n) => [n, node(n)]));
+        const s = state({ nodes, aliveMembers: new Set(alive), services: [service({ ingressIPs: [ip] })] });
+        const plain = desiredAnnouncements(s, 'n0').services.map((d) => d.owner);
+        const cached = desiredAnnouncements(s, 'n0', ranker).services.map((d) => d.owner);
+        expect(cached).toEqual(plain);
+        expect(cached[0]).toBe(rankCandidates(alive, ip)[0]);
+      }),
+      { numRuns: runs },
+    );
+    expect(ranker.size).toBeGreaterThan(0);
   });
 });
 

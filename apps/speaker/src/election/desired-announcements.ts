@@ -16,6 +16,7 @@
  */
 import { selectL2ForService } from '@baremetal-lb/config';
 import { type CandidateInput, electLeader } from '@baremetal-lb/leader';
+
 import { type CanonicalIp, canonicalizeIp } from './canonical-ip.ts';
 import {
   type EndpointView,
@@ -78,10 +79,25 @@ type Elected = {
   readonly interfaces: InterfaceSelection;
 };
 
-/** Computes what `myNode` announces from `state`. Pure; same inputs, same answer on every node. */
-export function desiredAnnouncements(state: SpeakerState, myNode: string): DesiredAnnouncements {
+/** Picks the owner of an IP among candidates: @baremetal-lb/leader's electLeader, or a Ranker's. */
+export type Election = {
+  electLeader(candidates: readonly CandidateInput[], ip: string): string | undefined;
+};
+
+const uncachedElection: Election = { electLeader };
+
+/**
+ * Computes what `myNode` announces from `state`. Pure; same inputs, same answer on every node.
+ * Pass a long-lived `Ranker` as `election` so re-elections after a membership change reuse the
+ * (node, IP) hashes instead of recomputing them.
+ */
+export function desiredAnnouncements(
+  state: SpeakerState,
+  myNode: string,
+  election: Election = uncachedElection,
+): DesiredAnnouncements {
   const services = [...state.services].sort(compareServices);
-  const elected = services.map((service) => electService(state, service, myNode));
+  const elected = services.map((service) => electService(state, service, myNode, election));
 
   // Shared IPs: the first Service (sorted) with an owner decides for the IP.
   const ipOwner = new Map<string, string>();
@@ -129,7 +145,12 @@ export function desiredAnnouncements(state: SpeakerState, myNode: string): Desir
   return { announcements: out, services: decisions };
 }
 
-function electService(state: SpeakerState, service: ServiceView, myNode: string): Elected {
+function electService(
+  state: SpeakerState,
+  service: ServiceView,
+  myNode: string,
+  election: Election,
+): Elected {
   const key = `${service.namespace}/${service.name}`;
   const ips = uniqueIps(service.ingressIPs);
   const base = { service, key, ips, owner: undefined, interfaces: 'all' as InterfaceSelection };
@@ -151,7 +172,7 @@ function electService(state: SpeakerState, service: ServiceView, myNode: string)
     candidates.push({ node: member, preference: plan.preference });
   }
   const interfaces = plans.get(myNode)?.interfaces ?? 'all';
-  const owner = electLeader(candidates, first.ip);
+  const owner = election.electLeader(candidates, first.ip);
   if (owner === undefined) return { ...base, interfaces, reason: AnnounceReason.noCandidate };
   return {
     ...base,
