@@ -50,15 +50,8 @@ export type Service = KubeObject & {
 
 export type Namespace = KubeObject;
 
-/** metav1.Condition. */
-export type Condition = {
-  readonly type: string;
-  readonly status: 'True' | 'False' | 'Unknown';
-  readonly reason: string;
-  readonly message: string;
-  readonly lastTransitionTime: string;
-  readonly observedGeneration?: number;
-};
+/** metav1.Condition: the one definition lives with the metallb.io resource types. */
+export type { Condition } from '@baremetal-lb/config';
 
 /** coordination.k8s.io/v1 Lease. Times are MicroTime strings (RFC 3339 with microseconds). */
 export type Lease = KubeObject & {
