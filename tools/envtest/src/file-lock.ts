@@ -4,18 +4,10 @@
  * (a killed test run) is taken over instead of blocking forever.
  */
 import { open, readFile, rm } from 'node:fs/promises';
+import { isProcessAlive } from '@baremetal-lb/lab';
 import { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
 
 const pollIntervalMs = 500;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function tryAcquire(path: string): Promise<boolean> {
   try {
@@ -28,7 +20,7 @@ async function tryAcquire(path: string): Promise<boolean> {
   }
   const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
   // An empty file means the owner is between open and write; give it time before judging.
-  if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
+  if (Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner)) {
     await rm(path, { force: true });
   }
   return false;

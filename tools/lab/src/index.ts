@@ -4,6 +4,7 @@ export type { Lab, LabBridge, LabOptions } from './create-lab.ts';
 export { createLab, LabBridgeMode } from './create-lab.ts';
 export type { Cidr } from './documentation-address.ts';
 export { formatCidr, isDocumentationAddress, parseDocumentationCidr } from './documentation-address.ts';
+export { isProcessAlive } from './is-process-alive.ts';
 export {
   InvalidLabNameError,
   InvalidTopologyError,

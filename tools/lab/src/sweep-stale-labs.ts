@@ -2,23 +2,15 @@
  * Removes what crashed runs left behind: `bmlb-<pid>-...` namespaces and `bm<pid>-...` host links
  * (bridges and veths only) whose creating process is gone. Live runs' objects are left alone.
  */
+import { isProcessAlive } from './is-process-alive.ts';
 import { namespacePrefix, ownerPid } from './lab-names.ts';
 import { runCommandSync } from './run-command.ts';
 
 export type SweepResult = { readonly namespaces: readonly string[]; readonly links: readonly string[] };
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function isStale(name: string): boolean {
   const pid = ownerPid(name);
-  return pid !== undefined && pid !== process.pid && !isAlive(pid);
+  return pid !== undefined && pid !== process.pid && !isProcessAlive(pid);
 }
 
 /** Names of the lab namespaces on this machine (all runs). */
