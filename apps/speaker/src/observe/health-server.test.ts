@@ -30,7 +30,7 @@ describe('startHealthServer', () => {
     metrics.countFrame('arp', 'rateLimited');
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/^metallb_layer2_requests_received\{ip="192\.0\.2\.10"\} 1$/m);
-    expect(text).toMatch(/^baremetallb_layer2_frames_total\{protocol="arp",outcome="rateLimited"\} 1$/m);
+    expect(text).toMatch(/^baremetal_lb_layer2_frames_total\{protocol="arp",outcome="rateLimited"\} 1$/m);
     expect(scrapes).toBe(1);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });

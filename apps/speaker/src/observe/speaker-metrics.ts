@@ -33,43 +33,43 @@ export class SpeakerMetrics {
     registers: [this.registry],
   });
   readonly frames = new Counter({
-    name: 'baremetallb_layer2_frames_total',
+    name: 'baremetal_lb_layer2_frames_total',
     help: 'ARP/NDP frames handled, by protocol and outcome (rateLimited counts per-source drops).',
     labelNames: ['protocol', 'outcome'],
     registers: [this.registry],
   });
   readonly conflicts = new Counter({
-    name: 'baremetallb_layer2_conflicts_total',
+    name: 'baremetal_lb_layer2_conflicts_total',
     help: 'Distinct hosts (IP, MAC) found answering for or claiming an announced IP.',
     labelNames: ['ip'],
     registers: [this.registry],
   });
   readonly members = new Gauge({
-    name: 'baremetallb_membership_members',
+    name: 'baremetal_lb_membership_members',
     help: 'Members in the local membership view, by state.',
     labelNames: ['state'],
     registers: [this.registry],
   });
   readonly memberEvents = new Counter({
-    name: 'baremetallb_membership_events_total',
+    name: 'baremetal_lb_membership_events_total',
     help: 'Membership state changes seen, by new state and reason.',
     labelNames: ['state', 'reason'],
     registers: [this.registry],
   });
   readonly membershipPackets = new Gauge({
-    name: 'baremetallb_membership_packets',
+    name: 'baremetal_lb_membership_packets',
     help: 'Membership datagrams since start, by direction (sent, received).',
     labelNames: ['direction'],
     registers: [this.registry],
   });
   readonly membershipDropped = new Gauge({
-    name: 'baremetallb_membership_dropped_packets',
+    name: 'baremetal_lb_membership_dropped_packets',
     help: 'Membership datagrams ignored since start (forged, replayed, malformed...), by reason.',
     labelNames: ['reason'],
     registers: [this.registry],
   });
   readonly apiConnected = new Gauge({
-    name: 'baremetallb_speaker_api_connected',
+    name: 'baremetal_lb_speaker_api_connected',
     help: '1 while the informers reach the API server; 0 while announcing from the last known state.',
     registers: [this.registry],
   });

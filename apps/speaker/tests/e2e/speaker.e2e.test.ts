@@ -338,10 +338,10 @@ describe.skipIf(!ready)('speaker e2e', () => {
     await expectArpOwner(VIP4, owner, 2000);
     const metrics = await metricsOf(owner);
     const dropped = [
-      ...metrics.matchAll(/^baremetallb_membership_dropped_packets\{reason="[^"]+"\} (\d+)/gm),
+      ...metrics.matchAll(/^baremetal_lb_membership_dropped_packets\{reason="[^"]+"\} (\d+)/gm),
     ].reduce((sum, m) => sum + Number(m[1]), 0);
     expect(dropped).toBeGreaterThanOrEqual(2);
-    expect(metrics).toMatch(/^baremetallb_membership_members\{state="alive"\} 3$/m);
+    expect(metrics).toMatch(/^baremetal_lb_membership_members\{state="alive"\} 3$/m);
   }, 30_000);
 
   it('raises IPConflict when a second host claims an announced VIP', async () => {
@@ -354,7 +354,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
       expect(event?.type).toBe('Warning');
       expect(event?.message).toContain(t.client.mac.toLowerCase());
       expect(await metricsOf(owner)).toMatch(
-        /^baremetallb_layer2_conflicts_total\{ip="198\.51\.100\.200"\} 1$/m,
+        /^baremetal_lb_layer2_conflicts_total\{ip="198\.51\.100\.200"\} 1$/m,
       );
     } finally {
       await t.client.exec('ip', ['addr', 'del', `${VIP4}/32`, 'dev', t.client.ifname]);
