@@ -16,9 +16,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { installCrds, startEnvtest } from '@baremetal-lb/envtest';
-import { type KubernetesListObject, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
-import { loadKubeConfig } from '../src/kube-client.ts';
 import type { Service } from '../src/kube-types.ts';
+import { ListWatch } from '../src/list-watch.ts';
 import { ControllerProcess } from '../test/support/controller-process.ts';
 import { TestCluster, waitFor } from '../test/support/test-cluster.ts';
 
@@ -98,13 +97,8 @@ try {
   let assigned = 0;
   const seen = new Map<string, string>();
   const servicesPath = `/api/v1/namespaces/${ns}/services`;
-  const informer = makeInformer<KubernetesObject>(
-    loadKubeConfig(envtest.kubeconfigPath, {}),
-    servicesPath,
-    () => cluster.client.request<KubernetesListObject<KubernetesObject>>('GET', servicesPath),
-  );
-  const observe = (object: unknown) => {
-    const service = object as Service;
+  const informer = new ListWatch<Service>(cluster.client, servicesPath);
+  const observe = (service: Service) => {
     const ips = (service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).join(',');
     if (ips === '') return;
     if (!seen.has(service.metadata.name)) assigned++;

@@ -5,7 +5,8 @@ import { EventRecorder } from './event-recorder.ts';
 import type { ControllerOptions as Flags } from './flags.ts';
 import { type HealthServer, startHealthServer } from './health-server.ts';
 import { startInformers } from './informers.ts';
-import { HttpKubeClient, loadKubeConfig } from './kube-client.ts';
+import { HttpKubeClient } from './kube-client.ts';
+import { loadKubeConfig } from './kube-config.ts';
 import { LeaderElector, type LeaderTimings } from './leader-elector.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ensureMemberlistSecret } from './memberlist-secret.ts';
@@ -71,7 +72,6 @@ export async function runController(
     },
   );
   const informers = startInformers({
-    kc,
     client,
     namespace: flags.namespace,
     watcher: controller,

@@ -1,13 +1,7 @@
-import {
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  makeInformer,
-} from '@kubernetes/client-node';
 import { type Clock, sleep } from './clock.ts';
 import type { ClusterWatcher } from './cluster-watcher.ts';
-import type { KubeClient } from './kube-client.ts';
 import type { KubeObject, Namespace, Service } from './kube-types.ts';
+import { ListWatch, type WatchClient } from './list-watch.ts';
 import type { Logger } from './log.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { IpAddressPoolObject } from './pool-status.ts';
@@ -39,26 +33,24 @@ type Watched<T extends KubeObject> = {
  * API outage never ends the process.
  */
 export function startInformers(options: {
-  kc: KubeConfig;
-  client: KubeClient;
+  client: WatchClient;
   namespace: string;
   watcher: ClusterWatcher;
   clock: Clock;
   log?: Logger;
 }): Informers {
-  const { kc, client, watcher } = options;
-  const services = watch<Service>(kc, client, '/api/v1/services', options, {
+  const { client, watcher } = options;
+  const services = watch<Service>(client, '/api/v1/services', options, {
     change: (s) => watcher.serviceChanged(s),
     remove: (s) => watcher.serviceDeleted(s),
   });
   const pools = watch<IpAddressPoolObject>(
-    kc,
     client,
     `/apis/metallb.io/v1beta1/namespaces/${options.namespace}/ipaddresspools`,
     options,
     { change: (p) => watcher.poolChanged(p), remove: (p) => watcher.poolChanged(p, true) },
   );
-  const namespaces = watch<Namespace>(kc, client, '/api/v1/namespaces', options, {
+  const namespaces = watch<Namespace>(client, '/api/v1/namespaces', options, {
     change: (n) => watcher.namespaceChanged(n),
     remove: (n) => watcher.namespaceChanged(n, true),
   });
@@ -79,25 +71,15 @@ export function startInformers(options: {
 }
 
 function watch<T extends KubeObject>(
-  kc: KubeConfig,
-  client: KubeClient,
+  client: WatchClient,
   path: string,
   options: { clock: Clock; log?: Logger },
   handlers: { change: (object: T) => void; remove: (object: T) => void },
 ): Watched<T> {
-  // client-node types timestamps as Date; lists and watches both deliver raw JSON strings, which
-  // is what our KubeObject types say, so cast once here.
-  const list = () => client.request<KubernetesListObject<KubernetesObject>>('GET', path);
-  const informer = makeInformer<KubernetesObject>(kc, path, list);
-  // Callbacks get the very object the cache keeps: drop managedFields (often half of a
-  // Service's JSON, never read here) before anything else sees it.
-  const change = (o: KubernetesObject) => {
-    if (o.metadata?.managedFields) (o.metadata as { managedFields?: unknown }).managedFields = undefined;
-    handlers.change(o as unknown as T);
-  };
-  informer.on('add', change);
-  informer.on('update', change);
-  informer.on('delete', (o) => handlers.remove(o as unknown as T));
+  const informer = new ListWatch<T>(client, path, withoutManagedFields);
+  informer.on('add', handlers.change);
+  informer.on('update', handlers.change);
+  informer.on('delete', handlers.remove);
   const stopping = new AbortController();
   let failures = 0;
   let failedSinceStart = false;
@@ -142,7 +124,7 @@ function watch<T extends KubeObject>(
   });
   const first = restarting;
   return {
-    store: informer as unknown as ObjectStore<T>,
+    store: informer,
     synced,
     stop: async () => {
       stopping.abort();
@@ -150,4 +132,15 @@ function watch<T extends KubeObject>(
       await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 100))]);
     },
   };
+}
+
+/**
+ * The cache and the callbacks get the very object listed or watched: drop managedFields (often
+ * half of an object's JSON, never read here) before anything else sees it.
+ */
+function withoutManagedFields<T extends KubeObject>(object: T): T {
+  const metadata = object.metadata as { managedFields?: unknown };
+  // Assigning keeps the object's fast shape (`delete` would turn it into a dictionary).
+  if (metadata?.managedFields !== undefined) metadata.managedFields = undefined;
+  return object;
 }

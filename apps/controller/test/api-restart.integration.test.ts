@@ -38,7 +38,7 @@ describe.skipIf(!shared)('API server restart under load', () => {
     await cluster.createNamespace('metallb-system');
     await cluster.createNamespace(ns);
     await cluster.applyPool('metallb-system', 'pool', { addresses: ['2001:db8:77::/116', '192.0.2.0/24'] });
-    history = new IpHistory(cluster, envtest.kubeconfigPath, ns);
+    history = new IpHistory(cluster, ns);
     await history.start();
   });
 

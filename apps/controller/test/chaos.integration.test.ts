@@ -41,7 +41,7 @@ describe.skipIf(!envtest)('chaos: SIGKILL the controller under 1,000 Service cre
     await cluster.createNamespace(ns);
     await cluster.applyPool(poolNs, 'v4', { addresses: ['198.51.100.0/24', '203.0.113.0/24'] });
     await cluster.applyPool(poolNs, 'v6', { addresses: ['2001:db8:c4a0::/112'] });
-    history = new IpHistory(cluster, envtest!.kubeconfigPath, ns);
+    history = new IpHistory(cluster, ns);
     await history.start();
   });
 

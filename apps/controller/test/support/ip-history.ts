@@ -1,6 +1,5 @@
-import { type KubernetesListObject, type KubernetesObject, makeInformer } from '@kubernetes/client-node';
-import { loadKubeConfig } from '../../src/kube-client.ts';
 import type { Service } from '../../src/kube-types.ts';
+import { ListWatch } from '../../src/list-watch.ts';
 import type { TestCluster } from './test-cluster.ts';
 
 /** A change of a live Service's ingress after it first had one: what a restart must never do. */
@@ -13,15 +12,11 @@ export type IpChange = { readonly name: string; readonly from: string; readonly 
 export class IpHistory {
   readonly changes: IpChange[] = [];
   readonly #first = new Map<string, string>();
-  readonly #informer;
+  readonly #informer: ListWatch<Service>;
 
-  constructor(cluster: TestCluster, kubeconfigPath: string, namespace: string) {
-    const path = `/api/v1/namespaces/${namespace}/services`;
-    this.#informer = makeInformer<KubernetesObject>(loadKubeConfig(kubeconfigPath, {}), path, () =>
-      cluster.client.request<KubernetesListObject<KubernetesObject>>('GET', path),
-    );
-    const seen = (object: unknown) => {
-      const service = object as Service;
+  constructor(cluster: TestCluster, namespace: string) {
+    this.#informer = new ListWatch<Service>(cluster.client, `/api/v1/namespaces/${namespace}/services`);
+    const seen = (service: Service) => {
       const uid = service.metadata.uid ?? '';
       const ips = (service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).join(',');
       const first = this.#first.get(uid);
@@ -33,9 +28,7 @@ export class IpHistory {
     };
     this.#informer.on('add', seen);
     this.#informer.on('update', seen);
-    this.#informer.on('delete', (object) =>
-      this.#first.delete((object as unknown as Service).metadata.uid ?? ''),
-    );
+    this.#informer.on('delete', (service) => this.#first.delete(service.metadata.uid ?? ''));
     this.#informer.on('error', () => setTimeout(() => void this.#informer.start(), 500));
   }
 

@@ -1,4 +1,5 @@
-import { HttpKubeClient, loadKubeConfig } from '../../src/kube-client.ts';
+import { HttpKubeClient } from '../../src/kube-client.ts';
+import { loadKubeConfig } from '../../src/kube-config.ts';
 import type { Service } from '../../src/kube-types.ts';
 import type { IpAddressPoolObject } from '../../src/pool-status.ts';
 
