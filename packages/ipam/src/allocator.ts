@@ -59,7 +59,9 @@ export class Allocator {
    */
   allocate(request: ServiceRequest): Assignment {
     const req = normalizeRequest(request);
-    if (req.requested.length > 0) return this.#assign(req, req.requested);
+    // MetalLB: requested IPs must match the service's families exactly (both for a dual-stack
+    // PreferDualStack service too), while a restore may keep PreferDualStack's single IP.
+    if (req.requested.length > 0) return this.#assign(req, req.requested, req.secondary !== undefined);
     const named = req.pool === undefined ? undefined : this.#poolNamed(req.pool, req.key);
     const current = this.#store.get(req.key);
     if (current !== undefined) {
@@ -80,12 +82,13 @@ export class Allocator {
 
   /**
    * Gives the service exactly `ips` (restoring them after a restart, for example), with the checks
-   * of allocate: at most one IP per family and of the service's families, all in one pool that
+   * of allocate: at most one IP per family and of the service's families (both for
+   * RequireDualStack; PreferDualStack may hold one), all in one pool that
    * permits them and serves the service (and is `request.pool` if set), sharing rules.
    */
   assign(request: ServiceRequest, ips: readonly string[]): Assignment {
     const req = normalizeRequest(request);
-    return this.#assign(req, parseRequestedIps(req.key, ips));
+    return this.#assign(req, parseRequestedIps(req.key, ips), req.policy === 'RequireDualStack');
   }
 
   /** Frees what the service holds; false when it held nothing. */
@@ -273,7 +276,8 @@ export class Allocator {
     return best;
   }
 
-  #assign(req: NormalizedRequest, ips: readonly IpValue[]): Assignment {
+  /** `bothFamilies`: the IPs must include one of each of the service's two families. */
+  #assign(req: NormalizedRequest, ips: readonly IpValue[], bothFamilies: boolean): Assignment {
     const fail = (code: IpamErrorCode, message: string, ip?: IpValue, pool?: string): never => {
       throw new IpamError(code, message, {
         serviceKey: req.key,
@@ -282,6 +286,13 @@ export class Allocator {
       });
     };
     if (ips.length === 0) fail(IpamErrorCode.badIpCount, `service "${req.key}": no IPs to assign`);
+    if (bothFamilies && ips.length === 1) {
+      fail(
+        IpamErrorCode.wrongFamily,
+        `service "${req.key}" (${req.policy}) needs one IP of each of ${req.primary} and ${req.secondary}, got only ${format(ips[0] as IpValue)}`,
+        ips[0],
+      );
+    }
     let pool: PoolState | undefined;
     for (const ip of ips) {
       const family = familyOf(ip);

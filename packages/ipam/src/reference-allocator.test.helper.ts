@@ -127,12 +127,12 @@ export class ReferenceAllocator {
 
   assign(request: ServiceRequest, ips: readonly string[]): Assignment {
     const req = normalizeRequest(request);
-    return this.assignValues(req, parseRequestedIps(req.key, ips));
+    return this.assignValues(req, parseRequestedIps(req.key, ips), req.policy === 'RequireDualStack');
   }
 
   allocate(request: ServiceRequest): Assignment {
     const req = normalizeRequest(request);
-    if (req.requested.length > 0) return this.assignValues(req, req.requested);
+    if (req.requested.length > 0) return this.assignValues(req, req.requested, req.secondary !== undefined);
     const named = req.pool === undefined ? undefined : this.pools.find((p) => p.spec.name === req.pool);
     if (req.pool !== undefined && named === undefined) code('ERR_IPAM_UNKNOWN_POOL');
     const current = this.holdings.get(req.key);
@@ -224,8 +224,9 @@ export class ReferenceAllocator {
     return usable.find((ip) => this.holdersOf(ip).length === 0);
   }
 
-  private assignValues(req: NormalizedRequest, ips: readonly IpValue[]): Assignment {
+  private assignValues(req: NormalizedRequest, ips: readonly IpValue[], bothFamilies: boolean): Assignment {
     if (ips.length === 0) code('ERR_IPAM_BAD_IP_COUNT');
+    if (bothFamilies && ips.length < 2) code('ERR_IPAM_WRONG_FAMILY');
     let pool: ModelPool | undefined;
     for (const ip of ips) {
       if (!this.wants(req, familyOf(ip))) code('ERR_IPAM_WRONG_FAMILY');

@@ -43,7 +43,10 @@ export interface ServiceRequest {
   readonly ipFamilyPolicy?: IpFamilyPolicy;
   /** The service's families in order, primary first (`spec.ipFamilies`). Default `['IPv4']`. */
   readonly ipFamilies?: readonly IpFamily[];
-  /** Specific IPs (`metallb.io/loadBalancerIPs`): at most two, of different families. */
+  /**
+   * Specific IPs (`metallb.io/loadBalancerIPs`): at most two, of different families, and one of
+   * each family when the service wants two (RequireDualStack, or PreferDualStack with two families).
+   */
   readonly requestedIPs?: readonly string[];
   /** Allocate only from this pool (`metallb.io/address-pool`); autoAssign does not matter. */
   readonly pool?: string;
