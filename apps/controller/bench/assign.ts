@@ -2,6 +2,7 @@
  * Controller benchmark against a real kube-apiserver (tools/envtest); prints a markdown table.
  *
  *   npm run bench -w @baremetal-lb/controller          (BENCH_SERVICES=5000 by default)
+ *   BMLB_CONTROLLER_BUILT=1 npm run bench -w ...        (the controller from dist/, as the image runs it)
  *
  * 1. The API server alone: create the Services, then the controller's writes per Service (one
  *    status patch carrying the annotation, one event) by a plain client at its concurrency.
@@ -223,7 +224,7 @@ try {
 
 const cpu = cpus()[0]?.model ?? 'unknown';
 console.log(
-  `\nmachine: ${cpus().length} x ${cpu}, Node ${process.version}; kube-apiserver and etcd (tools/envtest) on the same machine\n`,
+  `\nmachine: ${cpus().length} x ${cpu}, Node ${process.version}; kube-apiserver and etcd (tools/envtest) on the same machine; controller: node ${process.env.BMLB_CONTROLLER_NODE_FLAGS} ${process.env.BMLB_CONTROLLER_BUILT === '1' ? 'dist/main.js (built JavaScript, as the image runs it)' : '--conditions=@baremetal-lb/source src/main.ts (TypeScript sources, type stripping)'}\n`,
 );
 console.log('| measurement | result |');
 console.log('|---|---|');

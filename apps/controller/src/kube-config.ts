@@ -218,7 +218,10 @@ function viaClientNode(server: string, file: string | undefined, source: string)
         servername?: string;
       } = {};
       await (await kc).applyToHTTPSOptions(opts as never);
-      const headers = Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      // Lower-case names, like ours (client-node writes `Authorization`).
+      const headers = Object.fromEntries(
+        Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      );
       const tls: TlsSettings = {
         ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
         ...(opts.cert !== undefined ? { cert: opts.cert } : {}),

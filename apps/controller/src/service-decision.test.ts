@@ -276,3 +276,135 @@ describe('README example', () => {
     });
   });
 });
+
+describe('metallb-compat audit: decisions', () => {
+  const shared = { 'metallb.io/allow-shared-ip': 'k' };
+  const udp53 = { type: 'LoadBalancer', clusterIPs: ['10.96.0.2'], ports: [{ port: 53, protocol: 'UDP' }] };
+
+  it('IPAllocated quotes each IP like MetalLB (Go %q of the IP list)', () => {
+    const allocator = new Allocator(pools);
+    const dual = {
+      type: 'LoadBalancer',
+      clusterIPs: ['10.96.0.1', 'fd00::1'],
+      ipFamilies: ['IPv4', 'IPv6'],
+      ipFamilyPolicy: 'RequireDualStack',
+    };
+    expect(decide(allocator, service({ spec: dual })).onWritten?.message).toBe(
+      'Assigned IP ["192.0.2.0" "2001:db8::"]',
+    );
+  });
+
+  it('a Service whose new sharing key no longer fits its shared IP is cleared and moved', () => {
+    const allocator = new Allocator(pools);
+    decide(allocator, service({ name: 'a', annotations: shared }), 'ns/a');
+    decide(allocator, service({ name: 'b', annotations: shared, spec: udp53 }), 'ns/b');
+    expect(allocator.holdersOf('192.0.2.0')).toEqual(['ns/a', 'ns/b']);
+    const moved = decide(
+      allocator,
+      service({
+        name: 'b',
+        annotations: { 'metallb.io/allow-shared-ip': 'other' },
+        spec: udp53,
+        ingress: ['192.0.2.0'],
+      }),
+      'ns/b',
+    );
+    expect(moved.events.map((e) => [e.type, e.reason])).toEqual([['Normal', 'ClearAssignment']]);
+    expect(moved.events[0]?.message).toContain('"ns/b"');
+    expect(moved.ingress).toEqual(['192.0.2.1']);
+    expect(allocator.holdersOf('192.0.2.0')).toEqual(['ns/a']);
+  });
+
+  it('a Service whose new ports clash on its shared IP is cleared and moved', () => {
+    const allocator = new Allocator(pools);
+    decide(allocator, service({ name: 'a', annotations: shared }), 'ns/a');
+    decide(allocator, service({ name: 'b', annotations: shared, spec: udp53 }), 'ns/b');
+    const clash = { ...udp53, ports: [{ port: 80, protocol: 'TCP' }] };
+    const moved = decide(
+      allocator,
+      service({ name: 'b', annotations: shared, spec: clash, ingress: ['192.0.2.0'] }),
+      'ns/b',
+    );
+    expect(moved.events.map((e) => e.reason)).toEqual(['ClearAssignment']);
+    expect(moved.ingress).toEqual(['192.0.2.1']);
+  });
+
+  it('ClearAssignment when a pool stops serving the namespace, then a new IP from another pool', () => {
+    const allocator = new Allocator(pools);
+    decide(allocator, service());
+    allocator.setPools([
+      { ...pools[0]!, serviceAllocation: { namespaces: ['other'] } },
+      { name: 'spare', addresses: ['203.0.113.0/30'] },
+    ]);
+    const decision = decide(allocator, service({ ingress: ['192.0.2.0'] }));
+    expect(decision.events.map((e) => e.reason)).toEqual(['ClearAssignment']);
+    expect(decision).toMatchObject({ ingress: ['203.0.113.0'], pool: 'spare' });
+  });
+
+  it('ClearAssignment when avoidBuggyIPs newly forbids the IP in status (after setPools released it)', () => {
+    const allocator = new Allocator(pools);
+    decide(allocator, service());
+    expect(allocator.setPools([{ ...pools[0]!, avoidBuggyIPs: true }, pools[1]!])).toEqual(['ns/web']);
+    const decision = decide(allocator, service({ ingress: ['192.0.2.0'] }));
+    expect(decision.events.map((e) => e.reason)).toEqual(['ClearAssignment']);
+    expect(decision.ingress).toEqual(['192.0.2.1']);
+  });
+
+  it('a RequireDualStack Service asking for one IP is an invalid request', () => {
+    const allocator = new Allocator(pools);
+    const decision = decide(
+      allocator,
+      service({
+        annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1' },
+        spec: {
+          type: 'LoadBalancer',
+          clusterIPs: ['10.96.0.1', 'fd00::1'],
+          ipFamilies: ['IPv4', 'IPv6'],
+          ipFamilyPolicy: 'RequireDualStack',
+        },
+      }),
+    );
+    expect(decision.events.map((e) => [e.type, e.reason])).toEqual([['Warning', 'LoadBalancerFailed']]);
+    expect(decision.ingress).toBeUndefined();
+    expect(allocator.assignmentOf('ns/web')).toBeUndefined();
+  });
+
+  it('an IP in an autoAssign false pool asked for explicitly is given', () => {
+    const allocator = new Allocator(pools);
+    const decision = decide(
+      allocator,
+      service({ annotations: { 'metallb.io/loadBalancerIPs': '198.51.100.12' } }),
+    );
+    expect(decision).toMatchObject({ ingress: ['198.51.100.12'], pool: 'manual' });
+  });
+
+  it('a loadBalancerIPs IP outside the address-pool annotation pool fails', () => {
+    const allocator = new Allocator(pools);
+    const decision = decide(
+      allocator,
+      service({
+        annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1', 'metallb.io/address-pool': 'manual' },
+      }),
+    );
+    expect(decision.events.map((e) => e.type)).toEqual(['Warning']);
+    expect(decision.ingress).toBeUndefined();
+  });
+
+  it('the restore does not move an IP even when a lower one is free (restart)', () => {
+    const allocator = new Allocator(pools);
+    const a = decide(allocator, service({ name: 'a', ingress: ['192.0.2.2'] }), 'ns/a');
+    const b = decide(allocator, service({ name: 'b' }), 'ns/b');
+    expect([a.ingress, b.ingress]).toEqual([['192.0.2.2'], ['192.0.2.0']]);
+  });
+
+  it('switching to another address-pool moves the Service without a ClearAssignment', () => {
+    const allocator = new Allocator(pools);
+    decide(allocator, service());
+    const moved = decide(
+      allocator,
+      service({ annotations: { 'metallb.io/address-pool': 'manual' }, ingress: ['192.0.2.0'] }),
+    );
+    expect(moved).toMatchObject({ ingress: ['198.51.100.10'], pool: 'manual', events: [] });
+    expect(allocator.ownerOf('192.0.2.0')).toBeUndefined();
+  });
+});

@@ -150,9 +150,7 @@ function decideRequest(allocator: Allocator, request: ServiceRequest, service: S
     ingress,
     pool: held.pool,
     events,
-    onWritten: changed
-      ? normal(EventReason.ipAllocated, `Assigned IP ${JSON.stringify(ingress)}`)
-      : undefined,
+    onWritten: changed ? normal(EventReason.ipAllocated, `Assigned IP ${quoteIpList(ingress)}`) : undefined,
     pending: false,
     released,
   };
@@ -190,6 +188,11 @@ function unsatisfied(
     return { message: error.message, byConfig: true };
   }
   return undefined;
+}
+
+/** MetalLB formats the list with Go's %q: `["192.0.2.1" "2001:db8::1"]` (space-separated). */
+function quoteIpList(ips: readonly string[]): string {
+  return `[${ips.map((ip) => JSON.stringify(ip)).join(' ')}]`;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -115,3 +115,99 @@ describe('helpers', () => {
     ]);
   });
 });
+
+describe('metallb-compat audit: annotations and fields', () => {
+  const request = (service: Service, lbClass?: string) => {
+    const t = translateService(service, lbClass, {});
+    if (t.kind !== 'request') throw new Error(`expected a request, got ${t.kind}`);
+    return t.request;
+  };
+
+  it('the deprecated metallb.universe.tf/ prefix loses to metallb.io/ for every annotation', () => {
+    const both = request(
+      svc(
+        { clusterIP: '10.96.0.1' },
+        {
+          'metallb.universe.tf/address-pool': 'old-pool',
+          'metallb.io/address-pool': 'new-pool',
+          'metallb.universe.tf/allow-shared-ip': 'old-key',
+          'metallb.io/allow-shared-ip': 'new-key',
+          'metallb.universe.tf/loadBalancerIPs': '192.0.2.1',
+          'metallb.io/loadBalancerIPs': '192.0.2.2',
+        },
+      ),
+    );
+    expect([both.pool, both.sharingKey, both.requestedIPs]).toEqual(['new-pool', 'new-key', ['192.0.2.2']]);
+    const old = request(
+      svc(
+        { clusterIP: '10.96.0.1' },
+        { 'metallb.universe.tf/address-pool': 'old-pool', 'metallb.universe.tf/allow-shared-ip': 'old-key' },
+      ),
+    );
+    expect([old.pool, old.sharingKey]).toEqual(['old-pool', 'old-key']);
+  });
+
+  it('a present but empty metallb.io/ annotation still wins over the deprecated one (MetalLB reads presence)', () => {
+    const r = request(
+      svc(
+        { clusterIP: '10.96.0.1' },
+        { 'metallb.io/allow-shared-ip': '', 'metallb.universe.tf/allow-shared-ip': 'old-key' },
+      ),
+    );
+    expect(r.sharingKey).toBeUndefined();
+  });
+
+  it('spec.loadBalancerIP alone is a requested IP; with an empty annotation it still counts', () => {
+    expect(request(svc({ clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.9' })).requestedIPs).toEqual([
+      '192.0.2.9',
+    ]);
+    expect(
+      request(
+        svc({ clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.9' }, { 'metallb.io/loadBalancerIPs': '' }),
+      ).requestedIPs,
+    ).toEqual(['192.0.2.9']);
+  });
+
+  it('spec.loadBalancerIP and the deprecated loadBalancerIPs annotation together are invalid too', () => {
+    const t = translateService(
+      svc(
+        { clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.2' },
+        { 'metallb.universe.tf/loadBalancerIPs': '192.0.2.1' },
+      ),
+      undefined,
+      {},
+    );
+    expect(t).toEqual({
+      kind: 'invalid',
+      message: 'service can not have both the metallb.io/loadBalancerIPs annotation and spec.loadBalancerIP',
+    });
+  });
+
+  it('--lb-class=X handles class X only; without the flag only classless Services are handled', () => {
+    expect(request(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'x' }), 'x').key).toBe('ns/web');
+    expect(translateService(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'y' }), 'x', {}).kind).toBe(
+      'ignore',
+    );
+    expect(request(svc({ clusterIP: '10.96.0.1' })).key).toBe('ns/web');
+  });
+
+  it('a type change releases even when the Service belongs to another class', () => {
+    expect(
+      translateService(
+        svc({ type: 'NodePort', clusterIP: '10.96.0.1', loadBalancerClass: 'y' }),
+        undefined,
+        {},
+      ),
+    ).toEqual({ kind: 'release', reason: 'notLoadBalancer' });
+  });
+
+  it('Local backend keys ignore selector order and differ by selector; Cluster ignores the selector', () => {
+    const local = (selector: Record<string, string>) =>
+      backendKey(svc({ externalTrafficPolicy: 'Local', selector }));
+    expect(local({ a: '1', b: '2' })).toBe(local({ b: '2', a: '1' }));
+    expect(local({ a: '1' })).not.toBe(local({ a: '2' }));
+    expect(backendKey(svc({ externalTrafficPolicy: 'Cluster', selector: { a: '1' } }))).toBe(
+      backendKey(svc({ selector: { a: '2' } })),
+    );
+  });
+});

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 const mainPath = path.resolve(import.meta.dirname, '../../src/main.ts');
+const builtMainPath = path.resolve(import.meta.dirname, '../../dist/main.js');
 
 export type LogLine = { readonly msg?: string; readonly level?: string; readonly [key: string]: unknown };
 
-/** The controller as a real child process (node --conditions=@baremetal-lb/source src/main.ts). */
+/** The controller as a real child process (node --conditions=@baremetal-lb/source src/main.ts, or dist/main.js). */
 export class ControllerProcess {
   readonly child: ChildProcess;
   readonly name: string;
@@ -21,13 +22,15 @@ export class ControllerProcess {
     this.#port = port;
     // BMLB_CONTROLLER_NODE_FLAGS: extra Node/V8 flags (memory experiments in the benchmark).
     const nodeFlags = (process.env.BMLB_CONTROLLER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    this.child = spawn(
-      process.execPath,
-      [...nodeFlags, '--conditions=@baremetal-lb/source', mainPath, ...args],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    // BMLB_CONTROLLER_BUILT=1: run the built JavaScript (dist/, workspace packages from their
+    // dist/ too) as the image does, instead of the TypeScript sources.
+    const entry =
+      process.env.BMLB_CONTROLLER_BUILT === '1'
+        ? [builtMainPath]
+        : ['--conditions=@baremetal-lb/source', mainPath];
+    this.child = spawn(process.execPath, [...nodeFlags, ...entry, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const onLine = (text: string) => {
       try {
         this.lines.push(JSON.parse(text) as LogLine);

@@ -1,0 +1,154 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KubeConfigError } from './errors.ts';
+import { loadKubeConfig } from './kube-config.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bmlb-controller-kubeconfig-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let counter = 0;
+function write(content: string, name = `config-${++counter}`): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+function kubeconfig(cluster: string, user: string, current = 'ctx'): string {
+  return `apiVersion: v1
+kind: Config
+current-context: ${current}
+contexts:
+- name: ctx
+  context: {cluster: c, user: u}
+clusters:
+- name: c
+  cluster:
+${cluster}
+users:
+- name: u
+  user:
+${user}
+`;
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+describe('loadKubeConfig', () => {
+  it('reads a token user with inline CA data, server without trailing slash', async () => {
+    const file = write(
+      kubeconfig(
+        `    server: https://192.0.2.10:6443/\n    certificate-authority-data: ${b64('CA PEM')}\n    tls-server-name: api.example`,
+        '    token: t0k3n',
+      ),
+    );
+    const connection = loadKubeConfig(file, {});
+    expect(connection.server).toBe('https://192.0.2.10:6443');
+    const { headers, tls } = await connection.credentials();
+    expect(headers).toEqual({ authorization: 'Bearer t0k3n' });
+    expect(String(tls.ca)).toBe('CA PEM');
+    expect(tls.servername).toBe('api.example');
+    expect(tls.rejectUnauthorized).toBeUndefined();
+  });
+
+  it('reads files relative to the kubeconfig and re-reads a tokenFile each time', async () => {
+    write('CERT', 'client.crt');
+    write('KEY', 'client.key');
+    write('CA', 'ca.crt');
+    const tokenFile = write('first\n', 'token');
+    const file = write(
+      kubeconfig(
+        '    server: https://192.0.2.10\n    certificate-authority: ca.crt\n    insecure-skip-tls-verify: true',
+        '    client-certificate: client.crt\n    client-key: client.key\n    tokenFile: token',
+      ),
+    );
+    const connection = loadKubeConfig(file, {});
+    const first = await connection.credentials();
+    expect([String(first.tls.ca), String(first.tls.cert), String(first.tls.key)]).toEqual([
+      'CA',
+      'CERT',
+      'KEY',
+    ]);
+    expect(first.tls.rejectUnauthorized).toBe(false);
+    expect(first.headers.authorization).toBe('Bearer first');
+    writeFileSync(tokenFile, 'rotated');
+    expect((await connection.credentials()).headers.authorization).toBe('Bearer rotated');
+  });
+
+  it('sends basic auth for a username and password', async () => {
+    const file = write(
+      kubeconfig('    server: https://192.0.2.10', '    username: admin\n    password: s3cret'),
+    );
+    expect((await loadKubeConfig(file, {}).credentials()).headers.authorization).toBe(
+      `Basic ${b64('admin:s3cret')}`,
+    );
+  });
+
+  it('merges a $KUBECONFIG list the kubectl way: first file wins, missing files skipped', async () => {
+    const first = write('current-context: ctx\nusers:\n- name: u\n  user: {token: from-first}\n');
+    const second = write(kubeconfig('    server: https://198.51.100.1', '    token: from-second', 'other'));
+    const connection = loadKubeConfig(undefined, {
+      KUBECONFIG: [path.join(dir, 'missing'), first, second].join(path.delimiter),
+    });
+    expect(connection.server).toBe('https://198.51.100.1');
+    expect((await connection.credentials()).headers.authorization).toBe('Bearer from-first');
+  });
+
+  it('uses ~/.kube/config without $KUBECONFIG', () => {
+    const home = path.join(dir, 'home');
+    const kube = path.join(home, '.kube');
+    mkdirSync(kube, { recursive: true });
+    writeFileSync(path.join(kube, 'config'), kubeconfig('    server: https://203.0.113.5', '    token: t'));
+    expect(loadKubeConfig(undefined, { HOME: home }).server).toBe('https://203.0.113.5');
+  });
+
+  it.each([
+    ['a missing file', () => loadKubeConfig(path.join(dir, 'nope'), {}), 'ENOENT'],
+    ['not YAML', () => loadKubeConfig(write('a: [b'), {}), 'is not YAML'],
+    ['not a mapping', () => loadKubeConfig(write('42'), {}), 'is not a kubeconfig'],
+    ['no current-context', () => loadKubeConfig(write('clusters: []'), {}), 'no current-context'],
+    [
+      'an unknown context',
+      () => loadKubeConfig(write(kubeconfig('    server: https://192.0.2.1', '    token: t', 'gone')), {}),
+      'context "gone" not found',
+    ],
+    [
+      'a cluster without server',
+      () => loadKubeConfig(write(kubeconfig('    insecure-skip-tls-verify: true', '    token: t')), {}),
+      'no current cluster',
+    ],
+    [
+      'a missing CA file',
+      () =>
+        loadKubeConfig(
+          write(
+            kubeconfig('    server: https://192.0.2.1\n    certificate-authority: no.crt', '    token: t'),
+          ),
+          {},
+        ),
+      'certificate-authority "no.crt"',
+    ],
+  ])('throws KubeConfigError for %s', (_name, load, message) => {
+    expect(load).toThrow(KubeConfigError);
+    expect(load).toThrow(message);
+  });
+
+  it('hands an exec plugin to client-node, which runs it', async () => {
+    const credential = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: 'from-exec' },
+    });
+    const script = write(`process.stdout.write(${JSON.stringify(credential)});`, 'exec.mjs');
+    const file = write(
+      kubeconfig(
+        '    server: https://192.0.2.10',
+        `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${JSON.stringify(process.execPath)}\n      args: [${JSON.stringify(script)}]\n      interactiveMode: Never`,
+      ),
+    );
+    const connection = loadKubeConfig(file, {});
+    expect(connection.server).toBe('https://192.0.2.10');
+    expect((await connection.credentials()).headers.authorization).toBe('Bearer from-exec');
+  });
+});
