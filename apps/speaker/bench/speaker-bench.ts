@@ -16,6 +16,7 @@ import {
   createLbService,
   createMetallbObject,
   createSpeakerLab,
+  NET,
   NODE_NAMES,
   repoRoot,
   type SpeakerLab,
@@ -24,8 +25,8 @@ import {
 import { measureArpLatency, measureZeroLossRate } from './arp-load.ts';
 
 const trials = Number(process.env.TRIALS ?? 20);
-const VIP = '198.51.100.200';
-const ECHO_IP = '198.51.100.250';
+const VIP = `${NET}.200`;
+const ECHO_IP = `${NET}.250`;
 const nodeBinary = path.join(repoRoot, 'node_modules/.bin/node');
 
 function percentile(values: readonly number[], p: number): number {
@@ -73,7 +74,7 @@ try {
   await createMetallbObject(t, 'ipaddresspools', {
     kind: 'IPAddressPool',
     metadata: { name: 'main' },
-    spec: { addresses: ['198.51.100.200-198.51.100.220'] },
+    spec: { addresses: [`${NET}.200-${NET}.220`] },
   });
   await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'main' } });
   await Promise.all(t.nodes.map((h) => t.start(h, ['--request-rate-limit=0', '--log-level=info'])));

@@ -2,7 +2,8 @@
  * The e2e lab: three node namespaces and a client on one bridge whose host end carries a real
  * kube-apiserver (tools/envtest), a speaker process inside each node namespace running as the
  * `speaker` ServiceAccount of deploy/rbac/speaker.yaml, and real arping/ndisc6 in the client.
- * Documentation addresses only: 198.51.100.0/24 and 2001:db8:5::/64.
+ * Documentation addresses only: 198.51.100.0/24 (203.0.113.0/24 when another lab on this host
+ * holds it) and 2001:db8:5::/64.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ import {
   installCrds,
   startEnvtest,
 } from '@baremetal-lb/envtest';
-import { createLab, type Lab, LabBridgeMode, type LabHost } from '@baremetal-lb/lab';
+import { checkSubnetFree, createLab, type Lab, LabBridgeMode, type LabHost } from '@baremetal-lb/lab';
 import { openPacketConn } from '@baremetal-lb/packet-socket';
 import {
   CoreV1Api,
@@ -38,6 +39,15 @@ export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const node24 = path.join(repoRoot, 'node_modules/.bin/node');
 const speakerMain = path.join(repoRoot, 'apps/speaker/src/main.ts');
 export const NAMESPACE = 'metallb-system';
+
+/**
+ * The lab's IPv4 /24 as "a.b.c": 198.51.100 unless another lab on this shared host holds it, then
+ * 203.0.113. Never 192.0.2.0/24 (a host-side bridge there could shadow the host's own network).
+ */
+export const NET = await checkSubnetFree('198.51.100.0/24').then(
+  () => '198.51.100',
+  () => '203.0.113',
+);
 export const NODE_NAMES = ['nodea', 'nodeb', 'nodec'] as const;
 
 export type SpeakerProcess = {
@@ -55,6 +65,8 @@ export type SpeakerLab = {
   readonly discovery: DiscoveryV1Api;
   readonly custom: CustomObjectsApi;
   readonly client: LabHost;
+  /** A second client on the bridge (no speaker): the legitimate host during a storm. */
+  readonly peer: LabHost;
   readonly nodes: readonly LabHost[];
   readonly speakers: Map<string, SpeakerProcess>;
   /** Starts the speaker of `host` (extra flags appended) and waits until /readyz answers. */
@@ -69,10 +81,11 @@ export type SpeakerLab = {
 
 export async function createSpeakerLab(): Promise<SpeakerLab> {
   const lab = await createLab({
-    nodes: [...NODE_NAMES],
+    // The fourth "node" is a second client, `peer` (.14); it runs no speaker.
+    nodes: [...NODE_NAMES, 'peer'],
     client: true,
     bridge: LabBridgeMode.host,
-    ipv4Subnet: '198.51.100.0/24',
+    ipv4Subnet: `${NET}.0/24`,
     ipv6Prefix: '2001:db8:5::/64',
   });
   let envtest: Envtest | undefined;
@@ -96,7 +109,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
     const secretPath = path.join(envtest.dir, 'memberlist-secret');
     await writeFile(secretPath, randomBytes(32).toString('hex'), { mode: 0o600 });
 
-    const nodes = lab.nodes;
+    const nodes = lab.nodes.slice(0, NODE_NAMES.length);
     for (const [i, host] of nodes.entries()) {
       const name = NODE_NAMES[i]!;
       const created = await core.createNode({
@@ -148,6 +161,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       discovery: kc.makeApiClient(DiscoveryV1Api),
       custom: kc.makeApiClient(CustomObjectsApi),
       client: lab.client!,
+      peer: lab.nodes[NODE_NAMES.length]!,
       nodes,
       speakers,
       start,
@@ -238,7 +252,7 @@ export async function createLbService(
       metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } },
       addressType: 'IPv4',
       endpoints: endpointNodes.map((n, i) => ({
-        addresses: [`198.51.100.${50 + i}`],
+        addresses: [`${NET}.${50 + i}`],
         nodeName: n,
         conditions: { ready: true },
       })),
