@@ -408,3 +408,42 @@ describe('metallb-compat audit: decisions', () => {
     expect(allocator.ownerOf('192.0.2.0')).toBeUndefined();
   });
 });
+
+describe('metallb-compat audit: invalid requests keep what the Service holds', () => {
+  it('after a restart, a Service with a now-invalid annotation keeps its status IP reserved', () => {
+    const allocator = new Allocator(pools);
+    const stale = decide(
+      allocator,
+      service({ name: 'a', ingress: ['192.0.2.0'], annotations: { 'metallb.io/loadBalancerIPs': 'junk' } }),
+      'ns/a',
+    );
+    expect(stale.events.map((e) => [e.type, e.reason])).toEqual([['Warning', 'LoadBalancerFailed']]);
+    expect(stale.ingress).toBeUndefined();
+    expect(allocator.ownerOf('192.0.2.0')).toBe('ns/a');
+    expect(decide(allocator, service({ name: 'b' }), 'ns/b').ingress).toEqual(['192.0.2.1']);
+  });
+
+  it('an invalid Service whose status IP no pool allows any more is cleared, saying both why', () => {
+    const allocator = new Allocator(pools);
+    const decision = decide(
+      allocator,
+      service({
+        ingress: ['203.0.113.9'],
+        annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1' },
+        spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.1'], loadBalancerIP: '192.0.2.2' },
+      }),
+    );
+    expect(decision.events.map((e) => e.reason)).toEqual(['ClearAssignment', 'LoadBalancerFailed']);
+    expect(decision).toMatchObject({ ingress: [], pool: null });
+    expect(allocator.assignmentOf('ns/web')).toBeUndefined();
+  });
+
+  it('two Services claiming one unshared IP in status: the first keeps it, the second is cleared and moved', () => {
+    const allocator = new Allocator(pools);
+    decide(allocator, service({ name: 'a', ingress: ['192.0.2.3'] }), 'ns/a');
+    const second = decide(allocator, service({ name: 'b', ingress: ['192.0.2.3'] }), 'ns/b');
+    expect(second.events.map((e) => e.reason)).toEqual(['ClearAssignment']);
+    expect(second.ingress).toEqual(['192.0.2.0']);
+    expect(allocator.ownerOf('192.0.2.3')).toBe('ns/a');
+  });
+});

@@ -84,15 +84,39 @@ export function decideService(
     case 'release':
       return { ...nothing, ingress: [], pool: null, released: allocator.release(key) };
     case 'invalid':
-      return {
-        ...nothing,
-        pending: false,
-        events: [
-          warning(EventReason.loadBalancerFailed, `Invalid request for "${key}": ${translation.message}`),
-        ],
-      };
+      return decideInvalid(allocator, key, service, translation.message, translation.restore);
     case 'request':
       return decideRequest(allocator, translation.request, service);
+  }
+}
+
+/**
+ * An invalid request changes nothing the Service holds: like MetalLB, the current IPs (held, or
+ * in status after a restart) are re-assigned first, so nobody else is given them meanwhile; only
+ * when that fails (the config no longer allows them) are they cleared.
+ */
+function decideInvalid(
+  allocator: Allocator,
+  key: string,
+  service: Service,
+  message: string,
+  restore: ServiceRequest | undefined,
+): ServiceDecision {
+  const failed = warning(EventReason.loadBalancerFailed, `Invalid request for "${key}": ${message}`);
+  const current = allocator.assignmentOf(key)?.ips ?? ingressIps(service);
+  if (restore === undefined || current.length === 0) return { ...nothing, events: [failed] };
+  try {
+    allocator.assign(restore, current);
+    return { ...nothing, events: [failed] };
+  } catch (error) {
+    if (!isIpamError(error)) throw error;
+    return {
+      ...nothing,
+      ingress: [],
+      pool: null,
+      events: [clearEvent(key, error.message), failed],
+      released: allocator.release(key),
+    };
   }
 }
 

@@ -177,7 +177,7 @@ describe('metallb-compat audit: annotations and fields', () => {
       undefined,
       {},
     );
-    expect(t).toEqual({
+    expect(t).toMatchObject({
       kind: 'invalid',
       message: 'service can not have both the metallb.io/loadBalancerIPs annotation and spec.loadBalancerIP',
     });
@@ -209,5 +209,21 @@ describe('metallb-compat audit: annotations and fields', () => {
     expect(backendKey(svc({ externalTrafficPolicy: 'Cluster', selector: { a: '1' } }))).toBe(
       backendKey(svc({ selector: { a: '2' } })),
     );
+  });
+});
+
+describe('metallb-compat audit: invalid requested IPs', () => {
+  it('an invalid translation still carries the rest of the request, so current IPs can be kept', () => {
+    const t = translateService(
+      svc(
+        { clusterIP: '10.96.0.1' },
+        { 'metallb.io/loadBalancerIPs': 'junk', 'metallb.io/allow-shared-ip': 'k' },
+      ),
+      undefined,
+      {},
+    );
+    expect(t.kind).toBe('invalid');
+    expect(t.kind === 'invalid' && t.restore).toMatchObject({ key: 'ns/web', sharingKey: 'k' });
+    expect(t.kind === 'invalid' && t.restore).not.toHaveProperty('requestedIPs');
   });
 });

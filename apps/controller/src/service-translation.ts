@@ -31,8 +31,12 @@ export type ServiceTranslation =
   | { readonly kind: 'ignore' }
   /** Holds no IP from us any more (not a LoadBalancer, or no cluster IP yet). */
   | { readonly kind: 'release'; readonly reason: 'notLoadBalancer' | 'noClusterIP' }
-  /** A malformed request (annotation or field); the message says which and why. */
-  | { readonly kind: 'invalid'; readonly message: string }
+  /**
+   * A malformed request (annotation or field); the message says which and why. `restore`, when
+   * set, is the request without the malformed part (the requested IPs): enough to keep holding the
+   * IPs the Service already has, as MetalLB re-assigns them before it looks at the request.
+   */
+  | { readonly kind: 'invalid'; readonly message: string; readonly restore?: ServiceRequest }
   | { readonly kind: 'request'; readonly request: ServiceRequest };
 
 /** Reads `metallb.io/NAME`, falling back to `metallb.universe.tf/NAME`. */
@@ -67,7 +71,6 @@ export function translateService(
   if (!policies.has(policyText)) return invalid(`spec.ipFamilyPolicy "${policyText}" is not supported`);
 
   const requested = requestedIps(service);
-  if (typeof requested === 'string') return invalid(requested);
 
   const ports: ServicePort[] = [];
   for (const port of spec.ports ?? []) {
@@ -89,9 +92,10 @@ export function translateService(
     ipFamilyPolicy: policyText as IpFamilyPolicy,
     ipFamilies: families,
     ...(sharingKey ? { sharingKey } : {}),
-    ...(requested.length > 0 ? { requestedIPs: requested } : {}),
     ...(pool ? { pool } : {}),
   };
+  if (typeof requested === 'string') return { kind: 'invalid', message: requested, restore: request };
+  if (requested.length > 0) return { kind: 'request', request: { ...request, requestedIPs: requested } };
   return { kind: 'request', request };
 }
 
