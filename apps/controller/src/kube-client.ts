@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import http from 'node:http';
+import https from 'node:https';
 import { KubeApiError } from './errors.ts';
 import type { KubeConnection } from './kube-config.ts';
 
@@ -32,8 +33,10 @@ export type RequestObserver = (verb: string, status: number) => void;
 
 /** How long authentication headers are reused before the kubeconfig is asked again (token rotation). */
 const authRefreshMs = 30_000;
-/** Per-request deadline: a hung API server must not stall a worker forever. */
+/** Per-request idle deadline: a hung API server must not stall a worker forever. */
 const requestTimeoutMs = 30_000;
+/** Connections for writes and lists (the default --workers keeps this many requests in flight). */
+const maxConnections = 32;
 /**
  * A watch with no data for this long is treated as broken and reopened from its last
  * resourceVersion (bookmarks, asked for, keep a healthy quiet watch talking).
@@ -41,39 +44,74 @@ const requestTimeoutMs = 30_000;
 const watchIdleTimeoutMs = 90_000;
 
 /**
- * KubeClient over one keep-alive undici Agent. (client-node's generated clients build a fresh
- * dispatcher, hence a fresh TLS connection, per request; at thousands of writes that dominates.)
+ * KubeClient over keep-alive node:https agents. (client-node's generated clients build a fresh
+ * dispatcher, hence a fresh TLS connection, per request; at thousands of writes that dominates.
+ * node:https rather than undici: the TLS stack is loaded anyway, undici adds about 17 MB.)
  */
 export class HttpKubeClient implements KubeClient {
   readonly #connection: KubeConnection;
   readonly #server: string;
+  readonly #secure: boolean;
   readonly #observe: RequestObserver | undefined;
-  #agent: Agent | undefined;
-  /** Long-lived watches get their own pool, so they never hold a connection the writers need. */
-  #watchAgent: Agent | undefined;
+  /** Writes and lists share 32 connections; long-lived watches get their own pool, so they never hold one the writers need. */
+  #agents: { readonly requests: http.Agent; readonly watches: http.Agent } | undefined;
   #headers: Record<string, string> = {};
   #headersAt = Number.NEGATIVE_INFINITY;
 
   constructor(connection: KubeConnection, observe?: RequestObserver) {
     this.#connection = connection;
     this.#server = connection.server.replace(/\/+$/, '');
+    this.#secure = !this.#server.startsWith('http://');
     this.#observe = observe;
   }
 
-  async #prepare(): Promise<Agent> {
-    if (this.#agent && Date.now() - this.#headersAt < authRefreshMs) return this.#agent;
+  async #prepare(): Promise<{ readonly requests: http.Agent; readonly watches: http.Agent }> {
+    if (this.#agents && Date.now() - this.#headersAt < authRefreshMs) return this.#agents;
     const { headers, tls } = await this.#connection.credentials();
     this.#headers = { ...headers };
     this.#headersAt = Date.now();
-    this.#agent ??= new Agent({ connect: { ...tls }, keepAliveTimeout: 30_000, connections: 32 });
-    this.#watchAgent ??= new Agent({ connect: { ...tls }, keepAliveTimeout: 30_000 });
-    return this.#agent;
+    const agent = (maxSockets: number) =>
+      this.#secure
+        ? new https.Agent({ keepAlive: true, maxSockets, ...tls })
+        : new http.Agent({ keepAlive: true, maxSockets });
+    this.#agents ??= { requests: agent(maxConnections), watches: agent(Number.POSITIVE_INFINITY) };
+    return this.#agents;
+  }
+
+  /** Sends one request and resolves with the response head (the body still to be read). */
+  #send(
+    url: URL,
+    method: string,
+    agent: http.Agent,
+    body: string | null,
+    contentType: string | undefined,
+    idleTimeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<http.IncomingMessage> {
+    const headers: Record<string, string> = { ...this.#headers, accept: 'application/json' };
+    if (body !== null) {
+      headers['content-type'] = contentType ?? ContentType.json;
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    return new Promise((resolve, reject) => {
+      const request = (this.#secure ? https : http).request(
+        url,
+        { method, headers, agent, ...(signal ? { signal } : {}) },
+        resolve,
+      );
+      // An idle socket (no answer, or a body that stops) fails the request instead of hanging.
+      request.setTimeout(idleTimeoutMs, () =>
+        request.destroy(new Error(`no data from the API server for ${idleTimeoutMs} ms`)),
+      );
+      request.once('error', reject);
+      request.end(body ?? undefined);
+    });
   }
 
   /**
    * Streams the watch at `path`: `onOpen` is called once the server accepted it (200), then
-   * `onEvent` gets each event in order. Resolves when the server
-   * ends the stream; rejects with a KubeApiError (status 0: unreachable, broken or idle stream).
+   * `onEvent` gets each event in order. Resolves when the server ends the stream; rejects with a
+   * KubeApiError (status 0: unreachable, broken or idle stream).
    */
   async watch(
     path: string,
@@ -87,21 +125,14 @@ export class HttpKubeClient implements KubeClient {
     url.searchParams.set('watch', 'true');
     let status = 0;
     try {
-      await this.#prepare();
-      const response = await request(url, {
-        method: 'GET',
-        headers: { ...this.#headers, accept: 'application/json' },
-        dispatcher: this.#watchAgent!,
-        headersTimeout: requestTimeoutMs,
-        bodyTimeout: watchIdleTimeoutMs,
-        ...(signal ? { signal } : {}),
-      });
-      status = response.statusCode;
-      if (status !== 200) throw apiError('GET', path, status, await response.body.text());
+      const { watches } = await this.#prepare();
+      const response = await this.#send(url, 'GET', watches, null, undefined, watchIdleTimeoutMs, signal);
+      status = response.statusCode ?? 0;
+      if (status !== 200) throw apiError('GET', path, status, await readText(response));
       onOpen?.();
-      response.body.setEncoding('utf8');
+      response.setEncoding('utf8');
       let pending = '';
-      for await (const chunk of response.body as AsyncIterable<string>) {
+      for await (const chunk of response as AsyncIterable<string>) {
         pending += chunk;
         let end = pending.indexOf('\n');
         while (end >= 0) {
@@ -131,26 +162,19 @@ export class HttpKubeClient implements KubeClient {
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     let status = 0;
     try {
-      const dispatcher = await this.#prepare();
-      const headers: Record<string, string> = { ...this.#headers, accept: 'application/json' };
-      let body: string | null = null;
-      if (options.body !== undefined) {
-        body = toJson(options.body);
-        headers['content-type'] = options.contentType ?? ContentType.json;
-      }
-      // undici's own timeouts rather than AbortSignal.timeout(): a timeout signal lives (and keeps
-      // the request reachable) until it fires, which at hundreds of requests/s is hundreds of MB.
-      const response = await request(url, {
+      const { requests } = await this.#prepare();
+      const body = options.body === undefined ? null : toJson(options.body);
+      const response = await this.#send(
+        url,
         method,
-        headers,
+        requests,
         body,
-        dispatcher,
-        headersTimeout: requestTimeoutMs,
-        bodyTimeout: requestTimeoutMs,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      status = response.statusCode;
-      const text = await response.body.text();
+        options.contentType,
+        requestTimeoutMs,
+        options.signal,
+      );
+      const text = await readText(response);
+      status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
       throw apiError(method, path, status, text);
     } catch (error) {
@@ -164,8 +188,16 @@ export class HttpKubeClient implements KubeClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#agent?.close(), this.#watchAgent?.close()]);
+    this.#agents?.requests.destroy();
+    this.#agents?.watches.destroy();
   }
+}
+
+async function readText(response: http.IncomingMessage): Promise<string> {
+  response.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of response as AsyncIterable<string>) text += chunk;
+  return text;
 }
 
 /** The error for a non-2xx answer, with the reason and message of its Status body if it has one. */
