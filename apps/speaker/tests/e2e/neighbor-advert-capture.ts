@@ -6,8 +6,8 @@
 import type { LabHost } from '@baremetal-lb/lab';
 
 export type CapturedAdvertisement = {
-  /** performance.now() when the line arrived. */
-  readonly at: number;
+  /** Capture time (tshark's frame.time_epoch), in ms since the epoch like Date.now(). */
+  readonly capturedAtMs: number;
   readonly ethernetSource: string;
   readonly ipv6Destination: string;
   readonly target: string;
@@ -18,6 +18,7 @@ export type CapturedAdvertisement = {
 };
 
 const fields = [
+  'frame.time_epoch',
   'eth.src',
   'ipv6.dst',
   'icmpv6.nd.na.target_address',
@@ -66,10 +67,10 @@ export async function captureNeighborAdvertisements(host: LabHost): Promise<{
     const lines = (partial + chunk.toString('utf8')).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      const [src, dst, target, o, s, lla] = line.split('|');
+      const [epoch, src, dst, target, o, s, lla] = line.split('|');
       if (target === undefined || target === '') continue;
       seen.push({
-        at: performance.now(),
+        capturedAtMs: Number(epoch) * 1000,
         ethernetSource: normaliseMac(src),
         ipv6Destination: dst ?? '',
         target,
