@@ -93,4 +93,14 @@ describe('findPoolOverlaps', () => {
       ]),
     ).toEqual([]);
   });
+
+  it('survives a pool whose name is not a string (an object with a broken toString)', () => {
+    const specs = [
+      { name: { toString: 0 }, addresses: ['192.0.2.0/30'] },
+      { name: 'b', addresses: ['192.0.2.0/30'] },
+    ] as never;
+    expect(findPoolOverlaps(specs).map((o) => [o.pool, o.otherPool])).toEqual([
+      ['a value of type object', 'b'],
+    ]);
+  });
 });

@@ -128,9 +128,11 @@ export function findPoolOverlaps(specs: readonly PoolSpec[]): readonly PoolOverl
   const located: LocatedRange[] = [];
   for (const spec of specs) {
     if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.addresses)) continue;
+    // A non-string name is validatePoolSpec's error; here it must only never throw.
+    const pool = typeof spec.name === 'string' ? spec.name : describeValue(spec.name);
     for (const entry of spec.addresses) {
       const parsed = parseAddressEntry(entry);
-      if (parsed.ok) located.push({ pool: spec.name, range: parsed.range });
+      if (parsed.ok) located.push({ pool, range: parsed.range });
     }
   }
   const overlaps: PoolOverlap[] = [];
