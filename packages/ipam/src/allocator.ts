@@ -211,7 +211,9 @@ export class Allocator {
     }
     const pinnedPools = this.#set.pinned;
     const pinned = pinnedPools.length === 0 ? pinnedPools : pinnedPools.filter((pool) => pool.serves(req));
-    const plan = this.#planFromPools(pinned, req) ?? this.#planFromPools(this.#set.fallback, req);
+    const plan =
+      this.#planFromPools(this.#preferSharing(pinned, req), req) ??
+      this.#planFromPools(this.#preferSharing(this.#set.fallback, req), req);
     if (plan !== undefined) return plan;
     throw new IpamError(
       IpamErrorCode.noAvailableIps,
@@ -220,6 +222,25 @@ export class Allocator {
         serviceKey: req.key,
       },
     );
+  }
+
+  /**
+   * Among pools of equal priority (MetalLB tries them in no set order), those where a compatible
+   * service already shares an IP come first, so services with one sharing key land on one IP.
+   * `pools` is sorted by priority; the result keeps that order between priorities.
+   */
+  #preferSharing(pools: readonly PoolState[], req: NormalizedRequest): readonly PoolState[] {
+    if (req.sharingKey === '' || pools.length < 2) return pools;
+    const shares = (pool: PoolState) =>
+      this.#sharedCandidate(pool, req.primary === 'IPv4' ? 'number' : 'bigint', req) !== undefined ||
+      (req.secondary !== undefined &&
+        this.#sharedCandidate(pool, req.secondary === 'IPv4' ? 'number' : 'bigint', req) !== undefined);
+    const flagged = pools.map((pool) => ({ pool, shares: shares(pool) }));
+    if (!flagged.some((entry) => entry.shares)) return pools;
+    // Array.prototype.sort is stable, so ties keep the priority order and the given order.
+    return flagged
+      .sort((a, b) => a.pool.priorityRank - b.pool.priorityRank || Number(b.shares) - Number(a.shares))
+      .map((entry) => entry.pool);
   }
 
   /**

@@ -237,4 +237,35 @@ describe('sharing changes', () => {
     expect(ips(allocator, { key: 'b' })).toEqual(['198.51.100.9']);
     expect(failure(() => allocator.allocate({ key: 'c' })).code).toBe(IpamErrorCode.noAvailableIps);
   });
+
+  it('a sharing service joins its key on a later pool rather than take a free IP in an earlier one', () => {
+    const allocator = new Allocator([
+      { name: 'first', addresses: ['192.0.2.0/30'] },
+      { name: 'second', addresses: ['198.51.100.0/30'] },
+    ]);
+    allocator.allocate({
+      key: 'a',
+      ...base,
+      requestedIPs: ['198.51.100.2'],
+      ports: [{ protocol: 'TCP', port: 80 }],
+    });
+    expect(ips(allocator, { key: 'b', ...base, ports: [{ protocol: 'TCP', port: 443 }] })).toEqual([
+      '198.51.100.2',
+    ]);
+    // An incompatible service still takes the first free address of the first pool.
+    expect(ips(allocator, { key: 'c', ...base, ports: [{ protocol: 'TCP', port: 80 }] })).toEqual([
+      '192.0.2.0',
+    ]);
+  });
+
+  it('sharing never overrides priority: a better pinned pool wins over a shared IP in a worse one', () => {
+    const allocator = new Allocator([
+      { name: 'worse', addresses: ['198.51.100.0/30'], serviceAllocation: { priority: 5 } },
+      { name: 'better', addresses: ['192.0.2.0/30'], serviceAllocation: { priority: 1 } },
+    ]);
+    allocator.allocate({ key: 'a', ...base, requestedIPs: ['198.51.100.2'] });
+    expect(allocator.allocate({ key: 'b', ...base, ports: [{ protocol: 'UDP', port: 1 }] }).pool).toBe(
+      'better',
+    );
+  });
 });

@@ -192,7 +192,37 @@ export class ReferenceAllocator {
     const fallback = this.pools.filter(
       (p) => p.spec.serviceAllocation === undefined && p.spec.autoAssign !== false,
     );
-    return this.best(pinned, req) ?? this.best(fallback, req) ?? code('ERR_IPAM_NO_AVAILABLE_IPS');
+    return (
+      this.best(this.preferSharing(pinned, req, rank), req) ??
+      this.best(this.preferSharing(fallback, req, rank), req) ??
+      code('ERR_IPAM_NO_AVAILABLE_IPS')
+    );
+  }
+
+  /** Within one priority, pools where the service can join a shared IP first. */
+  private preferSharing(
+    pools: readonly ModelPool[],
+    req: NormalizedRequest,
+    rank: (pool: ModelPool) => number,
+  ): ModelPool[] {
+    if (req.sharingKey === '') return [...pools];
+    const shares = (pool: ModelPool) =>
+      [req.primary, req.secondary].some(
+        (family) => family !== undefined && this.shared(pool, family, req) !== undefined,
+      );
+    return [...pools].sort((a, b) =>
+      rank(a) === rank(b) ? Number(shares(b)) - Number(shares(a)) : rank(a) - rank(b),
+    );
+  }
+
+  private shared(pool: ModelPool, family: IpFamily, req: NormalizedRequest): IpValue | undefined {
+    return pool.addresses.find(
+      (ip) =>
+        familyOf(ip) === family &&
+        this.permits(pool, ip) &&
+        this.holdersOf(ip).length > 0 &&
+        this.sharingError(ip, req) === undefined,
+    );
   }
 
   private best(pools: readonly ModelPool[], req: NormalizedRequest): IpValue[] | undefined {
@@ -214,14 +244,13 @@ export class ReferenceAllocator {
   }
 
   private candidate(pool: ModelPool, family: IpFamily, req: NormalizedRequest): IpValue | undefined {
-    const usable = pool.addresses.filter((ip) => familyOf(ip) === family && this.permits(pool, ip));
     if (req.sharingKey !== '') {
-      const shared = usable.find(
-        (ip) => this.holdersOf(ip).length > 0 && this.sharingError(ip, req) === undefined,
-      );
+      const shared = this.shared(pool, family, req);
       if (shared !== undefined) return shared;
     }
-    return usable.find((ip) => this.holdersOf(ip).length === 0);
+    return pool.addresses.find(
+      (ip) => familyOf(ip) === family && this.permits(pool, ip) && this.holdersOf(ip).length === 0,
+    );
   }
 
   private assignValues(req: NormalizedRequest, ips: readonly IpValue[], bothFamilies: boolean): Assignment {
