@@ -1,10 +1,93 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { toJson } from './kube-client.ts';
+import { KubeApiError } from './errors.ts';
+import { HttpKubeClient, toJson } from './kube-client.ts';
 
 describe('toJson', () => {
   it('writes bigints as exact JSON integers', () => {
     expect(toJson({ a: 9223372036854775807n, b: 'x', c: [1n, 2] })).toBe(
       '{"a":9223372036854775807,"b":"x","c":[1,2]}',
     );
+  });
+});
+
+describe('HttpKubeClient', () => {
+  async function serve(
+    handler: http.RequestListener,
+  ): Promise<{ client: HttpKubeClient; close: () => Promise<void> }> {
+    const server = http.createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = new HttpKubeClient({
+      server: `http://127.0.0.1:${port}`,
+      credentials: async () => ({ headers: { authorization: 'Bearer t' }, tls: {} }),
+    });
+    return {
+      client,
+      close: async () => {
+        await client.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it('splits a watch stream into events across chunk boundaries', async () => {
+    const { client, close } = await serve((request, response) => {
+      expect(request.url).toBe('/api/v1/things?resourceVersion=7&watch=true');
+      expect(request.headers.authorization).toBe('Bearer t');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"type":"ADDED","object":{"a":1}}\n{"type":"MOD');
+      setTimeout(() => response.end('IFIED","object":{"a":2}}\n\n{"type":"DELETED","object":{}}'), 20);
+    });
+    const events: unknown[] = [];
+    let opened = false;
+    await client.watch(
+      '/api/v1/things',
+      { resourceVersion: '7' },
+      (e) => events.push(e),
+      undefined,
+      () => {
+        opened = true;
+      },
+    );
+    expect(opened).toBe(true);
+    expect(events).toEqual([
+      { type: 'ADDED', object: { a: 1 } },
+      { type: 'MODIFIED', object: { a: 2 } },
+      { type: 'DELETED', object: {} },
+    ]);
+    await close();
+  });
+
+  it('turns an error status into a KubeApiError with the Status reason', async () => {
+    const { client, close } = await serve((_request, response) => {
+      response.writeHead(410, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({ kind: 'Status', reason: 'Expired', message: 'too old resource version' }),
+      );
+    });
+    const watching = client.watch('/x', {}, () => {});
+    await expect(watching).rejects.toMatchObject({ status: 410, reason: 'Expired' });
+    await expect(client.request('PATCH', '/y', { body: { a: 1n } })).rejects.toBeInstanceOf(KubeApiError);
+    await close();
+  });
+
+  it('sends JSON bodies and parses JSON answers', async () => {
+    const { client, close } = await serve((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ method: request.method, type: request.headers['content-type'], body }));
+      });
+    });
+    expect(
+      await client.request('PATCH', '/z', { body: { n: 1 }, contentType: 'application/merge-patch+json' }),
+    ).toEqual({ method: 'PATCH', type: 'application/merge-patch+json', body: '{"n":1}' });
+    await close();
   });
 });

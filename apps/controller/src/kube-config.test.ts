@@ -103,6 +103,26 @@ describe('loadKubeConfig', () => {
     expect(loadKubeConfig(undefined, { HOME: home }).server).toBe('https://203.0.113.5');
   });
 
+  it('in a Pod: the ServiceAccount mount, an IPv6 host in brackets, the token re-read (rotation)', async () => {
+    const mount = path.join(dir, 'serviceaccount');
+    mkdirSync(mount, { recursive: true });
+    writeFileSync(path.join(mount, 'ca.crt'), 'CLUSTER CA');
+    writeFileSync(path.join(mount, 'token'), 'pod-token\n');
+    const connection = loadKubeConfig(
+      undefined,
+      { KUBERNETES_SERVICE_HOST: '2001:db8::1', KUBERNETES_SERVICE_PORT: '6443' },
+      mount,
+    );
+    expect(connection.server).toBe('https://[2001:db8::1]:6443');
+    const first = await connection.credentials();
+    expect([first.headers.authorization, String(first.tls.ca)]).toEqual(['Bearer pod-token', 'CLUSTER CA']);
+    writeFileSync(path.join(mount, 'token'), 'rotated');
+    expect((await connection.credentials()).headers.authorization).toBe('Bearer rotated');
+    const missing = () =>
+      loadKubeConfig(undefined, { KUBERNETES_SERVICE_HOST: '192.0.2.1' }, path.join(dir, 'none'));
+    expect(missing).toThrow(KubeConfigError);
+  });
+
   it.each([
     ['a missing file', () => loadKubeConfig(path.join(dir, 'nope'), {}), 'ENOENT'],
     ['not YAML', () => loadKubeConfig(write('a: [b'), {}), 'is not YAML'],

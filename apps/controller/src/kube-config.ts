@@ -41,13 +41,15 @@ export const serviceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount'
 export function loadKubeConfig(
   file: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  serviceAccount: string = serviceAccountDir,
 ): KubeConnection {
-  if (file === undefined && env.KUBERNETES_SERVICE_HOST) return inCluster(env);
+  if (file === undefined && env.KUBERNETES_SERVICE_HOST) return inCluster(env, serviceAccount);
+  const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
   const files =
     file !== undefined
       ? [file]
-      : (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean).length > 0
-        ? (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean)
+      : listed.length > 0
+        ? listed
         : [path.join(env.HOME ?? homedir(), '.kube', 'config')];
   const source = file ?? (env.KUBECONFIG ? `$KUBECONFIG "${env.KUBECONFIG}"` : `"${files[0]}"`);
   const documents: KubeconfigDocument[] = [];
@@ -162,17 +164,17 @@ function fromDocuments(
 }
 
 /** The Pod's ServiceAccount: the token file is re-read on every refresh (the kubelet rotates it). */
-function inCluster(env: NodeJS.ProcessEnv): KubeConnection {
+function inCluster(env: NodeJS.ProcessEnv, dir: string): KubeConnection {
   const source = 'in-cluster service account';
   const host = env.KUBERNETES_SERVICE_HOST ?? '';
   const port = env.KUBERNETES_SERVICE_PORT ?? '443';
   let ca: Buffer;
   try {
-    ca = readFileSync(path.join(serviceAccountDir, 'ca.crt'));
+    ca = readFileSync(path.join(dir, 'ca.crt'));
   } catch (error) {
     throw new KubeConfigError(source, (error as Error).message, { cause: error });
   }
-  const tokenPath = path.join(serviceAccountDir, 'token');
+  const tokenPath = path.join(dir, 'token');
   readToken(tokenPath, source);
   return {
     server: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
