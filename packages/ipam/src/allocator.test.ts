@@ -1,22 +1,11 @@
 /** One named test per MetalLB allocation rule (see shared/reference/metallb-compat.md). */
 import { describe, expect, it } from 'vitest';
 import { Allocator } from './allocator.ts';
+import { failure, ips } from './allocator-expect.test.helper.ts';
 import { IpamError, IpamErrorCode } from './ipam-error.ts';
 import type { PoolSpec } from './pool-spec.ts';
 import { INT64_MAX } from './pool-stats.ts';
 import type { ServiceRequest } from './service-request.ts';
-
-function failure(run: () => unknown): IpamError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof IpamError) return error;
-    throw error;
-  }
-  throw new Error('expected an IpamError');
-}
-
-const ips = (allocator: Allocator, request: ServiceRequest) => allocator.allocate(request).ips;
 
 describe('pools and automatic allocation', () => {
   it('hands out the lowest free address, CIDR network and broadcast included', () => {

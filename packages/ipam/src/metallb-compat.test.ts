@@ -4,21 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Allocator } from './allocator.ts';
-import { IpamError, IpamErrorCode } from './ipam-error.ts';
+import { failure, ips } from './allocator-expect.test.helper.ts';
+import { IpamErrorCode } from './ipam-error.ts';
 import type { PoolSpec } from './pool-spec.ts';
 import type { ServiceRequest } from './service-request.ts';
-
-function failure(run: () => unknown): IpamError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof IpamError) return error;
-    throw error;
-  }
-  throw new Error('expected an IpamError');
-}
-
-const ips = (allocator: Allocator, request: ServiceRequest) => allocator.allocate(request).ips;
 
 describe('IPAddressPool addresses', () => {
   it('a CIDR with host bits set allocates from its masked network', () => {
