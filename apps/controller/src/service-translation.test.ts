@@ -227,3 +227,12 @@ describe('metallb-compat audit: invalid requested IPs', () => {
     expect(t.kind === 'invalid' && t.restore).not.toHaveProperty('requestedIPs');
   });
 });
+
+describe('metallb-compat audit: lb-class', () => {
+  it('an empty lb-class is no lb-class: classless Services are handled, classed ones ignored', () => {
+    expect(translateService(svc({ clusterIP: '10.96.0.1' }), '', {}).kind).toBe('request');
+    expect(translateService(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'x' }), '', {}).kind).toBe(
+      'ignore',
+    );
+  });
+});

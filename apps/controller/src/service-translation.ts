@@ -62,7 +62,8 @@ export function translateService(
   // Type first: leaving LoadBalancer makes the API server drop spec.loadBalancerClass, and our
   // status and annotation must still be cleared (a no-op for Services we never served).
   if (spec.type !== 'LoadBalancer') return { kind: 'release', reason: 'notLoadBalancer' };
-  if ((spec.loadBalancerClass ?? undefined) !== lbClass) return { kind: 'ignore' };
+  // An empty class (flag or field) is no class, as in MetalLB's flag handling.
+  if ((spec.loadBalancerClass || undefined) !== (lbClass || undefined)) return { kind: 'ignore' };
 
   const families = serviceFamilies(service);
   if (families.length === 0) return { kind: 'release', reason: 'noClusterIP' };
