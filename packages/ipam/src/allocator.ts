@@ -231,16 +231,20 @@ export class Allocator {
    */
   #preferSharing(pools: readonly PoolState[], req: NormalizedRequest): readonly PoolState[] {
     if (req.sharingKey === '' || pools.length < 2) return pools;
-    const shares = (pool: PoolState) =>
-      this.#sharedCandidate(pool, req.primary === 'IPv4' ? 'number' : 'bigint', req) !== undefined ||
-      (req.secondary !== undefined &&
-        this.#sharedCandidate(pool, req.secondary === 'IPv4' ? 'number' : 'bigint', req) !== undefined);
-    const flagged = pools.map((pool) => ({ pool, shares: shares(pool) }));
-    if (!flagged.some((entry) => entry.shares)) return pools;
+    // One pass over the key's IPs (not one per pool): the pools holding a compatible shared IP.
+    const sharing = new Set<PoolState>();
+    for (const ip of this.#store.sharedIps(req.sharingKey)) {
+      if (!wants(req, familyOf(ip))) continue;
+      const pool = this.#set.index.find(ip);
+      if (pool === undefined || sharing.has(pool) || !pool.permits(ip)) continue;
+      if (findSharingConflict(this.#store.holdersAt(ip), req, this.#store.holdingOf) === undefined)
+        sharing.add(pool);
+    }
+    if (sharing.size === 0) return pools;
     // Array.prototype.sort is stable, so ties keep the priority order and the given order.
-    return flagged
-      .sort((a, b) => a.pool.priorityRank - b.pool.priorityRank || Number(b.shares) - Number(a.shares))
-      .map((entry) => entry.pool);
+    return [...pools].sort(
+      (a, b) => a.priorityRank - b.priorityRank || Number(sharing.has(b)) - Number(sharing.has(a)),
+    );
   }
 
   /**
