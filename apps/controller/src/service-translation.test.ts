@@ -236,3 +236,17 @@ describe('metallb-compat audit: lb-class', () => {
     );
   });
 });
+
+describe('metallb-compat audit: spec.loadBalancerIP', () => {
+  it('spec.loadBalancerIP is one IP: a comma-separated list there is invalid (only the annotation takes two)', () => {
+    const t = translateService(
+      svc({ clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.1,2001:db8::1' }),
+      undefined,
+      {},
+    );
+    expect(t).toMatchObject({
+      kind: 'invalid',
+      message: 'invalid spec.loadBalancerIP "192.0.2.1,2001:db8::1"',
+    });
+  });
+});

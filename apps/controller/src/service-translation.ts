@@ -133,10 +133,14 @@ function requestedIps(service: Service): string[] | string {
   if (annotation !== undefined && annotation.trim() !== '' && field !== '') {
     return `service can not have both the ${annotationPrefix}${AnnotationName.loadBalancerIPs} annotation and spec.loadBalancerIP`;
   }
-  const source = annotation !== undefined && annotation.trim() !== '' ? annotation : field;
-  const name =
-    source === field ? 'spec.loadBalancerIP' : `${annotationPrefix}${AnnotationName.loadBalancerIPs}`;
-  if (source === '') return [];
+  if (annotation === undefined || annotation.trim() === '') {
+    if (field === '') return [];
+    // The field holds exactly one IP (MetalLB parses it whole); only the annotation takes a list.
+    const ip = normalizeIp(field.trim());
+    return ip === undefined ? `invalid spec.loadBalancerIP "${field}"` : [ip];
+  }
+  const source = annotation;
+  const name = `${annotationPrefix}${AnnotationName.loadBalancerIPs}`;
   const ips: string[] = [];
   for (const part of source.split(',')) {
     const ip = normalizeIp(part.trim());
