@@ -5,6 +5,7 @@
 import type { MembershipSnapshot, MembershipStats } from '@baremetal-lb/leader';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { FrameOutcome } from '../responder/frame-outcome.ts';
+import { TallyCounter } from './tally-counter.ts';
 
 export class SpeakerMetrics {
   readonly registry = new Registry();
@@ -14,17 +15,19 @@ export class SpeakerMetrics {
     labelNames: ['service', 'protocol', 'node', 'ip'],
     registers: [this.registry],
   });
-  readonly requestsReceived = new Counter({
+  readonly requestsReceived: Counter<'ip'> = new Counter({
     name: 'metallb_layer2_requests_received',
     help: 'ARP requests and neighbor solicitations received for announced IPs.',
     labelNames: ['ip'],
     registers: [this.registry],
+    collect: (): void => this.#requestTallies.publish(),
   });
-  readonly responsesSent = new Counter({
+  readonly responsesSent: Counter<'ip'> = new Counter({
     name: 'metallb_layer2_responses_sent',
     help: 'ARP replies and neighbor advertisements sent for announced IPs.',
     labelNames: ['ip'],
     registers: [this.registry],
+    collect: (): void => this.#responseTallies.publish(),
   });
   readonly gratuitousSent = new Counter({
     name: 'metallb_layer2_gratuitous_sent',
@@ -32,11 +35,15 @@ export class SpeakerMetrics {
     labelNames: ['ip'],
     registers: [this.registry],
   });
-  readonly frames = new Counter({
+  readonly frames: Counter<'protocol' | 'outcome'> = new Counter({
     name: 'baremetal_lb_layer2_frames_total',
     help: 'ARP/NDP frames handled, by protocol and outcome (rateLimited counts per-source drops).',
     labelNames: ['protocol', 'outcome'],
     registers: [this.registry],
+    collect: (): void => {
+      this.#frameTallies.arp.publish();
+      this.#frameTallies.ndp.publish();
+    },
   });
   readonly conflicts = new Counter({
     name: 'baremetal_lb_layer2_conflicts_total',
@@ -74,27 +81,25 @@ export class SpeakerMetrics {
     registers: [this.registry],
   });
 
-  // Labelled children cached per label value: the per-frame path must not hash label objects.
-  readonly #frameChildren = new Map<string, { inc(): void }>();
-  readonly #requestChildren = new Map<string, { inc(): void }>();
-  readonly #responseChildren = new Map<string, { inc(): void }>();
+  // The per-frame counters: plain numbers, moved into prom-client at scrape (tally-counter.ts).
+  readonly #frameTallies = {
+    arp: new TallyCounter(this.frames, 'outcome', { protocol: 'arp' }),
+    ndp: new TallyCounter(this.frames, 'outcome', { protocol: 'ndp' }),
+  };
+  readonly #requestTallies: TallyCounter<'ip'> = new TallyCounter(this.requestsReceived, 'ip');
+  readonly #responseTallies: TallyCounter<'ip'> = new TallyCounter(this.responsesSent, 'ip');
 
   countFrame(protocol: 'arp' | 'ndp', outcome: FrameOutcome): void {
-    const key = `${protocol}/${outcome}`;
-    let child = this.#frameChildren.get(key);
-    if (child === undefined) {
-      child = this.frames.labels({ protocol, outcome });
-      this.#frameChildren.set(key, child);
-    }
-    child.inc();
+    this.#frameTallies[protocol].inc(outcome);
   }
 
+  /** Only requests for announced IPs are counted, so the label values stay bounded. */
   countRequest(ip: string): void {
-    cachedChild(this.#requestChildren, this.requestsReceived, ip).inc();
+    this.#requestTallies.inc(ip);
   }
 
   countResponse(ip: string): void {
-    cachedChild(this.#responseChildren, this.responsesSent, ip).inc();
+    this.#responseTallies.inc(ip);
   }
 
   /** Refreshes the membership gauges from a snapshot and stats (called on scrape and on change). */
@@ -106,18 +111,4 @@ export class SpeakerMetrics {
     this.membershipPackets.set({ direction: 'received' }, stats.packetsReceived);
     for (const [reason, n] of Object.entries(stats.dropped)) this.membershipDropped.set({ reason }, n);
   }
-}
-
-function cachedChild(
-  cache: Map<string, { inc(): void }>,
-  counter: Counter<'ip'>,
-  ip: string,
-): { inc(): void } {
-  let child = cache.get(ip);
-  if (child === undefined) {
-    // Bounded by the announced IPs: only requests for our IPs are counted here.
-    child = counter.labels({ ip });
-    cache.set(ip, child);
-  }
-  return child;
 }
