@@ -42,6 +42,18 @@ function svc(name: string, extra: Partial<Service['metadata']> = {}, spec: Servi
   };
 }
 
+/** A Service as a previous controller left it: the IP in status and the pool annotation. */
+function withIngress(service: Service, ip: string, poolName = 'default'): Service {
+  return {
+    ...service,
+    metadata: {
+      ...service.metadata,
+      annotations: { ...service.metadata.annotations, 'metallb.io/ip-allocated-from-pool': poolName },
+    },
+    status: { loadBalancer: { ingress: [{ ip }] } },
+  };
+}
+
 function pool(name: string, addresses: string[]) {
   return { metadata: { name, namespace: ns }, spec: { addresses } };
 }
@@ -87,6 +99,36 @@ describe('Controller (in-memory API)', () => {
     expect(cluster.writes.filter((w) => !w.includes('newcomer') && !w.startsWith('poolStatus'))).toEqual([]);
     expect(cluster.events.map((e) => `${e.reason} ${e.regarding.name}`)).toEqual(['IPAllocated newcomer']);
     await second.stopLeading();
+  });
+
+  it('restores before it allocates: a newcomer seen first cannot take an IP held in status', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('default', ['192.0.2.0/30']));
+    // The newcomer is listed first, so a controller that allocated in list order would hand it
+    // one of the four addresses the existing Services already hold in their status.
+    cluster.applyService(svc('newcomer'));
+    for (let i = 0; i < 4; i++) cluster.applyService(withIngress(svc(`s${i}`), `192.0.2.${i}`));
+    const controller = start(cluster);
+    await controller.idle();
+    for (let i = 0; i < 4; i++) expect(cluster.assignments().get(`apps/s${i}`)).toEqual([`192.0.2.${i}`]);
+    expect(cluster.assignments().get('apps/newcomer')).toEqual([]);
+    expect(cluster.events.map((e) => `${e.reason} ${e.regarding.name}`)).toEqual([
+      'AllocationFailed newcomer',
+    ]);
+    await controller.stopLeading();
+  });
+
+  it('keeps the status IP of a Service whose annotation became invalid reserved across a restart', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('one', ['192.0.2.7/32']));
+    cluster.applyService(svc('newcomer'));
+    const broken = svc('broken', { annotations: { 'metallb.io/loadBalancerIPs': 'nonsense' } });
+    cluster.applyService(withIngress(broken, '192.0.2.7', 'one'));
+    const controller = start(cluster);
+    await controller.idle();
+    expect(cluster.assignments().get('apps/broken')).toEqual(['192.0.2.7']);
+    expect(cluster.assignments().get('apps/newcomer')).toEqual([]);
+    await controller.stopLeading();
   });
 
   it('gives a pending Service the IP another one releases', async () => {

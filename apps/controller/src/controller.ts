@@ -342,9 +342,17 @@ export class Controller {
     for (const service of services) {
       const labels = this.#deps.namespaces.get(service.metadata.namespace ?? '')?.metadata.labels;
       const translation = translateService(service, this.#options.lbClass, labels);
-      if (translation.kind !== 'request') continue;
+      // A Service whose annotation became invalid keeps its IP reserved (its reconcile reports the
+      // problem); without this a newcomer reconciled first could take that IP.
+      const request =
+        translation.kind === 'request'
+          ? translation.request
+          : translation.kind === 'invalid'
+            ? translation.restore
+            : undefined;
+      if (request === undefined) continue;
       try {
-        this.#allocator.assign(translation.request, ingressIps(service));
+        this.#allocator.assign(request, ingressIps(service));
         restored++;
       } catch {
         // Not valid under the current pools: its reconcile clears it and says why.
