@@ -83,6 +83,7 @@ function watch<T extends KubeObject>(
   const stopping = new AbortController();
   let failures = 0;
   let failedSinceStart = false;
+  let lastError = '';
   let resolveSynced!: () => void;
   const synced = new Promise<void>((resolve) => {
     resolveSynced = resolve;
@@ -100,12 +101,13 @@ function watch<T extends KubeObject>(
       }
       failures++;
       const delayMs = backoffDelayMs(restartBackoff, failures);
-      options.log?.warn({ path, failures, delayMs }, 'list/watch failed; retrying');
+      options.log?.warn({ path, failures, delayMs, err: lastError }, 'list/watch failed; retrying');
       await sleep(options.clock, delayMs, stopping.signal);
     }
   };
   informer.on('error', (error: unknown) => {
     failedSinceStart = true;
+    lastError = error instanceof Error ? error.message : String(error);
     if (stopping.signal.aborted) return;
     options.log?.debug({ err: error, path }, 'watch error');
     // An error after a successful start ends the ListWatch: restart it in the background.
