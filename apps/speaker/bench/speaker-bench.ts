@@ -2,37 +2,33 @@
  * Speaker benchmark in the e2e lab (root; real processes, real kube-apiserver):
  *   1. failover: SIGKILL of the announcing speaker → first gratuitous ARP of the new one seen in
  *      the client namespace, TRIALS times; the same for SIGTERM (graceful leave);
- *   2. ARP reply latency at light load (one request in flight), speaker vs the kernel's own ARP
- *      reply for the node's address, same node, same client, same run;
+ *   2. ARP reply latency at light load (one request in flight), speaker vs a bare packet-socket
+ *      responder vs the kernel's own ARP reply for the node's address, same node, same client,
+ *      same run;
  *   3. the highest request rate answered with zero loss, speaker vs kernel.
  * Prints tables; asserts nothing. `npm run bench -w @baremetal-lb/speaker` (TRIALS=20 by default).
  */
 import { cpus } from 'node:os';
-import path from 'node:path';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
   captureGratuitousArp,
-  createLbService,
-  createMetallbObject,
   createSpeakerLab,
-  NET,
   NODE_NAMES,
-  repoRoot,
   type SpeakerLab,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
 import { measureArpLatency, measureZeroLossRate } from './arp-load.ts';
+import {
+  announceVip,
+  BENCH_SPEAKER_FLAGS,
+  ECHO_IP,
+  percentile,
+  startEchoResponder,
+  VIP,
+} from './bench-lab.ts';
 
 const trials = Number(process.env.TRIALS ?? 20);
-const VIP = `${NET}.200`;
-const ECHO_IP = `${NET}.250`;
-const nodeBinary = path.join(repoRoot, 'node_modules/.bin/node');
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 async function failoverTrials(t: SpeakerLab, signal: NodeJS.Signals): Promise<number[]> {
   const owner = rankCandidates(NODE_NAMES, VIP)[0]!;
@@ -60,7 +56,7 @@ async function failoverTrials(t: SpeakerLab, signal: NodeJS.Signals): Promise<nu
     } finally {
       await capture.close();
     }
-    await t.start(ownerHost, ['--request-rate-limit=0', '--log-level=info']);
+    await t.start(ownerHost, BENCH_SPEAKER_FLAGS);
   }
   return times;
 }
@@ -71,21 +67,7 @@ function row(cells: readonly (string | number)[]): string {
 
 const t = await createSpeakerLab();
 try {
-  await createMetallbObject(t, 'ipaddresspools', {
-    kind: 'IPAddressPool',
-    metadata: { name: 'main' },
-    spec: { addresses: [`${NET}.200-${NET}.220`] },
-  });
-  await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'main' } });
-  await Promise.all(t.nodes.map((h) => t.start(h, ['--request-rate-limit=0', '--log-level=info'])));
-  await createLbService(t, 'web', [VIP], 'Cluster', ['nodea']);
-  const owner = rankCandidates(NODE_NAMES, VIP)[0]!;
-  const ownerHost = t.hostOf(owner);
-  await waitFor(
-    async () => (await arpingMac(t.client, VIP)) === ownerHost.mac.toLowerCase(),
-    20_000,
-    'announce',
-  );
+  const ownerHost = await announceVip(t);
 
   const kill = await failoverTrials(t, 'SIGKILL');
   const term = await failoverTrials(t, 'SIGTERM');
@@ -97,14 +79,7 @@ try {
   await new Promise((r) => setTimeout(r, 6000)); // past the gratuitous burst
 
   // A bare packet-socket responder on the same node, for an address no pool holds.
-  const echo = ownerHost.spawn(nodeBinary, [
-    '--conditions=@baremetal-lb/source',
-    path.join(import.meta.dirname, 'echo-responder.ts'),
-    ownerHost.ifname,
-    ownerHost.mac,
-    ECHO_IP,
-  ]);
-  await waitFor(async () => (await arpingMac(t.client, ECHO_IP)) !== undefined, 20_000, 'echo responder');
+  const echo = await startEchoResponder(t, ownerHost);
   const latency = {
     speaker: await measureArpLatency(t.client, VIP, 2000),
     echo: await measureArpLatency(t.client, ECHO_IP, 2000),

@@ -1,0 +1,58 @@
+/**
+ * What the benchmarks share: the e2e lab with one announced VIP (speakers unlimited and quiet),
+ * the bare echo responder next to the owner, and percentiles.
+ */
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { LabHost } from '@baremetal-lb/lab';
+import { rankCandidates } from '@baremetal-lb/leader';
+import {
+  arpingMac,
+  createLbService,
+  createMetallbObject,
+  NET,
+  NODE_NAMES,
+  repoRoot,
+  type SpeakerLab,
+  waitFor,
+} from '../tests/e2e/speaker-lab.ts';
+
+export const VIP = `${NET}.200`;
+/** An address no pool holds, answered by the echo responder. */
+export const ECHO_IP = `${NET}.250`;
+/** Flags of every benchmarked speaker: no per-source limit (one client at 1,000/s would hit it). */
+export const BENCH_SPEAKER_FLAGS = ['--request-rate-limit=0', '--log-level=info'] as const;
+
+/** Creates the pool, advertisement and Service, starts the speakers; resolves with the VIP's owner. */
+export async function announceVip(t: SpeakerLab, extraFlags: readonly string[] = []): Promise<LabHost> {
+  await createMetallbObject(t, 'ipaddresspools', {
+    kind: 'IPAddressPool',
+    metadata: { name: 'main' },
+    spec: { addresses: [`${NET}.200-${NET}.220`] },
+  });
+  await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'main' } });
+  await Promise.all(t.nodes.map((h) => t.start(h, [...BENCH_SPEAKER_FLAGS, ...extraFlags])));
+  await createLbService(t, 'web', [VIP], 'Cluster', ['nodea']);
+  const ownerHost = t.hostOf(rankCandidates(NODE_NAMES, VIP)[0]!);
+  await waitFor(async () => (await arpingMac(t.client, VIP)) === ownerHost.mac, 20_000, 'announce');
+  return ownerHost;
+}
+
+/** Starts bench/echo-responder.ts on `host` for ECHO_IP and waits until it answers. */
+export async function startEchoResponder(t: SpeakerLab, host: LabHost): Promise<ChildProcess> {
+  const echo = host.spawn(path.join(repoRoot, 'node_modules/.bin/node'), [
+    '--conditions=@baremetal-lb/source',
+    path.join(import.meta.dirname, 'echo-responder.ts'),
+    host.ifname,
+    host.mac,
+    ECHO_IP,
+  ]);
+  await waitFor(async () => (await arpingMac(t.client, ECHO_IP)) !== undefined, 20_000, 'echo responder');
+  return echo;
+}
+
+/** Nearest-rank percentile. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
