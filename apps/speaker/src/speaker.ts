@@ -34,7 +34,12 @@ export type SpeakerDeps = {
   readonly members: { liveMembers(): readonly string[] };
   readonly interfaces: () => readonly ResponderInterface[];
   readonly announcer: Announcer;
-  readonly statusWriter?: { sync(desired: readonly DesiredL2Status[]): Promise<readonly DesiredL2Status[]> };
+  readonly statusWriter?: {
+    sync(
+      desired: readonly DesiredL2Status[],
+      liveNodes?: ReadonlySet<string>,
+    ): Promise<readonly DesiredL2Status[]>;
+  };
   readonly events?: {
     record(
       service: ServiceRef,
@@ -207,7 +212,7 @@ export class Speaker {
     }
     const desired = this.#last === undefined ? [] : this.#desiredStatuses(this.#last);
     this.#statusRunning = true;
-    writer.sync(desired).then(
+    writer.sync(desired, new Set(this.#d.members.liveMembers())).then(
       (created) => {
         this.#statusRunning = false;
         this.#statusRetryMs = 0;

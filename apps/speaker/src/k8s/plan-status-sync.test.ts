@@ -49,4 +49,21 @@ describe('planStatusSync', () => {
     );
     expect(plan).toEqual({ create: [], update: [], remove: ['l2-b', 'l2-c'] });
   });
+
+  it('removes the statuses that dead nodes left for a Service this node now announces', () => {
+    const plan = planStatusSync(
+      'n1',
+      [web],
+      [
+        existing('l2-dead', 'n3', 'web'),
+        existing('l2-live', 'n2', 'web'),
+        existing('l2-dead-other', 'n3', 'other'),
+      ],
+      new Set(['n1', 'n2']),
+    );
+    // n2 is alive and deletes its own; n3's status for a Service n1 does not announce is not n1's business.
+    expect(plan).toEqual({ create: [web], update: [], remove: ['l2-dead'] });
+    // Without a membership view nothing of other nodes is touched (MetalLB's behaviour).
+    expect(planStatusSync('n1', [web], [existing('l2-dead', 'n3', 'web')]).remove).toEqual([]);
+  });
 });

@@ -2,6 +2,10 @@
  * ServiceL2Status bookkeeping as a pure plan: the statuses this node should have (one per Service
  * it announces) against the ones it has (label `metallb.io/node` = this node). Creating one means
  * the Service just moved to this node, which is when `nodeAssigned` is emitted.
+ *
+ * Beyond MetalLB: a node that died cannot delete its own statuses, so they would name it for
+ * ever. The node that now announces a Service also removes that Service's statuses written by
+ * nodes that are not live members. Live nodes' statuses are left to them.
  */
 import { ServiceL2StatusLabel, type ServiceL2StatusResource } from './metallb-resources.ts';
 
@@ -33,16 +37,21 @@ export function planStatusSync(
   node: string,
   desired: readonly DesiredL2Status[],
   existing: readonly ServiceL2StatusResource[],
+  liveNodes?: ReadonlySet<string>,
 ): StatusSyncPlan {
   const byService = new Map<string, ServiceL2StatusResource[]>();
+  const deadNodes = new Map<string, string[]>();
   const remove: string[] = [];
   for (const e of existing) {
     const name = e.metadata?.name;
     const labels = e.metadata?.labels ?? {};
     if (name === undefined) continue;
-    if (labels[ServiceL2StatusLabel.node] !== node) continue;
     const key = `${labels[ServiceL2StatusLabel.serviceNamespace]}/${labels[ServiceL2StatusLabel.serviceName]}`;
-    byService.set(key, [...(byService.get(key) ?? []), e]);
+    const owner = labels[ServiceL2StatusLabel.node];
+    if (owner === node) byService.set(key, [...(byService.get(key) ?? []), e]);
+    else if (liveNodes !== undefined && (owner === undefined || !liveNodes.has(owner))) {
+      deadNodes.set(key, [...(deadNodes.get(key) ?? []), name]);
+    }
   }
   const create: DesiredL2Status[] = [];
   const update: { name: string; status: DesiredL2Status }[] = [];
@@ -52,6 +61,7 @@ export function planStatusSync(
     wanted.add(key);
     const [first, ...duplicates] = byService.get(key) ?? [];
     for (const dup of duplicates) remove.push(dup.metadata!.name!);
+    remove.push(...(deadNodes.get(key) ?? []));
     if (first === undefined) {
       create.push(d);
     } else if (JSON.stringify(first.status ?? {}) !== JSON.stringify(statusBody(node, d))) {

@@ -25,14 +25,29 @@ export class StatusWriter {
     this.#node = node;
   }
 
-  /** Brings the statuses in line with `desired`; resolves with the Services that gained one. */
-  async sync(desired: readonly DesiredL2Status[]): Promise<readonly DesiredL2Status[]> {
+  /**
+   * Brings the statuses in line with `desired`; resolves with the Services that gained one.
+   * With `liveNodes`, also removes the statuses that nodes outside it left for Services this node
+   * now announces.
+   */
+  async sync(
+    desired: readonly DesiredL2Status[],
+    liveNodes?: ReadonlySet<string>,
+  ): Promise<readonly DesiredL2Status[]> {
     const base = { group: metallbGroup, version: metallbVersion, namespace: this.#namespace, plural };
-    const list = (await this.#api.listNamespacedCustomObject({
-      ...base,
-      labelSelector: `${ServiceL2StatusLabel.node}=${this.#node}`,
-    })) as { items?: ServiceL2StatusResource[] };
-    const plan = planStatusSync(this.#node, desired, list.items ?? []);
+    const list = async (labelSelector: string) =>
+      (
+        (await this.#api.listNamespacedCustomObject({ ...base, labelSelector })) as {
+          items?: ServiceL2StatusResource[];
+        }
+      ).items ?? [];
+    const existing = await list(`${ServiceL2StatusLabel.node}=${this.#node}`);
+    if (liveNodes !== undefined && desired.length > 0) {
+      // Only the few statuses of nodes that are gone, not every node's.
+      const live = [...liveNodes, this.#node].sort().join(',');
+      existing.push(...(await list(`${ServiceL2StatusLabel.node} notin (${live})`)));
+    }
+    const plan = planStatusSync(this.#node, desired, existing, liveNodes);
     for (const name of plan.remove) {
       await this.#api.deleteNamespacedCustomObject({ ...base, name }).catch(ignoreNotFound);
     }

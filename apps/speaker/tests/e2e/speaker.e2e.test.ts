@@ -488,6 +488,15 @@ describe.skipIf(!ready)('speaker e2e', () => {
     const owner = ownerFor(VIP4);
     const { next, ms } = await failover('SIGKILL');
     console.log(`SIGKILL failover ${owner} -> ${next}: first gratuitous ARP after ${ms.toFixed(0)} ms`);
+    // The dead node cannot remove its ServiceL2Status; the new owner removes it and writes its own.
+    await waitFor(
+      async () => {
+        const nodes = (await l2Statuses('web')).map((s) => s.status?.node);
+        return nodes.length === 1 && nodes[0] === next;
+      },
+      10_000,
+      `ServiceL2Status for web naming only ${next}`,
+    );
     await t.start(hostOf(owner));
     await expectArpOwner(VIP4, owner);
   }, 60_000);

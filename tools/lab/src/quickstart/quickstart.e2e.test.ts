@@ -75,7 +75,7 @@ describe.skipIf(!ready)('npm run lab: the MetalLB layer-2 quick start', () => {
     expect(result.failover).toBeDefined();
     expect(result.failover?.to).not.toBe(result.announcer.node);
     expect(nodeNames).toContain(result.failover?.to);
-    expect(result.statusNodesAfter).toContain(result.failover?.to);
+    expect(result.statusNodesAfter).toEqual([result.failover?.to]);
     console.info(
       `failover: ${result.announcer.node} -> ${result.failover?.to} in ${result.failover?.ms.toFixed(0)} ms`,
     );
