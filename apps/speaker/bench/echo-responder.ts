@@ -14,9 +14,11 @@ import {
   parseMac,
 } from '@baremetal-lb/arp-wire';
 import { openPacketConn } from '@baremetal-lb/packet-socket';
+import { announcedFilter } from '../src/net/neighbor-filter.ts';
 
 const [ifname, mac, vip] = process.argv.slice(2) as [string, string, string];
-const conn = openPacketConn(ifname);
+// The speaker's own kernel filter, so that, like the speaker, it wakes only for its address.
+const conn = openPacketConn(ifname, { filter: announcedFilter([vip], []) });
 const ours = parseMac(mac);
 const target = parseIpv4(vip);
 const buf = new Uint8Array(64);

@@ -6,31 +6,25 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { macToBytes } from '@baremetal-lb/arp-wire';
 import { Membership, UdpTransport } from '@baremetal-lb/leader';
-import { type LinuxPacketConn, openPacketConn, watchInterfaces } from '@baremetal-lb/packet-socket';
+import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Announcer } from './announce/announcer.ts';
 import { systemClock } from './announce/clock.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { compileExcludePatterns } from './interfaces/interface-eligibility.ts';
-import { ClusterCache, errorText } from './k8s/cluster-cache.ts';
+import { ClusterCache } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
 import { StatusWriter } from './k8s/status-writer.ts';
 import { membershipAddresses } from './membership-seeds.ts';
-import { announcedFilter } from './net/neighbor-filter.ts';
-import { ResponderSet } from './net/responder-set.ts';
 import { eligibleInterfaces, toInterfaceInfos } from './net/to-interface-info.ts';
+import { errorText } from './observe/error-text.ts';
 import { startHealthServer } from './observe/health-server.ts';
 import { SpeakerMetrics } from './observe/speaker-metrics.ts';
-import { ConflictDetector } from './responder/conflict-detector.ts';
-import {
-  defaultRateLimitOptions,
-  SourceRateLimiter,
-  unlimitedRateLimitOptions,
-} from './responder/source-rate-limiter.ts';
+import { defaultRateLimitOptions, unlimitedRateLimitOptions } from './responder/source-rate-limiter.ts';
 import { Speaker } from './speaker.ts';
+import { ResponderThread } from './thread/responder-thread.ts';
 
 export type RunningSpeaker = {
   readonly metrics: SpeakerMetrics;
@@ -45,6 +39,12 @@ export type RunningSpeaker = {
  * or a busy core does not drop requests. Memory is only used while frames are queued.
  */
 const receiveBufferBytes = 4 * 1024 * 1024;
+
+/**
+ * How long the responder thread may hold frame counts before handing them to the metrics, ms:
+ * one message per 20 ms under load instead of one per frame, and a scrape lags by at most that.
+ */
+const countFlushMs = 20;
 
 /**
  * How long to wait for the first other member before announcing anyway, ms: a join answer takes
@@ -126,36 +126,48 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     speaker?.requestReconcile();
   });
 
-  const conflicts = new ConflictDetector();
-  const responders = new ResponderSet({
-    // Nothing announced yet: the kernel filter passes nothing until the first placement.
-    open: async (ifi) => openPacketConn(ifi.name, { filter: announcedFilter([], []), receiveBufferBytes }),
-    filter: (conn, ipv4, ipv6) => (conn as LinuxPacketConn).setFilter(announcedFilter(ipv4, ipv6)),
-    groups: {
-      join: (conn, mac) => (conn as LinuxPacketConn).addMembership(macToBytes(mac)),
-      leave: (conn, mac) => (conn as LinuxPacketConn).dropMembership(macToBytes(mac)),
+  const { thread: responders, realtimeError } = await ResponderThread.start(
+    {
+      receiveBufferBytes,
+      rateLimit:
+        flags.requestRateLimit === 0
+          ? unlimitedRateLimitOptions
+          : {
+              ...defaultRateLimitOptions,
+              perSourcePerSecond: flags.requestRateLimit,
+              burst: flags.requestRateLimit,
+            },
+      realtimePriority: flags.responderPriority,
+      countFlushMs,
     },
-    now: () => clock.now(),
-    rateLimiter: new SourceRateLimiter(
-      flags.requestRateLimit === 0
-        ? unlimitedRateLimitOptions
-        : {
-            ...defaultRateLimitOptions,
-            perSourcePerSecond: flags.requestRateLimit,
-            burst: flags.requestRateLimit,
-          },
-    ),
-    conflicts,
-    observer: {
-      requestReceived: (ip) => metrics.countRequest(ip),
-      responseSent: (ip) => metrics.countResponse(ip),
-      gratuitousSent: (ip) => metrics.gratuitousSent.inc({ ip }),
-      conflict: (report) => speaker?.reportConflict(report),
-      sendError: (error) => log.debug({ err: errorText(error) }, 'send failed'),
+    {
+      onCounts: (counts) => metrics.addCounts(counts),
+      onConflict: (report) => speaker?.reportConflict(report),
+      onInterfaceError: (ifname, err) => log.warn({ interface: ifname, err }, 'interface error'),
+      onSendError: (err) => log.debug({ err }, 'send failed'),
+      onPriorityChange: ({ realtime, busyShare, error }) => {
+        metrics.responderRealtime.set(realtime ? 1 : 0);
+        const share = Number(busyShare.toFixed(2));
+        if (realtime) log.info({ busyShare: share }, 'responder thread back to realtime priority');
+        else if (error !== undefined)
+          log.warn({ err: error }, 'responder thread cannot regain realtime priority');
+        else {
+          metrics.responderRealtimeSuspensions.inc();
+          log.warn({ busyShare: share }, 'responder thread over its CPU budget: normal priority for a while');
+        }
+      },
+      onFailure: (error) => {
+        // Nothing answers ARP/NDP any more: exit so that the kubelet restarts the speaker (and
+        // the membership declares this node dead, moving its IPs) instead of holding them mute.
+        log.fatal({ err: errorText(error) }, 'responder thread failed');
+        process.exit(1);
+      },
     },
-    onOutcome: (protocol, outcome) => metrics.countFrame(protocol, outcome),
-    onError: (ifname, error) => log.warn({ interface: ifname, err: errorText(error) }, 'interface error'),
-  });
+  );
+  if (realtimeError !== undefined) {
+    log.warn({ err: realtimeError }, 'responder thread runs at normal priority');
+  }
+  metrics.responderRealtime.set(flags.responderPriority > 0 && realtimeError === undefined ? 1 : 0);
   const announcer = new Announcer(responders, clock, {
     intervalMs: flags.gratuitousIntervalMs,
     durationMs: flags.gratuitousDurationMs,

@@ -1,4 +1,6 @@
-// Module entry: exports the Socket class and the platform name; errno helpers.
+// Module entry: exports the Socket class and setThreadRealtimePriority; errno helpers.
+#include <sched.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -17,10 +19,28 @@ void ThrowErrno(Napi::Env env, const char* op, int err) {
   Napi::Error(env, ErrnoError(env, op, err)).ThrowAsJavaScriptException();
 }
 
+// setThreadRealtimePriority(priority): SCHED_FIFO at `priority` (1-99) for the calling thread
+// only (Linux applies sched_setscheduler(0, ...) to the caller's thread id, not the process), or
+// back to SCHED_OTHER for 0. SCHED_RESET_ON_FORK keeps children out of the realtime class.
+static Napi::Value SetThreadRealtimePriority(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "setThreadRealtimePriority(priority) takes a number").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int priority = info[0].As<Napi::Number>().Int32Value();
+  struct sched_param param = {};
+  param.sched_priority = priority;
+  int policy = (priority > 0 ? SCHED_FIFO : SCHED_OTHER) | SCHED_RESET_ON_FORK;
+  if (sched_setscheduler(0, policy, &param) < 0) ThrowErrno(env, "sched_setscheduler", errno);
+  return env.Undefined();
+}
+
 }  // namespace packet_socket
 
 static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("Socket", packet_socket::Socket::Init(env));
+  exports.Set("setThreadRealtimePriority", Napi::Function::New(env, packet_socket::SetThreadRealtimePriority));
   return exports;
 }
 

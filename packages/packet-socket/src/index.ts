@@ -51,6 +51,8 @@ export {
   ReceiveBusyError,
   SocketError,
   SocketOp,
+  ThreadPriorityError,
 } from './packet-socket-error.ts';
+export { maxRealtimePriority, minRealtimePriority, setThreadRealtimePriority } from './thread-priority.ts';
 export type { InterfaceChangeListener, InterfaceWatcher, WatchOptions } from './watch-interfaces.ts';
 export { watchInterfaces } from './watch-interfaces.ts';

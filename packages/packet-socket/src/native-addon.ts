@@ -30,6 +30,7 @@ export interface NativeSocket {
 
 type Addon = {
   readonly Socket: new (family: number, type: number, protocol: number, netnsPath?: string) => NativeSocket;
+  readonly setThreadRealtimePriority: (priority: number) => void;
 };
 
 let addon: Addon | undefined;

@@ -121,3 +121,19 @@ export class ConnClosedError extends PacketSocketError {
     this.op = op;
   }
 }
+
+/** sched_setscheduler refused the realtime priority asked for the calling thread. */
+export class ThreadPriorityError extends PacketSocketError {
+  readonly priority: number;
+  readonly errno: number;
+  constructor(priority: number, errno: number, options?: ErrorOptions) {
+    const code = errnoName(errno);
+    const hint =
+      code === 'EPERM'
+        ? ' — realtime scheduling needs the CAP_SYS_NICE capability (or an RLIMIT_RTPRIO of at least this priority)'
+        : '';
+    super(code, `cannot run this thread at SCHED_FIFO priority ${priority}: ${code}${hint}`, options);
+    this.priority = priority;
+    this.errno = errno;
+  }
+}

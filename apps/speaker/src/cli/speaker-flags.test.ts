@@ -14,6 +14,8 @@ describe('parseSpeakerFlags', () => {
       lbClass: undefined,
       gratuitousIntervalMs: 1100,
       gratuitousDurationMs: 5000,
+      requestRateLimit: 1000,
+      responderPriority: 0,
     });
     expect(f.excludeInterfaces).toEqual(defaultExcludeInterfacePatterns);
   });
@@ -29,6 +31,7 @@ describe('parseSpeakerFlags', () => {
         '--lb-class=x',
         '--log-level=debug',
         '--ml-secret-path=/k',
+        '--responder-priority=20',
       ],
       { NODE_NAME: 'n1' },
     );
@@ -40,6 +43,7 @@ describe('parseSpeakerFlags', () => {
       lbClass: 'x',
       logLevel: 'debug',
       mlSecretPath: '/k',
+      responderPriority: 20,
     });
     expect(parseSpeakerFlags(['--exclude-interfaces='], { NODE_NAME: 'n' }).excludeInterfaces).toEqual([]);
   });
@@ -50,6 +54,8 @@ describe('parseSpeakerFlags', () => {
     [['--log-level=loud'], { NODE_NAME: 'n' }, 'log-level'],
     [['--bogus'], { NODE_NAME: 'n' }, 'args'],
     [['--gratuitous-interval-ms=-1'], { NODE_NAME: 'n' }, 'gratuitous-interval-ms'],
+    [['--responder-priority=100'], { NODE_NAME: 'n' }, 'responder-priority'],
+    [['--responder-priority=2.5'], { NODE_NAME: 'n' }, 'responder-priority'],
   ])('rejects %j with a FlagError naming the flag', (argv, env, flag) => {
     expect(() => parseSpeakerFlags(argv, env)).toThrow(expect.objectContaining({ name: 'FlagError', flag }));
     expect(() => parseSpeakerFlags(argv, env)).toThrow(FlagError);

@@ -32,6 +32,8 @@ export type SpeakerFlags = {
   readonly gratuitousDurationMs: number;
   /** ARP/NS requests per second per source MAC; 0 disables the limit. */
   readonly requestRateLimit: number;
+  /** SCHED_FIFO priority of the responder thread (1–99); 0 keeps it in the normal class. */
+  readonly responderPriority: number;
 };
 
 export class FlagError extends Error {
@@ -58,11 +60,15 @@ export const speakerUsage = `Usage: speaker [flags]
   --log-level LEVEL          debug, info, warn, error, silent (default info)
   --gratuitous-interval-ms N gap between gratuitous ARP/NA repeats (default 1100)
   --gratuitous-duration-ms N how long to repeat them (default 5000)
-  --request-rate-limit N     ARP/NS requests per second per source MAC, 0 = unlimited (default 1000)`;
+  --request-rate-limit N     ARP/NS requests per second per source MAC, 0 = unlimited (default 1000)
+  --responder-priority N     SCHED_FIFO priority 1-99 of the ARP/NDP responder thread (needs
+                             CAP_SYS_NICE; falls back to normal with a warning), 0 = normal (default 0)`;
 
-function port(flag: string, text: string): number {
+function integerIn(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new FlagError(flag, `"${text}" is not a port number`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new FlagError(flag, `"${text}" is not an integer from ${min} to ${max}`);
+  }
   return n;
 }
 
@@ -97,6 +103,7 @@ export function parseSpeakerFlags(
         'gratuitous-interval-ms': { type: 'string' },
         'gratuitous-duration-ms': { type: 'string' },
         'request-rate-limit': { type: 'string' },
+        'responder-priority': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -115,7 +122,7 @@ export function parseSpeakerFlags(
     kubeconfig: str('kubeconfig') ?? env.KUBECONFIG,
     namespace: str('namespace') ?? env.METALLB_NAMESPACE ?? 'metallb-system',
     mlBindAddr: str('ml-bind-addr') ?? env.METALLB_HOST ?? '0.0.0.0',
-    mlBindPort: port('ml-bind-port', str('ml-bind-port') ?? '7946'),
+    mlBindPort: integerIn('ml-bind-port', str('ml-bind-port') ?? '7946', 0, 65535),
     mlSecretPath: str('ml-secret-path') ?? env.METALLB_ML_SECRET_KEY_PATH,
     excludeInterfaces:
       exclude === undefined
@@ -126,10 +133,11 @@ export function parseSpeakerFlags(
             .filter((s) => s !== ''),
     lbClass: str('lb-class'),
     metricsHost: str('metrics-host') ?? '0.0.0.0',
-    metricsPort: port('metrics-port', str('metrics-port') ?? '7472'),
+    metricsPort: integerIn('metrics-port', str('metrics-port') ?? '7472', 0, 65535),
     logLevel: logLevel as LogLevel,
     gratuitousIntervalMs: nonNegative('gratuitous-interval-ms', str('gratuitous-interval-ms') ?? '1100'),
     gratuitousDurationMs: nonNegative('gratuitous-duration-ms', str('gratuitous-duration-ms') ?? '5000'),
     requestRateLimit: nonNegative('request-rate-limit', str('request-rate-limit') ?? '1000'),
+    responderPriority: integerIn('responder-priority', str('responder-priority') ?? '0', 0, 99),
   };
 }

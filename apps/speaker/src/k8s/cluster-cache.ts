@@ -19,6 +19,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { errorText } from '../observe/error-text.ts';
 import type { ClusterObjects } from './build-speaker-state.ts';
 import {
   type IpAddressPoolResource,
@@ -182,9 +183,4 @@ export class ClusterCache {
       advertisements: this.advertisements.list(),
     };
   }
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

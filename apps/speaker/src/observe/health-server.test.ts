@@ -26,11 +26,16 @@ describe('startHealthServer', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
     ready = true;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    metrics.countRequest('192.0.2.10');
-    metrics.countFrame('arp', 'rateLimited');
+    metrics.addCounts([
+      ['request', '192.0.2.10', 1],
+      ['arp', 'rateLimited', 2],
+      ['gratuitous', '192.0.2.10', 3],
+    ]);
+    metrics.addCounts([['request', '192.0.2.10', 4]]);
     const text = await (await fetch(`${base}/metrics`)).text();
-    expect(text).toMatch(/^metallb_layer2_requests_received\{ip="192\.0\.2\.10"\} 1$/m);
-    expect(text).toMatch(/^baremetal_lb_layer2_frames_total\{protocol="arp",outcome="rateLimited"\} 1$/m);
+    expect(text).toMatch(/^metallb_layer2_requests_received\{ip="192\.0\.2\.10"\} 5$/m);
+    expect(text).toMatch(/^baremetal_lb_layer2_frames_total\{protocol="arp",outcome="rateLimited"\} 2$/m);
+    expect(text).toMatch(/^metallb_layer2_gratuitous_sent\{ip="192\.0\.2\.10"\} 3$/m);
     expect(scrapes).toBe(1);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });

@@ -4,7 +4,7 @@
  */
 import type { MembershipSnapshot, MembershipStats } from '@baremetal-lb/leader';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { FrameOutcome } from '../responder/frame-outcome.ts';
+import type { CountEntry } from '../thread/pending-counts.ts';
 import { TallyCounter } from './tally-counter.ts';
 
 export class SpeakerMetrics {
@@ -80,6 +80,16 @@ export class SpeakerMetrics {
     help: '1 while the informers reach the API server; 0 while announcing from the last known state.',
     registers: [this.registry],
   });
+  readonly responderRealtime = new Gauge({
+    name: 'baremetal_lb_responder_realtime',
+    help: '1 while the ARP/NDP responder thread runs under SCHED_FIFO (--responder-priority), else 0.',
+    registers: [this.registry],
+  });
+  readonly responderRealtimeSuspensions = new Counter({
+    name: 'baremetal_lb_responder_realtime_suspensions_total',
+    help: 'Times the responder thread went over its CPU budget and dropped to normal scheduling for a while.',
+    registers: [this.registry],
+  });
 
   // The per-frame counters: plain numbers, moved into prom-client at scrape (tally-counter.ts).
   readonly #frameTallies = {
@@ -89,17 +99,28 @@ export class SpeakerMetrics {
   readonly #requestTallies: TallyCounter<'ip'> = new TallyCounter(this.requestsReceived, 'ip');
   readonly #responseTallies: TallyCounter<'ip'> = new TallyCounter(this.responsesSent, 'ip');
 
-  countFrame(protocol: 'arp' | 'ndp', outcome: FrameOutcome): void {
-    this.#frameTallies[protocol].inc(outcome);
-  }
-
-  /** Only requests for announced IPs are counted, so the label values stay bounded. */
-  countRequest(ip: string): void {
-    this.#requestTallies.inc(ip);
-  }
-
-  countResponse(ip: string): void {
-    this.#responseTallies.inc(ip);
+  /**
+   * Adds what the responder thread counted: frames by protocol and outcome, and requests,
+   * responses and gratuitous sends by IP (only announced IPs, so the label values stay bounded).
+   */
+  addCounts(counts: readonly CountEntry[]): void {
+    for (const [kind, label, n] of counts) {
+      switch (kind) {
+        case 'arp':
+        case 'ndp':
+          this.#frameTallies[kind].inc(label, n);
+          break;
+        case 'request':
+          this.#requestTallies.inc(label, n);
+          break;
+        case 'response':
+          this.#responseTallies.inc(label, n);
+          break;
+        case 'gratuitous':
+          this.gratuitousSent.inc({ ip: label }, n);
+          break;
+      }
+    }
   }
 
   /** Refreshes the membership gauges from a snapshot and stats (called on scrape and on change). */

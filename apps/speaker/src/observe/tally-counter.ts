@@ -27,15 +27,15 @@ export class TallyCounter<L extends string> {
     this.#fixed = fixed;
   }
 
-  /** Adds one for `value` of the label: a map lookup and an addition, no allocation once seen. */
-  inc(value: string): void {
+  /** Adds `n` for `value` of the label: a map lookup and an addition, no allocation once seen. */
+  inc(value: string, n = 1): void {
     const tally = this.#tallies.get(value);
     if (tally !== undefined) {
-      tally.count++;
+      tally.count += n;
       return;
     }
     const labels = { ...this.#fixed, [this.#label]: value } as Partial<Record<L, string>>;
-    this.#tallies.set(value, { labels, count: 1, published: 0 });
+    this.#tallies.set(value, { labels, count: n, published: 0 });
   }
 
   /** The count for `value` since start, published or not. */

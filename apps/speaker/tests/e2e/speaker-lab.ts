@@ -50,6 +50,22 @@ export const NET = await checkSubnetFree('198.51.100.0/24').then(
 );
 export const NODE_NAMES = ['nodea', 'nodeb', 'nodec'] as const;
 
+/** `--responder-priority` as deploy/speaker.yaml sets it: the lab runs speakers as deployed. */
+export const DEPLOYED_RESPONDER_PRIORITY = await deployedFlagValue('responder-priority').then(Number);
+
+async function deployedFlagValue(flag: string): Promise<string> {
+  const docs = loadAllYaml(await readFile(path.join(repoRoot, 'deploy/speaker.yaml'), 'utf8')) as {
+    kind?: string;
+    spec?: { template?: { spec?: { containers?: { name: string; args?: string[] }[] } } };
+  }[];
+  const args = docs
+    .find((d) => d.kind === 'DaemonSet')
+    ?.spec?.template?.spec?.containers?.find((c) => c.name === 'speaker')?.args;
+  const value = args?.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+  if (value === undefined) throw new Error(`deploy/speaker.yaml: the speaker container has no --${flag}`);
+  return value;
+}
+
 export type SpeakerProcess = {
   readonly host: LabHost;
   readonly child: ChildProcess;
@@ -132,6 +148,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
         `--kubeconfig=${sa.kubeconfigPath}`,
         `--namespace=${NAMESPACE}`,
         `--ml-secret-path=${secretPath}`,
+        `--responder-priority=${DEPLOYED_RESPONDER_PRIORITY}`,
         '--log-level=debug',
         ...extraArgs,
       ]);

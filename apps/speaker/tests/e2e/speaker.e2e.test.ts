@@ -17,6 +17,7 @@ import {
   createLbService,
   createMetallbObject,
   createSpeakerLab,
+  DEPLOYED_RESPONDER_PRIORITY,
   NAMESPACE,
   NET,
   NODE_NAMES,
@@ -24,6 +25,7 @@ import {
   type SpeakerLab,
   waitFor,
 } from './speaker-lab.ts';
+import { threadScheduling } from './thread-scheduling.ts';
 
 // kube-apiserver comes from tools/envtest: built once with Go (about 10 minutes), then cached.
 const apiServerBuilt = await binariesAreReady();
@@ -39,6 +41,8 @@ const ready = checkPrerequisites('speaker e2e (namespaces, raw sockets, arping, 
 
 const VIP4 = `${NET}.200`;
 const VIP6 = '2001:db8:5::200';
+
+const SCHED_FIFO = 1;
 
 function ownerFor(ip: string, nodes: readonly string[] = NODE_NAMES): string {
   return rankCandidates(nodes, ip)[0]!;
@@ -178,6 +182,18 @@ describe.skipIf(!ready)('speaker e2e', () => {
     );
     await waitFor(async () => (await events('nodeAssigned', 'web')).length === 1, 10_000, 'nodeAssigned');
   }, 60_000);
+
+  it('runs its responder thread, and no other thread, under SCHED_FIFO as deployed', async () => {
+    for (const name of NODE_NAMES) {
+      const pid = t.speakers.get(name)!.child.pid!;
+      const threads = await threadScheduling(pid);
+      const realtime = threads.filter((th) => th.policy === SCHED_FIFO);
+      expect(realtime, `${name}: ${JSON.stringify(threads)}`).toHaveLength(1);
+      expect(realtime[0]!.rtPriority).toBe(DEPLOYED_RESPONDER_PRIORITY);
+      expect(realtime[0]!.tid).not.toBe(pid); // the main thread (informers, membership) stays normal
+      expect(sumSamples(await metricsOf(name), 'baremetal_lb_responder_realtime')).toBe(1);
+    }
+  });
 
   it('runs with exactly the access deploy/rbac/speaker.yaml grants', async () => {
     const authz = t.kc.makeApiClient(AuthorizationV1Api);
