@@ -22,9 +22,8 @@ import { eligibleInterfaces, toInterfaceInfos } from './net/to-interface-info.ts
 import { errorText } from './observe/error-text.ts';
 import { startHealthServer } from './observe/health-server.ts';
 import { SpeakerMetrics } from './observe/speaker-metrics.ts';
-import { defaultRateLimitOptions, unlimitedRateLimitOptions } from './responder/source-rate-limiter.ts';
 import { Speaker } from './speaker.ts';
-import { ResponderThread } from './thread/responder-thread.ts';
+import { startResponderThread } from './thread/start-responder-thread.ts';
 
 export type RunningSpeaker = {
   readonly metrics: SpeakerMetrics;
@@ -32,19 +31,6 @@ export type RunningSpeaker = {
   readonly membership: Membership;
   stop(options: { graceful: boolean }): Promise<void>;
 };
-
-/**
- * Socket receive buffer for ARP/NDP, bytes (the kernel doubles it, capped by net.core.rmem_max):
- * about 5,000 queued minimum-size frames, i.e. 50 ms of a 100,000 requests/s storm, so a GC pause
- * or a busy core does not drop requests. Memory is only used while frames are queued.
- */
-const receiveBufferBytes = 4 * 1024 * 1024;
-
-/**
- * How long the responder thread may hold frame counts before handing them to the metrics, ms:
- * one message per 20 ms under load instead of one per frame, and a scrape lags by at most that.
- */
-const countFlushMs = 20;
 
 /**
  * How long to wait for the first other member before announcing anyway, ms: a join answer takes
@@ -126,48 +112,9 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     speaker?.requestReconcile();
   });
 
-  const { thread: responders, realtimeError } = await ResponderThread.start(
-    {
-      receiveBufferBytes,
-      rateLimit:
-        flags.requestRateLimit === 0
-          ? unlimitedRateLimitOptions
-          : {
-              ...defaultRateLimitOptions,
-              perSourcePerSecond: flags.requestRateLimit,
-              burst: flags.requestRateLimit,
-            },
-      realtimePriority: flags.responderPriority,
-      countFlushMs,
-    },
-    {
-      onCounts: (counts) => metrics.addCounts(counts),
-      onConflict: (report) => speaker?.reportConflict(report),
-      onInterfaceError: (ifname, err) => log.warn({ interface: ifname, err }, 'interface error'),
-      onSendError: (err) => log.debug({ err }, 'send failed'),
-      onPriorityChange: ({ realtime, busyShare, error }) => {
-        metrics.responderRealtime.set(realtime ? 1 : 0);
-        const share = Number(busyShare.toFixed(2));
-        if (realtime) log.info({ busyShare: share }, 'responder thread back to realtime priority');
-        else if (error !== undefined)
-          log.warn({ err: error }, 'responder thread cannot regain realtime priority');
-        else {
-          metrics.responderRealtimeSuspensions.inc();
-          log.warn({ busyShare: share }, 'responder thread over its CPU budget: normal priority for a while');
-        }
-      },
-      onFailure: (error) => {
-        // Nothing answers ARP/NDP any more: exit so that the kubelet restarts the speaker (and
-        // the membership declares this node dead, moving its IPs) instead of holding them mute.
-        log.fatal({ err: errorText(error) }, 'responder thread failed');
-        process.exit(1);
-      },
-    },
+  const responders = await startResponderThread(flags, metrics, log, (report) =>
+    speaker?.reportConflict(report),
   );
-  if (realtimeError !== undefined) {
-    log.warn({ err: realtimeError }, 'responder thread runs at normal priority');
-  }
-  metrics.responderRealtime.set(flags.responderPriority > 0 && realtimeError === undefined ? 1 : 0);
   const announcer = new Announcer(responders, clock, {
     intervalMs: flags.gratuitousIntervalMs,
     durationMs: flags.gratuitousDurationMs,

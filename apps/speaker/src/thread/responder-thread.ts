@@ -37,7 +37,7 @@ export class ResponderThreadError extends Error {
 }
 
 // Source runs (type stripping) start the .ts entry; the built package its .js twin.
-const workerUrl = new URL(
+const responderWorkerUrl = new URL(
   import.meta.url.endsWith('.ts') ? './responder-worker.ts' : './responder-worker.js',
   import.meta.url,
 );
@@ -59,12 +59,14 @@ export class ResponderThread implements AnnounceTarget {
   /**
    * Starts the thread and waits until it runs. `realtimeError` says why the requested realtime
    * priority could not be set (the thread runs anyway, in the normal scheduling class).
+   * `entry` is the thread's module (tests start stand-ins that crash).
    */
   static async start(
     config: ResponderThreadConfig,
     hooks: ResponderThreadHooks,
+    entry: URL = responderWorkerUrl,
   ): Promise<{ thread: ResponderThread; realtimeError: string | undefined }> {
-    const worker = new Worker(workerUrl, { workerData: config, name: 'responder' });
+    const worker = new Worker(entry, { workerData: config, name: 'responder' });
     const thread = new ResponderThread(worker);
     return new Promise((resolve, reject) => {
       let started = false;
