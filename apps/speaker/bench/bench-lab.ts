@@ -1,10 +1,13 @@
 /**
  * What the benchmarks share: the e2e lab with one announced VIP (speakers unlimited and quiet),
- * the bare echo responder next to the owner, and percentiles.
+ * the reference responders next to the owner (the bare Node echo responder and the C one), and
+ * percentiles.
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LabHost } from '@baremetal-lb/lab';
+import { type LabHost, runCommand } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
@@ -20,6 +23,10 @@ import {
 export const VIP = `${NET}.200`;
 /** An address no pool holds, answered by the echo responder. */
 export const ECHO_IP = `${NET}.250`;
+/** Another address no pool holds, answered by the C reference responder. */
+export const C_REFERENCE_IP = `${NET}.251`;
+/** The C reference runs at the speaker's deployed realtime priority, so like is compared with like. */
+export const C_REFERENCE_PRIORITY = 10;
 /** Flags of every benchmarked speaker: no per-source limit (one client at 1,000/s would hit it). */
 export const BENCH_SPEAKER_FLAGS = ['--request-rate-limit=0', '--log-level=info'] as const;
 
@@ -49,6 +56,29 @@ export async function startEchoResponder(t: SpeakerLab, host: LabHost): Promise<
   ]);
   await waitFor(async () => (await arpingMac(t.client, ECHO_IP)) !== undefined, 20_000, 'echo responder');
   return echo;
+}
+
+/**
+ * Compiles bench/reference/arp-echo.c (cc from build-essential, which the addon build needs
+ * anyway) and starts it on `host` for C_REFERENCE_IP under SCHED_FIFO; waits until it answers.
+ */
+export async function startCReferenceResponder(t: SpeakerLab, host: LabHost): Promise<ChildProcess> {
+  const binary = path.join(await mkdtemp(path.join(tmpdir(), 'bmlb-arp-echo-')), 'arp-echo');
+  await runCommand('cc', ['-O2', '-o', binary, path.join(import.meta.dirname, 'reference/arp-echo.c')]);
+  const child = host.spawn('chrt', [
+    '-f',
+    String(C_REFERENCE_PRIORITY),
+    binary,
+    host.ifname,
+    host.mac,
+    C_REFERENCE_IP,
+  ]);
+  await waitFor(
+    async () => (await arpingMac(t.client, C_REFERENCE_IP)) !== undefined,
+    20_000,
+    'C reference responder',
+  );
+  return child;
 }
 
 /** Nearest-rank percentile. */

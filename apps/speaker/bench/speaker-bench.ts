@@ -10,10 +10,12 @@
  */
 import { cpus } from 'node:os';
 import { rankCandidates } from '@baremetal-lb/leader';
+import { sumSamples } from '../tests/e2e/metric-value.ts';
 import {
   arpingMac,
   captureGratuitousArp,
   createSpeakerLab,
+  DEPLOYED_RESPONDER_PRIORITY,
   NODE_NAMES,
   type SpeakerLab,
   waitFor,
@@ -91,9 +93,15 @@ try {
     speaker: await measureZeroLossRate(t.client, VIP, rates),
     kernel: await measureZeroLossRate(t.client, ownerHost.ipv4, rates),
   };
+  // How often the storm rates pushed the realtime responder thread over its CPU budget.
+  const scrape = await (await fetch(`http://${ownerHost.ipv4}:7472/metrics`)).text();
+  const suspensions = sumSamples(scrape, 'baremetal_lb_responder_realtime_suspensions_total');
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nmachine: ${cpus().length} × ${cpu}; node ${process.versions.node}; ${trials} trials\n`);
+  console.log(`\nmachine: ${cpus().length} × ${cpu}; node ${process.versions.node}; ${trials} trials`);
+  console.log(
+    `speaker flags: --responder-priority=${DEPLOYED_RESPONDER_PRIORITY} ${BENCH_SPEAKER_FLAGS.join(' ')}\n`,
+  );
   console.log(row(['measure', 'p50 ms', 'p99 ms', 'max ms', 'n']));
   console.log(row(['---', '---', '---', '---', '---']));
   for (const [name, v] of [
@@ -142,6 +150,9 @@ try {
       ]),
     );
   }
+  console.log(
+    `\nresponder thread over its CPU budget (dropped to normal priority for 1 s): ${suspensions} times during the rate steps`,
+  );
 } finally {
   await t.destroy();
 }
