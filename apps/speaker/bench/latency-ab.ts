@@ -2,8 +2,9 @@
  * ARP reply latency, interleaved: the speaker (VIP), the bare Node echo responder, the C
  * reference responder (SCHED_FIFO) and the kernel (node address), all on the owner node, measured
  * in turn ROUNDS times (2,000 requests each) so that load drifting on a shared machine hits all
- * alike. For each: the client's round trip (as in the main benchmark) and the node's turnaround
- * (request in → reply out on the owner's interface, tcpdump timestamps). Root; builds the e2e
+ * alike. For each: the client's round trip (as in the main benchmark) and, in a second pass of
+ * 2,000 with tcpdump on the owner's interface, the node's turnaround (request in → reply out,
+ * capture timestamps; a separate pass because capturing slows the kernel's reply). Root; builds the e2e
  * lab. `node --conditions=@baremetal-lb/source bench/latency-ab.ts` (ROUNDS=3 by default); extra
  * speaker flags may follow (`--responder-priority=0`). Prints a table; asserts nothing.
  */
@@ -40,8 +41,9 @@ try {
   for (let round = 1; round <= rounds; round++) {
     const rows: { who: string; rtts: number[]; lost: number; turnaround: number[] }[] = [];
     for (const [who, ip] of Object.entries(targets)) {
-      const capture = await captureTurnaround(owner, ip);
       const { rttsMs, lost } = await measureArpLatency(t.client, ip, 2000);
+      const capture = await captureTurnaround(owner, ip);
+      await measureArpLatency(t.client, ip, 2000);
       rows.push({ who, rtts: rttsMs.map((ms) => ms * 1000), lost, turnaround: await capture.stop() });
     }
     const kernelP99 = percentile(rows.find((r) => r.who === 'kernel')!.rtts, 99);

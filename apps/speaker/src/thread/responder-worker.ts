@@ -21,6 +21,7 @@ import type {
   ResponderThreadConfig,
   ToResponderThread,
 } from './responder-thread-protocol.ts';
+import { warmUpResponders } from './warm-up-responders.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('responder-worker.ts runs as a worker thread (see ResponderThread)');
@@ -109,5 +110,6 @@ const budget =
         (change) => post({ type: 'priority', change }),
       )
     : undefined;
+warmUpResponders();
 const realtimeError = budget?.start();
 post(realtimeError === undefined ? { type: 'ready' } : { type: 'ready', realtimeError });

@@ -37,7 +37,14 @@ import {
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const node24 = path.join(repoRoot, 'node_modules/.bin/node');
-const speakerMain = path.join(repoRoot, 'apps/speaker/src/main.ts');
+/**
+ * The speaker as run from source (type stripping), or from the build (`tsc -b` output, as the
+ * image runs it) with BMLB_SPEAKER_ENTRY=dist.
+ */
+const speakerEntry =
+  process.env.BMLB_SPEAKER_ENTRY === 'dist'
+    ? [path.join(repoRoot, 'apps/speaker/dist/main.js')]
+    : ['--conditions=@baremetal-lb/source', path.join(repoRoot, 'apps/speaker/src/main.ts')];
 export const NAMESPACE = 'metallb-system';
 
 /**
@@ -142,8 +149,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
     const start = async (host: LabHost, extraArgs: readonly string[] = []): Promise<SpeakerProcess> => {
       const name = NODE_NAMES[nodes.indexOf(host)]!;
       const child = host.spawn(node24, [
-        '--conditions=@baremetal-lb/source',
-        speakerMain,
+        ...speakerEntry,
         `--node-name=${name}`,
         `--kubeconfig=${sa.kubeconfigPath}`,
         `--namespace=${NAMESPACE}`,
