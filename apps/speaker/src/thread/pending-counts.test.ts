@@ -20,4 +20,16 @@ describe('PendingCounts', () => {
     c.add('arp', 'replied');
     expect(c.take()).toEqual([['arp', 'replied', 1]]);
   });
+
+  it('forgets labels that were not counted between two takes, and counts them again later', () => {
+    const c = new PendingCounts();
+    c.add('request', '198.51.100.7');
+    c.add('request', '198.51.100.8');
+    c.take();
+    c.add('request', '198.51.100.8');
+    expect(c.take()).toEqual([['request', '198.51.100.8', 1]]);
+    c.take(); // .7 had been idle for a whole period before this: gone; .8 now too
+    c.add('request', '198.51.100.7');
+    expect(c.take()).toEqual([['request', '198.51.100.7', 1]]);
+  });
 });
