@@ -92,6 +92,19 @@ describe('RealtimeBudget', () => {
     expect(priorities.at(-1)).toBe(10);
   });
 
+  it('reports a refused demotion, stays realtime and tries again in the next window', () => {
+    let refuseDemotion = true;
+    const { budget, changes, priorities, run } = setup({ refuse: (p) => refuseDemotion && p === 0 });
+    budget.start();
+    run(100, 0.9);
+    expect(budget.realtime).toBe(true);
+    expect(changes).toEqual([expect.objectContaining({ realtime: true, error: 'EPERM' })]);
+    refuseDemotion = false;
+    run(100, 0.9);
+    expect(budget.realtime).toBe(false);
+    expect(priorities).toEqual([10, 0]);
+  });
+
   it('stop() cancels the watch', () => {
     const { budget, clock } = setup();
     budget.start();

@@ -41,7 +41,7 @@ export type PriorityChange = {
   readonly realtime: boolean;
   /** Busy share of the window that caused the change (0 when not caused by load). */
   readonly busyShare: number;
-  /** Why realtime could not be (re)gained. */
+  /** Why the priority could not be changed (realtime then says where the thread still is). */
   readonly error?: string;
 };
 
@@ -90,10 +90,16 @@ export class RealtimeBudget {
     const now = this.#clock.now();
     const busyShare = (this.#scheduling.cpuMs() - this.#windowCpu) / Math.max(1, now - this.#windowStart);
     if (this.#realtime && busyShare > this.#options.maxBusyShare) {
-      this.#scheduling.setPriority(0);
-      this.#realtime = false;
-      this.#cooldownUntil = now + this.#options.cooldownMs;
-      this.#onChange({ realtime: false, busyShare });
+      const error = this.#setPriority(0);
+      // Leaving the realtime class is always allowed for one's own thread; should it ever fail,
+      // say so and try again next window.
+      if (error === undefined) {
+        this.#realtime = false;
+        this.#cooldownUntil = now + this.#options.cooldownMs;
+      }
+      this.#onChange(
+        error === undefined ? { realtime: false, busyShare } : { realtime: true, busyShare, error },
+      );
     } else if (!this.#realtime && now >= this.#cooldownUntil) {
       const error = this.#promote();
       this.#onChange(
@@ -107,9 +113,15 @@ export class RealtimeBudget {
   }
 
   #promote(): string | undefined {
+    const error = this.#setPriority(this.#options.priority);
+    if (error === undefined) this.#realtime = true;
+    return error;
+  }
+
+  /** Undefined when done, else why not. */
+  #setPriority(priority: number): string | undefined {
     try {
-      this.#scheduling.setPriority(this.#options.priority);
-      this.#realtime = true;
+      this.#scheduling.setPriority(priority);
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);

@@ -51,10 +51,11 @@ export async function startResponderThread(
       onPriorityChange: ({ realtime, busyShare, error }) => {
         metrics.responderRealtime.set(realtime ? 1 : 0);
         const share = Number(busyShare.toFixed(2));
-        if (realtime) log.info({ busyShare: share }, 'responder thread back to realtime priority');
-        else if (error !== undefined)
-          log.warn({ err: error }, 'responder thread cannot regain realtime priority');
-        else {
+        if (error !== undefined) {
+          log.warn({ err: error, realtime, busyShare: share }, 'responder thread priority change refused');
+        } else if (realtime) {
+          log.info({ busyShare: share }, 'responder thread back to realtime priority');
+        } else {
           metrics.responderRealtimeSuspensions.inc();
           log.warn({ busyShare: share }, 'responder thread over its CPU budget: normal priority for a while');
         }
