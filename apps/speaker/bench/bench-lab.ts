@@ -4,7 +4,7 @@
  * percentiles.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type LabHost, runCommand } from '@baremetal-lb/lab';
@@ -63,7 +63,8 @@ export async function startEchoResponder(t: SpeakerLab, host: LabHost): Promise<
  * anyway) and starts it on `host` for C_REFERENCE_IP under SCHED_FIFO; waits until it answers.
  */
 export async function startCReferenceResponder(t: SpeakerLab, host: LabHost): Promise<ChildProcess> {
-  const binary = path.join(await mkdtemp(path.join(tmpdir(), 'bmlb-arp-echo-')), 'arp-echo');
+  const dir = await mkdtemp(path.join(tmpdir(), 'bmlb-arp-echo-'));
+  const binary = path.join(dir, 'arp-echo');
   await runCommand('cc', ['-O2', '-o', binary, path.join(import.meta.dirname, 'reference/arp-echo.c')]);
   const child = host.spawn('chrt', [
     '-f',
@@ -73,6 +74,7 @@ export async function startCReferenceResponder(t: SpeakerLab, host: LabHost): Pr
     host.mac,
     C_REFERENCE_IP,
   ]);
+  child.once('exit', () => void rm(dir, { recursive: true, force: true }));
   await waitFor(
     async () => (await arpingMac(t.client, C_REFERENCE_IP)) !== undefined,
     20_000,
