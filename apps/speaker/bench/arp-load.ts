@@ -6,12 +6,10 @@
 import {
   ArpOperation,
   arpFrameCodec,
-  BROADCAST_MAC,
+  buildArpRequest,
   classifyFrame,
   decodeArpFrame,
-  EtherType,
   FrameKind,
-  NO_VLAN_TAGS,
   parseIpv4,
   parseMac,
 } from '@baremetal-lb/arp-wire';
@@ -28,17 +26,9 @@ import {
 
 function request(client: LabHost, target: string): Buffer {
   const mac = parseMac(client.mac);
-  return arpFrameCodec.encode({
-    ethernet: { destination: BROADCAST_MAC, source: mac, vlanTags: NO_VLAN_TAGS, etherType: EtherType.arp },
-    arp: {
-      operation: ArpOperation.request,
-      senderMac: mac,
-      senderIp: parseIpv4(client.ipv4),
-      targetMac: 0,
-      targetIp: parseIpv4(target),
-    },
-    paddingLength: 18,
-  });
+  return arpFrameCodec.encode(
+    buildArpRequest({ senderMac: mac, senderIp: parseIpv4(client.ipv4), targetIp: parseIpv4(target) }),
+  );
 }
 
 /** Opens the client socket and counts ARP replies from `target`, calling `onReply` for each. */

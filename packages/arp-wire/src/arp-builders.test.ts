@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildArpProbe,
+  buildArpRequest,
   buildArpReply,
   buildGratuitousArpReply,
   buildGratuitousArpRequest,
@@ -112,6 +113,33 @@ describe('gratuitous ARP', () => {
     const built = buildGratuitousArpRequest({ mac: captured.arp.senderMac, ip: captured.arp.senderIp });
     expect({ ...built.arp, targetMac: captured.arp.targetMac }).toEqual(captured.arp);
     expect(built.ethernet.destination).toBe(captured.ethernet.destination);
+  });
+});
+
+describe('ARP request (RFC 826)', () => {
+  it('matches the request arping sent, apart from the target MAC arping puts there', () => {
+    const captured = decodeArpFrame(readVector('arp-request'));
+    const built = buildArpRequest({
+      senderMac: captured.arp.senderMac,
+      senderIp: captured.arp.senderIp,
+      targetIp: captured.arp.targetIp,
+    });
+    expect({ ...built.arp, targetMac: captured.arp.targetMac }).toEqual(captured.arp);
+    expect(built.arp.targetMac).toBe(ZERO_MAC);
+    expect(built.ethernet).toEqual(captured.ethernet);
+    expect(arpFrameCodec.encode(built)).toHaveLength(60);
+  });
+
+  it('carries VLAN tags within the same 60 bytes', () => {
+    const built = buildArpRequest({
+      senderMac: 0x020000000001,
+      senderIp: 0xc0000201,
+      targetIp: 0xc0000202,
+      vlanTags: [{ tpid: 0x8100, priority: 0, dropEligible: false, id: 7 }],
+    });
+    const encoded = arpFrameCodec.encode(built);
+    expect(encoded).toHaveLength(60);
+    expect(decodeArpFrame(encoded).ethernet.vlanTags).toEqual(built.ethernet.vlanTags);
   });
 });
 

@@ -106,21 +106,43 @@ export function buildGratuitousArpReply(options: GratuitousArpOptions): ArpFrame
   return buildGratuitousArp(ArpOperation.reply, options.mac, options);
 }
 
+/** What an ordinary ARP request asks: "who has `targetIp`? tell `senderIp` at `senderMac`". */
+export type ArpRequestOptions = {
+  readonly senderMac: MacAddress;
+  readonly senderIp: Ipv4Address;
+  readonly targetIp: Ipv4Address;
+  /** Tags of the VLAN to send on; untagged when omitted. */
+  readonly vlanTags?: readonly VlanTag[];
+};
+
 /**
- * RFC 5227 section 2.1.1 ARP Probe, to ask whether anyone else uses `ip` before announcing it:
- * broadcast request, sender IP 0.0.0.0, target IP the address probed, target MAC all zeros.
+ * An ARP request (RFC 826): broadcast from `senderMac`, target hardware address all zeros
+ * (unknown, which is what is asked), padded to the Ethernet minimum.
  */
-export function buildArpProbe(options: GratuitousArpOptions): ArpFrame {
+export function buildArpRequest(options: ArpRequestOptions): ArpFrame {
   const vlanTags = options.vlanTags ?? NO_VLAN_TAGS;
   return {
-    ethernet: { destination: BROADCAST_MAC, source: options.mac, vlanTags, etherType: EtherType.arp },
+    ethernet: { destination: BROADCAST_MAC, source: options.senderMac, vlanTags, etherType: EtherType.arp },
     arp: {
       operation: ArpOperation.request,
-      senderMac: options.mac,
-      senderIp: 0,
+      senderMac: options.senderMac,
+      senderIp: options.senderIp,
       targetMac: ZERO_MAC,
-      targetIp: options.ip,
+      targetIp: options.targetIp,
     },
     paddingLength: paddingFor(vlanTags),
   };
+}
+
+/**
+ * RFC 5227 section 2.1.1 ARP Probe, to ask whether anyone else uses `ip` before announcing it:
+ * an ARP request with sender IP 0.0.0.0 and the probed address as target.
+ */
+export function buildArpProbe(options: GratuitousArpOptions): ArpFrame {
+  return buildArpRequest({
+    senderMac: options.mac,
+    senderIp: 0,
+    targetIp: options.ip,
+    ...(options.vlanTags === undefined ? {} : { vlanTags: options.vlanTags }),
+  });
 }

@@ -1,7 +1,8 @@
-export type { GratuitousArpOptions } from './arp-builders.ts';
+export type { ArpRequestOptions, GratuitousArpOptions } from './arp-builders.ts';
 export {
   buildArpProbe,
   buildArpReply,
+  buildArpRequest,
   buildGratuitousArpReply,
   buildGratuitousArpRequest,
   encodeArpReplyInto,

@@ -1,13 +1,4 @@
-import {
-  ArpOperation,
-  arpFrameCodec,
-  BROADCAST_MAC,
-  decodeArpFrame,
-  EtherType,
-  NO_VLAN_TAGS,
-  parseIpv4,
-  parseMac,
-} from '@baremetal-lb/arp-wire';
+import { arpFrameCodec, buildArpRequest, decodeArpFrame, parseIpv4, parseMac } from '@baremetal-lb/arp-wire';
 import { createMemoryPacketConnPair, type MemoryPacketConn } from '@baremetal-lb/packet-socket/testing';
 import { describe, expect, it } from 'vitest';
 import type { InterfaceInfo } from '../interfaces/interface-eligibility.ts';
@@ -18,22 +9,13 @@ import { ResponderSet } from './responder-set.ts';
 const CLIENT_MAC = parseMac('02:00:00:00:00:99');
 
 function request(target: string): Buffer {
-  return arpFrameCodec.encode({
-    ethernet: {
-      destination: BROADCAST_MAC,
-      source: CLIENT_MAC,
-      vlanTags: NO_VLAN_TAGS,
-      etherType: EtherType.arp,
-    },
-    arp: {
-      operation: ArpOperation.request,
+  return arpFrameCodec.encode(
+    buildArpRequest({
       senderMac: CLIENT_MAC,
       senderIp: parseIpv4('192.0.2.100'),
-      targetMac: 0,
       targetIp: parseIpv4(target),
-    },
-    paddingLength: 18,
-  });
+    }),
+  );
 }
 
 const eth0: InterfaceInfo = {

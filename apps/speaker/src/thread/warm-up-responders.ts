@@ -7,9 +7,8 @@
  * are dropped, nothing reaches a socket.
  */
 import {
-  ArpOperation,
   arpFrameCodec,
-  BROADCAST_MAC,
+  buildArpRequest,
   classifyFrame,
   EtherType,
   FrameKind,
@@ -38,22 +37,9 @@ const IPV4 = '192.0.2.1';
 const IPV6 = '2001:db8::1';
 
 function arpRequest(sourceMac: number): Uint8Array {
-  return arpFrameCodec.encode({
-    ethernet: {
-      destination: BROADCAST_MAC,
-      source: sourceMac,
-      vlanTags: NO_VLAN_TAGS,
-      etherType: EtherType.arp,
-    },
-    arp: {
-      operation: ArpOperation.request,
-      senderMac: sourceMac,
-      senderIp: parseIpv4('192.0.2.100'),
-      targetMac: 0,
-      targetIp: parseIpv4(IPV4),
-    },
-    paddingLength: 18,
-  });
+  return arpFrameCodec.encode(
+    buildArpRequest({ senderMac: sourceMac, senderIp: parseIpv4('192.0.2.100'), targetIp: parseIpv4(IPV4) }),
+  );
 }
 
 function neighborSolicitation(sourceMac: number): Uint8Array {

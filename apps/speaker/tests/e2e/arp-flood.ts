@@ -3,15 +3,7 @@
  * a packet socket: `frames` broadcast requests for `targetIp`, in chunks spread evenly over
  * `durationMs`, so neither the count nor the time is open-ended.
  */
-import {
-  ArpOperation,
-  arpFrameCodec,
-  BROADCAST_MAC,
-  EtherType,
-  NO_VLAN_TAGS,
-  parseIpv4,
-  parseMac,
-} from '@baremetal-lb/arp-wire';
+import { arpFrameCodec, buildArpRequest, parseIpv4, parseMac } from '@baremetal-lb/arp-wire';
 import type { LabHost } from '@baremetal-lb/lab';
 import { dropAllFilter, openPacketConn } from '@baremetal-lb/packet-socket';
 
@@ -30,17 +22,13 @@ const chunkFrames = 250;
 /** Sends the storm; resolves with the number of frames the socket accepted. */
 export async function floodArpRequests(host: LabHost, options: ArpFloodOptions): Promise<number> {
   const mac = parseMac(options.sourceMac);
-  const frame = arpFrameCodec.encode({
-    ethernet: { destination: BROADCAST_MAC, source: mac, vlanTags: NO_VLAN_TAGS, etherType: EtherType.arp },
-    arp: {
-      operation: ArpOperation.request,
+  const frame = arpFrameCodec.encode(
+    buildArpRequest({
       senderMac: mac,
       senderIp: parseIpv4(options.senderIp),
-      targetMac: 0,
       targetIp: parseIpv4(options.targetIp),
-    },
-    paddingLength: 18,
-  });
+    }),
+  );
   // Sending only: the kernel filter drops everything on the receive side.
   const conn = openPacketConn(host.ifname, { netns: host.namespace, filter: dropAllFilter() });
   const chunks = Math.ceil(options.frames / chunkFrames);
