@@ -6,11 +6,6 @@ import type { IpFamily } from './service-request.ts';
 
 export type IpValue = number | bigint;
 
-/** Highest IPv6 value, 2^128 - 1. */
-export const IPV6_MAX = (1n << 128n) - 1n;
-/** Highest IPv4 value, 2^32 - 1. */
-export const IPV4_MAX = 0xffff_ffff;
-
 /** Parses dotted-quad IPv4 (no leading zeros, as Go's net.ParseIP since 1.17). -1 when invalid. */
 export function parseIpv4(text: string): number {
   let value = 0;
