@@ -1,51 +1,47 @@
 import { Worker } from 'node:worker_threads';
-import { checkPrerequisites } from '@baremetal-lb/lab';
+import { checkPrerequisites, SCHED_FIFO, threadScheduling } from '@baremetal-lb/lab';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from './packet-socket-error.ts';
 import { setThreadRealtimePriority } from './thread-priority.ts';
 
-/** Scheduling policy (0 SCHED_OTHER, 1 SCHED_FIFO) and rt_priority from /proc/<tid>/stat (proc(5)). */
-const readSchedulingSource = `
-const { readFileSync } = require('node:fs');
-function scheduling(path) {
-  const stat = readFileSync(path, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state): rt_priority is field 40, policy field 41.
-  return { rtPriority: Number(fields[37]), policy: Number(fields[38]) };
-}`;
-
-type Scheduling = { rtPriority: number; policy: number };
-
-/**
- * Sets the priority inside a fresh worker thread; resolves with that thread's scheduling before
- * and after, and the process's main thread's (its thread id is the pid) after.
- */
-function inWorker(
-  priority: number,
-): Promise<{ before: Scheduling; after: Scheduling; main: Scheduling; error?: string }> {
+/** A worker thread that calls setThreadRealtimePriority on itself when asked. */
+async function startWorker(): Promise<{ set(priority: number): Promise<void>; stop(): Promise<number> }> {
   const modulePath = new URL('./thread-priority.ts', import.meta.url).pathname;
-  const source = `${readSchedulingSource}
-const { parentPort } = require('node:worker_threads');
-const before = scheduling('/proc/thread-self/stat');
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
 import(${JSON.stringify(modulePath)}).then(({ setThreadRealtimePriority }) => {
-  try {
-    setThreadRealtimePriority(${priority});
-  } catch (error) {
-    parentPort.postMessage({ error: error.code });
-  }
-  const main = scheduling('/proc/self/task/' + process.pid + '/stat');
-  parentPort.postMessage({ before, after: scheduling('/proc/thread-self/stat'), main });
-});`;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true });
-    worker.on('message', (m) => {
-      if (m.error !== undefined) return reject(new Error(`worker: ${m.error}`));
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
+  parentPort.on('message', (priority) => {
+    try {
+      setThreadRealtimePriority(priority);
+      parentPort.postMessage({});
+    } catch (error) {
+      parentPort.postMessage({ error: error.code });
+    }
   });
+  parentPort.postMessage({});
+});`,
+    { eval: true },
+  );
+  const reply = () =>
+    new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { error?: string }) =>
+        m.error === undefined ? resolve() : reject(new Error(`worker: ${m.error}`)),
+      );
+      worker.once('error', reject);
+    });
+  await reply();
+  return {
+    set(priority) {
+      const done = reply();
+      worker.postMessage(priority);
+      return done;
+    },
+    stop: () => worker.terminate(),
+  };
 }
+
+const realtimeThreads = async () =>
+  (await threadScheduling(process.pid)).filter((t) => t.policy === SCHED_FIFO);
 
 describe('setThreadRealtimePriority', () => {
   it('rejects priorities outside 0–99 before any system call', () => {
@@ -55,15 +51,19 @@ describe('setThreadRealtimePriority', () => {
   });
 
   const ready = checkPrerequisites('realtime priority test (needs CAP_SYS_NICE)', { root: true });
-  it.skipIf(!ready)('moves only the calling thread into SCHED_FIFO at that priority', async () => {
-    const result = await inWorker(7);
-    expect(result.before).toEqual({ rtPriority: 0, policy: 0 });
-    expect(result.after).toEqual({ rtPriority: 7, policy: 1 });
-    expect(result.main).toEqual({ rtPriority: 0, policy: 0 });
-  });
-
-  it.skipIf(!ready)('0 puts the thread back into the normal class', async () => {
-    const result = await inWorker(0);
-    expect(result.after).toEqual({ rtPriority: 0, policy: 0 });
+  it.skipIf(!ready)('moves only the calling thread into SCHED_FIFO, and back out with 0', async () => {
+    expect(await realtimeThreads()).toEqual([]);
+    const worker = await startWorker();
+    try {
+      await worker.set(7);
+      const realtime = await realtimeThreads();
+      expect(realtime).toHaveLength(1);
+      expect(realtime[0]!.rtPriority).toBe(7);
+      expect(realtime[0]!.tid).not.toBe(process.pid); // not the process's main thread
+      await worker.set(0);
+      expect(await realtimeThreads()).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -21,3 +21,5 @@ export type { CommandResult } from './run-command.ts';
 export { runCommand } from './run-command.ts';
 export type { SweepResult } from './sweep-stale-labs.ts';
 export { listLabNamespaces, sweepStaleLabs } from './sweep-stale-labs.ts';
+export type { ThreadScheduling } from './thread-scheduling.ts';
+export { SCHED_FIFO, threadScheduling } from './thread-scheduling.ts';

@@ -4,7 +4,7 @@
  * API outage comes last (it stops the API server for good).
  */
 import { binariesAreReady } from '@baremetal-lb/envtest';
-import { checkPrerequisites, runCommand } from '@baremetal-lb/lab';
+import { checkPrerequisites, runCommand, SCHED_FIFO, threadScheduling } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,6 @@ import {
   type SpeakerLab,
   waitFor,
 } from './speaker-lab.ts';
-import { threadScheduling } from './thread-scheduling.ts';
 
 // kube-apiserver comes from tools/envtest: built once with Go (about 10 minutes), then cached.
 const apiServerBuilt = await binariesAreReady();
@@ -41,8 +40,6 @@ const ready = checkPrerequisites('speaker e2e (namespaces, raw sockets, arping, 
 
 const VIP4 = `${NET}.200`;
 const VIP6 = '2001:db8:5::200';
-
-const SCHED_FIFO = 1;
 
 function ownerFor(ip: string, nodes: readonly string[] = NODE_NAMES): string {
   return rankCandidates(nodes, ip)[0]!;

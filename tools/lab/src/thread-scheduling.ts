@@ -1,5 +1,11 @@
-/** The scheduling of every thread of a process, from /proc/<pid>/task/<tid>/stat (proc(5)). */
+/**
+ * The scheduling of every thread of a process, from /proc/<pid>/task/<tid>/stat (proc(5)): for
+ * tests that check which thread runs realtime (packet-socket, the speaker e2e).
+ */
 import { readdir, readFile } from 'node:fs/promises';
+
+/** SCHED_FIFO in `ThreadScheduling.policy`. */
+export const SCHED_FIFO = 1;
 
 export type ThreadScheduling = {
   readonly tid: number;
