@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildArpProbe,
-  buildArpRequest,
   buildArpReply,
+  buildArpRequest,
   buildGratuitousArpReply,
   buildGratuitousArpRequest,
   encodeArpReplyInto,
