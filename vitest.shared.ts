@@ -10,6 +10,9 @@ export function packageTestConfig(packageDir: string, overrides: { testTimeoutMs
   return defineProject({
     resolve: { conditions: ['@baremetal-lb/source', 'module', 'node', 'default'] },
     ssr: { resolve: { conditions: ['@baremetal-lb/source', 'module', 'node', 'default'] } },
+    environments: {
+      __vitest__: { resolve: { conditions: ['@baremetal-lb/source', 'module', 'node', 'default'] } },
+    },
     test: {
       name,
       root: packageDir,

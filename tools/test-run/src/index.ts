@@ -1,0 +1,6 @@
+export {
+  summarizeTestRun,
+  type TestRunSummary,
+  type TestTaskOutcome,
+  type VitestReport,
+} from './summarize-test-run.ts';
