@@ -207,7 +207,14 @@ export class Controller {
     const namespace = key.slice(0, slash);
     const service = this.#deps.services.get(key.slice(slash + 1), namespace);
     const namespaceLabels = this.#deps.namespaces.get(namespace)?.metadata.labels;
-    const decision = decideService(this.#allocator, key, service, this.#options.lbClass, namespaceLabels);
+    const decision = decideService(
+      this.#allocator,
+      key,
+      service,
+      this.#options.lbClass,
+      namespaceLabels,
+      this.#whyUnusable,
+    );
     if (decision.pending) this.#pending.add(key);
     else this.#pending.delete(key);
     if (decision.released || decision.onWritten)
@@ -266,6 +273,12 @@ export class Controller {
     }
     return true;
   }
+
+  /** The error-level problems that left an existing pool out of the allocator. */
+  readonly #whyUnusable = (pool: string): string | undefined => {
+    const errors = (this.#config.problems.get(pool) ?? []).filter((p) => p.severity === 'error');
+    return errors.length === 0 ? undefined : errors.map((p) => p.message).join('; ');
+  };
 
   #reconcileConfig(): SyncState {
     this.#loadPools();

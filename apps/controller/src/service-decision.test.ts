@@ -25,7 +25,7 @@ function service(o: Overrides = {}): Service {
     },
     spec: {
       type: 'LoadBalancer',
-      clusterIPs: ['10.96.0.10'],
+      clusterIPs: ['198.18.0.10'],
       ipFamilies: ['IPv4'],
       ports: [{ port: 80, protocol: 'TCP' }],
       ...o.spec,
@@ -35,7 +35,7 @@ function service(o: Overrides = {}): Service {
 }
 
 function decide(allocator: Allocator, svc: Service | undefined, key = 'ns/web', lbClass?: string) {
-  return decideService(allocator, key, svc, lbClass, {});
+  return decideService(allocator, key, svc, lbClass, {}, () => undefined);
 }
 
 describe('decideService', () => {
@@ -122,6 +122,27 @@ describe('decideService', () => {
     expect(allocator.assignmentOf('ns/web')).toBeUndefined();
     // Others are unaffected.
     expect(decide(allocator, service({ name: 'ok' }), 'ns/ok').ingress).toEqual(['192.0.2.0']);
+  });
+
+  it('says that a named pool exists but is left out, and why, instead of "unknown pool"', () => {
+    const allocator = new Allocator(pools);
+    const whyUnusable = (pool: string) =>
+      pool === 'mlb1' ? 'entry "x" overlaps entry "y" of the older pool "main"' : undefined;
+    const named = (pool: string) =>
+      decideService(
+        allocator,
+        'ns/web',
+        service({ annotations: { 'metallb.io/address-pool': pool } }),
+        undefined,
+        {},
+        whyUnusable,
+      ).events[0]?.message;
+    expect(named('mlb1')).toBe(
+      'Failed to allocate IP for "ns/web": pool "mlb1" exists but is not usable: entry "x" overlaps entry "y" of the older pool "main"',
+    );
+    expect(named('nope')).toBe(
+      'Failed to allocate IP for "ns/web": service "ns/web" asks for unknown pool "nope"',
+    );
   });
 
   it('rejects the annotation and spec.loadBalancerIP together', () => {
@@ -262,10 +283,11 @@ describe('README example', () => {
       'apps/web',
       {
         metadata: { name: 'web', namespace: 'apps', annotations: { 'metallb.io/allow-shared-ip': 'web' } },
-        spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.10'], ports: [{ port: 80, protocol: 'TCP' }] },
+        spec: { type: 'LoadBalancer', clusterIPs: ['198.18.0.10'], ports: [{ port: 80, protocol: 'TCP' }] },
       },
       undefined,
       {},
+      () => undefined,
     );
     expect(decision.ingress).toEqual(['198.51.100.0']);
     expect(decision.pool).toBe('default');

@@ -2,6 +2,7 @@ import {
   type Allocator,
   type Assignment,
   familyOf,
+  type IpamError,
   IpamErrorCode,
   IpFamilyPolicy,
   isIpamError,
@@ -66,6 +67,12 @@ const nothing: ServiceDecision = {
 };
 
 /**
+ * Why an IPAddressPool that exists is left out of the allocator (overlap, a bad entry), or
+ * undefined for a pool that is in use or does not exist.
+ */
+export type UnusablePoolReason = (pool: string) => string | undefined;
+
+/**
  * Decides what one Service should hold and updates `allocator` accordingly. `service` undefined
  * means it was deleted. Pure apart from the allocator; the caller performs the writes.
  */
@@ -75,6 +82,7 @@ export function decideService(
   service: Service | undefined,
   lbClass: string | undefined,
   namespaceLabels: Readonly<Record<string, string>> | undefined,
+  whyUnusable: UnusablePoolReason,
 ): ServiceDecision {
   if (service === undefined) return { ...nothing, released: allocator.release(key) };
   const translation = translateService(service, lbClass, namespaceLabels);
@@ -86,7 +94,7 @@ export function decideService(
     case 'invalid':
       return decideInvalid(allocator, key, service, translation.message, translation.restore);
     case 'request':
-      return decideRequest(allocator, translation.request, service);
+      return decideRequest(allocator, translation.request, service, whyUnusable);
   }
 }
 
@@ -120,7 +128,12 @@ function decideInvalid(
   }
 }
 
-function decideRequest(allocator: Allocator, request: ServiceRequest, service: Service): ServiceDecision {
+function decideRequest(
+  allocator: Allocator,
+  request: ServiceRequest,
+  service: Service,
+  whyUnusable: UnusablePoolReason,
+): ServiceDecision {
   const key = request.key;
   const events: ServiceEvent[] = [];
   const current = ingressIps(service);
@@ -153,7 +166,10 @@ function decideRequest(allocator: Allocator, request: ServiceRequest, service: S
     if (held === undefined) {
       const failure = requestErrors.has(error.code)
         ? warning(EventReason.loadBalancerFailed, `Invalid request for "${key}": ${error.message}`)
-        : warning(EventReason.allocationFailed, `Failed to allocate IP for "${key}": ${error.message}`);
+        : warning(
+            EventReason.allocationFailed,
+            `Failed to allocate IP for "${key}": ${failureMessage(error, whyUnusable)}`,
+          );
       events.push(failure);
       const clear = current.length > 0 || service.metadata.annotations?.[poolAnnotation] !== undefined;
       return {
@@ -178,6 +194,17 @@ function decideRequest(allocator: Allocator, request: ServiceRequest, service: S
     pending: false,
     released,
   };
+}
+
+/**
+ * The allocator knows only the pools it was given, so a pool left out of the configuration reads
+ * as "unknown" there; the user should hear that it exists, and why it cannot be used, instead of
+ * hunting for a typo in the annotation.
+ */
+function failureMessage(error: IpamError, whyUnusable: UnusablePoolReason): string {
+  const pool = error.details.pool;
+  const why = error.code === IpamErrorCode.unknownPool && pool !== undefined ? whyUnusable(pool) : undefined;
+  return why === undefined ? error.message : `pool "${pool}" exists but is not usable: ${why}`;
 }
 
 /** Why `held` no longer fits `request`, or undefined when it still does. */

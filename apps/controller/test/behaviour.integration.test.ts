@@ -290,6 +290,17 @@ describe.skipIf(!envtest)('controller against a real API server', () => {
     await cluster.createService(ns, 'after-bad-pool', cls);
     const [ip] = await ipsOf('after-bad-pool');
     expect(ip?.startsWith('198.51.100.')).toBe(true);
+    // A Service that names the left-out pool hears that it exists and why it is not used.
+    await cluster.createService(ns, 'wants-overlapping', cls, {
+      annotations: { 'metallb.universe.tf/address-pool': 'overlapping' },
+    });
+    const [failed] = await waitFor('an AllocationFailed event', async () => {
+      const list = await cluster.events(ns, 'wants-overlapping');
+      return list.length > 0 ? list : undefined;
+    });
+    expect(failed?.reason).toBe('AllocationFailed');
+    expect(failed?.note).not.toContain('unknown pool');
+    expect(failed?.note).toMatch(/pool "overlapping" exists but is not usable: .*overlaps .* pool "main"/);
     await cluster.deletePool(poolNs, 'overlapping');
   });
 

@@ -6,8 +6,10 @@
 import { parseArgs } from 'node:util';
 import { LabError } from '../lab-error.ts';
 import { findMissing } from '../prerequisites.ts';
+import { keptLabInstructions } from './kept-lab-instructions.ts';
 import { quickstartNeeds } from './quickstart-prerequisites.ts';
 import { runQuickstart } from './run-quickstart.ts';
+import { waitForStopRequest } from './wait-for-stop-request.ts';
 
 const usage = `Usage: npm run lab [-- --keep] [-- --subnet 198.51.100.0/24]
 
@@ -43,7 +45,10 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  process.once('SIGINT', () => process.stdout.write('\nCtrl-C: tearing the lab down.\n'));
+  // Ctrl-C during the run: the lab's cleanup registry removes everything and the lab exits as
+  // interrupted. Once the lab is kept, Ctrl-C is the way to stop it (waitForStopRequest).
+  const onEarlyInterrupt = () => process.stdout.write('\nCtrl-C: tearing the lab down.\n');
+  process.once('SIGINT', onEarlyInterrupt);
   let run: Awaited<ReturnType<typeof runQuickstart>>;
   try {
     run = await runQuickstart(values.subnet === undefined ? {} : { ipv4Subnet: values.subnet });
@@ -53,6 +58,7 @@ async function main(): Promise<number> {
     process.stderr.write(`\nnpm run lab failed (everything it created is removed):\n${text}\n`);
     return 1;
   }
+  process.removeListener('SIGINT', onEarlyInterrupt);
   const { cluster, result } = run;
   if (!values.keep) {
     const start = performance.now();
@@ -61,24 +67,11 @@ async function main(): Promise<number> {
     process.stdout.write(`\nLab removed in ${seconds} s. \`npm run lab -- --keep\` leaves it running.\n`);
     return 0;
   }
-  const client = cluster.client.namespace;
-  process.stdout.write(`
-The lab keeps running. In another shell, as root:
-
-  export KUBECONFIG=${cluster.api.kubeconfigPath}
-  kubectl get nodes,pods,svc,endpointslices -o wide
-  kubectl -n metallb-system get ipaddresspools,l2advertisements,servicel2statuses
-  kubectl get events -A
-  ip netns exec ${client} curl http://${result.loadBalancerIp}/hostname
-  ip netns exec ${client} arping -c 3 -I eth0 ${result.loadBalancerIp}
-
-Node namespaces: ${cluster.nodes.map((n) => `${n.name}=${n.host.namespace}`).join(' ')}
-Logs: ${cluster.runDir}/logs
-Press Ctrl-C to tear everything down.
-`);
-  await new Promise<void>((resolve) => process.once('SIGTERM', resolve));
-  process.stdout.write('SIGTERM: tearing the lab down.\n');
+  process.stdout.write(keptLabInstructions(cluster, result));
+  const signal = await waitForStopRequest((line) => process.stdout.write(`${line}\n`));
+  process.stdout.write(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: tearing the lab down.\n`);
   await cluster.destroy();
+  process.stdout.write('Lab removed.\n');
   return 0;
 }
 

@@ -1,0 +1,79 @@
+/**
+ * `npm run lab -- --keep`, stopped with Ctrl-C the way a terminal delivers it: SIGINT to the whole
+ * foreground process group (both npm processes and the lab), not just to the lab. A requested
+ * teardown must remove everything and exit 0 with no npm error block.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkSubnetFree } from '../check-subnet-free.ts';
+import { checkPrerequisites } from '../prerequisites.ts';
+import { listLabNamespaces } from '../sweep-stale-labs.ts';
+import { quickstartNeeds } from './quickstart-prerequisites.ts';
+import { waitFor } from './wait-for.ts';
+
+const ready = checkPrerequisites('npm run lab -- --keep, then Ctrl-C', quickstartNeeds());
+const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+
+type Exit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
+describe.skipIf(!ready)('npm run lab -- --keep, then Ctrl-C', () => {
+  let output = '';
+  let exit: Exit | undefined;
+  let namespaces: string[] = [];
+
+  beforeAll(async () => {
+    // Same subnet as the quick-start e2e; this package's files run one at a time (vitest.config.ts).
+    await waitFor(
+      '198.51.100.0/24 to be free',
+      5 * 60_000,
+      () => checkSubnetFree('198.51.100.0/24').then(() => true),
+      1000,
+    );
+    const npm = spawn('npm', ['run', 'lab', '--', '--keep', '--subnet', '198.51.100.0/24'], {
+      cwd: repoRoot,
+      detached: true, // its own process group, as a shell gives a foreground job
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<Exit>((resolve) =>
+      npm.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await Promise.race([
+        waitFor(
+          'the kept lab',
+          15 * 60_000,
+          () => output.includes('Press Ctrl-C to tear everything down.'),
+          200,
+        ),
+        exited.then((e) =>
+          Promise.reject(new Error(`npm run lab exited early (${JSON.stringify(e)}):\n${output}`)),
+        ),
+      ]);
+      namespaces = [...(output.match(/^Node namespaces: (.*)$/m)?.[1] ?? '').matchAll(/=(\S+)/g)].map(
+        (m) => m[1] as string,
+      );
+      process.kill(-(npm.pid as number), 'SIGINT');
+      exit = await exited;
+    } finally {
+      if (exit === undefined) process.kill(-(npm.pid as number), 'SIGKILL');
+      console.info(output);
+    }
+  }, 16 * 60_000);
+
+  it('exits 0 after tearing the lab down', () => {
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(output).toMatch(/Ctrl-C: tearing the lab down\.\n(.*\n)*Lab removed\./);
+  });
+
+  it('prints no npm error', () => {
+    expect(output).not.toMatch(/npm error|ERR!|Lifecycle script/);
+  });
+
+  it("removes the lab's namespaces", () => {
+    expect(namespaces).toHaveLength(3);
+    expect(listLabNamespaces().filter((ns) => namespaces.includes(ns))).toEqual([]);
+  });
+});
