@@ -42,28 +42,60 @@ describe('off Linux', () => {
   });
 });
 
-const ready = checkPrerequisites('packet-socket without CAP_NET_RAW', { root: true });
+const ready = checkPrerequisites('packet-socket without CAP_NET_RAW', {
+  root: true,
+  commands: [{ name: 'setpriv', debianPackage: 'util-linux' }],
+});
 
-describe.skipIf(!ready)('without CAP_NET_RAW (a child process as uid 65534)', () => {
+/** Bit 13 of the capability sets in /proc/PID/status (linux/capability.h). */
+const CAP_NET_RAW_BIT = 13n;
+
+/**
+ * The child stays root (so it can read the checkout wherever it lives, even under a 0700
+ * directory) and loses only CAP_NET_RAW: setpriv removes it from the bounding and inheritable
+ * sets, so the exec that starts node grants it no more (capabilities(7), "Transformation of
+ * capabilities during execve").
+ */
+describe.skipIf(!ready)('without CAP_NET_RAW (a root child with the capability dropped)', () => {
   it('throws SocketError EPERM naming the missing capability', () => {
     const script = `
+      import { readFileSync } from 'node:fs';
       import { openPacketConn } from './src/open-packet-conn.ts';
-      try { openPacketConn('lo'); console.log('opened'); }
-      catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, op: e.op, message: e.message })); }
+      const effective = /^CapEff:\\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))[1];
+      let outcome;
+      try { openPacketConn('lo'); outcome = 'opened'; }
+      catch (e) { outcome = { name: e.name, code: e.code, op: e.op, message: e.message }; }
+      console.log(JSON.stringify({ uid: process.getuid(), effective, outcome }));
     `;
     const result = spawnSync(
-      process.execPath,
-      ['--conditions=@baremetal-lb/source', '--input-type=module', '-e', script],
-      {
-        cwd: path.resolve(import.meta.dirname, '..'),
-        uid: 65534,
-        gid: 65534,
-        encoding: 'utf8',
-      },
+      'setpriv',
+      [
+        '--bounding-set=-net_raw',
+        '--inh-caps=-net_raw',
+        '--',
+        process.execPath,
+        '--conditions=@baremetal-lb/source',
+        '--input-type=module',
+        '-e',
+        script,
+      ],
+      { cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8' },
     );
+    if (result.error !== undefined || result.status !== 0 || result.stdout === '') {
+      throw new Error(
+        `the child could not run (${result.error?.message ?? `exit status ${result.status}, signal ${result.signal}`}): ` +
+          `stderr ${JSON.stringify(result.stderr)}, stdout ${JSON.stringify(result.stdout)}`,
+      );
+    }
     expect(result.stderr).toBe('');
-    const outcome = JSON.parse(result.stdout) as { name: string; code: string; op: string; message: string };
-    expect(outcome).toMatchObject({ name: 'SocketError', code: 'EPERM', op: 'open' });
-    expect(outcome.message).toContain('CAP_NET_RAW');
+    const child = JSON.parse(result.stdout) as {
+      uid: number;
+      effective: string;
+      outcome: { name: string; code: string; op: string; message: string } | 'opened';
+    };
+    expect(child.uid).toBe(0);
+    expect((BigInt(`0x${child.effective}`) >> CAP_NET_RAW_BIT) & 1n).toBe(0n);
+    expect(child.outcome).toMatchObject({ name: 'SocketError', code: 'EPERM', op: 'open' });
+    expect((child.outcome as { message: string }).message).toContain('CAP_NET_RAW');
   });
 });

@@ -261,27 +261,33 @@ describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () =>
 
   it('prints MetalLB-like columns', async () => {
     const table = await fetchTable(api, resourcePath('IPAddressPool', namespace));
-    expect(table.filter((c) => c.priority === 0).map((c) => c.name)).toEqual([
+    expect(table.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).toEqual([
       'Name',
       'Auto Assign',
       'Avoid Buggy IPs',
       'Addresses',
     ]);
+    // A pool that sets neither field still shows both values (the schema's defaults), as `kubectl
+    // get ipaddresspools` does for MetalLB's CRD.
+    const row = table.rows.find((r) => r.cells[0] === 'defaults');
+    expect(row?.cells.slice(0, 4)).toEqual(['defaults', true, false, '["192.0.2.0/28"]']);
     const l2 = await fetchTable(api, resourcePath('L2Advertisement', namespace));
-    expect(l2.map((c) => c.name)).toEqual(
+    expect(l2.columnDefinitions.map((c) => c.name)).toEqual(
       expect.arrayContaining(['IPAddressPools', 'IPAddressPool Selectors', 'Interfaces', 'Node Selectors']),
     );
   });
 });
 
-type Column = { name: string; priority: number };
+type Table = {
+  readonly columnDefinitions: readonly { name: string; priority: number }[];
+  readonly rows: readonly { cells: readonly unknown[] }[];
+};
 
 /** kubectl's view: the server renders a Table when asked with this Accept header. */
-async function fetchTable(api: ApiConnection, apiPath: string): Promise<Column[]> {
-  const table = await callApi<{ columnDefinitions: Column[] }>(api, {
+async function fetchTable(api: ApiConnection, apiPath: string): Promise<Table> {
+  return callApi<Table>(api, {
     method: 'GET',
     path: apiPath,
     accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
   });
-  return table.columnDefinitions;
 }
