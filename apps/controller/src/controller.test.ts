@@ -34,7 +34,7 @@ function svc(name: string, extra: Partial<Service['metadata']> = {}, spec: Servi
     metadata: { name, namespace: 'apps', ...extra },
     spec: {
       type: 'LoadBalancer',
-      clusterIPs: ['10.96.0.1'],
+      clusterIPs: ['198.19.240.1'],
       ipFamilies: ['IPv4'],
       ports: [{ port: 80 }],
       ...spec,
@@ -141,7 +141,7 @@ describe('Controller (in-memory API)', () => {
     await controller.idle();
     expect(cluster.assignments().get('apps/second')).toEqual([]);
     expect(cluster.events.filter((e) => e.reason === 'AllocationFailed')).toHaveLength(1);
-    cluster.applyService(svc('first', {}, { type: 'ClusterIP', clusterIPs: ['10.96.0.1'] }));
+    cluster.applyService(svc('first', {}, { type: 'ClusterIP', clusterIPs: ['198.19.240.1'] }));
     await controller.idle();
     expect(cluster.assignments().get('apps/first')).toEqual([]);
     expect(

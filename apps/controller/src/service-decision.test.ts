@@ -94,7 +94,7 @@ describe('decideService', () => {
     expect(
       decide(
         allocator,
-        service({ spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.1'], loadBalancerIP: '192.0.2.2' } }),
+        service({ spec: { type: 'LoadBalancer', clusterIPs: ['198.19.240.1'], loadBalancerIP: '192.0.2.2' } }),
       ).ingress,
     ).toEqual(['192.0.2.2']);
     const pooled = decide(
@@ -151,7 +151,7 @@ describe('decideService', () => {
       allocator,
       service({
         annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1' },
-        spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.1'], loadBalancerIP: '192.0.2.2' },
+        spec: { type: 'LoadBalancer', clusterIPs: ['198.19.240.1'], loadBalancerIP: '192.0.2.2' },
       }),
     );
     expect(decision.events[0]?.reason).toBe('LoadBalancerFailed');
@@ -174,7 +174,7 @@ describe('decideService', () => {
     decide(allocator, service());
     const changed = decide(
       allocator,
-      service({ ingress: ['192.0.2.0'], spec: { type: 'ClusterIP', clusterIPs: ['10.96.0.1'] } }),
+      service({ ingress: ['192.0.2.0'], spec: { type: 'ClusterIP', clusterIPs: ['198.19.240.1'] } }),
     );
     expect(changed).toMatchObject({ ingress: [], pool: null, released: true });
     decide(allocator, service());
@@ -185,7 +185,7 @@ describe('decideService', () => {
   it('ignores Services of another load-balancer class, and handles only its own with --lb-class', () => {
     const allocator = new Allocator(pools);
     const other = service({
-      spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.1'], loadBalancerClass: 'other' },
+      spec: { type: 'LoadBalancer', clusterIPs: ['198.19.240.1'], loadBalancerClass: 'other' },
     });
     expect(decide(allocator, other)).toMatchObject({ ingress: undefined, pool: undefined });
     expect(decide(allocator, other, 'ns/web', 'other').ingress).toEqual(['192.0.2.0']);
@@ -226,14 +226,14 @@ describe('decideService', () => {
 
   it('gives dual-stack Services one IP per family, primary first', () => {
     const allocator = new Allocator(pools);
-    const dual = { type: 'LoadBalancer', clusterIPs: ['fd00::1', '10.96.0.1'], ipFamilies: ['IPv6', 'IPv4'] };
+    const dual = { type: 'LoadBalancer', clusterIPs: ['2001:db8:96::1', '198.19.240.1'], ipFamilies: ['IPv6', 'IPv4'] };
     const required = decide(allocator, service({ spec: { ...dual, ipFamilyPolicy: 'RequireDualStack' } }));
     expect(required.ingress).toEqual(['2001:db8::', '192.0.2.0']);
     const single = decide(
       allocator,
       service({
         name: 's',
-        spec: { ...dual, ipFamilyPolicy: 'SingleStack', clusterIPs: ['fd00::2'], ipFamilies: ['IPv6'] },
+        spec: { ...dual, ipFamilyPolicy: 'SingleStack', clusterIPs: ['2001:db8:96::2'], ipFamilies: ['IPv6'] },
       }),
       'ns/s',
     );
@@ -244,7 +244,7 @@ describe('decideService', () => {
     const allocator = new Allocator([{ name: 'v4', addresses: ['192.0.2.0/30'] }]);
     const prefer = {
       type: 'LoadBalancer',
-      clusterIPs: ['10.96.0.1', 'fd00::1'],
+      clusterIPs: ['198.19.240.1', '2001:db8:96::1'],
       ipFamilies: ['IPv4', 'IPv6'],
       ipFamilyPolicy: 'PreferDualStack',
     };
@@ -264,7 +264,7 @@ describe('decideService', () => {
       service({
         name: 'b',
         annotations: shared,
-        spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.2'], ports: [{ port: 53, protocol: 'UDP' }] },
+        spec: { type: 'LoadBalancer', clusterIPs: ['198.19.240.2'], ports: [{ port: 53, protocol: 'UDP' }] },
       }),
       'ns/b',
     );
@@ -301,13 +301,13 @@ describe('README example', () => {
 
 describe('metallb-compat audit: decisions', () => {
   const shared = { 'metallb.io/allow-shared-ip': 'k' };
-  const udp53 = { type: 'LoadBalancer', clusterIPs: ['10.96.0.2'], ports: [{ port: 53, protocol: 'UDP' }] };
+  const udp53 = { type: 'LoadBalancer', clusterIPs: ['198.19.240.2'], ports: [{ port: 53, protocol: 'UDP' }] };
 
   it('IPAllocated quotes each IP like MetalLB (Go %q of the IP list)', () => {
     const allocator = new Allocator(pools);
     const dual = {
       type: 'LoadBalancer',
-      clusterIPs: ['10.96.0.1', 'fd00::1'],
+      clusterIPs: ['198.19.240.1', '2001:db8:96::1'],
       ipFamilies: ['IPv4', 'IPv6'],
       ipFamilyPolicy: 'RequireDualStack',
     };
@@ -380,7 +380,7 @@ describe('metallb-compat audit: decisions', () => {
         annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1' },
         spec: {
           type: 'LoadBalancer',
-          clusterIPs: ['10.96.0.1', 'fd00::1'],
+          clusterIPs: ['198.19.240.1', '2001:db8:96::1'],
           ipFamilies: ['IPv4', 'IPv6'],
           ipFamilyPolicy: 'RequireDualStack',
         },
@@ -452,7 +452,7 @@ describe('metallb-compat audit: invalid requests keep what the Service holds', (
       service({
         ingress: ['203.0.113.9'],
         annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1' },
-        spec: { type: 'LoadBalancer', clusterIPs: ['10.96.0.1'], loadBalancerIP: '192.0.2.2' },
+        spec: { type: 'LoadBalancer', clusterIPs: ['198.19.240.1'], loadBalancerIP: '192.0.2.2' },
       }),
     );
     expect(decision.events.map((e) => e.reason)).toEqual(['ClearAssignment', 'LoadBalancerFailed']);

@@ -17,7 +17,7 @@ describe('translateService', () => {
     const t = translateService(
       svc(
         {
-          clusterIPs: ['fd00::1', '10.96.0.1'],
+          clusterIPs: ['2001:db8:96::1', '198.19.240.1'],
           ipFamilies: ['IPv6', 'IPv4'],
           ipFamilyPolicy: 'RequireDualStack',
           ports: [{ port: 53, protocol: 'UDP' }, { port: 53 }],
@@ -51,29 +51,29 @@ describe('translateService', () => {
 
   it('canonicalises requested IPs and rejects junk, both sources at once, odd protocols and policies', () => {
     const ok = translateService(
-      svc({ clusterIP: '10.96.0.1' }, { 'metallb.io/loadBalancerIPs': ' 2001:DB8::0001 , 192.0.2.1' }),
+      svc({ clusterIP: '198.19.240.1' }, { 'metallb.io/loadBalancerIPs': ' 2001:DB8::0001 , 192.0.2.1' }),
       undefined,
       {},
     );
     expect(ok.kind === 'request' && ok.request.requestedIPs).toEqual(['2001:db8::1', '192.0.2.1']);
     const bad = [
-      svc({ clusterIP: '10.96.0.1' }, { 'metallb.io/loadBalancerIPs': '192.0.2.1,' }),
+      svc({ clusterIP: '198.19.240.1' }, { 'metallb.io/loadBalancerIPs': '192.0.2.1,' }),
       svc(
-        { clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.2' },
+        { clusterIP: '198.19.240.1', loadBalancerIP: '192.0.2.2' },
         { 'metallb.io/loadBalancerIPs': '192.0.2.1' },
       ),
-      svc({ clusterIP: '10.96.0.1', ports: [{ port: 1, protocol: 'ICMP' }] }),
-      svc({ clusterIP: '10.96.0.1', ipFamilyPolicy: 'Sometimes' }),
+      svc({ clusterIP: '198.19.240.1', ports: [{ port: 1, protocol: 'ICMP' }] }),
+      svc({ clusterIP: '198.19.240.1', ipFamilyPolicy: 'Sometimes' }),
     ];
     for (const service of bad) expect(translateService(service, undefined, {}).kind).toBe('invalid');
   });
 
   it('ignores other classes, releases non-LoadBalancers and Services without a cluster IP', () => {
     expect(
-      translateService(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'x' }), undefined, {}).kind,
+      translateService(svc({ clusterIP: '198.19.240.1', loadBalancerClass: 'x' }), undefined, {}).kind,
     ).toBe('ignore');
-    expect(translateService(svc({ clusterIP: '10.96.0.1' }), 'x', {}).kind).toBe('ignore');
-    expect(translateService(svc({ type: 'ClusterIP', clusterIP: '10.96.0.1' }), 'x', {})).toEqual({
+    expect(translateService(svc({ clusterIP: '198.19.240.1' }), 'x', {}).kind).toBe('ignore');
+    expect(translateService(svc({ type: 'ClusterIP', clusterIP: '198.19.240.1' }), 'x', {})).toEqual({
       kind: 'release',
       reason: 'notLoadBalancer',
     });
@@ -87,10 +87,10 @@ describe('translateService', () => {
 describe('helpers', () => {
   it('serviceFamilies: declared order when it matches the cluster IPs, else their order', () => {
     expect(
-      serviceFamilies(svc({ clusterIPs: ['10.96.0.1', 'fd00::1'], ipFamilies: ['IPv4', 'IPv6'] })),
+      serviceFamilies(svc({ clusterIPs: ['198.19.240.1', '2001:db8:96::1'], ipFamilies: ['IPv4', 'IPv6'] })),
     ).toEqual(['IPv4', 'IPv6']);
-    expect(serviceFamilies(svc({ clusterIPs: ['fd00::1'], ipFamilies: ['IPv4'] }))).toEqual(['IPv6']);
-    expect(serviceFamilies(svc({ clusterIP: '10.96.0.1' }))).toEqual(['IPv4']);
+    expect(serviceFamilies(svc({ clusterIPs: ['2001:db8:96::1'], ipFamilies: ['IPv4'] }))).toEqual(['IPv6']);
+    expect(serviceFamilies(svc({ clusterIP: '198.19.240.1' }))).toEqual(['IPv4']);
     expect(serviceFamilies(svc({}))).toEqual([]);
   });
 
@@ -126,7 +126,7 @@ describe('metallb-compat audit: annotations and fields', () => {
   it('the deprecated metallb.universe.tf/ prefix loses to metallb.io/ for every annotation', () => {
     const both = request(
       svc(
-        { clusterIP: '10.96.0.1' },
+        { clusterIP: '198.19.240.1' },
         {
           'metallb.universe.tf/address-pool': 'old-pool',
           'metallb.io/address-pool': 'new-pool',
@@ -140,7 +140,7 @@ describe('metallb-compat audit: annotations and fields', () => {
     expect([both.pool, both.sharingKey, both.requestedIPs]).toEqual(['new-pool', 'new-key', ['192.0.2.2']]);
     const old = request(
       svc(
-        { clusterIP: '10.96.0.1' },
+        { clusterIP: '198.19.240.1' },
         { 'metallb.universe.tf/address-pool': 'old-pool', 'metallb.universe.tf/allow-shared-ip': 'old-key' },
       ),
     );
@@ -150,7 +150,7 @@ describe('metallb-compat audit: annotations and fields', () => {
   it('a present but empty metallb.io/ annotation still wins over the deprecated one (MetalLB reads presence)', () => {
     const r = request(
       svc(
-        { clusterIP: '10.96.0.1' },
+        { clusterIP: '198.19.240.1' },
         { 'metallb.io/allow-shared-ip': '', 'metallb.universe.tf/allow-shared-ip': 'old-key' },
       ),
     );
@@ -158,12 +158,12 @@ describe('metallb-compat audit: annotations and fields', () => {
   });
 
   it('spec.loadBalancerIP alone is a requested IP; with an empty annotation it still counts', () => {
-    expect(request(svc({ clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.9' })).requestedIPs).toEqual([
+    expect(request(svc({ clusterIP: '198.19.240.1', loadBalancerIP: '192.0.2.9' })).requestedIPs).toEqual([
       '192.0.2.9',
     ]);
     expect(
       request(
-        svc({ clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.9' }, { 'metallb.io/loadBalancerIPs': '' }),
+        svc({ clusterIP: '198.19.240.1', loadBalancerIP: '192.0.2.9' }, { 'metallb.io/loadBalancerIPs': '' }),
       ).requestedIPs,
     ).toEqual(['192.0.2.9']);
   });
@@ -171,7 +171,7 @@ describe('metallb-compat audit: annotations and fields', () => {
   it('spec.loadBalancerIP and the deprecated loadBalancerIPs annotation together are invalid too', () => {
     const t = translateService(
       svc(
-        { clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.2' },
+        { clusterIP: '198.19.240.1', loadBalancerIP: '192.0.2.2' },
         { 'metallb.universe.tf/loadBalancerIPs': '192.0.2.1' },
       ),
       undefined,
@@ -184,17 +184,17 @@ describe('metallb-compat audit: annotations and fields', () => {
   });
 
   it('--lb-class=X handles class X only; without the flag only classless Services are handled', () => {
-    expect(request(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'x' }), 'x').key).toBe('ns/web');
-    expect(translateService(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'y' }), 'x', {}).kind).toBe(
+    expect(request(svc({ clusterIP: '198.19.240.1', loadBalancerClass: 'x' }), 'x').key).toBe('ns/web');
+    expect(translateService(svc({ clusterIP: '198.19.240.1', loadBalancerClass: 'y' }), 'x', {}).kind).toBe(
       'ignore',
     );
-    expect(request(svc({ clusterIP: '10.96.0.1' })).key).toBe('ns/web');
+    expect(request(svc({ clusterIP: '198.19.240.1' })).key).toBe('ns/web');
   });
 
   it('a type change releases even when the Service belongs to another class', () => {
     expect(
       translateService(
-        svc({ type: 'NodePort', clusterIP: '10.96.0.1', loadBalancerClass: 'y' }),
+        svc({ type: 'NodePort', clusterIP: '198.19.240.1', loadBalancerClass: 'y' }),
         undefined,
         {},
       ),
@@ -216,7 +216,7 @@ describe('metallb-compat audit: invalid requested IPs', () => {
   it('an invalid translation still carries the rest of the request, so current IPs can be kept', () => {
     const t = translateService(
       svc(
-        { clusterIP: '10.96.0.1' },
+        { clusterIP: '198.19.240.1' },
         { 'metallb.io/loadBalancerIPs': 'junk', 'metallb.io/allow-shared-ip': 'k' },
       ),
       undefined,
@@ -230,8 +230,8 @@ describe('metallb-compat audit: invalid requested IPs', () => {
 
 describe('metallb-compat audit: lb-class', () => {
   it('an empty lb-class is no lb-class: classless Services are handled, classed ones ignored', () => {
-    expect(translateService(svc({ clusterIP: '10.96.0.1' }), '', {}).kind).toBe('request');
-    expect(translateService(svc({ clusterIP: '10.96.0.1', loadBalancerClass: 'x' }), '', {}).kind).toBe(
+    expect(translateService(svc({ clusterIP: '198.19.240.1' }), '', {}).kind).toBe('request');
+    expect(translateService(svc({ clusterIP: '198.19.240.1', loadBalancerClass: 'x' }), '', {}).kind).toBe(
       'ignore',
     );
   });
@@ -240,7 +240,7 @@ describe('metallb-compat audit: lb-class', () => {
 describe('metallb-compat audit: spec.loadBalancerIP', () => {
   it('spec.loadBalancerIP is one IP: a comma-separated list there is invalid (only the annotation takes two)', () => {
     const t = translateService(
-      svc({ clusterIP: '10.96.0.1', loadBalancerIP: '192.0.2.1,2001:db8::1' }),
+      svc({ clusterIP: '198.19.240.1', loadBalancerIP: '192.0.2.1,2001:db8::1' }),
       undefined,
       {},
     );

@@ -26,7 +26,7 @@ export type EnvtestOptions = {
   readonly listenAddress?: string;
   /** Static token users besides the admin (RBAC applies to them: bind roles in your test). */
   readonly users?: readonly TokenUser[];
-  /** Default dual-stack `10.96.0.0/16,fd00:10:96::/112`, so dual-stack Services validate. */
+  /** Default dual-stack `198.19.240.0/20,2001:db8:96::/112`, so dual-stack Services validate. */
   readonly serviceClusterIpRange?: string;
   /** Prebuilt binaries; default ensureBinaries() (builds on first use). */
   readonly binaries?: Binaries;
@@ -93,7 +93,7 @@ async function startServers(
         etcdUrl: etcd.clientUrl,
         listenAddress: options.listenAddress ?? '127.0.0.1',
         users,
-        serviceClusterIpRange: options.serviceClusterIpRange ?? '10.96.0.0/16,fd00:10:96::/112',
+        serviceClusterIpRange: options.serviceClusterIpRange ?? '198.19.240.0/20,2001:db8:96::/112',
         extraArgs: options.extraApiServerArgs ?? [],
         readyTimeoutMs,
       });

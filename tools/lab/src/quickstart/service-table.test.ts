@@ -11,24 +11,24 @@ describe('formatServiceTable', () => {
           metadata: { name: 'web', creationTimestamp: new Date('2026-01-01T00:00:55Z') },
           spec: {
             type: 'LoadBalancer',
-            clusterIP: '10.96.0.12',
+            clusterIP: '198.19.240.12',
             ports: [{ port: 80, nodePort: 31234, protocol: 'TCP' }],
           },
           status: { loadBalancer: { ingress: [{ ip: '198.51.100.200' }] } },
         },
         {
           metadata: { name: 'pending-one', creationTimestamp: new Date('2025-12-31T20:00:00Z') },
-          spec: { type: 'LoadBalancer', clusterIP: '10.96.0.13', ports: [{ port: 53, protocol: 'UDP' }] },
+          spec: { type: 'LoadBalancer', clusterIP: '198.19.240.13', ports: [{ port: 53, protocol: 'UDP' }] },
         },
-        { metadata: { name: 'kubernetes' }, spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [] } },
+        { metadata: { name: 'kubernetes' }, spec: { type: 'ClusterIP', clusterIP: '198.19.240.1', ports: [] } },
       ],
       now,
     );
     expect(table.split('\n')).toEqual([
-      'NAME          TYPE           CLUSTER-IP   EXTERNAL-IP      PORT(S)        AGE',
-      'web           LoadBalancer   10.96.0.12   198.51.100.200   80:31234/TCP   5s',
-      'pending-one   LoadBalancer   10.96.0.13   <pending>        53/UDP         4h',
-      'kubernetes    ClusterIP      10.96.0.1    <none>           <none>         <unknown>',
+      'NAME          TYPE           CLUSTER-IP      EXTERNAL-IP      PORT(S)        AGE',
+      'web           LoadBalancer   198.19.240.12   198.51.100.200   80:31234/TCP   5s',
+      'pending-one   LoadBalancer   198.19.240.13   <pending>        53/UDP         4h',
+      'kubernetes    ClusterIP      198.19.240.1    <none>           <none>         <unknown>',
     ]);
   });
 });
