@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, sleep, systemClock } from './clock.ts';
 import { Controller } from './controller.ts';
 import { KubeControllerApi, KubeLeaseStore } from './controller-api.ts';
 import { EventRecorder } from './event-recorder.ts';
@@ -7,11 +7,13 @@ import { type HealthServer, startHealthServer } from './health-server.ts';
 import { startInformers } from './informers.ts';
 import { HttpKubeClient } from './kube-client.ts';
 import { loadKubeConfig } from './kube-config.ts';
+import type { Service } from './kube-types.ts';
 import { LeaderElector, type LeaderTimings } from './leader-elector.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ensureMemberlistSecret } from './memberlist-secret.ts';
 import { ControllerMetrics } from './metrics.ts';
 import { buildPoolConfig } from './pool-config.ts';
+import { backoffDelayMs } from './work-queue.ts';
 
 export type RunningController = {
   readonly controller: Controller;
@@ -23,6 +25,8 @@ export type RunningController = {
 
 /** See ControllerOptions.poolStatusDelayMs. */
 const defaultPoolStatusDelayMs = 1_000;
+/** Retries of the new leader's list of Services: 250 ms doubling to 2 s (the API server is briefly away). */
+const restoreListBackoff = { baseDelayMs: 250, maxDelayMs: 2_000 };
 
 /**
  * Wires the controller to the Kubernetes API: informers, work queue, leader election, metrics
@@ -116,6 +120,22 @@ export async function runController(
         }).then(() => {});
   let elector: LeaderElector | undefined;
   let transition: Promise<void> = Promise.resolve();
+  /**
+   * The Services as the API server has them now, for the new leader's restore (never the cache:
+   * it may lag the previous leader's last writes). Retried while this replica still leads;
+   * undefined once it no longer does.
+   */
+  const listWhileLeading = async (): Promise<readonly Service[] | undefined> => {
+    for (let attempt = 0; elector?.isLeader && !electing.signal.aborted; attempt += 1) {
+      try {
+        return await api.listServices(electing.signal);
+      } catch (error) {
+        log.warn({ err: error }, 'could not list Services to restore from; retrying');
+        await sleep(clock, backoffDelayMs(restoreListBackoff, attempt + 1), electing.signal);
+      }
+    }
+    return undefined;
+  };
   let electorDone: Promise<void> = Promise.resolve();
   const ready = informers.synced.then(() => {
     if (electing.signal.aborted) return;
@@ -135,14 +155,18 @@ export async function runController(
       // have finished, so the restore never misses a write still in flight.
       callbacks: {
         onStartedLeading: () => {
-          transition = transition.then(() => {
+          transition = transition.then(async () => {
+            const current = await listWhileLeading();
+            if (current === undefined) return; // lost the Lease meanwhile
             metrics.leader.set(1);
-            controller.startLeading();
+            controller.startLeading(current);
             log.info({ ms: Math.round(performance.now() - started) }, 'leading: assignments restored');
           });
         },
         onStoppedLeading: () => {
           metrics.leader.set(0);
+          // Not a moment later: a standby may take the Lease once it expires.
+          controller.fence();
           transition = transition.then(() => controller.stopLeading());
         },
       },

@@ -17,18 +17,29 @@ export interface ControllerApi extends EventSink {
   /**
    * One merge patch to the status subresource with the ingress and/or the pool annotation
    * (undefined leaves a part alone; null removes the annotation). Returns the updated Service:
-   * the caller checks that the annotation stuck (see patchServicePool).
+   * the caller checks that the annotation stuck (see patchServicePool). Applies only to the
+   * version of the Service given (409 otherwise), and gives up when `signal` aborts.
    */
-  patchServiceStatus(service: Service, change: ServiceStatusChange): Promise<Service>;
+  patchServiceStatus(service: Service, change: ServiceStatusChange, signal?: AbortSignal): Promise<Service>;
   /**
    * Sets (or with null removes) the annotation on the main resource: the fallback for an API
    * server that ignores metadata in status writes (Kubernetes 1.34 keeps it for Services).
    */
-  patchServicePool(service: Service, pool: string | null): Promise<Service>;
+  patchServicePool(service: Service, pool: string | null, signal?: AbortSignal): Promise<Service>;
   patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void>;
+  /**
+   * Every Service, read from the API server itself (a quorum read, never a cache), so the list
+   * shows every write acknowledged before it was made.
+   */
+  listServices(signal?: AbortSignal): Promise<readonly Service[]>;
 }
 
 const poolsPath = (namespace: string) => `/apis/metallb.io/v1beta1/namespaces/${namespace}/ipaddresspools`;
+
+/** The uid and resourceVersion a merge patch must match to apply. */
+function preconditions(service: Service): Record<string, unknown> {
+  return { uid: service.metadata.uid, resourceVersion: service.metadata.resourceVersion };
+}
 
 function servicePath(service: Service): string {
   return `/api/v1/namespaces/${service.metadata.namespace}/services/${service.metadata.name}`;
@@ -36,8 +47,11 @@ function servicePath(service: Service): string {
 
 /**
  * Writes as JSON merge patches that carry metadata.uid: the API server refuses (uid is
- * immutable) a patch meant for a Service that was deleted and re-created under the same name,
- * and never conflicts merely because something else changed the object meanwhile.
+ * immutable) a patch meant for a Service that was deleted and re-created under the same name.
+ * Service writes also carry the resourceVersion the decision was made on (optimistic
+ * concurrency): a write that a leader sent before losing the Lease, and that reaches the API
+ * server late, cannot overwrite what the next leader wrote meanwhile. Pool status writes do not:
+ * only counters and a condition, recomputed from the allocator on every change.
  */
 export class KubeControllerApi implements ControllerApi {
   readonly #client: KubeClient;
@@ -46,8 +60,8 @@ export class KubeControllerApi implements ControllerApi {
     this.#client = client;
   }
 
-  patchServiceStatus(service: Service, change: ServiceStatusChange): Promise<Service> {
-    const metadata: Record<string, unknown> = { uid: service.metadata.uid };
+  patchServiceStatus(service: Service, change: ServiceStatusChange, signal?: AbortSignal): Promise<Service> {
+    const metadata: Record<string, unknown> = preconditions(service);
     if (change.pool !== undefined) metadata.annotations = { [poolAnnotation]: change.pool };
     return this.#client.request<Service>('PATCH', `${servicePath(service)}/status`, {
       contentType: ContentType.mergePatch,
@@ -55,13 +69,15 @@ export class KubeControllerApi implements ControllerApi {
         metadata,
         ...(change.ingress === undefined ? {} : { status: { loadBalancer: { ingress: change.ingress } } }),
       },
+      ...(signal ? { signal } : {}),
     });
   }
 
-  patchServicePool(service: Service, pool: string | null): Promise<Service> {
+  patchServicePool(service: Service, pool: string | null, signal?: AbortSignal): Promise<Service> {
     return this.#client.request<Service>('PATCH', servicePath(service), {
       contentType: ContentType.mergePatch,
-      body: { metadata: { uid: service.metadata.uid, annotations: { [poolAnnotation]: pool } } },
+      body: { metadata: { ...preconditions(service), annotations: { [poolAnnotation]: pool } } },
+      ...(signal ? { signal } : {}),
     });
   }
 
@@ -74,6 +90,22 @@ export class KubeControllerApi implements ControllerApi {
         body: { metadata: { uid: pool.metadata.uid }, status },
       },
     );
+  }
+
+  async listServices(signal?: AbortSignal): Promise<readonly Service[]> {
+    const services: Service[] = [];
+    let next: string | undefined;
+    do {
+      // No resourceVersion: served from etcd with a quorum read. Pages of 500 keep each response small.
+      const page = await this.#client.request<{ items?: Service[]; metadata?: { continue?: string } }>(
+        'GET',
+        '/api/v1/services',
+        { query: { limit: '500', ...(next ? { continue: next } : {}) }, ...(signal ? { signal } : {}) },
+      );
+      services.push(...(page.items ?? []));
+      next = page.metadata?.continue || undefined;
+    } while (next !== undefined);
+    return services;
   }
 
   async create(event: EventObject): Promise<void> {
@@ -103,22 +135,26 @@ export class KubeLeaseStore implements LeaseStore {
     return `/apis/coordination.k8s.io/v1/namespaces/${this.#namespace}/leases${suffix}`;
   }
 
-  async get(): Promise<Lease | undefined> {
+  async get(signal?: AbortSignal): Promise<Lease | undefined> {
     try {
-      return await this.#client.request<Lease>('GET', this.#path(`/${this.#name}`));
+      return await this.#client.request<Lease>('GET', this.#path(`/${this.#name}`), signal ? { signal } : {});
     } catch (error) {
       if ((error as { status?: number }).status === 404) return undefined;
       throw error;
     }
   }
 
-  create(lease: Lease): Promise<Lease> {
+  create(lease: Lease, signal?: AbortSignal): Promise<Lease> {
     return this.#client.request<Lease>('POST', this.#path(), {
       body: { ...lease, metadata: { name: this.#name, namespace: this.#namespace } },
+      ...(signal ? { signal } : {}),
     });
   }
 
-  update(lease: Lease): Promise<Lease> {
-    return this.#client.request<Lease>('PUT', this.#path(`/${this.#name}`), { body: lease });
+  update(lease: Lease, signal?: AbortSignal): Promise<Lease> {
+    return this.#client.request<Lease>('PUT', this.#path(`/${this.#name}`), {
+      body: lease,
+      ...(signal ? { signal } : {}),
+    });
   }
 }

@@ -130,14 +130,19 @@ export class Controller {
    * Becomes the writer: loads the pools, restores every assignment recorded in Service status
    * (oldest Service first, so a conflict keeps the older owner) BEFORE allocating anything new,
    * then starts the workers on every Service. Call once the caches have synced.
+   *
+   * `current` is what to restore from: after a hand-over, a list read from the API server once the
+   * Lease was won, because the informer cache may not show the previous leader's last writes yet
+   * (restoring from it could give one of those IPs to another Service). Default: the cache, for a
+   * controller that is the only writer.
    */
-  startLeading(): void {
+  startLeading(current: readonly Service[] = this.#deps.services.list()): void {
     if (this.#leading) return;
     this.#leading = true;
     this.#allocator = new Allocator();
     this.#pending.clear();
     this.#loadPools();
-    const restored = this.#restore();
+    const restored = this.#restore(current);
     this.#restored = true;
     this.#deps.log?.info({ restored, pools: this.#config.specs.length }, 'restored existing assignments');
     this.#enqueueAll();
@@ -146,6 +151,15 @@ export class Controller {
       Array.from({ length: this.#options.workers }, () => this.#work(abort.signal)),
     ).then(() => undefined);
     this.#workers = { abort, done };
+  }
+
+  /**
+   * Stops writing at once, without waiting: no new reconcile starts and the writes in flight are
+   * aborted. For the moment leadership ends (the Lease deadline passed); stopLeading() follows.
+   */
+  fence(): void {
+    this.#leading = false;
+    this.#workers?.abort.abort();
   }
 
   /** Stops writing: no new reconcile starts; resolves when those in flight have finished. */
@@ -231,7 +245,7 @@ export class Controller {
       );
     }
     try {
-      const wrote = await this.#write(service, decision);
+      const wrote = await this.#write(service, decision, this.#workers?.abort.signal);
       if (wrote && decision.onWritten) {
         this.#deps.recorder.record(subject, decision.onWritten);
         this.#deps.log?.info(
@@ -243,6 +257,12 @@ export class Controller {
       this.#deps.metrics?.updateErrors.inc();
       const status = (error as KubeApiError).status;
       if (status === 404) return SyncState.success; // deleted meanwhile: its delete event follows
+      if (!this.#leading) return SyncState.success; // fenced: the next leader takes it from here
+      if (status === 409) {
+        // Changed since the cache's view (often by our own previous write): retry on a fresh view.
+        this.#deps.log?.debug({ service: key }, 'service changed meanwhile; retrying');
+        return SyncState.retry;
+      }
       this.#deps.log?.warn({ err: error, service: key }, 'service write failed, will retry');
       return SyncState.retry;
     }
@@ -254,21 +274,29 @@ export class Controller {
    * half-written Service); a separate annotation patch only if the server dropped the metadata.
    * Returns whether anything was written.
    */
-  async #write(service: Service, decision: ServiceDecision): Promise<boolean> {
+  async #write(
+    service: Service,
+    decision: ServiceDecision,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
     const wanted = decision.pool === undefined ? undefined : (decision.pool ?? undefined);
     const poolChange =
       decision.pool !== undefined && wanted !== service.metadata.annotations?.[poolAnnotation];
     const ingressChange = decision.ingress !== undefined && !ingressMatches(service, decision.ingress);
     if (!poolChange && !ingressChange) return false;
-    const updated = await this.#deps.api.patchServiceStatus(service, {
-      ...(ingressChange
-        ? { ingress: decision.ingress!.map((ip): LoadBalancerIngress => ({ ip, ipMode: 'VIP' })) }
-        : {}),
-      ...(poolChange ? { pool: decision.pool! } : {}),
-    });
+    const updated = await this.#deps.api.patchServiceStatus(
+      service,
+      {
+        ...(ingressChange
+          ? { ingress: decision.ingress!.map((ip): LoadBalancerIngress => ({ ip, ipMode: 'VIP' })) }
+          : {}),
+        ...(poolChange ? { pool: decision.pool! } : {}),
+      },
+      signal,
+    );
     this.#deps.metrics?.updates.inc();
     if (poolChange && updated.metadata.annotations?.[poolAnnotation] !== wanted) {
-      await this.#deps.api.patchServicePool(service, decision.pool!);
+      await this.#deps.api.patchServicePool(updated, decision.pool!, signal);
       this.#deps.metrics?.updates.inc();
     }
     return true;
@@ -342,9 +370,8 @@ export class Controller {
   }
 
   /** Re-assigns every IP recorded in Service status; returns how many Services got theirs back. */
-  #restore(): number {
-    const services = this.#deps.services
-      .list()
+  #restore(current: readonly Service[]): number {
+    const services = current
       .filter((service) => ingressIps(service).length > 0)
       .sort(
         (a, b) =>

@@ -82,4 +82,24 @@ describe('LeaderElector', () => {
     expect(a.log).toEqual(['start', 'stop', 'start']);
     a.controller.abort();
   });
+
+  it('steps down at the renew deadline while a renewal hangs, long before the request would time out', async () => {
+    const clock = new FakeClock();
+    const lease = new MemoryLease();
+    const a = candidate(lease, clock, 'a');
+    await clock.advance(10);
+    expect(a.log).toEqual(['start']);
+    const lastRenewal = lease.lease?.spec?.renewTime;
+    lease.stalled = true;
+    const { renewDeadlineMs, renewIntervalMs } = defaultLeaderTimings;
+    // The last renewal was sent at most renewInterval ago; the deadline runs from there.
+    await clock.advance(renewDeadlineMs + 10);
+    expect(a.log).toEqual(['start', 'stop']);
+    expect(lease.lease?.spec?.renewTime).toBe(lastRenewal);
+    lease.stalled = false;
+    await clock.advance(renewDeadlineMs + renewIntervalMs);
+    expect(a.log).toEqual(['start', 'stop', 'start']);
+    a.controller.abort();
+    await a.running;
+  });
 });

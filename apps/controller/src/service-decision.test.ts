@@ -94,7 +94,9 @@ describe('decideService', () => {
     expect(
       decide(
         allocator,
-        service({ spec: { type: 'LoadBalancer', clusterIPs: ['198.19.240.1'], loadBalancerIP: '192.0.2.2' } }),
+        service({
+          spec: { type: 'LoadBalancer', clusterIPs: ['198.19.240.1'], loadBalancerIP: '192.0.2.2' },
+        }),
       ).ingress,
     ).toEqual(['192.0.2.2']);
     const pooled = decide(
@@ -226,14 +228,23 @@ describe('decideService', () => {
 
   it('gives dual-stack Services one IP per family, primary first', () => {
     const allocator = new Allocator(pools);
-    const dual = { type: 'LoadBalancer', clusterIPs: ['2001:db8:96::1', '198.19.240.1'], ipFamilies: ['IPv6', 'IPv4'] };
+    const dual = {
+      type: 'LoadBalancer',
+      clusterIPs: ['2001:db8:96::1', '198.19.240.1'],
+      ipFamilies: ['IPv6', 'IPv4'],
+    };
     const required = decide(allocator, service({ spec: { ...dual, ipFamilyPolicy: 'RequireDualStack' } }));
     expect(required.ingress).toEqual(['2001:db8::', '192.0.2.0']);
     const single = decide(
       allocator,
       service({
         name: 's',
-        spec: { ...dual, ipFamilyPolicy: 'SingleStack', clusterIPs: ['2001:db8:96::2'], ipFamilies: ['IPv6'] },
+        spec: {
+          ...dual,
+          ipFamilyPolicy: 'SingleStack',
+          clusterIPs: ['2001:db8:96::2'],
+          ipFamilies: ['IPv6'],
+        },
       }),
       'ns/s',
     );
@@ -301,7 +312,11 @@ describe('README example', () => {
 
 describe('metallb-compat audit: decisions', () => {
   const shared = { 'metallb.io/allow-shared-ip': 'k' };
-  const udp53 = { type: 'LoadBalancer', clusterIPs: ['198.19.240.2'], ports: [{ port: 53, protocol: 'UDP' }] };
+  const udp53 = {
+    type: 'LoadBalancer',
+    clusterIPs: ['198.19.240.2'],
+    ports: [{ port: 53, protocol: 'UDP' }],
+  };
 
   it('IPAllocated quotes each IP like MetalLB (Go %q of the IP list)', () => {
     const allocator = new Allocator(pools);

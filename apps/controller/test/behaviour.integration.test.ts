@@ -344,7 +344,7 @@ describe.skipIf(!envtest)('controller against a real API server', () => {
     ).toEqual([expect.stringMatching(/^IPAllocated after-restart /)]);
   });
 
-  it('a write meant for a deleted and re-created Service is refused (uid precondition); the new one is served', async () => {
+  it('a write meant for a deleted and re-created Service is refused (uid and resourceVersion preconditions); the new one is served', async () => {
     const stale = await cluster.createService(ns, 'recreated', {
       ...cls,
       type: 'ClusterIP',
@@ -354,10 +354,15 @@ describe.skipIf(!envtest)('controller against a real API server', () => {
     await cluster.deleteService(ns, 'recreated');
     await cluster.createService(ns, 'recreated', cls);
     const api = new KubeControllerApi(cluster.client);
+    const change = { ingress: [{ ip: '198.51.100.1', ipMode: 'VIP' as const }] };
+    // The controller's writes carry the resourceVersion they were decided on: stale, so a conflict.
+    const conflict = await api.patchServiceStatus(stale, change).catch((e: unknown) => e);
+    expect(conflict).toMatchObject({ status: 409 });
+    // And the uid: a merge patch carrying another uid cannot apply either (uid is immutable).
+    const { resourceVersion: _, ...unversioned } = stale.metadata;
     const refused = await api
-      .patchServiceStatus(stale, { ingress: [{ ip: '198.51.100.1', ipMode: 'VIP' }] })
+      .patchServiceStatus({ ...stale, metadata: unversioned }, change)
       .catch((e: unknown) => e);
-    // A merge patch carrying another uid cannot apply: the API server refuses it (uid is immutable).
     expect(refused).toMatchObject({ status: 422 });
     expect((refused as Error).message).toContain('metadata.uid');
     await ipsOf('recreated');

@@ -82,6 +82,11 @@ export class MemoryCluster implements ControllerApi {
     if (!current) throw new KubeApiError('PATCH', path, 404, 'NotFound', 'not found');
     if (service.metadata.uid !== current.metadata.uid)
       throw new KubeApiError('PATCH', path, 409, 'Conflict', 'uid precondition');
+    if (
+      service.metadata.resourceVersion !== undefined &&
+      service.metadata.resourceVersion !== current.metadata.resourceVersion
+    )
+      throw new KubeApiError('PATCH', path, 409, 'Conflict', 'resourceVersion precondition');
     return current;
   }
 
@@ -109,6 +114,10 @@ export class MemoryCluster implements ControllerApi {
     this.writes.push(`pool ${service.metadata.namespace}/${service.metadata.name} ${pool}`);
     const annotations = withPool(current, pool) ?? {};
     return this.applyService({ ...current, metadata: { ...current.metadata, annotations } });
+  }
+
+  async listServices(): Promise<readonly Service[]> {
+    return this.services.list();
   }
 
   async patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void> {

@@ -20,7 +20,10 @@ describe('formatServiceTable', () => {
           metadata: { name: 'pending-one', creationTimestamp: new Date('2025-12-31T20:00:00Z') },
           spec: { type: 'LoadBalancer', clusterIP: '198.19.240.13', ports: [{ port: 53, protocol: 'UDP' }] },
         },
-        { metadata: { name: 'kubernetes' }, spec: { type: 'ClusterIP', clusterIP: '198.19.240.1', ports: [] } },
+        {
+          metadata: { name: 'kubernetes' },
+          spec: { type: 'ClusterIP', clusterIP: '198.19.240.1', ports: [] },
+        },
       ],
       now,
     );
