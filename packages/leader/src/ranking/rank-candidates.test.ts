@@ -7,7 +7,10 @@ import { electLeader, rankCandidates } from './rank-candidates.ts';
 const runs = process.env.FUZZ === '1' ? 5_000 : 200;
 
 describe('rankCandidates', () => {
-  // Golden vectors from MetalLB's own layer-2 tests (see shared/reference/metallb-compat.md).
+  // Golden vectors as listed in the project's MetalLB reference (shared/reference/metallb-compat.md,
+  // "Speaker behaviour"). Their origin in MetalLB's repository could not be traced to a file (not
+  // in speaker/layer2_controller_test.go, whose layer-2 cases use iris1/iris2 and 10.20.30.x), so
+  // they are not cited as MetalLB's; the order itself is checked against sha256(node#ip) below.
   it.each([
     ['10.0.0.1', ['node-b', 'node-a', 'node-c']],
     ['10.0.0.2', ['node-b', 'node-c', 'node-a']],
