@@ -3,6 +3,7 @@ import { systemClock } from './clock.ts';
 import { Controller } from './controller.ts';
 import { EventRecorder } from './event-recorder.ts';
 import type { Service } from './kube-types.ts';
+import { MapStore } from './object-store.ts';
 import { buildPoolConfig } from './pool-config.ts';
 import { MemoryCluster } from './testing/memory-cluster.ts';
 
@@ -217,4 +218,47 @@ describe('Controller (in-memory API)', () => {
     expect(cluster.assignments().get('apps/web')).toEqual(['192.0.2.0']);
     await controller.stopLeading();
   });
+
+  it('restores from the list read after winning the Lease, not from a cache that lags behind it', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('default', ['192.0.2.0/30']));
+    const newcomer = cluster.applyService(svc('new'));
+    // The previous leader's last write gave "old" 192.0.2.0; the API server has it, this
+    // replica's informer has not delivered it yet.
+    const written = cluster.applyService({
+      ...svc('old'),
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.0' }] } },
+    });
+    const lagging = new MapStore<Service>();
+    lagging.set(newcomer);
+    lagging.set({ ...written, status: {} });
+    const recorder = new EventRecorder({ sink: cluster, clock: systemClock, instance: 't' });
+    const controller = new Controller(
+      {
+        services: lagging,
+        pools: cluster.pools,
+        namespaces: cluster.namespaces,
+        api: cluster,
+        recorder,
+        buildPools: buildPoolConfig,
+        clock: systemClock,
+      },
+      { namespace: ns, workers: 1, poolStatusDelayMs: 1 },
+    );
+    controller.poolChanged(cluster.pools.list()[0]!);
+    controller.startLeading(await cluster.listServices());
+    expect(controller.allocator.assignmentOf('apps/old')?.ips).toEqual(['192.0.2.0']);
+    // The newcomer, reconciled first, gets the lowest address that is really free.
+    await waitUntil(() => cluster.assignments().get('apps/new')?.length === 1);
+    expect(cluster.assignments().get('apps/new')).toEqual(['192.0.2.1']);
+    await controller.stopLeading();
+  });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -6,19 +6,27 @@ import net from 'node:net';
  * held and delivered when the proxy resumes, unless the client closed that connection first (a
  * request it gave up on). So a write the client still holds open when the partition heals reaches
  * the API server late, which is what a leader that keeps writing past its Lease looks like.
+ *
+ * `responseDelayMs` delays everything the API server sends (in order), so the client's watches lag
+ * behind the API server as they do behind a busy one: its cache is that much stale.
  */
 export class StallingProxy {
   readonly #server: net.Server;
   readonly #pairs = new Set<Pair>();
+  readonly #responseDelayMs: number;
   #stalled = false;
 
-  private constructor(server: net.Server) {
+  private constructor(server: net.Server, responseDelayMs: number) {
     this.#server = server;
+    this.#responseDelayMs = responseDelayMs;
   }
 
-  static async start(target: { host: string; port: number }): Promise<StallingProxy> {
+  static async start(
+    target: { host: string; port: number },
+    options: { responseDelayMs?: number } = {},
+  ): Promise<StallingProxy> {
     const server = net.createServer();
-    const proxy = new StallingProxy(server);
+    const proxy = new StallingProxy(server, options.responseDelayMs ?? 0);
     server.on('connection', (client) => proxy.#accept(client, target));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
@@ -44,14 +52,15 @@ export class StallingProxy {
 
   #accept(client: net.Socket, target: { host: string; port: number }): void {
     const upstream = net.connect(target.port, target.host);
-    const pair = new Pair(client, upstream, () => this.#stalled);
+    const pair = new Pair(client, upstream, () => this.#stalled, this.#responseDelayMs);
     this.#pairs.add(pair);
     const drop = () => {
       pair.destroy();
       this.#pairs.delete(pair);
     };
     client.on('close', drop);
-    upstream.on('close', drop);
+    // What the server sent before closing is still on its (delayed) way to the client.
+    upstream.on('close', () => setTimeout(drop, this.#responseDelayMs));
     client.on('error', drop);
     upstream.on('error', drop);
   }
@@ -65,12 +74,18 @@ class Pair {
     readonly client: net.Socket,
     readonly upstream: net.Socket,
     readonly stalled: () => boolean,
+    responseDelayMs: number,
   ) {
     client.on('data', (chunk) => this.#forward(upstream, chunk));
-    upstream.on('data', (chunk) => this.#forward(client, chunk));
+    upstream.on('data', (chunk) => {
+      // Timers of equal delay fire in the order they were set, so the stream stays in order.
+      if (responseDelayMs > 0) setTimeout(() => this.#forward(client, chunk), responseDelayMs);
+      else this.#forward(client, chunk);
+    });
   }
 
   #forward(to: net.Socket, chunk: Buffer): void {
+    if (to.destroyed) return;
     if (this.stalled() || this.#held.length > 0) this.#held.push({ to, chunk });
     else to.write(chunk);
   }
