@@ -243,7 +243,7 @@ describe('Controller (in-memory API)', () => {
         buildPools: buildPoolConfig,
         clock: systemClock,
       },
-      { namespace: ns, workers: 1, poolStatusDelayMs: 1 },
+      { namespace: ns, lbClass: undefined, workers: 1, poolStatusDelayMs: 1 },
     );
     controller.poolChanged(cluster.pools.list()[0]!);
     controller.startLeading(await cluster.listServices());

@@ -69,13 +69,14 @@ export class StallingProxy {
 /** One proxied connection: bytes each way, held while stalled. */
 class Pair {
   readonly #held: { readonly to: net.Socket; readonly chunk: Buffer }[] = [];
+  readonly client: net.Socket;
+  readonly upstream: net.Socket;
+  readonly stalled: () => boolean;
 
-  constructor(
-    readonly client: net.Socket,
-    readonly upstream: net.Socket,
-    readonly stalled: () => boolean,
-    responseDelayMs: number,
-  ) {
+  constructor(client: net.Socket, upstream: net.Socket, stalled: () => boolean, responseDelayMs: number) {
+    this.client = client;
+    this.upstream = upstream;
+    this.stalled = stalled;
     client.on('data', (chunk) => this.#forward(upstream, chunk));
     upstream.on('data', (chunk) => {
       // Timers of equal delay fire in the order they were set, so the stream stays in order.
