@@ -1,0 +1,146 @@
+/**
+ * The Path Attributes field of an UPDATE (RFC 4271 section 4.3) with RFC 7606's error handling:
+ * each malformed attribute becomes an AttributeProblem naming the reaction; the ones that need a
+ * session reset throw BgpMessageError with the NOTIFICATION to send.
+ *
+ *   each attribute: flags (1) | type (1) | length (1, or 2 with Extended Length) | value
+ */
+import { type AttributeProblem, AttributeProblemCode } from './attribute-problem.ts';
+import { ErrorAction } from './error-action.ts';
+import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
+import { NotificationCode, UpdateMessageErrorSubcode } from './notification-code.ts';
+import { AttributeFlag, AttributeType, EXPECTED_FLAGS, type PathAttribute } from './path-attribute.ts';
+import { isProblem, readAttributeValue } from './read-attribute-value.ts';
+import type { SessionOptions } from './session-options.ts';
+
+/** Attribute types seen in the UPDATE being decoded, as a 256-bit set (reset per call). */
+const seen = new Int32Array(8);
+
+const OPTIONAL_TRANSITIVE = AttributeFlag.optional | AttributeFlag.transitive;
+
+/** The NOTIFICATION subcode RFC 4271 section 6.3 / RFC 7606 name for each fatal problem. */
+const SUBCODE: Partial<Record<AttributeProblem['code'], number>> = {
+  [AttributeProblemCode.duplicateMp]: UpdateMessageErrorSubcode.malformedAttributeList,
+  [AttributeProblemCode.overrun]: UpdateMessageErrorSubcode.malformedAttributeList,
+  [AttributeProblemCode.unrecognizedWellKnown]: UpdateMessageErrorSubcode.unrecognizedWellKnownAttribute,
+  [AttributeProblemCode.mpMalformed]: UpdateMessageErrorSubcode.optionalAttributeError,
+};
+
+/** Throws the session-reset error for `problem`; `data` is the erroneous attribute (RFC 4271 section 6.3). */
+export function throwSessionReset(problems: readonly AttributeProblem[], data: Uint8Array): never {
+  const last = problems[problems.length - 1]!;
+  const subcode = SUBCODE[last.code] ?? UpdateMessageErrorSubcode.malformedAttributeList;
+  throw new BgpMessageError(
+    last.code === AttributeProblemCode.mpMalformed
+      ? BgpWireErrorCode.updateMalformedMpAttribute
+      : BgpWireErrorCode.updateMalformedAttributeList,
+    `path attribute ${last.attributeType}: ${last.code}`,
+    last.offset,
+    { code: NotificationCode.updateMessageError, subcode, data },
+    problems,
+  );
+}
+
+/**
+ * Decodes `buf[at, end)`, appending findings to `problems` and the attributes kept to the result.
+ * Stops at an overrun (RFC 7606 section 4); the caller decides whether the routes can still be
+ * located to treat them as withdrawn.
+ */
+export function readPathAttributes(
+  buf: Uint8Array,
+  at: number,
+  end: number,
+  session: SessionOptions,
+  problems: AttributeProblem[],
+): PathAttribute[] {
+  seen.fill(0);
+  const attributes: PathAttribute[] = [];
+  while (at < end) {
+    const flags = buf[at]!;
+    const extended = (flags & AttributeFlag.extendedLength) !== 0;
+    const headerLength = extended ? 4 : 3;
+    const type = at + 1 < end ? buf[at + 1]! : 0;
+    if (at + headerLength > end) {
+      problems.push({
+        code: AttributeProblemCode.overrun,
+        attributeType: type,
+        action: ErrorAction.treatAsWithdraw,
+        offset: at,
+      });
+      break;
+    }
+    const length = extended ? (buf[at + 2]! << 8) | buf[at + 3]! : buf[at + 2]!;
+    const valueAt = at + headerLength;
+    const next = valueAt + length;
+    if (next > end) {
+      problems.push({
+        code: AttributeProblemCode.overrun,
+        attributeType: type,
+        action: ErrorAction.treatAsWithdraw,
+        offset: at,
+      });
+      break;
+    }
+    const start = at;
+    at = next;
+    const isMp = type === AttributeType.mpReachNlri || type === AttributeType.mpUnreachNlri;
+    const bit = 1 << (type & 31);
+    if (seen[type >>> 5]! & bit) {
+      if (isMp) {
+        problems.push({
+          code: AttributeProblemCode.duplicateMp,
+          attributeType: type,
+          action: ErrorAction.sessionReset,
+          offset: start,
+        });
+        throwSessionReset(problems, buf.slice(start, next));
+      }
+      problems.push({
+        code: AttributeProblemCode.duplicate,
+        attributeType: type,
+        action: ErrorAction.attributeDiscard,
+        offset: start,
+      });
+      continue;
+    }
+    seen[type >>> 5]! |= bit;
+    const span = { type, at: valueAt, length, start };
+    const result = readAttributeValue(buf, span, session);
+    if (result === undefined) {
+      if ((flags & AttributeFlag.optional) === 0) {
+        // An unrecognized well-known attribute (RFC 4271 section 6.3); MP ones of another family are optional.
+        problems.push({
+          code: AttributeProblemCode.unrecognizedWellKnown,
+          attributeType: type,
+          action: ErrorAction.sessionReset,
+          offset: start,
+        });
+        throwSessionReset(problems, buf.slice(start, next));
+      }
+      const kept = (flags & 0xe0) | (extended && length < 256 ? AttributeFlag.extendedLength : 0);
+      attributes.push({ kind: 'unknown', type, flags: kept, value: buf.slice(valueAt, next) });
+      continue;
+    }
+    if (isProblem(result)) {
+      problems.push(result);
+      if (result.action === ErrorAction.sessionReset) throwSessionReset(problems, buf.slice(start, next));
+      continue;
+    }
+    // RFC 7606 section 3: Optional/Transitive bits in conflict with the definition: treat-as-withdraw.
+    const expected = EXPECTED_FLAGS[result.kind as keyof typeof EXPECTED_FLAGS];
+    if ((flags & OPTIONAL_TRANSITIVE) !== expected) {
+      problems.push({
+        code: AttributeProblemCode.flags,
+        attributeType: type,
+        action: ErrorAction.treatAsWithdraw,
+        offset: start,
+      });
+      continue;
+    }
+    if (extended && length < 256) (result as { extendedLength?: true }).extendedLength = true;
+    if (flags & AttributeFlag.partial && expected === OPTIONAL_TRANSITIVE)
+      (result as { partial?: true }).partial = true;
+    attributes.push(result);
+  }
+  return attributes;
+}
