@@ -3,6 +3,7 @@
  * The layout of each type is in its own file; this one adds the header (RFC 4271 section 4.1) and
  * dispatches on the type.
  */
+import { copyBytes } from './copy-bytes.ts';
 import type { Codec } from '@baremetal-lb/arp-wire';
 import { BgpMessageError, BgpWireErrorCode, requireBytes, requireRoom, TruncatedError } from './errors.ts';
 import {
@@ -120,7 +121,7 @@ export function decodeBgpMessage(
         type: MessageType.notification,
         code: buf[at]!,
         subcode: buf[at + 1]!,
-        data: buf.slice(at + 2, messageEnd),
+        data: copyBytes(buf, at + 2, messageEnd),
       };
     case MessageType.keepalive:
       // RFC 4271 section 4.4: a KEEPALIVE is the header alone.
@@ -132,7 +133,7 @@ export function decodeBgpMessage(
           code: NotificationCode.routeRefreshMessageError,
           subcode: RouteRefreshMessageErrorSubcode.invalidMessageLength,
           // RFC 7313 section 5: the data is the complete ROUTE-REFRESH message.
-          data: buf.slice(offset, messageEnd),
+          data: copyBytes(buf, offset, messageEnd),
         });
       }
       return {

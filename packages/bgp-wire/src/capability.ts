@@ -4,6 +4,7 @@
  * with the N bit of RFC 8538), 4-octet AS (RFC 6793), add-path (RFC 7911) and enhanced route
  * refresh (RFC 7313). Everything else, long-lived graceful restart included, is kept raw.
  */
+import { copyBytes } from './copy-bytes.ts';
 import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
 import { NotificationCode, UNSPECIFIC_SUBCODE } from './notification-code.ts';
 import { readUint32, writeUint32 } from './uint32.ts';
@@ -204,7 +205,7 @@ export function readCapability(buf: Uint8Array, code: number, at: number, length
       return { kind: 'addPath', families };
     }
     default:
-      return { kind: 'raw', code, value: buf.slice(at, at + length) };
+      return { kind: 'raw', code, value: copyBytes(buf, at, at + length) };
   }
 }
 

@@ -22,7 +22,9 @@ const EMPTY = new Uint8Array(0);
 
 export class MessageFramer {
   #maxMessageLength: number;
+  /** Bytes copied out of earlier reads: `#carry[#carryStart, #carryLength)`. */
   #carry: Uint8Array = EMPTY;
+  #carryStart = 0;
   #carryLength = 0;
   #chunk: Uint8Array = EMPTY;
   #chunkAt = 0;
@@ -42,7 +44,7 @@ export class MessageFramer {
 
   /** Bytes received but not yet handed out as messages. */
   get bufferedBytes(): number {
-    return this.#carryLength + this.#chunk.length - this.#chunkAt;
+    return this.#carryLength - this.#carryStart + this.#chunk.length - this.#chunkAt;
   }
 
   /** Adds received bytes. Bytes of an earlier chunk not yet consumed by `next` are copied first. */
@@ -54,7 +56,7 @@ export class MessageFramer {
 
   /** The next complete message, or undefined until more bytes are pushed. */
   next(): Uint8Array | undefined {
-    if (this.#carryLength > 0) return this.#nextFromCarry();
+    if (this.#carryLength > this.#carryStart) return this.#nextFromCarry();
     const chunk = this.#chunk;
     const at = this.#chunkAt;
     const remaining = chunk.length - at;
@@ -73,19 +75,32 @@ export class MessageFramer {
   }
 
   #nextFromCarry(): Uint8Array | undefined {
-    if (this.#carryLength < HEADER_LENGTH_BYTES) {
-      this.#stash(Math.min(HEADER_LENGTH_BYTES - this.#carryLength, this.#chunk.length - this.#chunkAt));
-      if (this.#carryLength < HEADER_LENGTH_BYTES) return undefined;
+    const chunkLeft = () => this.#chunk.length - this.#chunkAt;
+    let available = this.#carryLength - this.#carryStart;
+    if (available < HEADER_LENGTH_BYTES) {
+      this.#stash(Math.min(HEADER_LENGTH_BYTES - available, chunkLeft()));
+      available = this.#carryLength - this.#carryStart;
+      if (available < HEADER_LENGTH_BYTES) return undefined;
     }
-    const length = readMessageHeader(this.#carry, 0, this.#carryLength, this.#maxMessageLength);
-    this.#stash(Math.min(length - this.#carryLength, this.#chunk.length - this.#chunkAt));
-    if (this.#carryLength < length) return undefined;
-    this.#carryLength = 0;
-    return this.#carry.subarray(0, length);
+    const start = this.#carryStart;
+    const length = readMessageHeader(this.#carry, start, this.#carryLength, this.#maxMessageLength);
+    if (available < length) {
+      this.#stash(Math.min(length - available, chunkLeft()));
+      if (this.#carryLength - this.#carryStart < length) return undefined;
+    }
+    const message = this.#carry.subarray(this.#carryStart, this.#carryStart + length);
+    this.#carryStart += length;
+    if (this.#carryStart === this.#carryLength) this.#carryStart = this.#carryLength = 0;
+    return message;
   }
 
-  /** Moves `count` bytes from the chunk to the carry buffer. */
+  /** Moves `count` bytes from the chunk to the carry buffer, first moving what it holds to its start. */
   #stash(count: number): void {
+    if (this.#carryStart > 0) {
+      this.#carry.copyWithin(0, this.#carryStart, this.#carryLength);
+      this.#carryLength -= this.#carryStart;
+      this.#carryStart = 0;
+    }
     const needed = this.#carryLength + count;
     if (needed > this.#carry.length) {
       const grown = new Uint8Array(Math.max(needed, this.#maxMessageLength));

@@ -9,6 +9,7 @@
  * Parameters are kept in order and grouped as sent, so a decoded OPEN re-encodes byte for byte
  * (BIRD puts all capabilities in one parameter, GoBGP one per parameter).
  */
+import { copyBytes } from './copy-bytes.ts';
 import { type Capability, capabilityValueLength, readCapability, writeCapability } from './capability.ts';
 import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
 import { HEADER_LENGTH_BYTES, MessageType } from './message-header.ts';
@@ -175,7 +176,7 @@ export function readOpenBody(buf: Uint8Array, at: number, end: number): OpenMess
       }
       parameters.push({ kind: 'capabilities', capabilities });
     } else {
-      parameters.push({ kind: 'raw', type, value: buf.slice(p + 2, valueEnd) });
+      parameters.push({ kind: 'raw', type, value: copyBytes(buf, p + 2, valueEnd) });
     }
     p = valueEnd;
   }

@@ -3,7 +3,8 @@
  * section 7, RFC 6793 section 6 (AS4_*), RFC 8092 section 6 (large communities) and RFC 4760
  * section 7 (MP_*). A malformed value yields a problem instead of an attribute.
  */
-import { readIpv4 } from '@baremetal-lb/arp-wire';
+import { copyBytes } from './copy-bytes.ts';
+import { readIpv4, readIpv6 } from '@baremetal-lb/arp-wire';
 import { Afi, Safi } from './address-family.ts';
 import { type AttributeProblem, AttributeProblemCode } from './attribute-problem.ts';
 import { ErrorAction } from './error-action.ts';
@@ -93,14 +94,14 @@ function readMpReach(buf: Uint8Array, span: Span): ValueResult | undefined {
   if (afi === Afi.ipv4) {
     return { kind: 'mpReachNlri', afi, safi, nextHop: readIpv4(buf, at + 4), nlri } as Ipv4MpReach;
   }
-  const nextHop = buf.slice(at + 4, at + 20);
+  const nextHop = readIpv6(buf, at + 4);
   if (nextHopLength === 16) return { kind: 'mpReachNlri', afi, safi, nextHop, nlri } as Ipv6MpReach;
   return {
     kind: 'mpReachNlri',
     afi,
     safi,
     nextHop,
-    linkLocalNextHop: buf.slice(at + 20, at + 36),
+    linkLocalNextHop: readIpv6(buf, at + 20),
     nlri,
   } as Ipv6MpReach;
 }
@@ -174,7 +175,7 @@ export function readAttributeValue(
       return readMpUnreach(buf, span);
     case AttributeType.extendedCommunities:
       if (length === 0 || length % 8 !== 0) return withdraw(AttributeProblemCode.length);
-      return { kind: 'extendedCommunities', value: buf.slice(at, at + length) };
+      return { kind: 'extendedCommunities', value: copyBytes(buf, at, at + length) };
     case AttributeType.as4Path: {
       // RFC 6793 section 6: a malformed AS4_PATH is discarded, the UPDATE is processed.
       const segments = readSegments(buf, at, at + length, 4);

@@ -5,6 +5,7 @@
  *
  *   each attribute: flags (1) | type (1) | length (1, or 2 with Extended Length) | value
  */
+import { copyBytes } from './copy-bytes.ts';
 import { type AttributeProblem, AttributeProblemCode } from './attribute-problem.ts';
 import { ErrorAction } from './error-action.ts';
 import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
@@ -93,7 +94,7 @@ export function readPathAttributes(
           action: ErrorAction.sessionReset,
           offset: start,
         });
-        throwSessionReset(problems, buf.slice(start, next));
+        throwSessionReset(problems, copyBytes(buf, start, next));
       }
       problems.push({
         code: AttributeProblemCode.duplicate,
@@ -115,15 +116,15 @@ export function readPathAttributes(
           action: ErrorAction.sessionReset,
           offset: start,
         });
-        throwSessionReset(problems, buf.slice(start, next));
+        throwSessionReset(problems, copyBytes(buf, start, next));
       }
       const kept = (flags & 0xe0) | (extended && length < 256 ? AttributeFlag.extendedLength : 0);
-      attributes.push({ kind: 'unknown', type, flags: kept, value: buf.slice(valueAt, next) });
+      attributes.push({ kind: 'unknown', type, flags: kept, value: copyBytes(buf, valueAt, next) });
       continue;
     }
     if (isProblem(result)) {
       problems.push(result);
-      if (result.action === ErrorAction.sessionReset) throwSessionReset(problems, buf.slice(start, next));
+      if (result.action === ErrorAction.sessionReset) throwSessionReset(problems, copyBytes(buf, start, next));
       continue;
     }
     // RFC 7606 section 3: Optional/Transitive bits in conflict with the definition: treat-as-withdraw.

@@ -9,6 +9,7 @@
  * Decoding applies RFC 7606: `problems` lists what was wrong and `action` the reaction, the
  * strongest of them (absent for a clean UPDATE). Session-reset errors throw BgpMessageError.
  */
+import { copyBytes } from './copy-bytes.ts';
 import { type AttributeProblem, AttributeProblemCode } from './attribute-problem.ts';
 import { ErrorAction, strongerAction } from './error-action.ts';
 import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
@@ -146,7 +147,7 @@ export function readUpdateBody(
     // RFC 7606 sections 4 and 5: treat-as-withdraw needs every route located. After an overrun
     // the unparsed rest may have held MP_REACH/MP_UNREACH; with no route found at all, reset.
     problems[problems.length - 1] = { ...last, action: ErrorAction.sessionReset };
-    throwSessionReset(problems, buf.slice(last.offset, attributesEnd));
+    throwSessionReset(problems, copyBytes(buf, last.offset, attributesEnd));
   }
   if (problems.length === 0) return { type: MessageType.update, withdrawn, attributes, nlri };
   let action: ErrorAction = ErrorAction.attributeDiscard;
