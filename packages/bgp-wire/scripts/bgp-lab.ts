@@ -27,7 +27,11 @@ const NAMES = Object.keys(ROUTERS) as RouterName[];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function run(command: string, ...args: string[]): string {
-  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  return execFileSync(command, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 30_000,
+  });
 }
 
 function birdConfig(dir: string): string {
@@ -156,17 +160,53 @@ export class BgpLab {
       this.inNamespace(name, 'ip', 'address', 'add', `${ROUTERS[name].v6}/64`, 'dev', 'eth0', 'nodad');
       this.inNamespace(name, 'ip', 'link', 'set', 'eth0', 'up');
     }
-    this.#tcpdump = this.#spawn('hub', ['tcpdump', '-i', 'br0', '-U', '-s', '0', '-w', this.pcapFile, 'tcp port 179']);
+    this.#tcpdump = this.#spawn('hub', [
+      'tcpdump',
+      '-i',
+      'br0',
+      '-U',
+      '-s',
+      '0',
+      '-w',
+      this.pcapFile,
+      'tcp port 179',
+    ]);
     await sleep(1000);
     writeFileSync(path.join(this.dir, 'bird.conf'), birdConfig(this.dir));
     writeFileSync(path.join(this.dir, 'bgpd.conf'), frrConfig(this.dir));
     writeFileSync(path.join(this.dir, 'gobgpd.toml'), gobgpConfig());
-    this.#spawn('gobgp', ['gobgpd', '-f', path.join(this.dir, 'gobgpd.toml'), '--pprof-disable', '--log-plain', '--api-hosts=127.0.0.1:50051']);
-    this.#spawn('frr', [
-      '/usr/lib/frr/bgpd', '-Z', '-u', 'frr', '-g', 'frr', '-f', path.join(this.dir, 'bgpd.conf'),
-      '-i', path.join(this.dir, 'bgpd.pid'), '--vty_socket', this.dir, '-P', '0',
+    this.#spawn('gobgp', [
+      'gobgpd',
+      '-f',
+      path.join(this.dir, 'gobgpd.toml'),
+      '--pprof-disable',
+      '--log-plain',
+      '--api-hosts=127.0.0.1:50051',
     ]);
-    this.#spawn('bird', ['bird', '-f', '-c', path.join(this.dir, 'bird.conf'), '-s', path.join(this.dir, 'bird.ctl')]);
+    this.#spawn('frr', [
+      '/usr/lib/frr/bgpd',
+      '-Z',
+      '-u',
+      'frr',
+      '-g',
+      'frr',
+      '-f',
+      path.join(this.dir, 'bgpd.conf'),
+      '-i',
+      path.join(this.dir, 'bgpd.pid'),
+      '--vty_socket',
+      this.dir,
+      '-P',
+      '0',
+    ]);
+    this.#spawn('bird', [
+      'bird',
+      '-f',
+      '-c',
+      path.join(this.dir, 'bird.conf'),
+      '-s',
+      path.join(this.dir, 'bird.ctl'),
+    ]);
   }
 
   #spawn(name: RouterName | 'hub', command: string[]): ChildProcess {
@@ -180,7 +220,8 @@ export class BgpLab {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     child.on('exit', (code) => {
-      if (code !== 0 && code !== null) writeFileSync(path.join(this.dir, `${name}.exit`), `${code}\n${stderr}`);
+      if (code !== 0 && code !== null)
+        writeFileSync(path.join(this.dir, `${name}.exit`), `${code}\n${stderr}`);
     });
     this.#processes.push(child);
     return child;
@@ -209,9 +250,18 @@ export class BgpLab {
       }
     };
     return {
-      bird: count(safe(() => this.birdc('show', 'protocols')), /\bBGP\b.*Established/),
-      frr: count(safe(() => this.vtysh('show bgp neighbors')), /BGP state = Established/),
-      gobgp: count(safe(() => this.gobgp('neighbor')), /\bEstabl/),
+      bird: count(
+        safe(() => this.birdc('show', 'protocols')),
+        /\bBGP\b.*Established/,
+      ),
+      frr: count(
+        safe(() => this.vtysh('show bgp neighbors')),
+        /BGP state = Established/,
+      ),
+      gobgp: count(
+        safe(() => this.gobgp('neighbor')),
+        /\bEstabl/,
+      ),
     };
   }
 

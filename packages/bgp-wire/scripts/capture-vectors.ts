@@ -10,10 +10,10 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatVectorFile } from '@baremetal-lb/arp-wire/testing';
 import { decodeBgpMessage } from '../src/bgp-message.ts';
 import { endOfRibFamily } from '../src/end-of-rib.ts';
 import { MessageFramer } from '../src/message-framer.ts';
-import { formatVectorFile } from '@baremetal-lb/arp-wire/testing';
 import { splitMessageFields } from '../src/testing/message-fields.ts';
 import { readTcpStreams } from '../src/testing/tcp-streams.ts';
 import { VECTORS_DIR } from '../src/testing/vector-file.ts';
@@ -21,12 +21,21 @@ import { BgpLab, ROUTERS, type RouterName } from './bgp-lab.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type CapturedMessage = { readonly sender: RouterName; readonly stream: string; readonly bytes: Uint8Array };
-export type Capture = { readonly pcap: Uint8Array; readonly messages: readonly CapturedMessage[]; readonly log: string[] };
+export type CapturedMessage = {
+  readonly sender: RouterName;
+  readonly stream: string;
+  readonly bytes: Uint8Array;
+};
+export type Capture = {
+  readonly pcap: Uint8Array;
+  readonly messages: readonly CapturedMessage[];
+  readonly log: string[];
+};
 
 function senderOf(address: string): RouterName | undefined {
   const bare = address.replace(/^\[|\]?:\d+$/g, '');
-  for (const [name, router] of Object.entries(ROUTERS)) if (router.v4 === bare || router.v6 === bare) return name as RouterName;
+  for (const [name, router] of Object.entries(ROUTERS))
+    if (router.v4 === bare || router.v6 === bare) return name as RouterName;
   return undefined;
 }
 
@@ -54,13 +63,30 @@ export async function captureBgpTraffic(): Promise<Capture> {
     const state = await lab.waitEstablished(60_000);
     log.push(`established: ${JSON.stringify(state)}`);
     await sleep(3000);
-    lab.gobgp('global', 'rib', '-a', 'ipv4', 'add', '203.0.113.128/25', 'origin', 'egp', 'med', '20', 'local-pref', '300',
-      'community', '65010:200,no-export', 'large-community', '65010:3:4');
+    lab.gobgp(
+      'global',
+      'rib',
+      '-a',
+      'ipv4',
+      'add',
+      '203.0.113.128/25',
+      'origin',
+      'egp',
+      'med',
+      '20',
+      'local-pref',
+      '300',
+      'community',
+      '65010:200,no-export',
+      'large-community',
+      '65010:3:4',
+    );
     lab.gobgp('global', 'rib', '-a', 'ipv6', 'add', '2001:db8:c::/48', 'community', '65010:600');
     await sleep(2000);
-    // Route refresh, plain (GoBGP) and enhanced (BIRD and FRR negotiate RFC 7313).
-    lab.gobgp('neighbor', ROUTERS.bird.v4, 'softresetin', '-a', 'ipv4');
+    // Route refresh: BIRD and FRR negotiate enhanced route refresh (RFC 7313) with each other,
+    // plain route refresh with GoBGP, whose own soft reset re-reads its Adj-RIB-In instead.
     lab.birdc('reload', 'in', 'frr4');
+    lab.birdc('reload', 'in', 'gobgp4');
     lab.vtysh(`clear bgp ipv6 unicast ${ROUTERS.bird.v6} soft in`);
     await sleep(2000);
     // Withdrawals: NLRI-field withdrawals for IPv4, MP_UNREACH_NLRI for IPv6.
@@ -68,8 +94,18 @@ export async function captureBgpTraffic(): Promise<Capture> {
     lab.gobgp('global', 'rib', '-a', 'ipv6', 'del', '2001:db8:c::/48');
     lab.birdc('disable', 's4');
     lab.birdc('disable', 's6');
-    lab.vtysh('configure terminal', `router bgp ${ROUTERS.frr.as}`, 'address-family ipv4 unicast', 'no network 198.18.2.0/24');
-    lab.vtysh('configure terminal', `router bgp ${ROUTERS.frr.as}`, 'address-family ipv6 unicast', 'no network 2001:db8:b::/48');
+    lab.vtysh(
+      'configure terminal',
+      `router bgp ${ROUTERS.frr.as}`,
+      'address-family ipv4 unicast',
+      'no network 198.18.2.0/24',
+    );
+    lab.vtysh(
+      'configure terminal',
+      `router bgp ${ROUTERS.frr.as}`,
+      'address-family ipv6 unicast',
+      'no network 2001:db8:b::/48',
+    );
     await sleep(2000);
     // A Cease NOTIFICATION (administrative shutdown, RFC 8203 message).
     lab.birdc('disable', 'gobgp4', '"bgp-wire capture"');
@@ -97,7 +133,12 @@ export function kindOf(bytes: Uint8Array): string {
       const eor = endOfRibFamily(message);
       if (eor) return `eor-${eor.afi === 1 ? 'ipv4' : 'ipv6'}`;
       const mp = message.attributes.find((a) => a.kind === 'mpReachNlri' || a.kind === 'mpUnreachNlri');
-      const family = mp?.kind === 'mpReachNlri' || mp?.kind === 'mpUnreachNlri' ? (mp.afi === 1 ? 'ipv4' : 'ipv6') : 'ipv4';
+      const family =
+        mp?.kind === 'mpReachNlri' || mp?.kind === 'mpUnreachNlri'
+          ? mp.afi === 1
+            ? 'ipv4'
+            : 'ipv6'
+          : 'ipv4';
       const announces = message.nlri.length > 0 || mp?.kind === 'mpReachNlri';
       return `${announces ? 'update' : 'withdraw'}-${family}`;
     }

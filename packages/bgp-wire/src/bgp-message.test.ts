@@ -52,7 +52,9 @@ describe('header errors', () => {
 
   it('an OPEN stays within 4096 bytes even when extended (RFC 8654 section 4)', () => {
     const bytes = rawMessage(1, `04 fde9 005a c6336401 ff ${'02 00'.repeat(2100)}`);
-    const error = catchWireError(() => decodeBgpMessage(bytes, 0, bytes.length, { fourOctetAs: true, maxMessageLength: 65535 }));
+    const error = catchWireError(() =>
+      decodeBgpMessage(bytes, 0, bytes.length, { fourOctetAs: true, maxMessageLength: 65535 }),
+    );
     expect(error.code).toBe('ERR_BGP_BAD_LENGTH');
   });
 
@@ -69,9 +71,24 @@ describe('OPEN errors (RFC 4271 section 6.2)', () => {
     ['version 3', '03 fde9 005a c6336401 00', 'ERR_BGP_OPEN_UNSUPPORTED_VERSION', [2, 1, '0004']],
     ['hold time 2', '04 fde9 0002 c6336401 00', 'ERR_BGP_OPEN_BAD_HOLD_TIME', [2, 6, '']],
     ['BGP identifier 0', '04 fde9 005a 00000000 00', 'ERR_BGP_OPEN_BAD_IDENTIFIER', [2, 3, '']],
-    ['parameters length past the message', '04 fde9 005a c6336401 04 0200', 'ERR_BGP_OPEN_MALFORMED_PARAMETERS', [2, 0, '']],
-    ['a capability overrunning its parameter', '04 fde9 005a c6336401 04 0202 4104', 'ERR_BGP_OPEN_MALFORMED_CAPABILITY', [2, 0, '']],
-    ['a 4-octet AS capability of length 2', '04 fde9 005a c6336401 06 0204 4102 fde9', 'ERR_BGP_OPEN_MALFORMED_CAPABILITY', [2, 0, '']],
+    [
+      'parameters length past the message',
+      '04 fde9 005a c6336401 04 0200',
+      'ERR_BGP_OPEN_MALFORMED_PARAMETERS',
+      [2, 0, ''],
+    ],
+    [
+      'a capability overrunning its parameter',
+      '04 fde9 005a c6336401 04 0202 4104',
+      'ERR_BGP_OPEN_MALFORMED_CAPABILITY',
+      [2, 0, ''],
+    ],
+    [
+      'a 4-octet AS capability of length 2',
+      '04 fde9 005a c6336401 06 0204 4102 fde9',
+      'ERR_BGP_OPEN_MALFORMED_CAPABILITY',
+      [2, 0, ''],
+    ],
   ])('%s', (_name, body, code, notification) => {
     const error = catchWireError(() => decodeBgpMessage(rawMessage(1, body)));
     expect(error.code).toBe(code);
@@ -85,7 +102,12 @@ describe('OPEN errors (RFC 4271 section 6.2)', () => {
       myAs: 65001,
       holdTime: 0,
       bgpIdentifier: 0xc6336401,
-      parameters: [{ kind: 'capabilities', capabilities: [{ kind: 'raw', code: 73, value: Uint8Array.of(2, 0x76, 0x6d) }] }],
+      parameters: [
+        {
+          kind: 'capabilities',
+          capabilities: [{ kind: 'raw', code: 73, value: Uint8Array.of(2, 0x76, 0x6d) }],
+        },
+      ],
     });
   });
 
@@ -106,7 +128,9 @@ describe('ROUTE-REFRESH and NOTIFICATION', () => {
     const error = catchWireError(() => decodeBgpMessage(rawMessage(9, '')));
     if (!(error instanceof BgpMessageError)) throw new Error('not a BgpMessageError');
     const codec = bgpMessageCodec();
-    expect(Buffer.from(codec.encode(notificationFor(error))).toString('hex')).toBe(`${'ff'.repeat(16)}0016030103` + '09');
+    expect(Buffer.from(codec.encode(notificationFor(error))).toString('hex')).toBe(
+      `${'ff'.repeat(16)}001603010309`,
+    );
   });
 });
 
@@ -124,12 +148,17 @@ describe('encoding', () => {
       'ERR_BGP_ENCODE_BUFFER_TOO_SMALL',
     );
     const huge = { ...SERVICE_UPDATE, nlri: new Array(1000).fill({ address: 0xcb007107, length: 32 }) };
-    expect(catchWireError(() => encodeBgpMessageInto(huge, new Uint8Array(8192), 0)).code).toBe('ERR_BGP_ENCODE_TOO_LONG');
+    expect(catchWireError(() => encodeBgpMessageInto(huge, new Uint8Array(8192), 0)).code).toBe(
+      'ERR_BGP_ENCODE_TOO_LONG',
+    );
   });
 
   it('an AS_PATH segment of 300 ASNs is split into 255 + 45 (RFC 4271 section 4.3)', () => {
     const asns = Array.from({ length: 300 }, (_, i) => 64512 + i);
-    const update = { ...SERVICE_UPDATE, attributes: [{ kind: 'asPath' as const, segments: [{ type: 2 as const, asns }] }] };
+    const update = {
+      ...SERVICE_UPDATE,
+      attributes: [{ kind: 'asPath' as const, segments: [{ type: 2 as const, asns }] }],
+    };
     const decoded = bgpMessageCodec().decode(bgpMessageCodec().encode(update));
     expect(decoded.type === 2 && decoded.attributes[0]).toEqual({
       kind: 'asPath',

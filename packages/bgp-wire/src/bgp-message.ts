@@ -3,8 +3,9 @@
  * The layout of each type is in its own file; this one adds the header (RFC 4271 section 4.1) and
  * dispatches on the type.
  */
-import { copyBytes } from './copy-bytes.ts';
+
 import type { Codec } from '@baremetal-lb/arp-wire';
+import { copyBytes } from './copy-bytes.ts';
 import { BgpMessageError, BgpWireErrorCode, requireBytes, requireRoom, TruncatedError } from './errors.ts';
 import {
   badLength,

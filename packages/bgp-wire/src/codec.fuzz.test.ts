@@ -28,7 +28,11 @@ describe('decoder fuzzing', () => {
   for (const [name, session] of sessions) {
     it(`${name}: random bytes after a valid marker`, { timeout }, () => {
       const input = fc
-        .record({ type: fc.integer({ min: 0, max: 6 }), body: fc.uint8Array({ maxLength: 96 }), lie: fc.boolean() })
+        .record({
+          type: fc.integer({ min: 0, max: 6 }),
+          body: fc.uint8Array({ maxLength: 96 }),
+          lie: fc.boolean(),
+        })
         .map(({ type, body, lie }) => {
           const length = lie ? (body[0] ?? 0) * 3 : 19 + body.length;
           return Uint8Array.from([...new Array(16).fill(0xff), length >>> 8, length & 0xff, type, ...body]);
@@ -82,7 +86,8 @@ describe('encoder/decoder agreement on generated messages', () => {
             const size = sizes[i % sizes.length]!;
             framer.push(stream.subarray(at, at + size));
             at += size;
-            for (let m = framer.next(); m !== undefined; m = framer.next()) out.push(Buffer.from(m).toString('hex'));
+            for (let m = framer.next(); m !== undefined; m = framer.next())
+              out.push(Buffer.from(m).toString('hex'));
           }
           if (!isDeepStrictEqual(out, encoded)) throw new Error('framer output differs');
         },

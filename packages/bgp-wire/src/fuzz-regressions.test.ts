@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeBgpMessage } from './bgp-message.ts';
-import { checkRoundTrip } from './testing/round-trip.ts';
 import { MANDATORY_ATTRIBUTES, ONE_PREFIX, rawUpdate } from './testing/raw-message.ts';
+import { checkRoundTrip } from './testing/round-trip.ts';
 
 const SESSION = { fourOctetAs: true, maxMessageLength: 65535 };
 
@@ -22,7 +22,9 @@ describe('fuzz regressions', () => {
   });
 
   it('byte fields decoded from a Node Buffer are copies, not views (Buffer#slice shares memory)', () => {
-    const bytes = Buffer.from(rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} c0 63 02 abcd`, nlri: ONE_PREFIX }));
+    const bytes = Buffer.from(
+      rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} c0 63 02 abcd`, nlri: ONE_PREFIX }),
+    );
     const update = decodeBgpMessage(bytes, 0, bytes.length, SESSION);
     const unknown = update.type === 2 ? update.attributes.find((a) => a.kind === 'unknown') : undefined;
     if (unknown?.kind !== 'unknown') throw new Error('no unknown attribute');
@@ -34,7 +36,9 @@ describe('fuzz regressions', () => {
   it('the empty buffer and a lone header are typed errors', () => {
     for (const bytes of [new Uint8Array(0), new Uint8Array(19).fill(0xff)]) {
       expect(() => checkRoundTrip(bytes, SESSION)).not.toThrow();
-      expect(() => decodeBgpMessage(bytes)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_BGP_/) }));
+      expect(() => decodeBgpMessage(bytes)).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^ERR_BGP_/) }),
+      );
     }
   });
 });

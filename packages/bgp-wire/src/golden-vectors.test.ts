@@ -11,8 +11,8 @@ import { endOfRibFamily } from './end-of-rib.ts';
 import { MessageType } from './message-header.ts';
 import { AS_TRANS, type OpenMessage, openAsn, openCapabilities } from './open-message.ts';
 import { findAttribute } from './path-attribute.ts';
-import type { UpdateMessage } from './update-message.ts';
 import { listVectors, readVector } from './testing/vector-file.ts';
+import type { UpdateMessage } from './update-message.ts';
 
 const codec = bgpMessageCodec({ fourOctetAs: true, maxMessageLength: 65535 });
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -45,7 +45,15 @@ describe('golden vectors', () => {
       expect(names.filter((name) => name.startsWith(`${router}-update-ipv6`))).not.toEqual([]);
       expect(names.filter((name) => name.startsWith(`${router}-withdraw`))).not.toEqual([]);
     }
-    for (const kind of ['keepalive', 'notification', 'route-refresh-0', 'route-refresh-1', 'route-refresh-2', 'eor-ipv4', 'eor-ipv6']) {
+    for (const kind of [
+      'keepalive',
+      'notification',
+      'route-refresh-0',
+      'route-refresh-1',
+      'route-refresh-2',
+      'eor-ipv4',
+      'eor-ipv6',
+    ]) {
       expect(names.some((name) => name.includes(`-${kind}`))).toBe(true);
     }
   });
@@ -97,7 +105,9 @@ describe('fields the scenario set', () => {
   });
 
   it("FRR's iBGP UPDATE to GoBGP: LOCAL_PREF 250, MED 30, 65010:300 + NO_EXPORT, large 65010:5:6", () => {
-    const own = updates('frr-update-ipv4').find((u) => u.nlri.some((p) => formatIpv4(p.address) === '198.18.2.0'));
+    const own = updates('frr-update-ipv4').find((u) =>
+      u.nlri.some((p) => formatIpv4(p.address) === '198.18.2.0'),
+    );
     if (own === undefined) throw new Error('no FRR UPDATE for 198.18.2.0/24');
     expect(findAttribute(own.attributes, 'localPref')?.localPref).toBe(250);
     expect(findAttribute(own.attributes, 'multiExitDisc')?.med).toBe(30);
@@ -124,7 +134,9 @@ describe('fields the scenario set', () => {
   });
 
   it("GoBGP's UPDATE: ORIGIN EGP, MED 20, LOCAL_PREF 300 on iBGP", () => {
-    const own = updates('gobgp-update-ipv4').filter((u) => u.nlri.some((p) => formatIpv4(p.address) === '203.0.113.128'));
+    const own = updates('gobgp-update-ipv4').filter((u) =>
+      u.nlri.some((p) => formatIpv4(p.address) === '203.0.113.128'),
+    );
     expect(own.length).toBeGreaterThan(0);
     for (const u of own) {
       expect(findAttribute(u.attributes, 'origin')?.origin).toBe(1);
@@ -134,7 +146,9 @@ describe('fields the scenario set', () => {
   });
 
   it('withdrawals: the Withdrawn Routes field for IPv4, MP_UNREACH_NLRI for IPv6', () => {
-    const v4 = updates('gobgp-withdraw-ipv4').flatMap((u) => u.withdrawn.map((p) => `${formatIpv4(p.address)}/${p.length}`));
+    const v4 = updates('gobgp-withdraw-ipv4').flatMap((u) =>
+      u.withdrawn.map((p) => `${formatIpv4(p.address)}/${p.length}`),
+    );
     expect(v4).toContain('203.0.113.128/25');
     const v6 = updates('gobgp-withdraw-ipv6').flatMap((u) => {
       const unreach = findAttribute(u.attributes, 'mpUnreachNlri');

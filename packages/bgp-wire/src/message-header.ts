@@ -38,13 +38,15 @@ const MIN_LENGTH: readonly number[] = [0, 29, 23, 21, 19, 23];
  */
 export function readMessageHeader(buf: Uint8Array, offset: number, end: number, maxLength: number): number {
   requireBytes(offset, HEADER_LENGTH_BYTES, end);
-  for (let i = 0; i < MARKER_LENGTH_BYTES; i++) {
-    if (buf[offset + i] !== 0xff) {
-      throw new BgpMessageError(BgpWireErrorCode.badMarker, 'marker is not all ones', offset + i, {
-        code: NotificationCode.messageHeaderError,
-        subcode: MessageHeaderErrorSubcode.connectionNotSynchronized,
-      });
-    }
+  let marker = 0xff;
+  for (let i = 0; i < MARKER_LENGTH_BYTES; i++) marker &= buf[offset + i]!;
+  if (marker !== 0xff) {
+    let bad = offset;
+    while (buf[bad] === 0xff) bad++;
+    throw new BgpMessageError(BgpWireErrorCode.badMarker, 'marker is not all ones', bad, {
+      code: NotificationCode.messageHeaderError,
+      subcode: MessageHeaderErrorSubcode.connectionNotSynchronized,
+    });
   }
   const length = (buf[offset + 16]! << 8) | buf[offset + 17]!;
   const type = buf[offset + 18]!;

@@ -9,8 +9,9 @@
  * Parameters are kept in order and grouped as sent, so a decoded OPEN re-encodes byte for byte
  * (BIRD puts all capabilities in one parameter, GoBGP one per parameter).
  */
-import { copyBytes } from './copy-bytes.ts';
+
 import { type Capability, capabilityValueLength, readCapability, writeCapability } from './capability.ts';
+import { copyBytes } from './copy-bytes.ts';
 import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
 import { HEADER_LENGTH_BYTES, MessageType } from './message-header.ts';
 import { NotificationCode, OpenMessageErrorSubcode, UNSPECIFIC_SUBCODE } from './notification-code.ts';

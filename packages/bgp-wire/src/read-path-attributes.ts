@@ -5,17 +5,46 @@
  *
  *   each attribute: flags (1) | type (1) | length (1, or 2 with Extended Length) | value
  */
-import { copyBytes } from './copy-bytes.ts';
+
 import { type AttributeProblem, AttributeProblemCode } from './attribute-problem.ts';
+import { copyBytes } from './copy-bytes.ts';
 import { ErrorAction } from './error-action.ts';
 import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
 import { NotificationCode, UpdateMessageErrorSubcode } from './notification-code.ts';
-import { AttributeFlag, AttributeType, EXPECTED_FLAGS, type PathAttribute } from './path-attribute.ts';
-import { isProblem, readAttributeValue } from './read-attribute-value.ts';
+import {
+  AttributeFlag,
+  AttributeType,
+  EXPECTED_FLAGS,
+  type MpReachAttribute,
+  type PathAttribute,
+  TYPE_OF,
+} from './path-attribute.ts';
+import { readAttributeValue } from './read-attribute-value.ts';
 import type { SessionOptions } from './session-options.ts';
 
 /** Attribute types seen in the UPDATE being decoded, as a 256-bit set (reset per call). */
 const seen = new Int32Array(8);
+/** Optional/Transitive bits each known type code must carry; 0 for types this package keeps raw. */
+const EXPECTED_FLAGS_BY_TYPE = new Uint8Array(256);
+for (const [kind, type] of Object.entries(TYPE_OF)) {
+  EXPECTED_FLAGS_BY_TYPE[type] = EXPECTED_FLAGS[kind as keyof typeof EXPECTED_FLAGS];
+}
+
+/**
+ * What the last readPathAttributes call saw, for the mandatory-attribute check (RFC 7606
+ * section 3) without another pass over the attribute objects. Read it right after the call.
+ */
+export const scan = {
+  /** Bit n set: a well-formed attribute of type n (ORIGIN 1, AS_PATH 2, NEXT_HOP 3) was kept. */
+  mandatory: 0,
+  /** A kept MP_REACH_NLRI announces at least one route. */
+  mpReachRoutes: false,
+  /** A kept MP_REACH_NLRI or MP_UNREACH_NLRI exists. */
+  mp: false,
+};
+
+/** Reused for every attribute: the value readers copy what they keep out of it. */
+const span = { type: 0, at: 0, length: 0, start: 0 };
 
 const OPTIONAL_TRANSITIVE = AttributeFlag.optional | AttributeFlag.transitive;
 
@@ -54,7 +83,10 @@ export function readPathAttributes(
   session: SessionOptions,
   problems: AttributeProblem[],
 ): PathAttribute[] {
-  seen.fill(0);
+  for (let i = 0; i < 8; i++) seen[i] = 0;
+  scan.mandatory = 0;
+  scan.mpReachRoutes = false;
+  scan.mp = false;
   const attributes: PathAttribute[] = [];
   while (at < end) {
     const flags = buf[at]!;
@@ -105,9 +137,23 @@ export function readPathAttributes(
       continue;
     }
     seen[type >>> 5]! |= bit;
-    const span = { type, at: valueAt, length, start };
-    const result = readAttributeValue(buf, span, session);
-    if (result === undefined) {
+    // RFC 7606 section 3: Optional/Transitive bits in conflict with the definition: treat-as-withdraw.
+    const expected = EXPECTED_FLAGS_BY_TYPE[type]!;
+    if (expected !== 0 && (flags & OPTIONAL_TRANSITIVE) !== expected) {
+      problems.push({
+        code: AttributeProblemCode.flags,
+        attributeType: type,
+        action: ErrorAction.treatAsWithdraw,
+        offset: start,
+      });
+      continue;
+    }
+    span.type = type;
+    span.at = valueAt;
+    span.length = length;
+    span.start = start;
+    const result = readAttributeValue(buf, span, session, problems);
+    if (result === null) {
       if ((flags & AttributeFlag.optional) === 0) {
         // An unrecognized well-known attribute (RFC 4271 section 6.3); MP ones of another family are optional.
         problems.push({
@@ -122,22 +168,16 @@ export function readPathAttributes(
       attributes.push({ kind: 'unknown', type, flags: kept, value: copyBytes(buf, valueAt, next) });
       continue;
     }
-    if (isProblem(result)) {
-      problems.push(result);
-      if (result.action === ErrorAction.sessionReset) throwSessionReset(problems, copyBytes(buf, start, next));
+    if (result === undefined) {
+      if (problems[problems.length - 1]!.action === ErrorAction.sessionReset) {
+        throwSessionReset(problems, copyBytes(buf, start, next));
+      }
       continue;
     }
-    // RFC 7606 section 3: Optional/Transitive bits in conflict with the definition: treat-as-withdraw.
-    const expected = EXPECTED_FLAGS[result.kind as keyof typeof EXPECTED_FLAGS];
-    if ((flags & OPTIONAL_TRANSITIVE) !== expected) {
-      problems.push({
-        code: AttributeProblemCode.flags,
-        attributeType: type,
-        action: ErrorAction.treatAsWithdraw,
-        offset: start,
-      });
-      continue;
-    }
+    if (type <= AttributeType.nextHop) scan.mandatory |= 1 << type;
+    else if (type === AttributeType.mpReachNlri)
+      scan.mpReachRoutes = (result as MpReachAttribute).nlri.length > 0;
+    if (type >= AttributeType.mpReachNlri && type <= AttributeType.mpUnreachNlri) scan.mp = true;
     if (extended && length < 256) (result as { extendedLength?: true }).extendedLength = true;
     if (flags & AttributeFlag.partial && expected === OPTIONAL_TRANSITIVE)
       (result as { partial?: true }).partial = true;

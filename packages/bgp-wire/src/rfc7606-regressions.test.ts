@@ -23,7 +23,10 @@ function decodeUpdate(bytes: Uint8Array, session = FOUR): UpdateMessage {
 
 /** The single finding of an UPDATE with MANDATORY_ATTRIBUTES plus `extra` and one prefix. */
 function findingFor(extra: string, session = FOUR) {
-  const update = decodeUpdate(rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} ${extra}`, nlri: ONE_PREFIX }), session);
+  const update = decodeUpdate(
+    rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} ${extra}`, nlri: ONE_PREFIX }),
+    session,
+  );
   return { problems: update.problems, action: update.action, kinds: update.attributes.map((a) => a.kind) };
 }
 
@@ -47,7 +50,9 @@ describe('RFC 7606 treat-as-withdraw', () => {
       .join(' ');
     const update = decodeUpdate(rawUpdate({ attributes: `${attributes} ${replaced}`, nlri: ONE_PREFIX }));
     expect(update.action).toBe(ErrorAction.treatAsWithdraw);
-    expect(update.problems).toContainEqual(expect.objectContaining({ code, attributeType: type, action: 'treatAsWithdraw' }));
+    expect(update.problems).toContainEqual(
+      expect.objectContaining({ code, attributeType: type, action: 'treatAsWithdraw' }),
+    );
     expect(update.nlri).toHaveLength(1); // the routes are still there to withdraw
   });
 
@@ -61,13 +66,17 @@ describe('RFC 7606 treat-as-withdraw', () => {
   ])('%s', (_name, extra, type) => {
     const { problems, action } = findingFor(extra);
     expect(action).toBe(ErrorAction.treatAsWithdraw);
-    expect(problems).toEqual([expect.objectContaining({ code: AttributeProblemCode.length, attributeType: type })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: AttributeProblemCode.length, attributeType: type }),
+    ]);
   });
 
   it('Optional/Transitive flags in conflict: LOCAL_PREF sent optional (section 3)', () => {
     const { problems, action, kinds } = findingFor('c0 05 04 00000064');
     expect(action).toBe(ErrorAction.treatAsWithdraw);
-    expect(problems).toEqual([expect.objectContaining({ code: AttributeProblemCode.flags, attributeType: 5 })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: AttributeProblemCode.flags, attributeType: 5 }),
+    ]);
     expect(kinds).not.toContain('localPref');
   });
 
@@ -81,7 +90,9 @@ describe('RFC 7606 treat-as-withdraw', () => {
       .join(' ');
     const update = decodeUpdate(rawUpdate({ attributes, nlri: ONE_PREFIX }));
     expect(update.action).toBe(ErrorAction.treatAsWithdraw);
-    expect(update.problems).toEqual([expect.objectContaining({ code: AttributeProblemCode.missingMandatory, attributeType: type })]);
+    expect(update.problems).toEqual([
+      expect.objectContaining({ code: AttributeProblemCode.missingMandatory, attributeType: type }),
+    ]);
   });
 
   it('no NEXT_HOP needed when the routes are only in MP_REACH_NLRI (RFC 4760 section 3)', () => {
@@ -95,9 +106,13 @@ describe('RFC 7606 treat-as-withdraw', () => {
   });
 
   it('attribute length overruns the path attributes: treat-as-withdraw, NLRI still located (section 4)', () => {
-    const update = decodeUpdate(rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} c0 08 08 fde90064`, nlri: ONE_PREFIX }));
+    const update = decodeUpdate(
+      rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} c0 08 08 fde90064`, nlri: ONE_PREFIX }),
+    );
     expect(update.action).toBe(ErrorAction.treatAsWithdraw);
-    expect(update.problems).toEqual([expect.objectContaining({ code: AttributeProblemCode.overrun, attributeType: 8 })]);
+    expect(update.problems).toEqual([
+      expect.objectContaining({ code: AttributeProblemCode.overrun, attributeType: 8 }),
+    ]);
     expect(update.nlri).toEqual([{ address: 0xcb007100, length: 24 }]);
   });
 
@@ -111,23 +126,55 @@ describe('RFC 7606 treat-as-withdraw', () => {
 describe('RFC 7606 attribute discard', () => {
   it.each([
     ['ATOMIC_AGGREGATE of length 1 (section 7.6)', '40 06 01 00', 6, AttributeProblemCode.length, FOUR],
-    ['AGGREGATOR of length 6 on a 4-octet session (section 7.7)', 'c0 07 06 fde9c6336401', 7, AttributeProblemCode.length, FOUR],
-    ['AGGREGATOR of length 8 on a 2-octet session (section 7.7)', 'c0 07 08 0000fde9c6336401', 7, AttributeProblemCode.length, TWO],
-    ['AS4_AGGREGATOR of length 6 (RFC 6793 section 6)', 'c0 12 06 fde9c6336401', 18, AttributeProblemCode.length, FOUR],
+    [
+      'AGGREGATOR of length 6 on a 4-octet session (section 7.7)',
+      'c0 07 06 fde9c6336401',
+      7,
+      AttributeProblemCode.length,
+      FOUR,
+    ],
+    [
+      'AGGREGATOR of length 8 on a 2-octet session (section 7.7)',
+      'c0 07 08 0000fde9c6336401',
+      7,
+      AttributeProblemCode.length,
+      TWO,
+    ],
+    [
+      'AS4_AGGREGATOR of length 6 (RFC 6793 section 6)',
+      'c0 12 06 fde9c6336401',
+      18,
+      AttributeProblemCode.length,
+      FOUR,
+    ],
     ['malformed AS4_PATH (RFC 6793 section 6)', 'c0 11 05 0201000000', 17, AttributeProblemCode.value, FOUR],
-    ['a second LOCAL_PREF (section 3)', '40 05 04 00000064 40 05 04 000000c8', 5, AttributeProblemCode.duplicate, FOUR],
+    [
+      'a second LOCAL_PREF (section 3)',
+      '40 05 04 00000064 40 05 04 000000c8',
+      5,
+      AttributeProblemCode.duplicate,
+      FOUR,
+    ],
   ])('%s', (_name, extra, type, code, session) => {
-    const base = session === TWO ? '40 01 01 00  40 02 04 02 01 fde9  40 03 04 c6336401' : MANDATORY_ATTRIBUTES;
+    const base =
+      session === TWO ? '40 01 01 00  40 02 04 02 01 fde9  40 03 04 c6336401' : MANDATORY_ATTRIBUTES;
     const update = decodeUpdate(rawUpdate({ attributes: `${base} ${extra}`, nlri: ONE_PREFIX }), session);
     expect(update.action).toBe(ErrorAction.attributeDiscard);
-    expect(update.problems).toEqual([expect.objectContaining({ code, attributeType: type, action: 'attributeDiscard' })]);
+    expect(update.problems).toEqual([
+      expect.objectContaining({ code, attributeType: type, action: 'attributeDiscard' }),
+    ]);
   });
 
   it('the first of duplicate attributes is kept', () => {
     const update = decodeUpdate(
-      rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} 40 05 04 00000064 40 05 04 000000c8`, nlri: ONE_PREFIX }),
+      rawUpdate({
+        attributes: `${MANDATORY_ATTRIBUTES} 40 05 04 00000064 40 05 04 000000c8`,
+        nlri: ONE_PREFIX,
+      }),
     );
-    expect(update.attributes.filter((a) => a.kind === 'localPref')).toEqual([{ kind: 'localPref', localPref: 100 }]);
+    expect(update.attributes.filter((a) => a.kind === 'localPref')).toEqual([
+      { kind: 'localPref', localPref: 100 },
+    ]);
   });
 
   it('the strongest reaction wins when errors differ (section 3)', () => {
@@ -142,7 +189,10 @@ describe('RFC 7606 / RFC 4271 session reset', () => {
     const reach = '80 0e 1c 0002 01 10 20010db8000000000000000000000001 00 30 20010db8000a';
     const error = resetFor(rawUpdate({ attributes: `40 01 01 00 40 02 00 ${reach} ${reach}` }));
     expect([error.notificationCode, error.notificationSubcode]).toEqual([3, 1]);
-    expect(error.problems.at(-1)).toMatchObject({ code: AttributeProblemCode.duplicateMp, action: 'sessionReset' });
+    expect(error.problems.at(-1)).toMatchObject({
+      code: AttributeProblemCode.duplicateMp,
+      action: 'sessionReset',
+    });
   });
 
   it('MP_REACH_NLRI next hop length 15 for IPv6: Optional Attribute Error (section 7.11)', () => {
@@ -178,20 +228,27 @@ describe('RFC 7606 / RFC 4271 session reset', () => {
   });
 
   it('an unrecognized well-known attribute: Unrecognized Well-known Attribute (RFC 4271 section 6.3)', () => {
-    const error = resetFor(rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} 40 63 01 00`, nlri: ONE_PREFIX }));
+    const error = resetFor(
+      rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} 40 63 01 00`, nlri: ONE_PREFIX }),
+    );
     expect([error.notificationCode, error.notificationSubcode]).toEqual([3, 2]);
   });
 
   it('an overrun when no route at all can be located (sections 4 and 5)', () => {
     const error = resetFor(rawUpdate({ attributes: '40 01 01 00 80 0e 40 0002' }));
-    expect(error.problems.at(-1)).toMatchObject({ code: AttributeProblemCode.overrun, action: 'sessionReset' });
+    expect(error.problems.at(-1)).toMatchObject({
+      code: AttributeProblemCode.overrun,
+      action: 'sessionReset',
+    });
   });
 });
 
 describe('kept, not errors', () => {
   it('an unknown optional transitive attribute is kept with its flags, Partial bit set on propagation', async () => {
     const { propagatedAttributes } = await import('./path-attribute.ts');
-    const update = decodeUpdate(rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} c0 63 02 abcd 80 64 01 01`, nlri: ONE_PREFIX }));
+    const update = decodeUpdate(
+      rawUpdate({ attributes: `${MANDATORY_ATTRIBUTES} c0 63 02 abcd 80 64 01 01`, nlri: ONE_PREFIX }),
+    );
     expect(update.problems).toBeUndefined();
     const unknown = update.attributes.filter((a) => a.kind === 'unknown');
     expect(unknown).toEqual([
@@ -199,7 +256,9 @@ describe('kept, not errors', () => {
       { kind: 'unknown', type: 0x64, flags: 0x80, value: Uint8Array.of(1) },
     ]);
     const propagated = propagatedAttributes(update.attributes).filter((a) => a.kind === 'unknown');
-    expect(propagated).toEqual([{ kind: 'unknown', type: 0x63, flags: 0xe0, value: Uint8Array.of(0xab, 0xcd) }]);
+    expect(propagated).toEqual([
+      { kind: 'unknown', type: 0x63, flags: 0xe0, value: Uint8Array.of(0xab, 0xcd) },
+    ]);
   });
 
   it('MP_REACH_NLRI of another family (VPNv4) is kept raw', () => {
@@ -209,7 +268,10 @@ describe('kept, not errors', () => {
   });
 
   it('AS_PATH is read with 2-octet ASNs on a 2-octet session', () => {
-    const update = decodeUpdate(rawUpdate({ attributes: '40 01 01 00 40 02 06 02 02 5ba0 fde9 40 03 04 c6336401', nlri: ONE_PREFIX }), TWO);
+    const update = decodeUpdate(
+      rawUpdate({ attributes: '40 01 01 00 40 02 06 02 02 5ba0 fde9 40 03 04 c6336401', nlri: ONE_PREFIX }),
+      TWO,
+    );
     expect(update.attributes[1]).toEqual({ kind: 'asPath', segments: [{ type: 2, asns: [23456, 65001] }] });
   });
 });

@@ -67,7 +67,17 @@ function dissect(messages: readonly Uint8Array[]): Row[] {
   writeFileSync(file, writePcap(messages.map((message, index) => wrapInTcpFrame(message, 40000 + index))));
   const output = execFileSync(
     'tshark',
-    ['-r', file, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', ...FIELDS.flatMap((f) => ['-e', f])],
+    [
+      '-r',
+      file,
+      '-T',
+      'fields',
+      '-E',
+      'separator=\t',
+      '-E',
+      'occurrence=a',
+      ...FIELDS.flatMap((f) => ['-e', f]),
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   return output
@@ -88,7 +98,15 @@ function expectedRow(message: BgpMessage): Partial<Row> {
   switch (message.type) {
     case MessageType.open: {
       const capabilities = openCapabilities(message);
-      const codes = { multiprotocol: 1, routeRefresh: 2, extendedMessage: 6, gracefulRestart: 64, fourOctetAs: 65, addPath: 69, enhancedRouteRefresh: 70 };
+      const codes = {
+        multiprotocol: 1,
+        routeRefresh: 2,
+        extendedMessage: 6,
+        gracefulRestart: 64,
+        fourOctetAs: 65,
+        addPath: 69,
+        enhancedRouteRefresh: 70,
+      };
       const gr = capabilities.find((c) => c.kind === 'gracefulRestart');
       const fourOctet = capabilities.find((c) => c.kind === 'fourOctetAs');
       return {
@@ -126,7 +144,11 @@ function expectedRow(message: BgpMessage): Partial<Row> {
   }
 }
 
-function updateRow(withdrawn: readonly Ipv4Prefix[], attributes: readonly PathAttribute[], nlri: readonly Ipv4Prefix[]): Partial<Row> {
+function updateRow(
+  withdrawn: readonly Ipv4Prefix[],
+  attributes: readonly PathAttribute[],
+  nlri: readonly Ipv4Prefix[],
+): Partial<Row> {
   const lengths: number[] = withdrawn.map((p) => p.length);
   const row: Partial<Record<keyof Row, string[]>> = {};
   const add = (field: keyof Row, ...values: (string | number)[]) => {
@@ -152,7 +174,8 @@ function updateRow(withdrawn: readonly Ipv4Prefix[], attributes: readonly PathAt
       case 'communities':
         for (const c of a.communities) {
           // Wireshark lists RFC 1997's reserved range 0xffff0000-0xffffffff as well-known.
-          if (c >>> 16 === 0xffff) add('bgp.update.path_attribute.community_wellknown', `0x${c.toString(16)}`);
+          if (c >>> 16 === 0xffff)
+            add('bgp.update.path_attribute.community_wellknown', `0x${c.toString(16)}`);
           else {
             add('bgp.update.path_attribute.community_as', c >>> 16);
             add('bgp.update.path_attribute.community_value', c & 0xffff);
@@ -168,7 +191,10 @@ function updateRow(withdrawn: readonly Ipv4Prefix[], attributes: readonly PathAt
         if (a.afi === 2) {
           add('bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6', formatIpv6(a.nextHop));
           if (a.linkLocalNextHop) {
-            add('bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6.link_local', formatIpv6(a.linkLocalNextHop));
+            add(
+              'bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv6.link_local',
+              formatIpv6(a.linkLocalNextHop),
+            );
           }
           add('bgp.mp_reach_nlri_ipv6_prefix', ...ipv6Prefixes(a.nlri));
         }

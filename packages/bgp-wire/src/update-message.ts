@@ -9,15 +9,16 @@
  * Decoding applies RFC 7606: `problems` lists what was wrong and `action` the reaction, the
  * strongest of them (absent for a clean UPDATE). Session-reset errors throw BgpMessageError.
  */
-import { copyBytes } from './copy-bytes.ts';
+
 import { type AttributeProblem, AttributeProblemCode } from './attribute-problem.ts';
+import { copyBytes } from './copy-bytes.ts';
 import { ErrorAction, strongerAction } from './error-action.ts';
 import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
 import { HEADER_LENGTH_BYTES, MessageType } from './message-header.ts';
 import { NotificationCode, UpdateMessageErrorSubcode } from './notification-code.ts';
 import { AttributeType, type PathAttribute } from './path-attribute.ts';
 import { type Ipv4Prefix, ipv4PrefixesEncodedLength, readIpv4Prefixes, writeIpv4Prefixes } from './prefix.ts';
-import { readPathAttributes, throwSessionReset } from './read-path-attributes.ts';
+import { readPathAttributes, scan, throwSessionReset } from './read-path-attributes.ts';
 import type { SessionOptions } from './session-options.ts';
 import { pathAttributesEncodedLength, writePathAttributes } from './write-path-attributes.ts';
 
@@ -62,6 +63,9 @@ export function writeUpdateBody(
   return writeIpv4Prefixes(buf, attributesEnd, update.nlri);
 }
 
+const NLRI_MANDATORY = [AttributeType.origin, AttributeType.asPath, AttributeType.nextHop];
+const MP_ONLY_MANDATORY = [AttributeType.origin, AttributeType.asPath];
+
 function invalidNetworkField(offset: number): BgpMessageError {
   // RFC 7606 section 5.3: an NLRI or Withdrawn Routes field that does not parse resets the session.
   return new BgpMessageError(BgpWireErrorCode.updateInvalidNetworkField, 'prefix does not parse', offset, {
@@ -77,42 +81,19 @@ function malformedAttributeList(detail: string, offset: number): BgpMessageError
   });
 }
 
-/** Whether any route (announced or withdrawn) is carried by an MP attribute in `attributes`. */
-function hasMpAttribute(attributes: readonly PathAttribute[]): boolean {
-  for (const attribute of attributes) {
-    if (attribute.kind === 'mpReachNlri' || attribute.kind === 'mpUnreachNlri') return true;
-  }
-  return false;
-}
-
 /** RFC 7606 section 3: ORIGIN and AS_PATH with any announced route, NEXT_HOP with NLRI-field routes. */
-function checkMandatory(
-  attributes: readonly PathAttribute[],
-  hasNlri: boolean,
-  offset: number,
-  problems: AttributeProblem[],
-): void {
-  let mpReach = false;
-  let origin = false;
-  let asPath = false;
-  let nextHop = false;
-  for (const attribute of attributes) {
-    if (attribute.kind === 'mpReachNlri') mpReach = attribute.nlri.length > 0;
-    else if (attribute.kind === 'origin') origin = true;
-    else if (attribute.kind === 'asPath') asPath = true;
-    else if (attribute.kind === 'nextHop') nextHop = true;
+function checkMandatory(hasNlri: boolean, offset: number, problems: AttributeProblem[]): void {
+  if (!hasNlri && !scan.mpReachRoutes) return;
+  for (const attributeType of hasNlri ? NLRI_MANDATORY : MP_ONLY_MANDATORY) {
+    if ((scan.mandatory & (1 << attributeType)) === 0) {
+      problems.push({
+        code: AttributeProblemCode.missingMandatory,
+        attributeType,
+        action: ErrorAction.treatAsWithdraw,
+        offset,
+      });
+    }
   }
-  if (!hasNlri && !mpReach) return;
-  const missing = (attributeType: number) =>
-    problems.push({
-      code: AttributeProblemCode.missingMandatory,
-      attributeType,
-      action: ErrorAction.treatAsWithdraw,
-      offset,
-    });
-  if (!origin) missing(AttributeType.origin);
-  if (!asPath) missing(AttributeType.asPath);
-  if (hasNlri && !nextHop) missing(AttributeType.nextHop);
 }
 
 /** Reads the body `buf[at, end)` of an UPDATE whose header was checked. */
@@ -142,8 +123,8 @@ export function readUpdateBody(
   const attributes = readPathAttributes(buf, attributesAt, attributesEnd, session, problems);
   const last = problems[problems.length - 1];
   if (last?.code !== AttributeProblemCode.overrun) {
-    checkMandatory(attributes, nlri.length > 0, attributesAt, problems);
-  } else if (nlri.length === 0 && withdrawn.length === 0 && !hasMpAttribute(attributes)) {
+    checkMandatory(nlri.length > 0, attributesAt, problems);
+  } else if (nlri.length === 0 && withdrawn.length === 0 && !scan.mp) {
     // RFC 7606 sections 4 and 5: treat-as-withdraw needs every route located. After an overrun
     // the unparsed rest may have held MP_REACH/MP_UNREACH; with no route found at all, reset.
     problems[problems.length - 1] = { ...last, action: ErrorAction.sessionReset };

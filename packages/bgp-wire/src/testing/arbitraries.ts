@@ -24,10 +24,16 @@ const flag = fc.constantFrom(undefined, true as const);
 /** Prefixes with zero bits past the length, as routers send them (the decoder keeps any bits). */
 export const ipv4PrefixArbitrary: fc.Arbitrary<Ipv4Prefix> = fc
   .record({ address: u32, length: fc.integer({ min: 0, max: 32 }) })
-  .map(({ address, length }) => ({ address: length === 0 ? 0 : (address & (0xffff_ffff << (32 - length))) >>> 0, length }));
+  .map(({ address, length }) => ({
+    address: length === 0 ? 0 : (address & (0xffff_ffff << (32 - length))) >>> 0,
+    length,
+  }));
 
 export const ipv6PrefixArbitrary: fc.Arbitrary<Ipv6Prefix> = fc
-  .record({ address: fc.uint8Array({ minLength: 16, maxLength: 16 }), length: fc.integer({ min: 0, max: 128 }) })
+  .record({
+    address: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+    length: fc.integer({ min: 0, max: 128 }),
+  })
   .map(({ address, length }) => {
     const masked = new Uint8Array(16);
     masked.set(address.subarray(0, (length + 7) >>> 3));
@@ -41,8 +47,12 @@ const segmentArbitrary: fc.Arbitrary<AsPathSegment> = record({
 });
 
 /** Drops undefined flags so values compare equal to decoded ones. */
-function withFlags<T extends object>(value: T, extendedLength: true | undefined, partial?: true | undefined): T {
-  const out: Record<string, unknown> = { ...value };
+function withFlags<T extends object>(
+  value: T,
+  extendedLength: true | undefined,
+  partial?: true | undefined,
+): T {
+  const out: { [key: string]: unknown } = { ...(value as Record<string, unknown>) };
   if (extendedLength) out.extendedLength = true;
   if (partial) out.partial = true;
   return out as T;
@@ -68,8 +78,15 @@ export const pathAttributesArbitrary: fc.Arbitrary<PathAttribute[]> = fc
       unreach4: fc.array(ipv4PrefixArbitrary, { maxLength: 4 }),
       extended: fc.array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
       as4Path: fc.array(segmentArbitrary, { maxLength: 2 }),
-      large: fc.array(record({ globalAdministrator: u32, localData1: u32, localData2: u32 }), { minLength: 1, maxLength: 3 }),
-      unknown: fc.record({ type: fc.integer({ min: 33, max: 255 }), flags: fc.constantFrom(0x80, 0xc0, 0xe0), value: bytes(8) }),
+      large: fc.array(record({ globalAdministrator: u32, localData1: u32, localData2: u32 }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      unknown: fc.record({
+        type: fc.integer({ min: 33, max: 255 }),
+        flags: fc.constantFrom(0x80, 0xc0, 0xe0),
+        value: bytes(8),
+      }),
       extendedLength: flag,
       partial: flag,
     },
@@ -84,7 +101,8 @@ export const pathAttributesArbitrary: fc.Arbitrary<PathAttribute[]> = fc
     if (r.med !== undefined) out.push({ kind: 'multiExitDisc', med: r.med });
     if (r.localPref !== undefined) out.push({ kind: 'localPref', localPref: r.localPref });
     if (r.atomic) out.push({ kind: 'atomicAggregate' });
-    if (r.aggregator) out.push(withFlags({ kind: 'aggregator' as const, ...r.aggregator }, undefined, r.partial));
+    if (r.aggregator)
+      out.push(withFlags({ kind: 'aggregator' as const, ...r.aggregator }, undefined, r.partial));
     if (r.communities) out.push(withFlags({ kind: 'communities', communities: r.communities }, x, r.partial));
     if (r.reach6) {
       const { nextHop, linkLocal, nlri } = r.reach6;
@@ -92,7 +110,8 @@ export const pathAttributesArbitrary: fc.Arbitrary<PathAttribute[]> = fc
       out.push(linkLocal ? { ...base, linkLocalNextHop: linkLocal, nlri } : { ...base, nlri });
     }
     if (r.unreach4) out.push({ kind: 'mpUnreachNlri', afi: 1, safi: 1, withdrawn: r.unreach4 });
-    if (r.extended) out.push({ kind: 'extendedCommunities', value: Uint8Array.from(r.extended.flatMap((e) => [...e])) });
+    if (r.extended)
+      out.push({ kind: 'extendedCommunities', value: Uint8Array.from(r.extended.flatMap((e) => [...e])) });
     if (r.as4Path) out.push({ kind: 'as4Path', segments: r.as4Path });
     if (r.large) out.push({ kind: 'largeCommunities', communities: r.large });
     if (r.unknown) out.push({ kind: 'unknown', ...r.unknown });
@@ -101,7 +120,11 @@ export const pathAttributesArbitrary: fc.Arbitrary<PathAttribute[]> = fc
 
 const capabilityArbitrary: fc.Arbitrary<Capability> = fc.oneof(
   record({ kind: fc.constant('multiprotocol' as const), afi: u16, safi: u8 }),
-  fc.constantFrom<Capability>({ kind: 'routeRefresh' }, { kind: 'enhancedRouteRefresh' }, { kind: 'extendedMessage' }),
+  fc.constantFrom<Capability>(
+    { kind: 'routeRefresh' },
+    { kind: 'enhancedRouteRefresh' },
+    { kind: 'extendedMessage' },
+  ),
   record({ kind: fc.constant('fourOctetAs' as const), asn: u32 }),
   record({
     kind: fc.constant('gracefulRestart' as const),
@@ -112,10 +135,13 @@ const capabilityArbitrary: fc.Arbitrary<Capability> = fc.oneof(
   }),
   record({
     kind: fc.constant('addPath' as const),
-    families: fc.array(record({ afi: u16, safi: u8, direction: fc.constantFrom(1 as const, 2 as const, 3 as const) }), {
-      minLength: 1,
-      maxLength: 3,
-    }),
+    families: fc.array(
+      record({ afi: u16, safi: u8, direction: fc.constantFrom(1 as const, 2 as const, 3 as const) }),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    ),
   }),
   record({
     kind: fc.constant('raw' as const),
@@ -125,8 +151,15 @@ const capabilityArbitrary: fc.Arbitrary<Capability> = fc.oneof(
 );
 
 const parameterArbitrary: fc.Arbitrary<OptionalParameter> = fc.oneof(
-  record({ kind: fc.constant('capabilities' as const), capabilities: fc.array(capabilityArbitrary, { maxLength: 4 }) }),
-  record({ kind: fc.constant('raw' as const), type: fc.integer({ min: 0, max: 255 }).filter((t) => t !== 2), value: bytes(8) }),
+  record({
+    kind: fc.constant('capabilities' as const),
+    capabilities: fc.array(capabilityArbitrary, { maxLength: 4 }),
+  }),
+  record({
+    kind: fc.constant('raw' as const),
+    type: fc.integer({ min: 0, max: 255 }).filter((t) => t !== 2),
+    value: bytes(8),
+  }),
 );
 
 export const bgpMessageArbitrary: fc.Arbitrary<BgpMessage> = fc.oneof(

@@ -22,7 +22,10 @@ export function rawUpdate(parts: {
   const attributes = clean(parts.attributes);
   const attributesLength = parts.attributesLength ?? attributes.length / 2;
   const u16 = (n: number) => n.toString(16).padStart(4, '0');
-  return rawMessage(2, `${u16(withdrawn.length / 2)}${withdrawn}${u16(attributesLength)}${attributes}${clean(parts.nlri)}`);
+  return rawMessage(
+    2,
+    `${u16(withdrawn.length / 2)}${withdrawn}${u16(attributesLength)}${attributes}${clean(parts.nlri)}`,
+  );
 }
 
 /** ORIGIN IGP, AS_PATH [65001] (4-octet), NEXT_HOP 198.51.100.1: a valid base to add to. */

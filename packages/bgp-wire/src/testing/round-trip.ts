@@ -4,7 +4,12 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { decodeBgpMessage, encodeBgpMessageInto, bgpMessageEncodedLength, type BgpMessage } from '../bgp-message.ts';
+import {
+  type BgpMessage,
+  bgpMessageEncodedLength,
+  decodeBgpMessage,
+  encodeBgpMessageInto,
+} from '../bgp-message.ts';
 import { BgpWireError } from '../errors.ts';
 import type { SessionOptions } from '../session-options.ts';
 
@@ -18,7 +23,10 @@ function withoutFindings(message: BgpMessage): BgpMessage {
 /** `outcome` with its RFC 7606 findings' offsets (which count from the buffer start) moved by `by`. */
 function shiftOffsets(outcome: BgpMessage | string, by: number): BgpMessage | string {
   if (typeof outcome === 'string' || outcome.type !== 2 || outcome.problems === undefined) return outcome;
-  return { ...outcome, problems: outcome.problems.map((problem) => ({ ...problem, offset: problem.offset + by })) };
+  return {
+    ...outcome,
+    problems: outcome.problems.map((problem) => ({ ...problem, offset: problem.offset + by })),
+  };
 }
 
 /**
@@ -45,7 +53,8 @@ export function checkRoundTrip(input: Uint8Array, session: SessionOptions): void
   const length = bgpMessageEncodedLength(value, session);
   if (length > session.maxMessageLength) return;
   const encoded = new Uint8Array(length);
-  if (encodeBgpMessageInto(value, encoded, 0, session) !== length) throw new Error('encodeInto length differs');
+  if (encodeBgpMessageInto(value, encoded, 0, session) !== length)
+    throw new Error('encodeInto length differs');
   const redecoded = decodeBgpMessage(encoded, 0, encoded.length, session);
   if (!isDeepStrictEqual(withoutFindings(redecoded), withoutFindings(value))) {
     throw new Error(`round trip differs:\n${JSON.stringify(value)}\n${JSON.stringify(redecoded)}`);

@@ -43,7 +43,10 @@ export const SERVICE_UPDATE_IPV6: UpdateMessage = {
       linkLocalNextHop: parseIpv6('fe80::200:5eff:fe00:5310'),
       nlri: [{ address: parseIpv6('2001:db8:ff::7'), length: 128 }],
     },
-    { kind: 'largeCommunities', communities: [{ globalAdministrator: 4200000000, localData1: 1, localData2: 2 }] },
+    {
+      kind: 'largeCommunities',
+      communities: [{ globalAdministrator: 4200000000, localData1: 1, localData2: 2 }],
+    },
   ],
   nlri: [],
 };
@@ -86,7 +89,12 @@ export const SAMPLE_MESSAGES: readonly BgpMessage[] = [
   },
   buildEndOfRib({ afi: Afi.ipv6, safi: Safi.unicast }),
   { type: MessageType.keepalive },
-  { type: MessageType.routeRefresh, afi: Afi.ipv6, subtype: RouteRefreshSubtype.beginning, safi: Safi.unicast },
+  {
+    type: MessageType.routeRefresh,
+    afi: Afi.ipv6,
+    subtype: RouteRefreshSubtype.beginning,
+    safi: Safi.unicast,
+  },
   {
     type: MessageType.notification,
     code: NotificationCode.cease,

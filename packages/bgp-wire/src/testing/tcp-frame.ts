@@ -18,7 +18,10 @@ export function wrapInTcpFrame(message: Uint8Array, sourcePort: number): Uint8Ar
   frame.set(SOURCE_IP, 26);
   frame.set(DESTINATION_IP, 30);
   // TCP: ports, sequence 1, ack 1, data offset 5, flags PSH+ACK, window 65535.
-  frame.set([sourcePort >>> 8, sourcePort & 0xff, 0, 179, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff], 34);
+  frame.set(
+    [sourcePort >>> 8, sourcePort & 0xff, 0, 179, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff],
+    34,
+  );
   frame.set(message, 54);
   return frame;
 }

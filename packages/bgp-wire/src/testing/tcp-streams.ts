@@ -44,11 +44,14 @@ export function readTcpStreams(pcap: Uint8Array): TcpStream[] {
     }
     const sourcePort = (frame[tcp]! << 8) | frame[tcp + 1]!;
     const destinationPort = (frame[tcp + 2]! << 8) | frame[tcp + 3]!;
-    const seq = ((frame[tcp + 4]! << 24) | (frame[tcp + 5]! << 16) | (frame[tcp + 6]! << 8) | frame[tcp + 7]!) >>> 0;
+    const seq =
+      ((frame[tcp + 4]! << 24) | (frame[tcp + 5]! << 16) | (frame[tcp + 6]! << 8) | frame[tcp + 7]!) >>> 0;
     const dataAt = tcp + (frame[tcp + 12]! >>> 4) * 4;
     const syn = (frame[tcp + 13]! & 0x02) !== 0;
     const from = source.includes(':') ? `[${source}]:${sourcePort}` : `${source}:${sourcePort}`;
-    const to = destination.includes(':') ? `[${destination}]:${destinationPort}` : `${destination}:${destinationPort}`;
+    const to = destination.includes(':')
+      ? `[${destination}]:${destinationPort}`
+      : `${destination}:${destinationPort}`;
     const key = `${from}>${to}`;
     let stream = segments.get(key);
     if (stream === undefined) {
