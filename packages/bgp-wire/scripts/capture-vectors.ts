@@ -163,9 +163,10 @@ async function main(): Promise<void> {
     ['/usr/lib/frr/bgpd', '--version'],
   ].map(([command, ...args]) => toolVersion(command!, args));
   for (const { sender, stream, bytes } of capture.messages) {
-    const hex = Buffer.from(bytes).toString('hex');
-    if (seen.has(hex)) continue;
-    seen.add(hex);
+    // Distinct per sender, so each router keeps its own copy of a message others also send.
+    const key = `${sender} ${Buffer.from(bytes).toString('hex')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const kind = kindOf(bytes);
     const n = (counters.get(`${sender}-${kind}`) ?? 0) + 1;
     counters.set(`${sender}-${kind}`, n);
