@@ -67,7 +67,7 @@ export function throwSessionReset(problems: readonly AttributeProblem[], data: U
     `path attribute ${last.attributeType}: ${last.code}`,
     last.offset,
     { code: NotificationCode.updateMessageError, subcode, data },
-    problems,
+    problems.slice(),
   );
 }
 

@@ -63,6 +63,14 @@ export function writeUpdateBody(
   return writeIpv4Prefixes(buf, attributesEnd, update.nlri);
 }
 
+/**
+ * Shared by every decoded UPDATE without withdrawals (most of them): one allocation less per
+ * message. Frozen, so the sharing cannot leak a change from one message into another.
+ */
+const NO_PREFIXES = Object.freeze([]) as unknown as Ipv4Prefix[];
+/** Findings of the UPDATE being decoded; copied into the result only when there are any. */
+const scratchProblems: AttributeProblem[] = [];
+
 const NLRI_MANDATORY = [AttributeType.origin, AttributeType.asPath, AttributeType.nextHop];
 const MP_ONLY_MANDATORY = [AttributeType.origin, AttributeType.asPath];
 
@@ -107,9 +115,12 @@ export function readUpdateBody(
   const withdrawnEnd = at + 2 + withdrawnLength;
   // RFC 4271 section 6.3: field lengths that exceed the message: Malformed Attribute List.
   if (withdrawnEnd + 2 > end) throw malformedAttributeList('withdrawn routes length exceeds the message', at);
-  const withdrawn: Ipv4Prefix[] = [];
-  const badWithdrawn = readIpv4Prefixes(buf, at + 2, withdrawnEnd, withdrawn);
-  if (badWithdrawn !== -1) throw invalidNetworkField(badWithdrawn);
+  let withdrawn: Ipv4Prefix[] = NO_PREFIXES;
+  if (withdrawnLength > 0) {
+    withdrawn = [];
+    const badWithdrawn = readIpv4Prefixes(buf, at + 2, withdrawnEnd, withdrawn);
+    if (badWithdrawn !== -1) throw invalidNetworkField(badWithdrawn);
+  }
   const attributesLength = (buf[withdrawnEnd]! << 8) | buf[withdrawnEnd + 1]!;
   const attributesAt = withdrawnEnd + 2;
   const attributesEnd = attributesAt + attributesLength;
@@ -119,7 +130,8 @@ export function readUpdateBody(
   const badNlri = readIpv4Prefixes(buf, attributesEnd, end, nlri);
   if (badNlri !== -1) throw invalidNetworkField(badNlri);
 
-  const problems: AttributeProblem[] = [];
+  const problems = scratchProblems;
+  problems.length = 0;
   const attributes = readPathAttributes(buf, attributesAt, attributesEnd, session, problems);
   const last = problems[problems.length - 1];
   if (last?.code !== AttributeProblemCode.overrun) {
@@ -133,5 +145,5 @@ export function readUpdateBody(
   if (problems.length === 0) return { type: MessageType.update, withdrawn, attributes, nlri };
   let action: ErrorAction = ErrorAction.attributeDiscard;
   for (const problem of problems) action = strongerAction(action, problem.action);
-  return { type: MessageType.update, withdrawn, attributes, nlri, problems, action };
+  return { type: MessageType.update, withdrawn, attributes, nlri, problems: problems.slice(), action };
 }

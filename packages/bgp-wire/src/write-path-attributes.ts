@@ -259,10 +259,20 @@ function writeAttribute(buf: Uint8Array, at: number, attribute: PathAttribute, w
       const length = 12 * communities.length;
       at = writeHeader(buf, at, flags, AttributeType.largeCommunities, length, attribute.extendedLength);
       for (let i = 0; i < communities.length; i++, at += 12) {
-        const { globalAdministrator, localData1, localData2 } = communities[i]!;
-        writeUint32(buf, at, globalAdministrator);
-        writeUint32(buf, at + 4, localData1);
-        writeUint32(buf, at + 8, localData2);
+        // Inline, like writeSegments: values over 2^31 passed to a call would be boxed.
+        const { globalAdministrator: g, localData1: l1, localData2: l2 } = communities[i]!;
+        buf[at] = g >>> 24;
+        buf[at + 1] = (g >>> 16) & 0xff;
+        buf[at + 2] = (g >>> 8) & 0xff;
+        buf[at + 3] = g & 0xff;
+        buf[at + 4] = l1 >>> 24;
+        buf[at + 5] = (l1 >>> 16) & 0xff;
+        buf[at + 6] = (l1 >>> 8) & 0xff;
+        buf[at + 7] = l1 & 0xff;
+        buf[at + 8] = l2 >>> 24;
+        buf[at + 9] = (l2 >>> 16) & 0xff;
+        buf[at + 10] = (l2 >>> 8) & 0xff;
+        buf[at + 11] = l2 & 0xff;
       }
       return at;
     }
