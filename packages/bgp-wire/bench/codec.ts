@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { measureHeapAllocation } from '@baremetal-lb/lab';
 import { bgpMessageCodec, decodeBgpMessage, encodeBgpMessageInto } from '../src/bgp-message.ts';
 import { MessageFramer } from '../src/message-framer.ts';
 import { DEFAULT_SESSION } from '../src/session-options.ts';
@@ -133,33 +133,11 @@ function measure(testCase: Case): number {
   return ((iterations * rounds * testCase.perIteration) / (cpuMs() - start)) * 1000;
 }
 
-/** Heap growth and GC count over `calls` calls with no collection forced in between. */
-async function allocationOf(
-  run: (n: number) => void,
-  calls: number,
-): Promise<{ growthBytes: number; gcs: number }> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with --expose-gc');
-  run(100_000);
-  gc();
-  let gcs = 0;
-  const observer = new PerformanceObserver((list) => {
-    gcs += list.getEntries().length;
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  const before = process.memoryUsage().heapUsed;
-  run(calls);
-  const after = process.memoryUsage().heapUsed;
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  observer.disconnect();
-  return { growthBytes: after - before, gcs };
-}
-
 const caseIndex = process.argv.indexOf('--case');
 if (caseIndex >= 0) {
   const testCase = cases[Number(process.argv[caseIndex + 1])]!;
   const rate = measure(testCase);
-  const allocation = testCase.allocation ? await allocationOf(testCase.run, 10_000_000) : null;
+  const allocation = testCase.allocation ? await measureHeapAllocation(testCase.run, 10_000_000) : null;
   process.stdout.write(JSON.stringify({ rate, allocation, sink }));
 } else {
   const rows = cases.map((testCase, index) => {

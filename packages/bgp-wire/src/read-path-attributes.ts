@@ -56,6 +56,16 @@ const SUBCODE: Partial<Record<AttributeProblem['code'], number>> = {
   [AttributeProblemCode.mpMalformed]: UpdateMessageErrorSubcode.optionalAttributeError,
 };
 
+function report(
+  problems: AttributeProblem[],
+  code: AttributeProblemCode,
+  attributeType: number,
+  action: ErrorAction,
+  offset: number,
+): void {
+  problems.push({ code, attributeType, action, offset });
+}
+
 /** Throws the session-reset error for `problem`; `data` is the erroneous attribute (RFC 4271 section 6.3). */
 export function throwSessionReset(problems: readonly AttributeProblem[], data: Uint8Array): never {
   const last = problems[problems.length - 1]!;
@@ -93,25 +103,13 @@ export function readPathAttributes(
     const extended = (flags & AttributeFlag.extendedLength) !== 0;
     const headerLength = extended ? 4 : 3;
     const type = at + 1 < end ? buf[at + 1]! : 0;
-    if (at + headerLength > end) {
-      problems.push({
-        code: AttributeProblemCode.overrun,
-        attributeType: type,
-        action: ErrorAction.treatAsWithdraw,
-        offset: at,
-      });
-      break;
-    }
-    const length = extended ? (buf[at + 2]! << 8) | buf[at + 3]! : buf[at + 2]!;
+    // The header, then the value, must fit in what is left (RFC 7606 section 4).
+    const length =
+      at + headerLength > end ? -1 : extended ? (buf[at + 2]! << 8) | buf[at + 3]! : buf[at + 2]!;
     const valueAt = at + headerLength;
     const next = valueAt + length;
-    if (next > end) {
-      problems.push({
-        code: AttributeProblemCode.overrun,
-        attributeType: type,
-        action: ErrorAction.treatAsWithdraw,
-        offset: at,
-      });
+    if (length < 0 || next > end) {
+      report(problems, AttributeProblemCode.overrun, type, ErrorAction.treatAsWithdraw, at);
       break;
     }
     const start = at;
@@ -120,32 +118,17 @@ export function readPathAttributes(
     const bit = 1 << (type & 31);
     if (seen[type >>> 5]! & bit) {
       if (isMp) {
-        problems.push({
-          code: AttributeProblemCode.duplicateMp,
-          attributeType: type,
-          action: ErrorAction.sessionReset,
-          offset: start,
-        });
+        report(problems, AttributeProblemCode.duplicateMp, type, ErrorAction.sessionReset, start);
         throwSessionReset(problems, copyBytes(buf, start, next));
       }
-      problems.push({
-        code: AttributeProblemCode.duplicate,
-        attributeType: type,
-        action: ErrorAction.attributeDiscard,
-        offset: start,
-      });
+      report(problems, AttributeProblemCode.duplicate, type, ErrorAction.attributeDiscard, start);
       continue;
     }
     seen[type >>> 5]! |= bit;
     // RFC 7606 section 3: Optional/Transitive bits in conflict with the definition: treat-as-withdraw.
     const expected = EXPECTED_FLAGS_BY_TYPE[type]!;
     if (expected !== 0 && (flags & OPTIONAL_TRANSITIVE) !== expected) {
-      problems.push({
-        code: AttributeProblemCode.flags,
-        attributeType: type,
-        action: ErrorAction.treatAsWithdraw,
-        offset: start,
-      });
+      report(problems, AttributeProblemCode.flags, type, ErrorAction.treatAsWithdraw, start);
       continue;
     }
     span.type = type;
@@ -156,12 +139,7 @@ export function readPathAttributes(
     if (result === null) {
       if ((flags & AttributeFlag.optional) === 0) {
         // An unrecognized well-known attribute (RFC 4271 section 6.3); MP ones of another family are optional.
-        problems.push({
-          code: AttributeProblemCode.unrecognizedWellKnown,
-          attributeType: type,
-          action: ErrorAction.sessionReset,
-          offset: start,
-        });
+        report(problems, AttributeProblemCode.unrecognizedWellKnown, type, ErrorAction.sessionReset, start);
         throwSessionReset(problems, copyBytes(buf, start, next));
       }
       const kept = (flags & 0xe0) | (extended && length < 256 ? AttributeFlag.extendedLength : 0);

@@ -3,15 +3,12 @@
  * this package) and every sample message built from scratch goes into a pcap, one message per
  * TCP frame, `tshark -T fields` reads it, and each field must equal what our decoder says.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { formatIpv4, formatIpv6 } from '@baremetal-lb/arp-wire';
-import { writePcap } from '@baremetal-lb/arp-wire/testing';
+import { dissectWithTshark } from '@baremetal-lb/arp-wire/testing';
 import { checkPrerequisites } from '@baremetal-lb/lab';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BgpMessage, bgpMessageCodec } from './bgp-message.ts';
+import { CapabilityCode } from './capability.ts';
 import { MessageType } from './message-header.ts';
 import { openCapabilities } from './open-message.ts';
 import type { PathAttribute } from './path-attribute.ts';
@@ -59,34 +56,13 @@ const FIELDS = [
 type Row = Record<(typeof FIELDS)[number], string>;
 
 const codec = bgpMessageCodec({ fourOctetAs: true, maxMessageLength: 65535 });
-const workDir = mkdtempSync(path.join(tmpdir(), 'bgpwire-tshark-'));
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
+/** tshark's row for each message, each message alone in its own TCP frame. */
 function dissect(messages: readonly Uint8Array[]): Row[] {
-  const file = path.join(workDir, `messages-${Math.random().toString(36).slice(2)}.pcap`);
-  writeFileSync(file, writePcap(messages.map((message, index) => wrapInTcpFrame(message, 40000 + index))));
-  const output = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-T',
-      'fields',
-      '-E',
-      'separator=\t',
-      '-E',
-      'occurrence=a',
-      ...FIELDS.flatMap((f) => ['-e', f]),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  return dissectWithTshark(
+    messages.map((message, index) => wrapInTcpFrame(message, 40000 + index)),
+    FIELDS,
   );
-  return output
-    .trimEnd()
-    .split('\n')
-    .map((line) => {
-      const values = line.split('\t');
-      return Object.fromEntries(FIELDS.map((field, index) => [field, values[index] ?? ''])) as Row;
-    });
 }
 
 const list = (values: readonly (string | number)[]) => values.join(',');
@@ -98,15 +74,6 @@ function expectedRow(message: BgpMessage): Partial<Row> {
   switch (message.type) {
     case MessageType.open: {
       const capabilities = openCapabilities(message);
-      const codes = {
-        multiprotocol: 1,
-        routeRefresh: 2,
-        extendedMessage: 6,
-        gracefulRestart: 64,
-        fourOctetAs: 65,
-        addPath: 69,
-        enhancedRouteRefresh: 70,
-      };
       const gr = capabilities.find((c) => c.kind === 'gracefulRestart');
       const fourOctet = capabilities.find((c) => c.kind === 'fourOctetAs');
       return {
@@ -114,7 +81,7 @@ function expectedRow(message: BgpMessage): Partial<Row> {
         'bgp.open.myas': `${message.myAs}`,
         'bgp.open.holdtime': `${message.holdTime}`,
         'bgp.open.identifier': formatIpv4(message.bgpIdentifier),
-        'bgp.cap.type': list(capabilities.map((c) => (c.kind === 'raw' ? c.code : codes[c.kind]))),
+        'bgp.cap.type': list(capabilities.map((c) => (c.kind === 'raw' ? c.code : CapabilityCode[c.kind]))),
         'bgp.cap.4as': fourOctet ? `${fourOctet.asn}` : '',
         'bgp.cap.gr.timers.restart_time': gr ? `${gr.restartTimeSeconds}` : '',
       };

@@ -8,6 +8,7 @@ export {
   vlanTagArbitrary,
 } from './arbitraries.ts';
 export { catchWireError } from './catch-wire-error.ts';
+export { dissectWithTshark } from './dissect-with-tshark.ts';
 export type { FrameField } from './frame-fields.ts';
 export { splitFrameFields } from './frame-fields.ts';
 export { readPcap, writePcap } from './pcap.ts';
