@@ -13,4 +13,12 @@ export type { FrameField } from './frame-fields.ts';
 export { splitFrameFields } from './frame-fields.ts';
 export { readPcap, writePcap } from './pcap.ts';
 export { checkRoundTrip, mutatedFrame } from './round-trip.ts';
-export { formatVectorFile, listVectors, parseVectorFile, readVector, VECTORS_DIR } from './vector-file.ts';
+export {
+  formatVectorFile,
+  listVectors,
+  listVectorsIn,
+  parseVectorFile,
+  readVector,
+  readVectorIn,
+  VECTORS_DIR,
+} from './vector-file.ts';
