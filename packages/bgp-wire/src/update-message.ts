@@ -131,9 +131,10 @@ export function readUpdateBody(
   if (badNlri !== -1) throw invalidNetworkField(badNlri);
 
   const problems = scratchProblems;
-  problems.length = 0;
+  // Both guarded: setting length and reading index -1 of an empty array take V8's slow paths.
+  if (problems.length !== 0) problems.length = 0;
   const attributes = readPathAttributes(buf, attributesAt, attributesEnd, session, problems);
-  const last = problems[problems.length - 1];
+  const last = problems.length === 0 ? undefined : problems[problems.length - 1];
   if (last?.code !== AttributeProblemCode.overrun) {
     checkMandatory(nlri.length > 0, attributesAt, problems);
   } else if (nlri.length === 0 && withdrawn.length === 0 && !scan.mp) {
