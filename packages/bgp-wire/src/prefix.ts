@@ -8,18 +8,8 @@ import type { Ipv4Address, Ipv6Address } from '@baremetal-lb/arp-wire';
 export type Ipv4Prefix = { readonly address: Ipv4Address; readonly length: number };
 export type Ipv6Prefix = { readonly address: Ipv6Address; readonly length: number };
 
-/** Bytes of one encoded prefix of `length` bits (length octet included). */
-export function prefixEncodedLength(length: number): number {
-  return 1 + ((length + 7) >>> 3);
-}
-
-export function ipv4PrefixesEncodedLength(prefixes: readonly Ipv4Prefix[]): number {
-  let total = 0;
-  for (let i = 0; i < prefixes.length; i++) total += 1 + ((prefixes[i]!.length + 7) >>> 3);
-  return total;
-}
-
-export function ipv6PrefixesEncodedLength(prefixes: readonly Ipv6Prefix[]): number {
+/** Encoded bytes of `prefixes` (each a length octet, then the fewest octets that hold it). */
+export function prefixesEncodedLength(prefixes: readonly { readonly length: number }[]): number {
   let total = 0;
   for (let i = 0; i < prefixes.length; i++) total += 1 + ((prefixes[i]!.length + 7) >>> 3);
   return total;

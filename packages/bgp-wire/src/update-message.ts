@@ -17,7 +17,7 @@ import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
 import { HEADER_LENGTH_BYTES, MessageType } from './message-header.ts';
 import { NotificationCode, UpdateMessageErrorSubcode } from './notification-code.ts';
 import { AttributeType, type PathAttribute } from './path-attribute.ts';
-import { type Ipv4Prefix, ipv4PrefixesEncodedLength, readIpv4Prefixes, writeIpv4Prefixes } from './prefix.ts';
+import { type Ipv4Prefix, prefixesEncodedLength, readIpv4Prefixes, writeIpv4Prefixes } from './prefix.ts';
 import { readPathAttributes, scan, throwSessionReset } from './read-path-attributes.ts';
 import type { SessionOptions } from './session-options.ts';
 import { pathAttributesEncodedLength, writePathAttributes } from './write-path-attributes.ts';
@@ -39,9 +39,9 @@ export function updateEncodedLength(update: UpdateMessage, session: SessionOptio
   return (
     HEADER_LENGTH_BYTES +
     4 +
-    ipv4PrefixesEncodedLength(update.withdrawn) +
+    prefixesEncodedLength(update.withdrawn) +
     pathAttributesEncodedLength(update.attributes, session) +
-    ipv4PrefixesEncodedLength(update.nlri)
+    prefixesEncodedLength(update.nlri)
   );
 }
 

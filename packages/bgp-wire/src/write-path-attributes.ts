@@ -18,12 +18,7 @@ import {
   type MpUnreachAttribute,
   type PathAttribute,
 } from './path-attribute.ts';
-import {
-  ipv4PrefixesEncodedLength,
-  ipv6PrefixesEncodedLength,
-  writeIpv4Prefixes,
-  writeIpv6Prefixes,
-} from './prefix.ts';
+import { prefixesEncodedLength, writeIpv4Prefixes, writeIpv6Prefixes } from './prefix.ts';
 import type { SessionOptions } from './session-options.ts';
 import { writeUint32 } from './uint32.ts';
 
@@ -116,15 +111,12 @@ function attributeEncodedLength(attribute: PathAttribute, width: number): number
 
 function mpValueLength(attribute: MpReachAttribute | MpUnreachAttribute): number {
   if (attribute.kind === 'mpReachNlri') {
-    if (attribute.afi === Afi.ipv4) return 9 + ipv4PrefixesEncodedLength(attribute.nlri);
-    return 5 + (attribute.linkLocalNextHop ? 32 : 16) + ipv6PrefixesEncodedLength(attribute.nlri);
+    // AFI, SAFI, next-hop length, next hop (4, 16 or 32), reserved octet, NLRI (RFC 4760 section 3).
+    const nextHopLength = attribute.afi === Afi.ipv4 ? 4 : attribute.linkLocalNextHop ? 32 : 16;
+    return 5 + nextHopLength + prefixesEncodedLength(attribute.nlri);
   }
-  return (
-    3 +
-    (attribute.afi === Afi.ipv4
-      ? ipv4PrefixesEncodedLength(attribute.withdrawn)
-      : ipv6PrefixesEncodedLength(attribute.withdrawn))
-  );
+  // AFI, SAFI, withdrawn routes (RFC 4760 section 4).
+  return 3 + prefixesEncodedLength(attribute.withdrawn);
 }
 
 /** Total encoded length of `attributes`, headers included. */
