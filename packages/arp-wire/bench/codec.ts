@@ -6,7 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
+import { measureHeapAllocation } from '@baremetal-lb/lab';
 import {
   buildArpReply,
   buildUnsolicitedNeighborAdvertisement,
@@ -140,32 +141,6 @@ function measure(testCase: Case): { wallRate: number; cpuRate: number } {
   return { wallRate: bestWall * 1000, cpuRate: ((iterations * ROUNDS) / totalCpuMs) * 1000 };
 }
 
-/**
- * Allocation check for an encodeInto loop: heap bytes used before and after `calls` calls with no
- * collection forced in between, and how many collections ran meanwhile. A loop that allocates
- * even 16 bytes per call would grow the heap by 160 MB over 10M calls and trigger scavenges.
- */
-async function allocationOf(
-  run: (n: number) => void,
-  calls: number,
-): Promise<{ growthBytes: number; gcs: number }> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with --expose-gc');
-  run(100_000);
-  gc();
-  let gcs = 0;
-  const observer = new PerformanceObserver((list) => {
-    gcs += list.getEntries().length;
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  const before = process.memoryUsage().heapUsed;
-  run(calls);
-  const after = process.memoryUsage().heapUsed;
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  observer.disconnect();
-  return { growthBytes: after - before, gcs };
-}
-
 const caseIndex = process.argv.indexOf('--case');
 if (caseIndex >= 0) {
   // Child: one case in a fresh isolate, so no case sees type feedback or garbage from another.
@@ -173,7 +148,7 @@ if (caseIndex >= 0) {
   const rate = measure(testCase);
   const allocation =
     testCase.name.includes('encodeInto') || testCase.name.startsWith('baseline')
-      ? await allocationOf(testCase.run, 10_000_000)
+      ? await measureHeapAllocation(testCase.run, 10_000_000)
       : null;
   process.stdout.write(JSON.stringify({ rate, allocation, sink }));
 } else {

@@ -2,12 +2,8 @@
  * Cross-checks this package's decoding of the golden vectors, and the frames its builders produce,
  * against Wireshark's dissectors: the vectors go into a pcap file, `tshark -T fields` reads it.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { checkPrerequisites } from '@baremetal-lb/lab';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildArpReply, buildGratuitousArpReply, buildGratuitousArpRequest } from './arp-builders.ts';
 import { arpFrameCodec, decodeArpFrame } from './arp-frame.ts';
 import { classifyFrame, FrameKind } from './classify-frame.ts';
@@ -22,7 +18,7 @@ import {
 import { decodeNdpFrame, ndpFrameCodec } from './ndp-frame.ts';
 import { NdpMessageType } from './ndp-message.ts';
 import { findLinkLayerAddress } from './ndp-option.ts';
-import { writePcap } from './testing/pcap.ts';
+import { dissectWithTshark } from './testing/dissect-with-tshark.ts';
 import { listVectors, readVector } from './testing/vector-file.ts';
 
 const ready = checkPrerequisites('arp-wire tshark cross-check', {
@@ -54,35 +50,9 @@ const FIELDS = [
 ] as const;
 type Row = Record<(typeof FIELDS)[number], string>;
 
-const workDir = mkdtempSync(path.join(tmpdir(), 'arpwire-tshark-'));
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
-
 /** tshark's view of each frame, one row per frame. */
 function dissect(frames: readonly Uint8Array[]): Row[] {
-  const file = path.join(workDir, `frames-${Math.random().toString(36).slice(2)}.pcap`);
-  writeFileSync(file, writePcap(frames));
-  const output = execFileSync(
-    'tshark',
-    [
-      '-r',
-      file,
-      '-T',
-      'fields',
-      '-E',
-      'separator=\t',
-      '-E',
-      'occurrence=a',
-      ...FIELDS.flatMap((f) => ['-e', f]),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  return output
-    .trimEnd()
-    .split('\n')
-    .map((line) => {
-      const values = line.split('\t');
-      return Object.fromEntries(FIELDS.map((field, index) => [field, values[index] ?? ''])) as Row;
-    });
+  return dissectWithTshark(frames, FIELDS);
 }
 
 const flag = (value: boolean) => (value ? '1' : '0');

@@ -4,6 +4,8 @@ export type { Lab, LabBridge, LabOptions } from './create-lab.ts';
 export { createLab, LabBridgeMode } from './create-lab.ts';
 export type { Cidr } from './documentation-address.ts';
 export { formatCidr, isDocumentationAddress, parseDocumentationCidr } from './documentation-address.ts';
+export type { HeapAllocation } from './heap-allocation.ts';
+export { measureHeapAllocation } from './heap-allocation.ts';
 export { isProcessAlive } from './is-process-alive.ts';
 export {
   InvalidLabNameError,

@@ -32,7 +32,12 @@ export function formatVectorFile(note: readonly string[], fields: readonly Frame
 
 /** Names (without `.hex`) of the committed vectors, sorted. */
 export function listVectors(): string[] {
-  return readdirSync(VECTORS_DIR)
+  return listVectorsIn(VECTORS_DIR);
+}
+
+/** Names (without `.hex`) of the vectors in `dir` (another package's test/vectors), sorted. */
+export function listVectorsIn(dir: string): string[] {
+  return readdirSync(dir)
     .filter((name) => name.endsWith('.hex'))
     .map((name) => name.slice(0, -'.hex'.length))
     .sort();
@@ -40,5 +45,10 @@ export function listVectors(): string[] {
 
 /** The frame of vector `name`. */
 export function readVector(name: string): Uint8Array {
-  return parseVectorFile(readFileSync(path.join(VECTORS_DIR, `${name}.hex`), 'utf8'));
+  return readVectorIn(VECTORS_DIR, name);
+}
+
+/** The bytes of vector `name` in `dir` (another package's test/vectors). */
+export function readVectorIn(dir: string, name: string): Uint8Array {
+  return parseVectorFile(readFileSync(path.join(dir, `${name}.hex`), 'utf8'));
 }
