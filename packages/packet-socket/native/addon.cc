@@ -1,4 +1,4 @@
-// Module entry: exports the Socket class and setThreadRealtimePriority; errno helpers.
+// Module entry: exports the Socket and UdpSocket classes and setThreadRealtimePriority; errno helpers.
 #include <sched.h>
 
 #include <cerrno>
@@ -40,6 +40,7 @@ static Napi::Value SetThreadRealtimePriority(const Napi::CallbackInfo& info) {
 
 static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("Socket", packet_socket::Socket::Init(env));
+  exports.Set("UdpSocket", packet_socket::UdpSocket::Init(env));
   exports.Set("setThreadRealtimePriority", Napi::Function::New(env, packet_socket::SetThreadRealtimePriority));
   return exports;
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace packet_socket {
@@ -63,9 +64,48 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::AsyncContext* async_context_ = nullptr;
 };
 
+// Opens socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol) inside the network namespace
+// at `netns_path` and returns the calling thread to its own; -1 with errno and *failed_op on failure.
+int OpenIn(const std::string& netns_path, int family, int type, int protocol, const char** failed_op);
+
 // Throws a JS Error carrying `op` and the positive `errno` (TypeScript turns it into SocketError).
 void ThrowErrno(Napi::Env env, const char* op, int err);
 // The same error as a value, for callbacks.
 Napi::Value ErrnoError(Napi::Env env, const char* op, int err);
+
+// A UDP socket whose datagrams arrive with their source address, received TTL / hop limit and
+// interface (IP_RECVTTL, IP_PKTINFO and their IPv6 twins, enabled from TypeScript), and that sends
+// with sendto: what BFD (RFC 5881 §5 GTSM) needs and Node's dgram cannot do.
+struct UdpReader {
+  uv_poll_t poll;
+  int fd = -1;
+  class UdpSocket* owner = nullptr;  // cleared when the JS object is finalized
+};
+
+class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit UdpSocket(const Napi::CallbackInfo& info);
+  ~UdpSocket() override;
+
+ private:
+  Napi::Value Bind(const Napi::CallbackInfo& info);
+  Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value LocalAddress(const Napi::CallbackInfo& info);
+  Napi::Value SendTo(const Napi::CallbackInfo& info);
+  Napi::Value StartReading(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  static void OnReadable(uv_poll_t* handle, int status, int events);
+  static void OnClosed(uv_handle_t* handle);
+  void Drain(int status);
+
+  int fd_ = -1;
+  bool closed_ = false;
+  UdpReader* reader_ = nullptr;
+  Napi::FunctionReference on_message_;
+  Napi::ObjectReference self_;
+  Napi::AsyncContext* async_context_ = nullptr;
+};
 
 }  // namespace packet_socket

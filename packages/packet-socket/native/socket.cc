@@ -26,6 +26,40 @@ constexpr uint32_t kVlanHeadroom = 4;
 // sendmmsg takes at most UIO_MAXIOV messages per call.
 constexpr size_t kMaxSendBatch = 1024;
 
+void* CloseInBackground(void* fd) {
+  close(static_cast<int>(reinterpret_cast<intptr_t>(fd)));
+  return nullptr;
+}
+
+// Closing an AF_PACKET socket waits for an RCU grace period in the kernel (packet_release calls
+// synchronize_net(), 10-30 ms). Doing that on the event loop thread would stall every other
+// callback, so the final close(2) runs on a short-lived detached thread instead.
+void ReleaseFd(int fd) {
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (pthread_attr_init(&attr) == 0) {
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    int failed = pthread_create(&thread, &attr, CloseInBackground, reinterpret_cast<void*>(static_cast<intptr_t>(fd)));
+    pthread_attr_destroy(&attr);
+    if (failed == 0) return;
+  }
+  close(fd);  // No thread available: close here, slower but correct.
+}
+
+bool IsBuffer(const Napi::Value& value) { return value.IsBuffer() || value.IsTypedArray(); }
+
+// Bytes of a Buffer or any TypedArray argument.
+std::pair<uint8_t*, size_t> BytesOf(const Napi::Value& value) {
+  Napi::TypedArray array = value.As<Napi::TypedArray>();
+  auto* base = static_cast<uint8_t*>(array.ArrayBuffer().Data());
+  return {base + array.ByteOffset(), array.ByteLength()};
+}
+
+void ThrowType(Napi::Env env, const char* message) { Napi::TypeError::New(env, message).ThrowAsJavaScriptException(); }
+
+}  // namespace
+
 // Opens the socket inside the network namespace at `netns_path`, then returns the calling thread
 // to its own namespace. The socket stays in the namespace it was created in.
 int OpenIn(const std::string& netns_path, int family, int type, int protocol, const char** failed_op) {
@@ -63,40 +97,6 @@ int OpenIn(const std::string& netns_path, int family, int type, int protocol, co
   *failed_op = "open";
   return fd;
 }
-
-void* CloseInBackground(void* fd) {
-  close(static_cast<int>(reinterpret_cast<intptr_t>(fd)));
-  return nullptr;
-}
-
-// Closing an AF_PACKET socket waits for an RCU grace period in the kernel (packet_release calls
-// synchronize_net(), 10-30 ms). Doing that on the event loop thread would stall every other
-// callback, so the final close(2) runs on a short-lived detached thread instead.
-void ReleaseFd(int fd) {
-  pthread_attr_t attr;
-  pthread_t thread;
-  if (pthread_attr_init(&attr) == 0) {
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, 64 * 1024);
-    int failed = pthread_create(&thread, &attr, CloseInBackground, reinterpret_cast<void*>(static_cast<intptr_t>(fd)));
-    pthread_attr_destroy(&attr);
-    if (failed == 0) return;
-  }
-  close(fd);  // No thread available: close here, slower but correct.
-}
-
-bool IsBuffer(const Napi::Value& value) { return value.IsBuffer() || value.IsTypedArray(); }
-
-// Bytes of a Buffer or any TypedArray argument.
-std::pair<uint8_t*, size_t> BytesOf(const Napi::Value& value) {
-  Napi::TypedArray array = value.As<Napi::TypedArray>();
-  auto* base = static_cast<uint8_t*>(array.ArrayBuffer().Data());
-  return {base + array.ByteOffset(), array.ByteLength()};
-}
-
-void ThrowType(Napi::Env env, const char* message) { Napi::TypeError::New(env, message).ThrowAsJavaScriptException(); }
-
-}  // namespace
 
 Napi::Function Socket::Init(Napi::Env env) {
   return DefineClass(env, "Socket",

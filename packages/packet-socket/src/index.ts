@@ -36,6 +36,8 @@ export {
 export { macBytes, parseMac, solicitedNodeMac } from './mac-address.ts';
 export { isAddonAvailable } from './native-addon.ts';
 export type { AddressMessage, LinkMessage, RouteMessage } from './netlink/route-messages.ts';
+export type { OpenUdpSocketOptions, UdpDatagram, UdpSocket } from './open-udp-socket.ts';
+export { openUdpSocket } from './open-udp-socket.ts';
 export type { OpenPacketConnOptions, PacketStats } from './open-packet-conn.ts';
 export { defaultBatchFrames, LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
 export type { FrameBatch, PacketConn, ReceiveOptions } from './packet-conn.ts';
@@ -53,6 +55,8 @@ export {
   SocketOp,
   ThreadPriorityError,
 } from './packet-socket-error.ts';
+export type { SocketAddress } from './socket-address.ts';
+export { decodeSocketAddress, encodeSocketAddress } from './socket-address.ts';
 export { maxRealtimePriority, minRealtimePriority, setThreadRealtimePriority } from './thread-priority.ts';
 export type { InterfaceChangeListener, InterfaceWatcher, WatchOptions } from './watch-interfaces.ts';
 export { watchInterfaces } from './watch-interfaces.ts';

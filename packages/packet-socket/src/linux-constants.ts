@@ -26,3 +26,18 @@ export const RTMGRP_IPV6_IFADDR = 0x100;
 
 /** The errno values the TypeScript side reacts to. */
 export const ENETDOWN = 100;
+
+/** UDP with per-datagram TTL / interface (netinet/in.h, linux/in.h, linux/in6.h). */
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const SO_REUSEADDR = 2;
+export const SO_BINDTODEVICE = 25;
+export const IPPROTO_IP = 0;
+export const IP_TTL = 2;
+export const IP_PKTINFO = 8;
+export const IP_RECVTTL = 12;
+export const IPPROTO_IPV6 = 41;
+export const IPV6_UNICAST_HOPS = 16;
+export const IPV6_V6ONLY = 26;
+export const IPV6_RECVPKTINFO = 49;
+export const IPV6_RECVHOPLIMIT = 51;

@@ -28,7 +28,20 @@ export interface NativeSocket {
   close(onClosed?: () => void): boolean;
 }
 
+/** The addon's UdpSocket class (native/packet_socket.h). */
+export interface NativeUdpSocket {
+  bind(sockaddr: Uint8Array): void;
+  setOption(level: number, name: number, value: Uint8Array): void;
+  localAddress(): Buffer;
+  sendTo(data: Uint8Array, sockaddr: Uint8Array): number;
+  startReading(
+    onMessage: (error: Error | null, data?: Buffer, from?: Buffer, ttl?: number, ifindex?: number) => void,
+  ): void;
+  close(): void;
+}
+
 type Addon = {
+  readonly UdpSocket: new (family: number, netnsPath?: string) => NativeUdpSocket;
   readonly Socket: new (family: number, type: number, protocol: number, netnsPath?: string) => NativeSocket;
   readonly setThreadRealtimePriority: (priority: number) => void;
 };

@@ -23,6 +23,7 @@ export const SocketOp = {
   addMembership: 'addMembership',
   dropMembership: 'dropMembership',
   setOption: 'setOption',
+  sendTo: 'sendTo',
   receive: 'receive',
   send: 'send',
   sendBatch: 'sendBatch',
