@@ -1,0 +1,35 @@
+export type { AuthSection, DigestAuthSection, DigestAuthType, PasswordAuthSection } from './auth-section.ts';
+export type { BfdAuthKey } from './authenticate-packet.ts';
+export { buildAuthSection, checkAuthKey, signPacketInto, verifyPacketAuth } from './authenticate-packet.ts';
+export {
+  AuthType,
+  BFD_MULTIHOP_PORT,
+  BFD_SINGLE_HOP_PORT,
+  BFD_SINGLE_HOP_TTL,
+  BFD_STATE_NAMES,
+  BfdDiagnostic,
+  BfdState,
+} from './bfd-constants.ts';
+export { BfdConfigError, BfdDecodeError, BfdError, BfdErrorCode, BfdTransportError } from './bfd-error.ts';
+export type { ControlPacket } from './control-packet.ts';
+export {
+  controlPacketEncodedLength,
+  decodeControlPacket,
+  encodeControlPacket,
+  encodeControlPacketInto,
+} from './control-packet.ts';
+export type { SessionConfig, SessionOptions } from './session-config.ts';
+export { createSessionConfig, DEFAULT_DETECT_MULTIPLIER, DEFAULT_INTERVAL_MS } from './session-config.ts';
+export type { Random, ReceiveOutcome, ReceiveResult, SessionState, Transition } from './session-machine.ts';
+export {
+  advertisedDesiredMinTxUs,
+  createSession,
+  detectionTimeUs,
+  expireTimers,
+  nextDeadlineUs,
+  receivePacket,
+  reconfigure,
+  setAdminDown,
+  transmitIntervalUs,
+  transmitPacket,
+} from './session-machine.ts';
