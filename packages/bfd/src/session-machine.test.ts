@@ -147,7 +147,7 @@ describe('BFD session state machine (RFC 5880 §6.8)', () => {
     expect(down).toEqual({ from: BfdState.up, to: BfdState.down, diagnostic: BfdDiagnostic.controlDetectionTimeExpired });
     expect(pair.sides[0].remoteDiscriminator).toBe(0);
     // Remote multiplier 4 × max(our 50 ms required, its 50 ms desired) = 200 ms after its last packet.
-    expect(pair.transitionAt[0].at(-1)! - pair.lastAcceptedAt[0]).toBe(200_000);
+    expect(pair.transitionAt[0].at(-1)! - pair.lastAcceptedAt[0]!).toBe(200_000);
     // Back at the slow rate while Down.
     const afterDown = pair.sent[0].slice(-2);
     expect(afterDown.every((p) => p.state === BfdState.down && p.desiredMinTxIntervalUs === 1_000_000)).toBe(true);
