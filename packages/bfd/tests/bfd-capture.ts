@@ -1,0 +1,110 @@
+/**
+ * Captures BFD control packets on a lab host's link with tcpdump and decodes them with our codec,
+ * so detection times are measured from the wire: from the last packet of the side that died to
+ * the first Down (diag 1) packet of the side that noticed.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { LabHost } from '@baremetal-lb/lab';
+import { BfdDiagnostic, BfdState } from '../src/bfd-constants.ts';
+import { type ControlPacket, decodeControlPacket } from '../src/control-packet.ts';
+
+export type CapturedPacket = {
+  /** Capture timestamp, µs since the epoch. */
+  readonly timeUs: number;
+  readonly source: string;
+  readonly ttl: number;
+  readonly packet: ControlPacket;
+};
+
+export type Capture = { stop(): Promise<CapturedPacket[]> };
+
+let sequence = 0;
+
+export async function startCapture(host: LabHost): Promise<Capture> {
+  const file = path.join(tmpdir(), `bmlb-bfd-${process.pid}-${sequence++}.pcap`);
+  // --immediate-mode: otherwise packets wait in libpcap's ring until a block times out and are
+  // lost when SIGINT stops the capture.
+  const child = host.spawn('tcpdump', ['-i', host.ifname, '-Z', 'root', '--immediate-mode', '-U', '-n', '-w', file, 'udp port 3784 or udp port 4784']);
+  child.stdout?.resume();
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`tcpdump exited ${code}: ${text}`)));
+  });
+  return {
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+      try {
+        return parsePcap(readFileSync(file));
+      } finally {
+        rmSync(file, { force: true });
+      }
+    },
+  };
+}
+
+/** Classic pcap, Ethernet link type, IPv4 and IPv6 over UDP; anything else is skipped. */
+export function parsePcap(buf: Buffer): CapturedPacket[] {
+  const magic = buf.readUInt32LE(0);
+  const nanoseconds = magic === 0xa1b23c4d;
+  const packets: CapturedPacket[] = [];
+  for (let offset = 24; offset + 16 <= buf.length; ) {
+    const seconds = buf.readUInt32LE(offset);
+    const fraction = buf.readUInt32LE(offset + 4);
+    const length = buf.readUInt32LE(offset + 8);
+    const frame = buf.subarray(offset + 16, offset + 16 + length);
+    offset += 16 + length;
+    const timeUs = seconds * 1e6 + (nanoseconds ? fraction / 1000 : fraction);
+    const etherType = frame.readUInt16BE(12);
+    let payloadAt: number;
+    let source: string;
+    let ttl: number;
+    if (etherType === 0x0800) {
+      const headerLength = (frame[14]! & 0x0f) * 4;
+      ttl = frame[22]!;
+      source = [...frame.subarray(26, 30)].join('.');
+      payloadAt = 14 + headerLength + 8;
+    } else if (etherType === 0x86dd) {
+      ttl = frame[21]!;
+      const words: string[] = [];
+      for (let i = 0; i < 8; i++) words.push(frame.readUInt16BE(22 + 2 * i).toString(16));
+      source = words.join(':');
+      payloadAt = 14 + 40 + 8;
+    } else {
+      continue;
+    }
+    try {
+      packets.push({ timeUs, source, ttl, packet: decodeControlPacket(frame, payloadAt) });
+    } catch {
+      // Not a BFD control packet.
+    }
+  }
+  return packets;
+}
+
+/**
+ * The detection time the wire shows: from the last packet `dead` sent to the first packet from
+ * `survivor` saying Down with diag 1 (Control Detection Time Expired).
+ */
+export function measureDetection(packets: readonly CapturedPacket[], dead: string, survivor: string): number {
+  const down = packets.find(
+    (p) =>
+      p.source === survivor &&
+      p.packet.state === BfdState.down &&
+      p.packet.diagnostic === BfdDiagnostic.controlDetectionTimeExpired,
+  );
+  if (down === undefined) {
+    const seen = packets.map((p) => `${p.source}:${p.packet.state}/${p.packet.diagnostic}`).join(' ');
+    throw new Error(`no Down (diag 1) packet from ${survivor} in the capture of ${packets.length}: ${seen.slice(-600)}`);
+  }
+  const last = packets.filter((p) => p.source === dead && p.timeUs <= down.timeUs).at(-1);
+  if (last === undefined) throw new Error(`no packet from ${dead} before the Down`);
+  return (down.timeUs - last.timeUs) / 1000;
+}

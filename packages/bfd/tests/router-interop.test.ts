@@ -1,0 +1,175 @@
+/**
+ * Interop with real BFD implementations (FRR's bfdd, BIRD 2) in network namespaces: sessions come
+ * Up, timers are negotiated as each side configured (read back through the router's CLI), a hard
+ * kill of either side is detected (times measured on the wire and printed), authentication
+ * mismatches never come Up. Timing assertions are deliberately loose; `npm run bench` has the
+ * distributions.
+ */
+import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BfdState } from '../src/bfd-constants.ts';
+import { measureDetection, startCapture } from './bfd-capture.ts';
+import { type RouterBfdOptions, type RouterPeer, startBird, startFrrBfdd, waitFor } from './router-daemons.ts';
+import { type BfdPeerProcess, spawnBfdPeer } from './spawn-bfd-peer.ts';
+
+const ready = checkPrerequisites('bfd router interop', {
+  root: true,
+  commands: [
+    { name: 'ip', debianPackage: 'iproute2' },
+    { name: 'tcpdump', debianPackage: 'tcpdump' },
+    { name: 'vtysh', debianPackage: 'frr' },
+    { name: 'bird', debianPackage: 'bird2' },
+    { name: 'birdc', debianPackage: 'bird2' },
+  ],
+});
+
+const routers = {
+  frr: startFrrBfdd,
+  bird: startBird,
+} as const;
+
+describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network namespaces)', () => {
+  let lab: Lab;
+  let speaker: LabHost;
+  let router: LabHost;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    lab = await createLab({ nodes: ['speaker', 'router'], bridge: 'none', ipv4Subnet: '198.51.100.0/24', ipv6Prefix: '2001:db8:bfd::/64' });
+    [speaker, router] = lab.nodes as [LabHost, LabHost];
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  async function startRouter(name: keyof typeof routers, options: Partial<RouterBfdOptions> = {}): Promise<RouterPeer> {
+    const peer = await routers[name](router, {
+      peer: speaker.ipv4,
+      local: router.ipv4,
+      receiveMs: 50,
+      transmitMs: 50,
+      multiplier: 3,
+      ...options,
+    });
+    cleanups.push(() => peer.stop());
+    return peer;
+  }
+
+  async function startOurs(spec: Parameters<typeof spawnBfdPeer>[1]): Promise<BfdPeerProcess> {
+    const ours = await spawnBfdPeer(speaker.namespace, spec);
+    cleanups.push(() => ours.stop());
+    return ours;
+  }
+
+  const up = (change: { to: number }) => change.to === BfdState.up;
+
+  it('FRR: comes Up with the timers each side configured', async () => {
+    const frr = await startRouter('frr', { receiveMs: 70, transmitMs: 80, multiplier: 3 });
+    const ours = await startOurs({
+      peerAddress: router.ipv4,
+      localAddress: speaker.ipv4,
+      transmitIntervalMs: 50,
+      receiveIntervalMs: 60,
+      detectMultiplier: 4,
+    });
+    await ours.waitForChange(up, 10_000);
+    const seen = await waitFor(async () => {
+      const s = await frr.session();
+      return s?.state === 'up' && s.remote?.transmitMs === 50 ? s : undefined;
+    }, 10_000);
+    expect(seen.local).toEqual({ receiveMs: 70, transmitMs: 80, multiplier: 3 });
+    expect(seen.remote).toEqual({ receiveMs: 60, transmitMs: 50, multiplier: 4 });
+    const [session] = (await ours.sessions()).sessions;
+    // We send at max(our 50, its required 70); we detect after 3 × max(our 60, its 80).
+    expect(session).toMatchObject({ state: BfdState.up, transmitIntervalUs: 70_000, detectionTimeUs: 240_000 });
+    expect(seen.detectionTimeMs).toBe(4 * 70);
+  });
+
+  it('FRR: multihop (port 4784) comes Up', async () => {
+    const frr = await startRouter('frr', { multihop: true });
+    const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4, multihop: true, transmitIntervalMs: 50, receiveIntervalMs: 50 });
+    await ours.waitForChange(up, 10_000);
+    await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 10_000);
+  });
+
+  it('FRR: passive mode comes Up once FRR speaks first', async () => {
+    await startRouter('frr');
+    const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4, passive: true });
+    await ours.waitForChange(up, 10_000);
+  });
+
+  it('BIRD: comes Up with meticulous keyed SHA1 and shows the negotiated timers', async () => {
+    const sha1 = { keyId: 3, password: 'metallb-bfd' };
+    const bird = await startRouter('bird', { sha1, receiveMs: 40, transmitMs: 30, multiplier: 5 });
+    const ours = await startOurs({
+      peerAddress: router.ipv4,
+      localAddress: speaker.ipv4,
+      transmitIntervalMs: 50,
+      receiveIntervalMs: 60,
+      detectMultiplier: 3,
+      auth: { type: 5, keyId: 3, secret: 'metallb-bfd' },
+    });
+    await ours.waitForChange(up, 10_000);
+    const seen = await waitFor(async () => {
+      const s = await bird.session();
+      return s?.state === 'up' && s.transmitIntervalMs === 60 ? s : undefined;
+    }, 10_000);
+    // BIRD sends at max(its 30, our required 60) and detects after 3 × max(its 40, our 50).
+    expect(seen).toMatchObject({ transmitIntervalMs: 60, detectionTimeMs: 150 });
+    const { sessions, stats } = await ours.sessions();
+    expect(sessions[0]).toMatchObject({ transmitIntervalUs: 50_000, detectionTimeUs: 5 * 60_000 });
+    expect(stats.received.authFailed).toBeUndefined();
+  });
+
+  it('BIRD: a key mismatch never comes Up', async () => {
+    const bird = await startRouter('bird', { sha1: { keyId: 3, password: 'right' } });
+    const ours = await startOurs({
+      peerAddress: router.ipv4,
+      localAddress: speaker.ipv4,
+      auth: { type: 5, keyId: 3, secret: 'wrong' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const { sessions, stats } = await ours.sessions();
+    expect(sessions[0]!.state).toBe(BfdState.down);
+    expect(stats.received.authFailed).toBeGreaterThan(0);
+    expect(ours.changes).toEqual([]);
+    expect((await bird.session())?.state).toBe('down');
+  });
+
+  for (const name of ['frr', 'bird'] as const) {
+    it(`${name}: our side killed hard → ${name} declares Down within about its detection time`, async () => {
+      const peer = await startRouter(name);
+      const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4, transmitIntervalMs: 50, receiveIntervalMs: 50 });
+      await ours.waitForChange(up, 10_000);
+      await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
+      const capture = await startCapture(router);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // both at 50 ms after the poll
+      ours.kill();
+      await waitFor(async () => ((await peer.session())?.state === 'down' ? true : undefined), 5000);
+      const measuredMs = measureDetection(await capture.stop(), speaker.ipv4, router.ipv4);
+      console.log(`${name} detected our hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`);
+      expect(measuredMs).toBeGreaterThan(0);
+      expect(measuredMs).toBeLessThan(2 * 150);
+    });
+
+    it(`${name} killed hard → we declare Down (diag 1) within about our detection time`, async () => {
+      const peer = await startRouter(name);
+      const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4, transmitIntervalMs: 50, receiveIntervalMs: 50 });
+      await ours.waitForChange(up, 10_000);
+      await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
+      const capture = await startCapture(speaker);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      peer.kill();
+      const down = await ours.waitForChange((c) => c.to === BfdState.down, 5000);
+      expect(down.diagnostic).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const measuredMs = measureDetection(await capture.stop(), router.ipv4, speaker.ipv4);
+      console.log(`we detected ${name}'s hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`);
+      expect(measuredMs).toBeGreaterThan(0);
+      expect(measuredMs).toBeLessThan(2 * 150);
+    });
+  }
+});
