@@ -89,6 +89,13 @@ export function parsePcap(buf: Buffer): CapturedPacket[] {
   return packets;
 }
 
+/** Time from the last packet `dead` sent before `atUs` to `atUs` (an event the survivor logged), ms. */
+export function sinceLastPacket(packets: readonly CapturedPacket[], dead: string, atUs: number): number {
+  const last = packets.filter((p) => p.source === dead && p.timeUs <= atUs).at(-1);
+  if (last === undefined) throw new Error(`no packet from ${dead} before ${atUs}`);
+  return (atUs - last.timeUs) / 1000;
+}
+
 /**
  * The detection time the wire shows: from the last packet `dead` sent to the first packet from
  * `survivor` saying Down with diag 1 (Control Detection Time Expired).
@@ -104,7 +111,5 @@ export function measureDetection(packets: readonly CapturedPacket[], dead: strin
     const seen = packets.map((p) => `${p.source}:${p.packet.state}/${p.packet.diagnostic}`).join(' ');
     throw new Error(`no Down (diag 1) packet from ${survivor} in the capture of ${packets.length}: ${seen.slice(-600)}`);
   }
-  const last = packets.filter((p) => p.source === dead && p.timeUs <= down.timeUs).at(-1);
-  if (last === undefined) throw new Error(`no packet from ${dead} before the Down`);
-  return (down.timeUs - last.timeUs) / 1000;
+  return sinceLastPacket(packets, dead, down.timeUs);
 }

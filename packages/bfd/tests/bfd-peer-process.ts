@@ -1,19 +1,78 @@
 /**
- * A separate process holding one BFD session through BfdWorker, so a test can SIGKILL "our side"
- * the way a crashed speaker dies. argv[2]: JSON { netns, spec }. Prints one JSON line per event.
+ * A separate process holding BFD sessions, so a test or the bench can SIGKILL "our side" the way
+ * a crashed speaker dies, and load its main thread. argv[2]: JSON PeerProcessOptions. Prints one
+ * JSON line per event; a line on stdin asks for sessions, stats and resource usage.
+ *
+ * `thread: 'main'` runs the endpoint on the main thread instead of a worker: the bench uses it to
+ * show what main-thread stalls would do.
  */
+import { BfdEndpoint, type SessionSpec } from '../src/bfd-endpoint.ts';
 import { BfdWorker } from '../src/bfd-worker.ts';
+import { openUdpTransport } from '../src/udp-transport.ts';
 
-const { netns, spec } = JSON.parse(process.argv[2] ?? '{}');
-if (spec?.auth?.secret !== undefined) spec.auth.secret = Buffer.from(spec.auth.secret);
-const worker = await BfdWorker.start({ netns });
-worker.onStateChange((change) => console.log(JSON.stringify({ event: 'change', change })));
-await worker.addSession(spec);
-console.log(JSON.stringify({ event: 'ready', scheduling: worker.scheduling }));
+export type PeerProcessOptions = {
+  readonly netns: string;
+  readonly specs: readonly (Omit<SessionSpec, 'auth'> & { auth?: { type: number; keyId: number; secret: string } })[];
+  readonly thread?: 'worker' | 'main';
+  readonly realtimePriority?: number;
+  /** Blocks the main thread for `forMs` every `everyMs` (a busy speaker, a long GC pause). */
+  readonly stall?: { readonly everyMs: number; readonly forMs: number };
+};
+
+const options = JSON.parse(process.argv[2] ?? '{}') as PeerProcessOptions;
+const specs = options.specs.map((spec) =>
+  spec.auth === undefined ? spec : { ...spec, auth: { ...spec.auth, secret: Buffer.from(spec.auth.secret) } },
+) as SessionSpec[];
+const print = (message: object) => console.log(JSON.stringify(message));
+
+let api: Pick<BfdWorker, 'sessions' | 'stats' | 'close'>;
+let scheduling = 'main thread';
+if (options.thread === 'main') {
+  const endpoint = new BfdEndpoint({
+    transport: openUdpTransport({ netns: options.netns }),
+    onStateChange: (change) => print({ event: 'change', change }),
+  });
+  for (const spec of specs) endpoint.addSession(spec);
+  api = {
+    sessions: async () => endpoint.sessions(),
+    stats: async () => endpoint.stats(),
+    close: async () => endpoint.close(),
+  };
+} else {
+  const worker = await BfdWorker.start({
+    netns: options.netns,
+    ...(options.realtimePriority === undefined ? {} : { realtimePriority: options.realtimePriority }),
+  });
+  worker.onStateChange((change) => print({ event: 'change', change }));
+  for (const spec of specs) await worker.addSession(spec);
+  scheduling = `worker, ${worker.scheduling}`;
+  api = worker;
+}
+
+if (options.stall !== undefined) {
+  const { everyMs, forMs } = options.stall;
+  setInterval(() => {
+    // Busy and allocating, like a speaker digesting a large list while the GC runs.
+    const until = performance.now() + forMs;
+    let garbage: number[][] = [];
+    while (performance.now() < until) {
+      garbage.push(new Array(1000).fill(1));
+      if (garbage.length > 1000) garbage = [];
+    }
+  }, everyMs);
+}
+
+print({ event: 'ready', scheduling });
 process.stdin.on('data', async () => {
-  console.log(JSON.stringify({ event: 'sessions', sessions: await worker.sessions(), stats: await worker.stats() }));
+  print({
+    event: 'sessions',
+    sessions: await api.sessions(),
+    stats: await api.stats(),
+    cpuUs: process.cpuUsage(),
+    memory: process.memoryUsage(),
+  });
 });
 process.stdin.on('end', async () => {
-  await worker.close();
+  await api.close();
   process.exit(0);
 });

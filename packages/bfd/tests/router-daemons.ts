@@ -7,6 +7,7 @@ import { type ChildProcess, execFile } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { LabHost } from '@baremetal-lb/lab';
 
@@ -22,10 +23,35 @@ export type RouterSession = {
   readonly remote?: { readonly receiveMs: number; readonly transmitMs: number; readonly multiplier: number };
 };
 
+export type RouterStateChange = {
+  /** µs since the epoch (CLOCK_REALTIME, like tcpdump's timestamps). */
+  readonly timeUs: number;
+  readonly peer: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+};
+
+/** Parses bfdd's "2026/12/04 19:10:22.741822 BFD: [..] state-change: [mhop:no peer:P ...] up -> down reason:R". */
+export function parseFrrStateChange(line: string): RouterStateChange | undefined {
+  const match =
+    /^(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d)\.(\d{6}) BFD: \[[^\]]+\] state-change: \[[^\]]*peer:(\S+)[^\]]*\] (\S+) -> (\S+)(?: reason:(\S+))?/.exec(
+      line,
+    );
+  if (match === null) return undefined;
+  const [, year, month, day, clock, micros, peer, from, to, reason = ''] = match;
+  const seconds = new Date(`${year}-${month}-${day}T${clock}`).getTime() / 1000;
+  return { timeUs: seconds * 1e6 + Number(micros), peer: peer!, from: from!, to: to!, reason };
+}
+
 export interface RouterPeer {
   readonly name: 'frr' | 'bird';
   readonly process: ChildProcess;
   session(): Promise<RouterSession | undefined>;
+  /** FRR: the state changes bfdd logged, with its microsecond wall-clock timestamps. */
+  readonly stateChanges?: readonly RouterStateChange[];
+  /** FRR: sessions Up and Down events summed over all peers (`show bfd peers counters json`). */
+  counters?(): Promise<{ readonly up: number; readonly sessionDown: number }>;
   /** SIGKILL: no AdminDown, no goodbye. */
   kill(): void;
   stop(): Promise<void>;
@@ -38,6 +64,8 @@ export type RouterBfdOptions = {
   readonly transmitMs: number;
   readonly multiplier: number;
   readonly multihop?: boolean;
+  /** FRR: one session per local address, all to `peer` (default [local]). */
+  readonly locals?: readonly string[];
   /** BIRD only: meticulous keyed SHA1 with this key id and password. */
   readonly sha1?: { readonly keyId: number; readonly password: string };
 };
@@ -75,12 +103,17 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
   const { stdout: gids } = await run('id', ['-g', 'frr']);
   chownSync(dir, Number(ids.trim()), Number(gids.trim()));
   const config = [
+    // State changes with microsecond timestamps on stdout, for the detection measurements.
+    'log timestamp precision 6',
+    'debug bfd peer',
     'bfd',
-    ` peer ${options.peer}${options.multihop ? ' multihop' : ''} local-address ${options.local}`,
-    `  receive-interval ${options.receiveMs}`,
-    `  transmit-interval ${options.transmitMs}`,
-    `  detect-multiplier ${options.multiplier}`,
-    ' !',
+    ...(options.locals ?? [options.local]).flatMap((local) => [
+      ` peer ${options.peer}${options.multihop ? ' multihop' : ''} local-address ${local}`,
+      `  receive-interval ${options.receiveMs}`,
+      `  transmit-interval ${options.transmitMs}`,
+      `  detect-multiplier ${options.multiplier}`,
+      ' !',
+    ]),
     '!',
     '',
   ].join('\n');
@@ -95,17 +128,22 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
     '-P', '0',
     '--log', 'stdout',
   ]);
-  process.stdout?.resume();
+  const stateChanges: RouterStateChange[] = [];
+  createInterface({ input: process.stdout! }).on('line', (line) => {
+    const change = parseFrrStateChange(line);
+    if (change !== undefined) stateChanges.push(change);
+  });
   process.stderr?.resume();
   type FrrPeer = Record<string, number | string | boolean>;
-  const peers = async (): Promise<FrrPeer[]> => {
-    const { stdout } = await run('vtysh', ['--vty_socket', dir, '-c', 'show bfd peers json']);
+  const peers = async (command = 'show bfd peers json'): Promise<FrrPeer[]> => {
+    const { stdout } = await run('vtysh', ['--vty_socket', dir, '-c', command]);
     return JSON.parse(stdout) as FrrPeer[];
   };
   await waitFor(async () => ((await peers()).length > 0 ? true : undefined), 10_000);
   return {
     name: 'frr',
     process,
+    stateChanges,
     async session() {
       const peer = (await peers()).find((p) => p.peer === options.peer);
       if (peer === undefined) return undefined;
@@ -125,6 +163,14 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
         detectionTimeMs: remote.multiplier * Math.max(local.receiveMs, remote.transmitMs),
         local,
         remote,
+      };
+    },
+    async counters() {
+      const all = await peers();
+      const counters = await peers('show bfd peers counters json');
+      return {
+        up: all.filter((p) => p.status === 'up').length,
+        sessionDown: counters.reduce((sum, p) => sum + Number(p['session-down']), 0),
       };
     },
     kill: () => process.kill('SIGKILL'),

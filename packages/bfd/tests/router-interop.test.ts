@@ -8,7 +8,7 @@
 import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BfdState } from '../src/bfd-constants.ts';
-import { measureDetection, startCapture } from './bfd-capture.ts';
+import { measureDetection, sinceLastPacket, startCapture } from './bfd-capture.ts';
 import { type RouterBfdOptions, type RouterPeer, startBird, startFrrBfdd, waitFor } from './router-daemons.ts';
 import { type BfdPeerProcess, spawnBfdPeer } from './spawn-bfd-peer.ts';
 
@@ -82,7 +82,7 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
     }, 10_000);
     expect(seen.local).toEqual({ receiveMs: 70, transmitMs: 80, multiplier: 3 });
     expect(seen.remote).toEqual({ receiveMs: 60, transmitMs: 50, multiplier: 4 });
-    const [session] = (await ours.sessions()).sessions;
+    const [session] = (await ours.report()).sessions;
     // We send at max(our 50, its required 70); we detect after 3 × max(our 60, its 80).
     expect(session).toMatchObject({ state: BfdState.up, transmitIntervalUs: 70_000, detectionTimeUs: 240_000 });
     expect(seen.detectionTimeMs).toBe(4 * 70);
@@ -119,7 +119,7 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
     }, 10_000);
     // BIRD sends at max(its 30, our required 60) and detects after 3 × max(its 40, our 50).
     expect(seen).toMatchObject({ transmitIntervalMs: 60, detectionTimeMs: 150 });
-    const { sessions, stats } = await ours.sessions();
+    const { sessions, stats } = await ours.report();
     expect(sessions[0]).toMatchObject({ transmitIntervalUs: 50_000, detectionTimeUs: 5 * 60_000 });
     expect(stats.received.authFailed).toBeUndefined();
   });
@@ -132,7 +132,7 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
       auth: { type: 5, keyId: 3, secret: 'wrong' },
     });
     await new Promise((resolve) => setTimeout(resolve, 3500));
-    const { sessions, stats } = await ours.sessions();
+    const { sessions, stats } = await ours.report();
     expect(sessions[0]!.state).toBe(BfdState.down);
     expect(stats.received.authFailed).toBeGreaterThan(0);
     expect(ours.changes).toEqual([]);
@@ -149,7 +149,13 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
       await new Promise((resolve) => setTimeout(resolve, 300)); // both at 50 ms after the poll
       ours.kill();
       await waitFor(async () => ((await peer.session())?.state === 'down' ? true : undefined), 5000);
-      const measuredMs = measureDetection(await capture.stop(), speaker.ipv4, router.ipv4);
+      const packets = await capture.stop();
+      // FRR logs the moment it decided; BIRD is read from its first Down packet on the wire.
+      const logged = peer.stateChanges?.find((c) => c.reason === 'control-expired');
+      const measuredMs =
+        logged === undefined
+          ? measureDetection(packets, speaker.ipv4, router.ipv4)
+          : sinceLastPacket(packets, speaker.ipv4, logged.timeUs);
       console.log(`${name} detected our hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`);
       expect(measuredMs).toBeGreaterThan(0);
       expect(measuredMs).toBeLessThan(2 * 150);

@@ -2,43 +2,63 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { EndpointStats, SessionInfo, SessionSpec, StateChange } from '../src/bfd-endpoint.ts';
+import type { EndpointStats, SessionInfo, StateChange } from '../src/bfd-endpoint.ts';
+import type { PeerProcessOptions } from './bfd-peer-process.ts';
+
+export type PeerReport = {
+  readonly sessions: SessionInfo[];
+  readonly stats: EndpointStats;
+  readonly cpuUs: NodeJS.CpuUsage;
+  readonly memory: NodeJS.MemoryUsage;
+};
 
 export type BfdPeerProcess = {
   readonly child: ChildProcess;
+  /** "worker, normal", "worker, SCHED_FIFO 10" or "main thread". */
+  readonly scheduling: string;
   readonly changes: StateChange[];
   /** Resolves with the first change matching `predicate` (already seen ones count). */
   waitForChange(predicate: (change: StateChange) => boolean, timeoutMs: number): Promise<StateChange>;
-  sessions(): Promise<{ sessions: SessionInfo[]; stats: EndpointStats }>;
+  report(): Promise<PeerReport>;
   kill(): void;
   stop(): Promise<void>;
 };
 
-type Spec = Omit<SessionSpec, 'auth'> & { auth?: { type: number; keyId: number; secret: string } };
+type Spec = PeerProcessOptions['specs'][number];
 
-export async function spawnBfdPeer(netns: string, spec: Spec): Promise<BfdPeerProcess> {
+/** One session to one peer, in a worker thread. */
+export function spawnBfdPeer(netns: string, spec: Spec): Promise<BfdPeerProcess> {
+  return spawnBfdProcess({ netns, specs: [spec] });
+}
+
+export async function spawnBfdProcess(options: PeerProcessOptions): Promise<BfdPeerProcess> {
   const script = path.join(import.meta.dirname, 'bfd-peer-process.ts');
-  const child = spawn(process.execPath, ['--conditions=@baremetal-lb/source', script, JSON.stringify({ netns, spec })], {
+  const child = spawn(process.execPath, ['--conditions=@baremetal-lb/source', script, JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const changes: StateChange[] = [];
   const waiters = new Set<() => void>();
-  let sessionsReply: ((value: { sessions: SessionInfo[]; stats: EndpointStats }) => void) | undefined;
+  let reply: ((value: PeerReport) => void) | undefined;
+  let scheduling = '';
   const ready = new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bfd peer process exited ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const message = JSON.parse(line);
-      if (message.event === 'ready') resolve();
+      if (message.event === 'ready') {
+        scheduling = message.scheduling;
+        resolve();
+      }
       if (message.event === 'change') {
         changes.push(message.change);
         for (const waiter of waiters) waiter();
       }
-      if (message.event === 'sessions') sessionsReply?.(message);
+      if (message.event === 'sessions') reply?.(message);
     });
   });
   await ready;
   return {
     child,
+    scheduling,
     changes,
     waitForChange(predicate, timeoutMs) {
       return new Promise((resolve, reject) => {
@@ -57,9 +77,9 @@ export async function spawnBfdPeer(netns: string, spec: Spec): Promise<BfdPeerPr
         check();
       });
     },
-    sessions() {
+    report() {
       return new Promise((resolve) => {
-        sessionsReply = resolve;
+        reply = resolve;
         child.stdin!.write('\n');
       });
     },

@@ -1,0 +1,307 @@
+/**
+ * BFD benchmarks; prints tables (README.md "Figures"). Sections, chosen with BFD_BENCH
+ * (comma-separated, default all): codec, detection, soak, scale. The network ones need root,
+ * tcpdump and FRR (they run in network namespaces of their own) and are skipped loudly without.
+ *
+ *   codec      packets/s through encode+sign and decode+verify, per auth type
+ *   detection  hard kill of one side, detection time measured on the wire, 50 ms × 3 and
+ *              300 ms × 3, both directions (BFD_DETECTION_RUNS, default 20)
+ *   soak       session flaps over BFD_SOAK_SECONDS (default 60) at 50 ms × 3 and 300 ms × 3, with
+ *              both cores saturated by other processes and the speaker's main thread stalled
+ *              250 ms every second; endpoint in the worker thread vs on the main thread
+ *   scale      CPU and memory per session: 1 and 100 sessions at 300 ms, 1 and 20 at 50 ms
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
+import { buildAuthSection, signPacketInto, verifyPacketAuth } from '../src/authenticate-packet.ts';
+import { AuthType, BfdState } from '../src/bfd-constants.ts';
+import { type ControlPacket, decodeControlPacket, encodeControlPacket, encodeControlPacketInto } from '../src/control-packet.ts';
+import { measureDetection, sinceLastPacket, startCapture } from '../tests/bfd-capture.ts';
+import { type RouterPeer, startFrrBfdd, waitFor } from '../tests/router-daemons.ts';
+import { type BfdPeerProcess, spawnBfdProcess } from '../tests/spawn-bfd-peer.ts';
+
+const sections = new Set((process.env.BFD_BENCH ?? 'codec,detection,soak,scale').split(','));
+const detectionRuns = Number(process.env.BFD_DETECTION_RUNS ?? 20);
+const soakSeconds = Number(process.env.BFD_SOAK_SECONDS ?? 60);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function codecBench(): void {
+  const packet: ControlPacket = {
+    version: 1,
+    diagnostic: 0,
+    state: BfdState.up,
+    poll: false,
+    final: false,
+    controlPlaneIndependent: false,
+    demand: false,
+    multipoint: false,
+    detectMultiplier: 3,
+    myDiscriminator: 1,
+    yourDiscriminator: 2,
+    desiredMinTxIntervalUs: 50_000,
+    requiredMinRxIntervalUs: 50_000,
+    requiredMinEchoRxIntervalUs: 0,
+    auth: undefined,
+  };
+  const rows: string[][] = [];
+  for (const [name, type] of [
+    ['none', undefined],
+    ['keyed MD5', AuthType.keyedMd5],
+    ['meticulous keyed SHA1', AuthType.meticulousKeyedSha1],
+  ] as const) {
+    const key = type === undefined ? undefined : { type, keyId: 1, secret: Buffer.from('secret') };
+    const withAuth = key === undefined ? packet : { ...packet, auth: buildAuthSection(key, 1) };
+    const buf = Buffer.alloc(64);
+    const n = 200_000;
+    let start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const length = encodeControlPacketInto(withAuth, buf, 0);
+      if (key !== undefined) signPacketInto(buf, 0, length, key);
+    }
+    const encodeRate = n / ((performance.now() - start) / 1000);
+    const wire = encodeControlPacket(withAuth);
+    if (key !== undefined) signPacketInto(wire, 0, wire.length, key);
+    start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const decoded = decodeControlPacket(wire);
+      if (key !== undefined && !verifyPacketAuth(wire, 0, decoded, key)) throw new Error('verify failed');
+    }
+    const decodeRate = n / ((performance.now() - start) / 1000);
+    rows.push([name, `${Math.round(encodeRate / 1000)}k`, `${Math.round(decodeRate / 1000)}k`]);
+  }
+  printTable('codec (packets/s, one thread)', ['auth', 'encode+sign', 'decode+verify'], rows);
+}
+
+function printTable(title: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(`\n${title}\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+type Net = { lab: Lab; speaker: LabHost; router: LabHost };
+
+async function withLab<T>(body: (net: Net) => Promise<T>): Promise<T> {
+  const lab = await createLab({ nodes: ['speaker', 'router'], bridge: 'none', ipv4Subnet: '198.51.100.0/24', ipv6Prefix: '2001:db8:bfd::/64' });
+  try {
+    return await body({ lab, speaker: lab.nodes[0]!, router: lab.nodes[1]! });
+  } finally {
+    await lab.destroy();
+  }
+}
+
+const upChange = (c: { to: number }) => c.to === BfdState.up;
+
+async function detectionBench(net: Net): Promise<void> {
+  const rows: string[][] = [];
+  for (const intervalMs of [50, 300]) {
+    const theory = 3 * intervalMs;
+    const options = { peer: net.speaker.ipv4, local: net.router.ipv4, receiveMs: intervalMs, transmitMs: intervalMs, multiplier: 3 };
+    const spec = { peerAddress: net.router.ipv4, localAddress: net.speaker.ipv4, transmitIntervalMs: intervalMs, receiveIntervalMs: intervalMs };
+    // FRR detects our hard kill.
+    const routerSide: number[] = [];
+    const routerPacket: number[] = [];
+    const frr = await startFrrBfdd(net.router, options);
+    const seen = new Set<unknown>();
+    try {
+      for (let run = 0; run < detectionRuns; run++) {
+        const ours = await spawnBfdProcess({ netns: net.speaker.namespace, specs: [spec] });
+        await ours.waitForChange(upChange, 10_000);
+        await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 10_000);
+        const capture = await startCapture(net.router);
+        await sleep(2 * theory);
+        ours.kill();
+        const down = await waitFor(async () => frr.stateChanges!.find((c) => c.reason === 'control-expired' && !seen.has(c)), 10_000);
+        seen.add(down);
+        const packets = await capture.stop();
+        routerSide.push(sinceLastPacket(packets, net.speaker.ipv4, down.timeUs));
+        routerPacket.push(measureDetection(packets, net.speaker.ipv4, net.router.ipv4));
+      }
+    } finally {
+      await frr.stop();
+    }
+    // We detect FRR's hard kill.
+    const ourSide: number[] = [];
+    const ours = await spawnBfdProcess({ netns: net.speaker.namespace, specs: [spec] });
+    try {
+      for (let run = 0; run < detectionRuns; run++) {
+        const upsBefore = ours.changes.filter(upChange).length;
+        const router = await startFrrBfdd(net.router, options);
+        await ours.waitForChange(() => ours.changes.filter(upChange).length > upsBefore, 15_000);
+        const capture = await startCapture(net.speaker);
+        await sleep(2 * theory);
+        const downsBefore = ours.changes.filter((c) => c.to === BfdState.down).length;
+        router.kill();
+        await ours.waitForChange(() => ours.changes.filter((c) => c.to === BfdState.down).length > downsBefore, 10_000);
+        await sleep(20);
+        ourSide.push(measureDetection(await capture.stop(), net.router.ipv4, net.speaker.ipv4));
+        await router.stop();
+      }
+    } finally {
+      await ours.stop();
+    }
+    for (const [who, values] of [
+      ['FRR detects our kill (bfdd log)', routerSide],
+      ['FRR detects our kill (its Down packet)', routerPacket],
+      ['we detect FRR kill (our Down packet)', ourSide],
+    ] as const) {
+      const p99 = percentile(values, 99);
+      rows.push([
+        `${intervalMs} ms × 3`,
+        who,
+        String(values.length),
+        String(theory),
+        percentile(values, 50).toFixed(1),
+        p99.toFixed(1),
+        Math.max(...values).toFixed(1),
+        (p99 / theory).toFixed(2),
+      ]);
+    }
+  }
+  printTable(
+    'detection after a hard kill: from the dead side\'s last packet on the wire to the survivor\'s Down (bfdd\'s own log line, or the first Down/diag 1 packet on the wire)',
+    ['interval', 'direction', 'runs', 'theory ms', 'p50 ms', 'p99 ms', 'max ms', 'p99/theory'],
+    rows,
+  );
+}
+
+function startCpuHogs(count: number): ChildProcess[] {
+  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+}
+
+async function soakBench(net: Net): Promise<void> {
+  const rows: string[][] = [];
+  for (const intervalMs of [50, 300]) {
+    for (const thread of ['worker', 'main'] as const) {
+      const frr = await startFrrBfdd(net.router, {
+        peer: net.speaker.ipv4,
+        local: net.router.ipv4,
+        receiveMs: intervalMs,
+        transmitMs: intervalMs,
+        multiplier: 3,
+      });
+      const ours = await spawnBfdProcess({
+        netns: net.speaker.namespace,
+        thread,
+        specs: [{ peerAddress: net.router.ipv4, localAddress: net.speaker.ipv4, transmitIntervalMs: intervalMs, receiveIntervalMs: intervalMs }],
+        stall: { everyMs: 1000, forMs: 250 },
+      });
+      const hogs: ChildProcess[] = [];
+      try {
+        await ours.waitForChange(upChange, 15_000);
+        await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 15_000);
+        const before = await frr.counters!();
+        hogs.push(...startCpuHogs(2));
+        await sleep(soakSeconds * 1000);
+        const after = await frr.counters!();
+        const ourDowns = ours.changes.filter((c) => c.to === BfdState.down).length;
+        rows.push([
+          `${intervalMs} ms × 3`,
+          thread === 'worker' ? 'worker thread' : 'main thread',
+          String(soakSeconds),
+          String(ourDowns),
+          String(after.sessionDown - before.sessionDown),
+        ]);
+      } finally {
+        for (const hog of hogs) hog.kill('SIGKILL');
+        await ours.stop();
+        await frr.stop();
+      }
+    }
+  }
+  printTable(
+    'false Downs: 2 CPU-bound processes on 2 cores, speaker main thread busy 250 ms of every 1000 ms',
+    ['interval', 'endpoint on', 'seconds', 'our Downs', 'FRR Downs'],
+    rows,
+  );
+}
+
+async function scaleBench(net: Net): Promise<void> {
+  const rows: string[][] = [];
+  const extra = Array.from({ length: 100 }, (_, i) => `203.0.113.${i + 1}`);
+  for (const address of extra) await net.router.addAddress(`${address}/24`);
+  await net.speaker.addOnLinkRoute('203.0.113.0/24');
+  const measureSeconds = 20;
+  for (const [intervalMs, count] of [
+    [300, 1],
+    [300, 100],
+    [50, 1],
+    [50, 20],
+  ] as const) {
+    const locals = extra.slice(0, count);
+    const frr = await startFrrBfdd(net.router, {
+      peer: net.speaker.ipv4,
+      local: locals[0]!,
+      locals,
+      receiveMs: intervalMs,
+      transmitMs: intervalMs,
+      multiplier: 3,
+    });
+    let ours: BfdPeerProcess | undefined;
+    try {
+      ours = await spawnBfdProcess({
+        netns: net.speaker.namespace,
+        specs: locals.map((peerAddress) => ({
+          peerAddress,
+          localAddress: net.speaker.ipv4,
+          transmitIntervalMs: intervalMs,
+          receiveIntervalMs: intervalMs,
+        })),
+      });
+      await waitFor(async () => ((await frr.counters!()).up === count ? true : undefined), 30_000);
+      await sleep(2000);
+      const first = await ours.report();
+      const start = performance.now();
+      await sleep(measureSeconds * 1000);
+      const second = await ours.report();
+      const seconds = (performance.now() - start) / 1000;
+      const cpuUs = second.cpuUs.user + second.cpuUs.system - first.cpuUs.user - first.cpuUs.system;
+      const cpuPercent = (cpuUs / 1e6 / seconds) * 100;
+      const packets = second.stats.sent + (second.stats.received.accepted ?? 0) - first.stats.sent - (first.stats.received.accepted ?? 0);
+      const downs = (await frr.counters!()).sessionDown;
+      rows.push([
+        `${intervalMs} ms × 3`,
+        String(count),
+        (packets / seconds).toFixed(0),
+        cpuPercent.toFixed(2),
+        ((cpuPercent / count) * 1000).toFixed(1),
+        (second.memory.rss / 2 ** 20).toFixed(1),
+        (second.memory.heapUsed / 2 ** 20).toFixed(1),
+        String(downs),
+      ]);
+    } finally {
+      await ours?.stop();
+      await frr.stop();
+    }
+  }
+  printTable(
+    `sessions against FRR: speaker process CPU and memory over ${measureSeconds} s (process = main + BFD worker thread)`,
+    ['interval', 'sessions', 'packets/s in+out', 'CPU %', 'CPU ‰ per session', 'RSS MiB', 'main heap MiB', 'FRR Downs'],
+    rows,
+  );
+}
+
+console.log(`node ${process.version}, ${process.arch}, sections: ${[...sections].join(',')}`);
+if (sections.has('codec')) codecBench();
+const network = ['detection', 'soak', 'scale'].filter((s) => sections.has(s));
+if (network.length > 0) {
+  const ready = checkPrerequisites('bfd network benchmarks', {
+    root: true,
+    commands: [
+      { name: 'tcpdump', debianPackage: 'tcpdump' },
+      { name: 'vtysh', debianPackage: 'frr' },
+    ],
+  });
+  if (ready) {
+    await withLab(async (net) => {
+      if (sections.has('detection')) await detectionBench(net);
+      if (sections.has('scale')) await scaleBench(net);
+      if (sections.has('soak')) await soakBench(net);
+    });
+  }
+}
