@@ -10,13 +10,15 @@
  *              both cores saturated by other processes and the speaker's main thread stalled
  *              250 ms every second; endpoint in the worker thread vs on the main thread
  *   scale      CPU and memory per session: 1 and 100 sessions at 300 ms, 1 and 20 at 50 ms
+ *              (multihop sessions, see scaleBench)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
 import { buildAuthSection, signPacketInto, verifyPacketAuth } from '../src/authenticate-packet.ts';
 import { AuthType, BfdState } from '../src/bfd-constants.ts';
 import { type ControlPacket, decodeControlPacket, encodeControlPacket, encodeControlPacketInto } from '../src/control-packet.ts';
-import { measureDetection, sinceLastPacket, startCapture } from '../tests/bfd-capture.ts';
+import { measureDetection, sinceLastPacket, startCapture, transmitGaps } from '../tests/bfd-capture.ts';
 import { type RouterPeer, startFrrBfdd, waitFor } from '../tests/router-daemons.ts';
 import { type BfdPeerProcess, spawnBfdProcess } from '../tests/spawn-bfd-peer.ts';
 
@@ -174,38 +176,57 @@ function startCpuHogs(count: number): ChildProcess[] {
   return Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 }
 
+const SOAK_CONFIGS = [
+  { label: 'main thread', thread: 'main' },
+  { label: 'worker, normal', thread: 'worker' },
+  { label: 'worker, SCHED_FIFO 10', thread: 'worker', realtimePriority: 10 },
+] as const;
+
 async function soakBench(net: Net): Promise<void> {
   const rows: string[][] = [];
   for (const intervalMs of [50, 300]) {
-    for (const thread of ['worker', 'main'] as const) {
+    for (const config of SOAK_CONFIGS) {
       const frr = await startFrrBfdd(net.router, {
         peer: net.speaker.ipv4,
         local: net.router.ipv4,
         receiveMs: intervalMs,
         transmitMs: intervalMs,
         multiplier: 3,
+        // The router must not be the weak side of this measurement.
+        realtimePriority: 50,
       });
       const ours = await spawnBfdProcess({
         netns: net.speaker.namespace,
-        thread,
-        specs: [{ peerAddress: net.router.ipv4, localAddress: net.speaker.ipv4, transmitIntervalMs: intervalMs, receiveIntervalMs: intervalMs }],
+        thread: config.thread,
+        ...('realtimePriority' in config ? { realtimePriority: config.realtimePriority } : {}),
+        specs: [
+          { peerAddress: net.router.ipv4, localAddress: net.speaker.ipv4, transmitIntervalMs: intervalMs, receiveIntervalMs: intervalMs },
+        ],
         stall: { everyMs: 1000, forMs: 250 },
       });
       const hogs: ChildProcess[] = [];
       try {
         await ours.waitForChange(upChange, 15_000);
         await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 15_000);
+        await sleep(1000);
         const before = await frr.counters!();
+        const downsBefore = ours.changes.filter((c) => c.to === BfdState.down).length;
+        const capture = await startCapture(net.speaker);
         hogs.push(...startCpuHogs(2));
         await sleep(soakSeconds * 1000);
         const after = await frr.counters!();
-        const ourDowns = ours.changes.filter((c) => c.to === BfdState.down).length;
+        const packets = await capture.stop();
+        const gaps = transmitGaps(packets, net.speaker.ipv4);
+        const routerGaps = transmitGaps(packets, net.router.ipv4);
         rows.push([
           `${intervalMs} ms × 3`,
-          thread === 'worker' ? 'worker thread' : 'main thread',
+          `${config.label}${ours.scheduling.includes('EPERM') ? ' (EPERM)' : ''}`,
           String(soakSeconds),
-          String(ourDowns),
+          String(ours.changes.filter((c) => c.to === BfdState.down).length - downsBefore),
           String(after.sessionDown - before.sessionDown),
+          percentile(gaps, 99.9).toFixed(1),
+          Math.max(...gaps).toFixed(1),
+          Math.max(...routerGaps).toFixed(1),
         ]);
       } finally {
         for (const hog of hogs) hog.kill('SIGKILL');
@@ -215,8 +236,8 @@ async function soakBench(net: Net): Promise<void> {
     }
   }
   printTable(
-    'false Downs: 2 CPU-bound processes on 2 cores, speaker main thread busy 250 ms of every 1000 ms',
-    ['interval', 'endpoint on', 'seconds', 'our Downs', 'FRR Downs'],
+    'false Downs: 2 CPU-bound processes on the 2 cores, speaker main thread busy 250 ms of every 1000 ms, FRR bfdd at SCHED_FIFO 50',
+    ['interval', 'our endpoint on', 'seconds', 'our Downs', 'FRR Downs', 'our TX gap p99.9 ms', 'max ms', 'FRR TX gap max ms'],
     rows,
   );
 }
@@ -227,6 +248,7 @@ async function scaleBench(net: Net): Promise<void> {
   for (const address of extra) await net.router.addAddress(`${address}/24`);
   await net.speaker.addOnLinkRoute('203.0.113.0/24');
   const measureSeconds = 20;
+  const rss = new Map<string, number>();
   for (const [intervalMs, count] of [
     [300, 1],
     [300, 100],
@@ -238,6 +260,10 @@ async function scaleBench(net: Net): Promise<void> {
       peer: net.speaker.ipv4,
       local: locals[0]!,
       locals,
+      // FRR keys single-hop sessions by peer and interface, so 100 sessions from one speaker
+      // address to 100 router addresses need multihop (RFC 5883, port 4784) on FRR's side.
+      multihop: true,
+      realtimePriority: 50,
       receiveMs: intervalMs,
       transmitMs: intervalMs,
       multiplier: 3,
@@ -246,9 +272,11 @@ async function scaleBench(net: Net): Promise<void> {
     try {
       ours = await spawnBfdProcess({
         netns: net.speaker.namespace,
+        realtimePriority: 10,
         specs: locals.map((peerAddress) => ({
           peerAddress,
           localAddress: net.speaker.ipv4,
+          multihop: true,
           transmitIntervalMs: intervalMs,
           receiveIntervalMs: intervalMs,
         })),
@@ -256,6 +284,7 @@ async function scaleBench(net: Net): Promise<void> {
       await waitFor(async () => ((await frr.counters!()).up === count ? true : undefined), 30_000);
       await sleep(2000);
       const first = await ours.report();
+      const downsBefore = (await frr.counters!()).sessionDown;
       const start = performance.now();
       await sleep(measureSeconds * 1000);
       const second = await ours.report();
@@ -263,13 +292,14 @@ async function scaleBench(net: Net): Promise<void> {
       const cpuUs = second.cpuUs.user + second.cpuUs.system - first.cpuUs.user - first.cpuUs.system;
       const cpuPercent = (cpuUs / 1e6 / seconds) * 100;
       const packets = second.stats.sent + (second.stats.received.accepted ?? 0) - first.stats.sent - (first.stats.received.accepted ?? 0);
-      const downs = (await frr.counters!()).sessionDown;
+      const downs = (await frr.counters!()).sessionDown - downsBefore;
+      rss.set(`${intervalMs}/${count}`, second.memory.rss);
       rows.push([
         `${intervalMs} ms × 3`,
         String(count),
         (packets / seconds).toFixed(0),
         cpuPercent.toFixed(2),
-        ((cpuPercent / count) * 1000).toFixed(1),
+        (cpuPercent / count).toFixed(3),
         (second.memory.rss / 2 ** 20).toFixed(1),
         (second.memory.heapUsed / 2 ** 20).toFixed(1),
         String(downs),
@@ -280,14 +310,21 @@ async function scaleBench(net: Net): Promise<void> {
     }
   }
   printTable(
-    `sessions against FRR: speaker process CPU and memory over ${measureSeconds} s (process = main + BFD worker thread)`,
-    ['interval', 'sessions', 'packets/s in+out', 'CPU %', 'CPU ‰ per session', 'RSS MiB', 'main heap MiB', 'FRR Downs'],
+    `sessions against FRR (multihop, both sides SCHED_FIFO): speaker process CPU and memory over ${measureSeconds} s, process = main + BFD worker thread`,
+    ['interval', 'sessions', 'packets/s in+out', 'CPU % of a core', 'per session', 'RSS MiB', 'main heap MiB', 'FRR Downs'],
     rows,
   );
+  const perSession = ((rss.get('300/100') ?? 0) - (rss.get('300/1') ?? 0)) / 99 / 1024;
+  console.log(`memory per session (RSS, 100 vs 1 session at 300 ms): ${perSession.toFixed(0)} KiB`);
 }
 
-console.log(`node ${process.version}, ${process.arch}, sections: ${[...sections].join(',')}`);
+console.log(
+  `node ${process.version}, ${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, sections: ${[...sections].join(',')}`,
+);
 if (sections.has('codec')) codecBench();
+process.on('exit', () => console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`));
 const network = ['detection', 'soak', 'scale'].filter((s) => sections.has(s));
 if (network.length > 0) {
   const ready = checkPrerequisites('bfd network benchmarks', {

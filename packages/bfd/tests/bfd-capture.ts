@@ -113,3 +113,24 @@ export function measureDetection(packets: readonly CapturedPacket[], dead: strin
   }
   return sinceLastPacket(packets, dead, down.timeUs);
 }
+
+/**
+ * Gaps (ms) between consecutive Up-state packets of each session `source` sent (sessions told
+ * apart by My Discriminator), ascending: how regularly that side really transmitted.
+ */
+export function transmitGaps(packets: readonly CapturedPacket[], source: string): number[] {
+  const last = new Map<number, number>();
+  const gaps: number[] = [];
+  for (const p of packets) {
+    if (p.source !== source) continue;
+    const discriminator = p.packet.myDiscriminator;
+    const previous = last.get(discriminator);
+    if (p.packet.state === BfdState.up) {
+      if (previous !== undefined) gaps.push((p.timeUs - previous) / 1000);
+      last.set(discriminator, p.timeUs);
+    } else {
+      last.delete(discriminator);
+    }
+  }
+  return gaps.sort((a, b) => a - b);
+}

@@ -64,6 +64,8 @@ export type RouterBfdOptions = {
   readonly transmitMs: number;
   readonly multiplier: number;
   readonly multihop?: boolean;
+  /** FRR: run bfdd under SCHED_FIFO at this priority (`chrt -f`), so the router is not the weak side. */
+  readonly realtimePriority?: number;
   /** FRR: one session per local address, all to `peer` (default [local]). */
   readonly locals?: readonly string[];
   /** BIRD only: meticulous keyed SHA1 with this key id and password. */
@@ -118,7 +120,10 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'bfdd.conf'), config);
-  const process = host.spawn('/usr/lib/frr/bfdd', [
+  const chrt = options.realtimePriority === undefined ? [] : ['chrt', '-f', String(options.realtimePriority)];
+  const [command = '', ...prefix] = [...chrt, '/usr/lib/frr/bfdd'];
+  const process = host.spawn(command, [
+    ...prefix,
     '-u', 'frr', '-g', 'frr',
     '--vty_socket', dir,
     '-z', path.join(dir, 'zserv.api'),
