@@ -17,9 +17,14 @@ import { cpus, loadavg } from 'node:os';
 import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
 import { buildAuthSection, signPacketInto, verifyPacketAuth } from '../src/authenticate-packet.ts';
 import { AuthType, BfdState } from '../src/bfd-constants.ts';
-import { type ControlPacket, decodeControlPacket, encodeControlPacket, encodeControlPacketInto } from '../src/control-packet.ts';
+import {
+  type ControlPacket,
+  decodeControlPacket,
+  encodeControlPacket,
+  encodeControlPacketInto,
+} from '../src/control-packet.ts';
 import { measureDetection, sinceLastPacket, startCapture, transmitGaps } from '../tests/bfd-capture.ts';
-import { type RouterPeer, startFrrBfdd, waitFor } from '../tests/router-daemons.ts';
+import { startFrrBfdd, waitFor } from '../tests/router-daemons.ts';
 import { type BfdPeerProcess, spawnBfdProcess } from '../tests/spawn-bfd-peer.ts';
 
 const sections = new Set((process.env.BFD_BENCH ?? 'codec,detection,soak,scale').split(','));
@@ -89,7 +94,12 @@ function printTable(title: string, header: readonly string[], rows: readonly (re
 type Net = { lab: Lab; speaker: LabHost; router: LabHost };
 
 async function withLab<T>(body: (net: Net) => Promise<T>): Promise<T> {
-  const lab = await createLab({ nodes: ['speaker', 'router'], bridge: 'none', ipv4Subnet: '198.51.100.0/24', ipv6Prefix: '2001:db8:bfd::/64' });
+  const lab = await createLab({
+    nodes: ['speaker', 'router'],
+    bridge: 'none',
+    ipv4Subnet: '198.51.100.0/24',
+    ipv6Prefix: '2001:db8:bfd::/64',
+  });
   try {
     return await body({ lab, speaker: lab.nodes[0]!, router: lab.nodes[1]! });
   } finally {
@@ -103,8 +113,19 @@ async function detectionBench(net: Net): Promise<void> {
   const rows: string[][] = [];
   for (const intervalMs of [50, 300]) {
     const theory = 3 * intervalMs;
-    const options = { peer: net.speaker.ipv4, local: net.router.ipv4, receiveMs: intervalMs, transmitMs: intervalMs, multiplier: 3 };
-    const spec = { peerAddress: net.router.ipv4, localAddress: net.speaker.ipv4, transmitIntervalMs: intervalMs, receiveIntervalMs: intervalMs };
+    const options = {
+      peer: net.speaker.ipv4,
+      local: net.router.ipv4,
+      receiveMs: intervalMs,
+      transmitMs: intervalMs,
+      multiplier: 3,
+    };
+    const spec = {
+      peerAddress: net.router.ipv4,
+      localAddress: net.speaker.ipv4,
+      transmitIntervalMs: intervalMs,
+      receiveIntervalMs: intervalMs,
+    };
     // FRR detects our hard kill.
     const routerSide: number[] = [];
     const routerPacket: number[] = [];
@@ -118,7 +139,10 @@ async function detectionBench(net: Net): Promise<void> {
         const capture = await startCapture(net.router);
         await sleep(2 * theory);
         ours.kill();
-        const down = await waitFor(async () => frr.stateChanges!.find((c) => c.reason === 'control-expired' && !seen.has(c)), 10_000);
+        const down = await waitFor(
+          async () => frr.stateChanges!.find((c) => c.reason === 'control-expired' && !seen.has(c)),
+          10_000,
+        );
         seen.add(down);
         const packets = await capture.stop();
         routerSide.push(sinceLastPacket(packets, net.speaker.ipv4, down.timeUs));
@@ -139,7 +163,10 @@ async function detectionBench(net: Net): Promise<void> {
         await sleep(2 * theory);
         const downsBefore = ours.changes.filter((c) => c.to === BfdState.down).length;
         router.kill();
-        await ours.waitForChange(() => ours.changes.filter((c) => c.to === BfdState.down).length > downsBefore, 10_000);
+        await ours.waitForChange(
+          () => ours.changes.filter((c) => c.to === BfdState.down).length > downsBefore,
+          10_000,
+        );
         await sleep(20);
         ourSide.push(measureDetection(await capture.stop(), net.router.ipv4, net.speaker.ipv4));
         await router.stop();
@@ -166,14 +193,16 @@ async function detectionBench(net: Net): Promise<void> {
     }
   }
   printTable(
-    'detection after a hard kill: from the dead side\'s last packet on the wire to the survivor\'s Down (bfdd\'s own log line, or the first Down/diag 1 packet on the wire)',
+    "detection after a hard kill: from the dead side's last packet on the wire to the survivor's Down (bfdd's own log line, or the first Down/diag 1 packet on the wire)",
     ['interval', 'direction', 'runs', 'theory ms', 'p50 ms', 'p99 ms', 'max ms', 'p99/theory'],
     rows,
   );
 }
 
 function startCpuHogs(count: number): ChildProcess[] {
-  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  return Array.from({ length: count }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+  );
 }
 
 const SOAK_CONFIGS = [
@@ -200,7 +229,12 @@ async function soakBench(net: Net): Promise<void> {
         thread: config.thread,
         ...('realtimePriority' in config ? { realtimePriority: config.realtimePriority } : {}),
         specs: [
-          { peerAddress: net.router.ipv4, localAddress: net.speaker.ipv4, transmitIntervalMs: intervalMs, receiveIntervalMs: intervalMs },
+          {
+            peerAddress: net.router.ipv4,
+            localAddress: net.speaker.ipv4,
+            transmitIntervalMs: intervalMs,
+            receiveIntervalMs: intervalMs,
+          },
         ],
         stall: { everyMs: 1000, forMs: 250 },
       });
@@ -237,7 +271,16 @@ async function soakBench(net: Net): Promise<void> {
   }
   printTable(
     'false Downs: 2 CPU-bound processes on the 2 cores, speaker main thread busy 250 ms of every 1000 ms, FRR bfdd at SCHED_FIFO 50',
-    ['interval', 'our endpoint on', 'seconds', 'our Downs', 'FRR Downs', 'our TX gap p99.9 ms', 'max ms', 'FRR TX gap max ms'],
+    [
+      'interval',
+      'our endpoint on',
+      'seconds',
+      'our Downs',
+      'FRR Downs',
+      'our TX gap p99.9 ms',
+      'max ms',
+      'FRR TX gap max ms',
+    ],
     rows,
   );
 }
@@ -291,7 +334,11 @@ async function scaleBench(net: Net): Promise<void> {
       const seconds = (performance.now() - start) / 1000;
       const cpuUs = second.cpuUs.user + second.cpuUs.system - first.cpuUs.user - first.cpuUs.system;
       const cpuPercent = (cpuUs / 1e6 / seconds) * 100;
-      const packets = second.stats.sent + (second.stats.received.accepted ?? 0) - first.stats.sent - (first.stats.received.accepted ?? 0);
+      const packets =
+        second.stats.sent +
+        (second.stats.received.accepted ?? 0) -
+        first.stats.sent -
+        (first.stats.received.accepted ?? 0);
       const downs = (await frr.counters!()).sessionDown - downsBefore;
       rss.set(`${intervalMs}/${count}`, second.memory.rss);
       rows.push([
@@ -311,7 +358,16 @@ async function scaleBench(net: Net): Promise<void> {
   }
   printTable(
     `sessions against FRR (multihop, both sides SCHED_FIFO): speaker process CPU and memory over ${measureSeconds} s, process = main + BFD worker thread`,
-    ['interval', 'sessions', 'packets/s in+out', 'CPU % of a core', 'per session', 'RSS MiB', 'main heap MiB', 'FRR Downs'],
+    [
+      'interval',
+      'sessions',
+      'packets/s in+out',
+      'CPU % of a core',
+      'per session',
+      'RSS MiB',
+      'main heap MiB',
+      'FRR Downs',
+    ],
     rows,
   );
   const perSession = ((rss.get('300/100') ?? 0) - (rss.get('300/1') ?? 0)) / 99 / 1024;
@@ -324,7 +380,13 @@ console.log(
     .join(' ')}, sections: ${[...sections].join(',')}`,
 );
 if (sections.has('codec')) codecBench();
-process.on('exit', () => console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`));
+process.on('exit', () =>
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  ),
+);
 const network = ['detection', 'soak', 'scale'].filter((s) => sections.has(s));
 if (network.length > 0) {
   const ready = checkPrerequisites('bfd network benchmarks', {

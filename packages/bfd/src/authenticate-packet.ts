@@ -7,7 +7,12 @@
  * sequence number rules need session state and live in the state machine (receivePacket).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type AuthSection, DIGEST_OFFSET_IN_SECTION, type DigestAuthType, digestLength } from './auth-section.ts';
+import {
+  type AuthSection,
+  DIGEST_OFFSET_IN_SECTION,
+  type DigestAuthType,
+  digestLength,
+} from './auth-section.ts';
 import { AuthType, BFD_MANDATORY_LENGTH_BYTES } from './bfd-constants.ts';
 import { BfdConfigError } from './bfd-error.ts';
 import type { ControlPacket } from './control-packet.ts';
@@ -23,7 +28,11 @@ export type BfdAuthKey = {
 
 /** Throws BfdConfigError unless `key` is usable. */
 export function checkAuthKey(key: BfdAuthKey): void {
-  if (!Number.isInteger(key.type) || key.type < AuthType.simplePassword || key.type > AuthType.meticulousKeyedSha1) {
+  if (
+    !Number.isInteger(key.type) ||
+    key.type < AuthType.simplePassword ||
+    key.type > AuthType.meticulousKeyedSha1
+  ) {
     throw new BfdConfigError('auth.type', `${key.type} is not 1-5`);
   }
   if (!Number.isInteger(key.keyId) || key.keyId < 0 || key.keyId > 255) {
@@ -63,7 +72,12 @@ export function signPacketInto(buf: Uint8Array, offset: number, length: number, 
  * Whether `packet` (decoded from `raw[offset, offset + Length)`) carries `key`'s type and key id
  * and a correct password or digest. Does not check sequence numbers.
  */
-export function verifyPacketAuth(raw: Uint8Array, offset: number, packet: ControlPacket, key: BfdAuthKey): boolean {
+export function verifyPacketAuth(
+  raw: Uint8Array,
+  offset: number,
+  packet: ControlPacket,
+  key: BfdAuthKey,
+): boolean {
   const auth = packet.auth;
   if (auth === undefined || auth.type !== key.type || auth.keyId !== key.keyId) return false;
   if (auth.type === AuthType.simplePassword) {

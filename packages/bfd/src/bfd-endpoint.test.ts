@@ -12,8 +12,16 @@ function setup(specA: Partial<SessionSpec> = {}, specB: Partial<SessionSpec> = {
   const clock = new ManualClock();
   const network = new MemoryNetwork(clock);
   const changes: [StateChange[], StateChange[]] = [[], []];
-  const a = new BfdEndpoint({ transport: network.transport(A), clock, onStateChange: (c) => changes[0].push(c) });
-  const b = new BfdEndpoint({ transport: network.transport(B), clock, onStateChange: (c) => changes[1].push(c) });
+  const a = new BfdEndpoint({
+    transport: network.transport(A),
+    clock,
+    onStateChange: (c) => changes[0].push(c),
+  });
+  const b = new BfdEndpoint({
+    transport: network.transport(B),
+    clock,
+    onStateChange: (c) => changes[1].push(c),
+  });
   a.addSession({ peerAddress: B, transmitIntervalMs: 50, receiveIntervalMs: 50, ...specA });
   b.addSession({ peerAddress: A, transmitIntervalMs: 50, receiveIntervalMs: 50, ...specB });
   return { clock, network, a, b, changes };
@@ -23,7 +31,11 @@ describe('BfdEndpoint', () => {
   it('brings two endpoints Up and reports each transition with the peer', () => {
     const { clock, a, b, changes } = setup();
     clock.advance(100 * MS);
-    expect(a.sessions()[0]).toMatchObject({ state: BfdState.up, transmitIntervalUs: 50_000, detectionTimeUs: 150_000 });
+    expect(a.sessions()[0]).toMatchObject({
+      state: BfdState.up,
+      transmitIntervalUs: 50_000,
+      detectionTimeUs: 150_000,
+    });
     expect(b.sessions()[0]!.state).toBe(BfdState.up);
     expect(changes[0].at(-1)).toMatchObject({ peerAddress: B, to: BfdState.up, multihop: false });
     expect(a.stats().received.accepted).toBeGreaterThan(2);
@@ -54,7 +66,10 @@ describe('BfdEndpoint', () => {
   });
 
   it('accepts multihop packets down to the configured minimum TTL', () => {
-    const { clock, network, a } = setup({ multihop: true, minimumTtl: 250 }, { multihop: true, minimumTtl: 250 });
+    const { clock, network, a } = setup(
+      { multihop: true, minimumTtl: 250 },
+      { multihop: true, minimumTtl: 250 },
+    );
     network.ttl = 250;
     clock.advance(3000 * MS);
     expect(a.sessions()[0]).toMatchObject({ state: BfdState.up, multihop: true });
@@ -72,17 +87,25 @@ describe('BfdEndpoint', () => {
 
   it('rejects duplicates, unknown sessions and bad options with typed errors', () => {
     const { a } = setup();
-    expect(() => a.addSession({ peerAddress: B })).toThrow(expect.objectContaining({ code: 'ERR_BFD_DUPLICATE_SESSION' }));
+    expect(() => a.addSession({ peerAddress: B })).toThrow(
+      expect.objectContaining({ code: 'ERR_BFD_DUPLICATE_SESSION' }),
+    );
     expect(() => a.setAdminDown({ peerAddress: '198.51.100.9' }, true)).toThrow(
       expect.objectContaining({ code: 'ERR_BFD_UNKNOWN_SESSION' }),
     );
-    for (const bad of [{ transmitIntervalMs: 5 }, { detectMultiplier: 1 }, { multihop: true, minimumTtl: 0 }]) {
+    for (const bad of [
+      { transmitIntervalMs: 5 },
+      { detectMultiplier: 1 },
+      { multihop: true, minimumTtl: 0 },
+    ]) {
       expect(() => a.addSession({ peerAddress: '198.51.100.8', ...bad })).toThrow(
         expect.objectContaining({ code: 'ERR_BFD_INVALID_CONFIG' }),
       );
     }
     a.close();
-    expect(() => a.addSession({ peerAddress: B })).toThrow(expect.objectContaining({ code: 'ERR_BFD_CLOSED' }));
+    expect(() => a.addSession({ peerAddress: B })).toThrow(
+      expect.objectContaining({ code: 'ERR_BFD_CLOSED' }),
+    );
   });
 
   it('counts garbage and packets for unknown discriminators instead of throwing', () => {

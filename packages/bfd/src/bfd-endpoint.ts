@@ -8,8 +8,20 @@ import { randomInt } from 'node:crypto';
 import { signPacketInto } from './authenticate-packet.ts';
 import { BFD_SINGLE_HOP_TTL, BfdState } from './bfd-constants.ts';
 import { BfdConfigError, BfdErrorCode } from './bfd-error.ts';
-import { type BfdClock, type BfdDatagram, type BfdSender, type BfdTransport, type PeerAddress, systemClock } from './bfd-transport.ts';
-import { type ControlPacket, controlPacketEncodedLength, decodeControlPacket, encodeControlPacketInto } from './control-packet.ts';
+import {
+  type BfdClock,
+  type BfdDatagram,
+  type BfdSender,
+  type BfdTransport,
+  type PeerAddress,
+  systemClock,
+} from './bfd-transport.ts';
+import {
+  type ControlPacket,
+  controlPacketEncodedLength,
+  decodeControlPacket,
+  encodeControlPacketInto,
+} from './control-packet.ts';
 import { createSessionConfig, type SessionOptions } from './session-config.ts';
 import {
   createSession,
@@ -116,7 +128,11 @@ export class BfdEndpoint {
     if (this.#closed) throw new BfdConfigError('endpoint', 'closed', BfdErrorCode.closed);
     const key = keyOf(spec);
     if (this.#byKey.has(key)) {
-      throw new BfdConfigError('peerAddress', `a session to ${spec.peerAddress} exists`, BfdErrorCode.duplicateSession);
+      throw new BfdConfigError(
+        'peerAddress',
+        `a session to ${spec.peerAddress} exists`,
+        BfdErrorCode.duplicateSession,
+      );
     }
     const minimumTtl = spec.multihop ? (spec.minimumTtl ?? DEFAULT_MULTIHOP_MINIMUM_TTL) : BFD_SINGLE_HOP_TTL;
     if (!Number.isInteger(minimumTtl) || minimumTtl < 1 || minimumTtl > 255) {
@@ -159,7 +175,11 @@ export class BfdEndpoint {
   setAdminDown(peer: PeerAddress, down: boolean): void {
     const entry = this.#byKey.get(keyOf(peer));
     if (entry === undefined) {
-      throw new BfdConfigError('peerAddress', `no session to ${peer.peerAddress}`, BfdErrorCode.unknownSession);
+      throw new BfdConfigError(
+        'peerAddress',
+        `no session to ${peer.peerAddress}`,
+        BfdErrorCode.unknownSession,
+      );
     }
     const result = setAdminDown(entry.session, down);
     entry.session = result.session;
@@ -202,7 +222,10 @@ export class BfdEndpoint {
       // §6.8.6 step 7; the source must be the session's peer too (no cross-session spoofing).
       entry = this.#byDiscriminator.get(packet.yourDiscriminator);
       if (entry === undefined) return 'noSession';
-      if (entry.spec.peerAddress !== datagram.fromAddress || (entry.spec.multihop ?? false) !== datagram.multihop) {
+      if (
+        entry.spec.peerAddress !== datagram.fromAddress ||
+        (entry.spec.multihop ?? false) !== datagram.multihop
+      ) {
         return 'wrongSource';
       }
     } else {

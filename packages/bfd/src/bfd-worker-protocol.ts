@@ -17,7 +17,11 @@ export type WorkerRequest =
   | { readonly id: number; readonly op: 'close' };
 
 export type WorkerReply =
-  | { readonly kind: 'reply'; readonly id: number; readonly value: SessionInfo | SessionInfo[] | EndpointStats | boolean | undefined }
+  | {
+      readonly kind: 'reply';
+      readonly id: number;
+      readonly value: SessionInfo | SessionInfo[] | EndpointStats | boolean | undefined;
+    }
   | { readonly kind: 'error'; readonly id: number; readonly code: string; readonly message: string }
   | { readonly kind: 'stateChange'; readonly change: StateChange }
   | { readonly kind: 'ready'; readonly realtime: string };

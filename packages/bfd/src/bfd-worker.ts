@@ -12,14 +12,17 @@
 import { Worker } from 'node:worker_threads';
 import type { EndpointStats, SessionInfo, SessionSpec, StateChange } from './bfd-endpoint.ts';
 import { BfdError, type BfdErrorCode } from './bfd-error.ts';
-import type { WorkerReply, WorkerRequest, WorkerStartOptions } from './bfd-worker-protocol.ts';
 import type { PeerAddress } from './bfd-transport.ts';
+import type { WorkerReply, WorkerRequest, WorkerStartOptions } from './bfd-worker-protocol.ts';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 export class BfdWorker {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: unknown) => void }
+  >();
   readonly #listeners = new Set<(change: StateChange) => void>();
   #nextId = 1;
   /** How the worker thread is scheduled ("SCHED_FIFO 10", "normal", "normal (EPERM)"). */

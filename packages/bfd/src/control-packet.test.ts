@@ -44,7 +44,10 @@ const golden = [
 
 const sha1Key = { type: AuthType.keyedSha1, keyId: 7, secret: Buffer.from('metallb') } as const;
 
-function signed(packet: ControlPacket, key: typeof sha1Key | { type: 2 | 3 | 5; keyId: number; secret: Buffer }): Buffer {
+function signed(
+  packet: ControlPacket,
+  key: typeof sha1Key | { type: 2 | 3 | 5; keyId: number; secret: Buffer },
+): Buffer {
   const withAuth = { ...packet, auth: buildAuthSection(key, 1000) };
   const buf = encodeControlPacket(withAuth);
   signPacketInto(buf, 0, buf.length, key);
@@ -62,7 +65,10 @@ describe('control packet codec', () => {
     expect(encodeControlPacketInto(base, buf, 8)).toBe(24);
     const decoded = decodeControlPacket(buf, 8, 32);
     expect(decoded).toEqual(base);
-    const withPassword = { ...base, auth: { type: AuthType.simplePassword, keyId: 1, password: Buffer.from('pw') } } as const;
+    const withPassword = {
+      ...base,
+      auth: { type: AuthType.simplePassword, keyId: 1, password: Buffer.from('pw') },
+    } as const;
     const raw = encodeControlPacket(withPassword);
     const back = decodeControlPacket(raw);
     raw.fill(0);
@@ -87,7 +93,11 @@ describe('control packet codec', () => {
   });
 
   it('signs and verifies keyed MD5, meticulous MD5 and meticulous SHA1', () => {
-    for (const type of [AuthType.keyedMd5, AuthType.meticulousKeyedMd5, AuthType.meticulousKeyedSha1] as const) {
+    for (const type of [
+      AuthType.keyedMd5,
+      AuthType.meticulousKeyedMd5,
+      AuthType.meticulousKeyedSha1,
+    ] as const) {
       const key = { type, keyId: 1, secret: Buffer.from('k') };
       const buf = signed(base, key);
       expect(buf.length).toBe(type === AuthType.meticulousKeyedSha1 ? 52 : 48);
@@ -118,17 +128,23 @@ describe('control packet codec', () => {
       ['Auth Len differs from what Length leaves', (b) => (b[25] = 27)],
       ['unknown Auth Type', (b) => (b[24] = 9)],
       ['Auth Type 0 with the A bit', (b) => (b[24] = 0)],
-      ['SHA1 type with an MD5 length', (b) => {
-        b[3] = 48;
-        b[25] = 24;
-      }],
+      [
+        'SHA1 type with an MD5 length',
+        (b) => {
+          b[3] = 48;
+          b[25] = 24;
+        },
+      ],
     ];
     for (const [, corrupt] of cases) {
       const buf = Buffer.from(sha);
       corrupt(buf);
       expect(() => decodeControlPacket(buf)).toThrow(BfdDecodeError);
     }
-    const password = encodeControlPacket({ ...base, auth: { type: 1, keyId: 1, password: Buffer.alloc(17, 1) } });
+    const password = encodeControlPacket({
+      ...base,
+      auth: { type: 1, keyId: 1, password: Buffer.alloc(17, 1) },
+    });
     expect(() => decodeControlPacket(password)).toThrow(expect.objectContaining({ field: 'authLength' }));
   });
 

@@ -17,8 +17,8 @@
  * BfdDecodeError for a violation; session-dependent rules live in validatePacket.
  */
 import { AuthSection } from './auth-section.ts';
-import { BfdDecodeError, BfdErrorCode } from './bfd-error.ts';
 import { BFD_MANDATORY_LENGTH_BYTES, BFD_VERSION, type BfdState } from './bfd-constants.ts';
+import { BfdDecodeError, BfdErrorCode } from './bfd-error.ts';
 
 export type ControlPacket = {
   readonly version: number;
@@ -48,7 +48,9 @@ const FLAG_MULTIPOINT = 0x01;
 
 /** Bytes `encodeControlPacketInto` writes for `packet`. */
 export function controlPacketEncodedLength(packet: ControlPacket): number {
-  return BFD_MANDATORY_LENGTH_BYTES + (packet.auth === undefined ? 0 : AuthSection.encodedLength(packet.auth));
+  return (
+    BFD_MANDATORY_LENGTH_BYTES + (packet.auth === undefined ? 0 : AuthSection.encodedLength(packet.auth))
+  );
 }
 
 /**
@@ -75,7 +77,8 @@ export function encodeControlPacketInto(packet: ControlPacket, buf: Uint8Array, 
   view.setUint32(offset + 12, packet.desiredMinTxIntervalUs >>> 0);
   view.setUint32(offset + 16, packet.requiredMinRxIntervalUs >>> 0);
   view.setUint32(offset + 20, packet.requiredMinEchoRxIntervalUs >>> 0);
-  if (packet.auth !== undefined) AuthSection.encodeInto(packet.auth, buf, offset + BFD_MANDATORY_LENGTH_BYTES);
+  if (packet.auth !== undefined)
+    AuthSection.encodeInto(packet.auth, buf, offset + BFD_MANDATORY_LENGTH_BYTES);
   return length;
 }
 

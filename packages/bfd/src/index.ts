@@ -10,7 +10,20 @@ export {
   BfdDiagnostic,
   BfdState,
 } from './bfd-constants.ts';
+export type {
+  BfdEndpointOptions,
+  DatagramOutcome,
+  EndpointStats,
+  SessionInfo,
+  SessionSpec,
+  StateChange,
+} from './bfd-endpoint.ts';
+export { BfdEndpoint } from './bfd-endpoint.ts';
 export { BfdConfigError, BfdDecodeError, BfdError, BfdErrorCode, BfdTransportError } from './bfd-error.ts';
+export type { BfdClock, BfdDatagram, BfdSender, BfdTransport, PeerAddress } from './bfd-transport.ts';
+export { systemClock } from './bfd-transport.ts';
+export { BfdWorker } from './bfd-worker.ts';
+export type { WorkerStartOptions } from './bfd-worker-protocol.ts';
 export type { ControlPacket } from './control-packet.ts';
 export {
   controlPacketEncodedLength,
@@ -33,18 +46,5 @@ export {
   transmitIntervalUs,
   transmitPacket,
 } from './session-machine.ts';
-export type {
-  BfdEndpointOptions,
-  DatagramOutcome,
-  EndpointStats,
-  SessionInfo,
-  SessionSpec,
-  StateChange,
-} from './bfd-endpoint.ts';
-export { BfdEndpoint } from './bfd-endpoint.ts';
-export type { BfdClock, BfdDatagram, BfdSender, BfdTransport, PeerAddress } from './bfd-transport.ts';
-export { systemClock } from './bfd-transport.ts';
-export { BfdWorker } from './bfd-worker.ts';
-export type { WorkerStartOptions } from './bfd-worker-protocol.ts';
 export type { UdpTransportOptions } from './udp-transport.ts';
 export { openUdpTransport } from './udp-transport.ts';

@@ -131,7 +131,9 @@ describe('BFD session state machine (RFC 5880 §6.8)', () => {
       pair.run(200 * MS);
       const s = { ...pair.sides[1], config: { ...pair.sides[1].config, detectMultiplier: multiplier } };
       expect(transmitIntervalUs(s)).toBe(80_000); // peer 1 requires 80 ms
-      const gaps = [0.0, 0.999].map((value) => transmitPacket(s, 0, () => value).session.nextTransmitAtUs! / 80_000);
+      const gaps = [0.0, 0.999].map(
+        (value) => transmitPacket(s, 0, () => value).session.nextTransmitAtUs! / 80_000,
+      );
       expect(gaps[0]).toBeCloseTo(low, 6);
       expect(gaps[1]).toBeGreaterThan(high - 0.01);
       expect(gaps[1]).toBeLessThan(high);
@@ -144,13 +146,19 @@ describe('BFD session state machine (RFC 5880 §6.8)', () => {
     pair.muted[1] = true;
     pair.run(2000 * MS);
     const down = pair.transitions[0].at(-1)!;
-    expect(down).toEqual({ from: BfdState.up, to: BfdState.down, diagnostic: BfdDiagnostic.controlDetectionTimeExpired });
+    expect(down).toEqual({
+      from: BfdState.up,
+      to: BfdState.down,
+      diagnostic: BfdDiagnostic.controlDetectionTimeExpired,
+    });
     expect(pair.sides[0].remoteDiscriminator).toBe(0);
     // Remote multiplier 4 × max(our 50 ms required, its 50 ms desired) = 200 ms after its last packet.
     expect(pair.transitionAt[0].at(-1)! - pair.lastAcceptedAt[0]!).toBe(200_000);
     // Back at the slow rate while Down.
     const afterDown = pair.sent[0].slice(-2);
-    expect(afterDown.every((p) => p.state === BfdState.down && p.desiredMinTxIntervalUs === 1_000_000)).toBe(true);
+    expect(afterDown.every((p) => p.state === BfdState.down && p.desiredMinTxIntervalUs === 1_000_000)).toBe(
+      true,
+    );
   });
 
   it('detects at exactly the detection time (fake clock)', () => {
@@ -205,7 +213,10 @@ describe('BFD session state machine (RFC 5880 §6.8)', () => {
     const pair = new Pair(fast(1), fast(2));
     pair.run(300 * MS);
     pair.muted[1] = false;
-    pair.sides[0] = reconfigure(pair.sides[0], createSessionConfig(fast(1, { transmitIntervalMs: 200, receiveIntervalMs: 20 })));
+    pair.sides[0] = reconfigure(
+      pair.sides[0],
+      createSessionConfig(fast(1, { transmitIntervalMs: 200, receiveIntervalMs: 20 })),
+    );
     expect(pair.sides[0].polling).toBe(true);
     expect(pair.sides[0].txIntervalInForceUs).toBe(50_000);
     expect(pair.sides[0].rxIntervalInForceUs).toBe(50_000); // lowered RX not in force yet
@@ -246,9 +257,18 @@ describe('BFD session state machine (RFC 5880 §6.8)', () => {
   });
 
   describe('authentication (§6.7, §6.8.6 steps 10-12)', () => {
-    const key = (type: BfdAuthKey['type'], secret = 'secret'): BfdAuthKey => ({ type, keyId: 3, secret: Buffer.from(secret) });
+    const key = (type: BfdAuthKey['type'], secret = 'secret'): BfdAuthKey => ({
+      type,
+      keyId: 3,
+      secret: Buffer.from(secret),
+    });
 
-    for (const type of [AuthType.simplePassword, AuthType.keyedMd5, AuthType.keyedSha1, AuthType.meticulousKeyedSha1] as const) {
+    for (const type of [
+      AuthType.simplePassword,
+      AuthType.keyedMd5,
+      AuthType.keyedSha1,
+      AuthType.meticulousKeyedSha1,
+    ] as const) {
       it(`comes Up with auth type ${type} on both sides`, () => {
         const pair = new Pair(fast(1, { auth: key(type) }), fast(2, { auth: key(type) }));
         pair.run(300 * MS);
@@ -283,7 +303,13 @@ describe('BFD session state machine (RFC 5880 §6.8)', () => {
         expect(pair.deliver(0, bytes)).toBe('accepted');
         expect(pair.deliver(0, bytes)).toBe(replay);
         // Far ahead of the window: rejected by both.
-        const ahead = encodeControlPacket({ ...packet, auth: { ...(packet.auth as { sequence: number; type: 4 | 5; keyId: number; digest: Uint8Array }), sequence: (packet.auth as { sequence: number }).sequence + 10 } });
+        const ahead = encodeControlPacket({
+          ...packet,
+          auth: {
+            ...(packet.auth as { sequence: number; type: 4 | 5; keyId: number; digest: Uint8Array }),
+            sequence: (packet.auth as { sequence: number }).sequence + 10,
+          },
+        });
         signPacketInto(ahead, 0, ahead.length, key(type));
         expect(pair.deliver(0, ahead)).toBe('authSequence');
       }

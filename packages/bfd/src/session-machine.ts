@@ -108,7 +108,8 @@ export function advertisedDesiredMinTxUs(session: SessionState): number {
 /** The detection time (§6.8.4, asynchronous mode) in µs; 0 before the first packet. */
 export function detectionTimeUs(session: SessionState): number {
   return (
-    session.remoteDetectMultiplier * Math.max(session.rxIntervalInForceUs, session.remoteDesiredMinTxIntervalUs)
+    session.remoteDetectMultiplier *
+    Math.max(session.rxIntervalInForceUs, session.remoteDesiredMinTxIntervalUs)
   );
 }
 
@@ -235,7 +236,11 @@ export function receivePacket(
 export function expireTimers(
   session: SessionState,
   nowUs: number,
-): { readonly session: SessionState; readonly transition: Transition | undefined; readonly transmit: boolean } {
+): {
+  readonly session: SessionState;
+  readonly transition: Transition | undefined;
+  readonly transmit: boolean;
+} {
   let next = session;
   let transition: Transition | undefined;
   if (next.authSeqExpiresAtUs !== undefined && nowUs >= next.authSeqExpiresAtUs) {
@@ -244,7 +249,11 @@ export function expireTimers(
   if (next.detectionAtUs !== undefined && nowUs >= next.detectionAtUs) {
     next = { ...next, detectionAtUs: undefined, remoteDiscriminator: 0, remoteState: BfdState.down };
     if (next.state === BfdState.init || next.state === BfdState.up) {
-      transition = { from: next.state, to: BfdState.down, diagnostic: BfdDiagnostic.controlDetectionTimeExpired };
+      transition = {
+        from: next.state,
+        to: BfdState.down,
+        diagnostic: BfdDiagnostic.controlDetectionTimeExpired,
+      };
       next = enterState(next, BfdState.down, BfdDiagnostic.controlDetectionTimeExpired);
     }
     if (next.config.passive) next = { ...next, nextTransmitAtUs: undefined };
@@ -305,7 +314,10 @@ export function transmitPacket(
 }
 
 /** Local administrative control (§6.8.16): AdminDown, or back to Down. */
-export function setAdminDown(session: SessionState, down: boolean): { session: SessionState; transition?: Transition } {
+export function setAdminDown(
+  session: SessionState,
+  down: boolean,
+): { session: SessionState; transition?: Transition } {
   if (down === (session.state === BfdState.adminDown)) return { session };
   const to = down ? BfdState.adminDown : BfdState.down;
   const diagnostic = down ? BfdDiagnostic.administrativelyDown : BfdDiagnostic.none;
@@ -351,5 +363,10 @@ function enterState(session: SessionState, to: BfdState, diagnostic: number): Se
     const polling = advertised !== session.txIntervalInForceUs || session.polling;
     return { ...next, polling, txIntervalInForceUs: Math.min(advertised, session.txIntervalInForceUs) };
   }
-  return { ...next, polling: false, txIntervalInForceUs: advertised, rxIntervalInForceUs: next.config.requiredMinRxIntervalUs };
+  return {
+    ...next,
+    polling: false,
+    txIntervalInForceUs: advertised,
+    rxIntervalInForceUs: next.config.requiredMinRxIntervalUs,
+  };
 }

@@ -26,7 +26,8 @@ export type UdpTransportOptions = {
 export function openUdpTransport(options: UdpTransportOptions = {}): BfdTransport {
   const listeners = new Map<string, UdpSocket>();
   const senders = new Set<UdpSocket>();
-  let nextPort = BFD_SOURCE_PORT_MIN + Math.floor(Math.random() * (BFD_SOURCE_PORT_MAX - BFD_SOURCE_PORT_MIN));
+  let nextPort =
+    BFD_SOURCE_PORT_MIN + Math.floor(Math.random() * (BFD_SOURCE_PORT_MAX - BFD_SOURCE_PORT_MIN));
   const familyOf = (address: string): 4 | 6 => (isIPv6(address) ? 6 : 4);
   const netns = options.netns === undefined ? {} : { netns: options.netns };
 

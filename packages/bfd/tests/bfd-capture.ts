@@ -26,7 +26,18 @@ export async function startCapture(host: LabHost): Promise<Capture> {
   const file = path.join(tmpdir(), `bmlb-bfd-${process.pid}-${sequence++}.pcap`);
   // --immediate-mode: otherwise packets wait in libpcap's ring until a block times out and are
   // lost when SIGINT stops the capture.
-  const child = host.spawn('tcpdump', ['-i', host.ifname, '-Z', 'root', '--immediate-mode', '-U', '-n', '-w', file, 'udp port 3784 or udp port 4784']);
+  const child = host.spawn('tcpdump', [
+    '-i',
+    host.ifname,
+    '-Z',
+    'root',
+    '--immediate-mode',
+    '-U',
+    '-n',
+    '-w',
+    file,
+    'udp port 3784 or udp port 4784',
+  ]);
   child.stdout?.resume();
   await new Promise<void>((resolve, reject) => {
     let text = '';
@@ -109,7 +120,9 @@ export function measureDetection(packets: readonly CapturedPacket[], dead: strin
   );
   if (down === undefined) {
     const seen = packets.map((p) => `${p.source}:${p.packet.state}/${p.packet.diagnostic}`).join(' ');
-    throw new Error(`no Down (diag 1) packet from ${survivor} in the capture of ${packets.length}: ${seen.slice(-600)}`);
+    throw new Error(
+      `no Down (diag 1) packet from ${survivor} in the capture of ${packets.length}: ${seen.slice(-600)}`,
+    );
   }
   return sinceLastPacket(packets, dead, down.timeUs);
 }

@@ -12,7 +12,9 @@ import { openUdpTransport } from '../src/udp-transport.ts';
 
 export type PeerProcessOptions = {
   readonly netns: string;
-  readonly specs: readonly (Omit<SessionSpec, 'auth'> & { auth?: { type: number; keyId: number; secret: string } })[];
+  readonly specs: readonly (Omit<SessionSpec, 'auth'> & {
+    auth?: { type: number; keyId: number; secret: string };
+  })[];
   readonly thread?: 'worker' | 'main';
   readonly realtimePriority?: number;
   /** Blocks the main thread for `forMs` every `everyMs` (a busy speaker, a long GC pause). */

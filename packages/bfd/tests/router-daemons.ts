@@ -124,14 +124,24 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
   const [command = '', ...prefix] = [...chrt, '/usr/lib/frr/bfdd'];
   const process = host.spawn(command, [
     ...prefix,
-    '-u', 'frr', '-g', 'frr',
-    '--vty_socket', dir,
-    '-z', path.join(dir, 'zserv.api'),
-    '-i', path.join(dir, 'bfdd.pid'),
-    '-f', path.join(dir, 'bfdd.conf'),
-    '--bfdctl', path.join(dir, 'bfdd.sock'),
-    '-P', '0',
-    '--log', 'stdout',
+    '-u',
+    'frr',
+    '-g',
+    'frr',
+    '--vty_socket',
+    dir,
+    '-z',
+    path.join(dir, 'zserv.api'),
+    '-i',
+    path.join(dir, 'bfdd.pid'),
+    '-f',
+    path.join(dir, 'bfdd.conf'),
+    '--bfdctl',
+    path.join(dir, 'bfdd.sock'),
+    '-P',
+    '0',
+    '--log',
+    'stdout',
   ]);
   const stateChanges: RouterStateChange[] = [];
   createInterface({ input: process.stdout! }).on('line', (line) => {
@@ -188,7 +198,10 @@ export async function startBird(host: LabHost, options: RouterBfdOptions): Promi
   const dir = tempDir('bird');
   const socket = path.join(dir, 'bird.ctl');
   const auth = options.sha1
-    ? [`    authentication meticulous keyed sha1;`, `    password "${options.sha1.password}" { id ${options.sha1.keyId}; };`]
+    ? [
+        `    authentication meticulous keyed sha1;`,
+        `    password "${options.sha1.password}" { id ${options.sha1.keyId}; };`,
+      ]
     : [];
   const config = [
     `router id ${options.local.includes(':') ? '198.51.100.254' : options.local};`,
@@ -205,7 +218,15 @@ export async function startBird(host: LabHost, options: RouterBfdOptions): Promi
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'bird.conf'), config);
-  const process = host.spawn('bird', ['-f', '-c', path.join(dir, 'bird.conf'), '-s', socket, '-P', path.join(dir, 'bird.pid')]);
+  const process = host.spawn('bird', [
+    '-f',
+    '-c',
+    path.join(dir, 'bird.conf'),
+    '-s',
+    socket,
+    '-P',
+    path.join(dir, 'bird.pid'),
+  ]);
   process.stdout?.resume();
   process.stderr?.resume();
   const show = async () => (await run('birdc', ['-s', socket, 'show', 'bfd', 'sessions'])).stdout;

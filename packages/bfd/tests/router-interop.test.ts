@@ -9,7 +9,13 @@ import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremeta
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BfdState } from '../src/bfd-constants.ts';
 import { measureDetection, sinceLastPacket, startCapture } from './bfd-capture.ts';
-import { type RouterBfdOptions, type RouterPeer, startBird, startFrrBfdd, waitFor } from './router-daemons.ts';
+import {
+  type RouterBfdOptions,
+  type RouterPeer,
+  startBird,
+  startFrrBfdd,
+  waitFor,
+} from './router-daemons.ts';
 import { type BfdPeerProcess, spawnBfdPeer } from './spawn-bfd-peer.ts';
 
 const ready = checkPrerequisites('bfd router interop', {
@@ -35,7 +41,12 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
   const cleanups: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    lab = await createLab({ nodes: ['speaker', 'router'], bridge: 'none', ipv4Subnet: '198.51.100.0/24', ipv6Prefix: '2001:db8:bfd::/64' });
+    lab = await createLab({
+      nodes: ['speaker', 'router'],
+      bridge: 'none',
+      ipv4Subnet: '198.51.100.0/24',
+      ipv6Prefix: '2001:db8:bfd::/64',
+    });
     [speaker, router] = lab.nodes as [LabHost, LabHost];
   });
   afterEach(async () => {
@@ -45,7 +56,10 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
     await lab?.destroy();
   });
 
-  async function startRouter(name: keyof typeof routers, options: Partial<RouterBfdOptions> = {}): Promise<RouterPeer> {
+  async function startRouter(
+    name: keyof typeof routers,
+    options: Partial<RouterBfdOptions> = {},
+  ): Promise<RouterPeer> {
     const peer = await routers[name](router, {
       peer: speaker.ipv4,
       local: router.ipv4,
@@ -84,13 +98,23 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
     expect(seen.remote).toEqual({ receiveMs: 60, transmitMs: 50, multiplier: 4 });
     const [session] = (await ours.report()).sessions;
     // We send at max(our 50, its required 70); we detect after 3 × max(our 60, its 80).
-    expect(session).toMatchObject({ state: BfdState.up, transmitIntervalUs: 70_000, detectionTimeUs: 240_000 });
+    expect(session).toMatchObject({
+      state: BfdState.up,
+      transmitIntervalUs: 70_000,
+      detectionTimeUs: 240_000,
+    });
     expect(seen.detectionTimeMs).toBe(4 * 70);
   });
 
   it('FRR: multihop (port 4784) comes Up', async () => {
     const frr = await startRouter('frr', { multihop: true });
-    const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4, multihop: true, transmitIntervalMs: 50, receiveIntervalMs: 50 });
+    const ours = await startOurs({
+      peerAddress: router.ipv4,
+      localAddress: speaker.ipv4,
+      multihop: true,
+      transmitIntervalMs: 50,
+      receiveIntervalMs: 50,
+    });
     await ours.waitForChange(up, 10_000);
     await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 10_000);
   });
@@ -142,7 +166,12 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
   for (const name of ['frr', 'bird'] as const) {
     it(`${name}: our side killed hard → ${name} declares Down within about its detection time`, async () => {
       const peer = await startRouter(name);
-      const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4, transmitIntervalMs: 50, receiveIntervalMs: 50 });
+      const ours = await startOurs({
+        peerAddress: router.ipv4,
+        localAddress: speaker.ipv4,
+        transmitIntervalMs: 50,
+        receiveIntervalMs: 50,
+      });
       await ours.waitForChange(up, 10_000);
       await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
       const capture = await startCapture(router);
@@ -163,7 +192,12 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
 
     it(`${name} killed hard → we declare Down (diag 1) within about our detection time`, async () => {
       const peer = await startRouter(name);
-      const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4, transmitIntervalMs: 50, receiveIntervalMs: 50 });
+      const ours = await startOurs({
+        peerAddress: router.ipv4,
+        localAddress: speaker.ipv4,
+        transmitIntervalMs: 50,
+        receiveIntervalMs: 50,
+      });
       await ours.waitForChange(up, 10_000);
       await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
       const capture = await startCapture(speaker);

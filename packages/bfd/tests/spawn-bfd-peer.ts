@@ -33,9 +33,13 @@ export function spawnBfdPeer(netns: string, spec: Spec): Promise<BfdPeerProcess>
 
 export async function spawnBfdProcess(options: PeerProcessOptions): Promise<BfdPeerProcess> {
   const script = path.join(import.meta.dirname, 'bfd-peer-process.ts');
-  const child = spawn(process.execPath, ['--conditions=@baremetal-lb/source', script, JSON.stringify(options)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@baremetal-lb/source', script, JSON.stringify(options)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const changes: StateChange[] = [];
   const waiters = new Set<() => void>();
   let reply: ((value: PeerReport) => void) | undefined;
@@ -71,7 +75,9 @@ export async function spawnBfdProcess(options: PeerProcessOptions): Promise<BfdP
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching BFD state change within ${timeoutMs} ms: ${JSON.stringify(changes)}`));
+          reject(
+            new Error(`no matching BFD state change within ${timeoutMs} ms: ${JSON.stringify(changes)}`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -36,10 +36,10 @@ export {
 export { macBytes, parseMac, solicitedNodeMac } from './mac-address.ts';
 export { isAddonAvailable } from './native-addon.ts';
 export type { AddressMessage, LinkMessage, RouteMessage } from './netlink/route-messages.ts';
-export type { OpenUdpSocketOptions, UdpDatagram, UdpSocket } from './open-udp-socket.ts';
-export { openUdpSocket } from './open-udp-socket.ts';
 export type { OpenPacketConnOptions, PacketStats } from './open-packet-conn.ts';
 export { defaultBatchFrames, LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
+export type { OpenUdpSocketOptions, UdpDatagram, UdpSocket } from './open-udp-socket.ts';
+export { openUdpSocket } from './open-udp-socket.ts';
 export type { FrameBatch, PacketConn, ReceiveOptions } from './packet-conn.ts';
 export { defaultHighWaterMarkFrames, eachFrame } from './packet-conn.ts';
 export {

@@ -91,6 +91,8 @@ describe.skipIf(!ready)('openUdpSocket (as root, veth pair between two namespace
     } finally {
       first.close();
     }
-    expect(() => first.send(Buffer.from('x'), b.ipv4, 1)).toThrow(expect.objectContaining({ code: 'ERR_PACKET_CLOSED' }));
+    expect(() => first.send(Buffer.from('x'), b.ipv4, 1)).toThrow(
+      expect.objectContaining({ code: 'ERR_PACKET_CLOSED' }),
+    );
   });
 });

@@ -69,7 +69,8 @@ export function openUdpSocket(options: OpenUdpSocketOptions): UdpSocket {
     const set = (level: number, name: number, value: Buffer) =>
       callNative(SocketOp.setOption, where, () => native.setOption(level, name, value));
     if (options.reuseAddress) set(c.SOL_SOCKET, c.SO_REUSEADDR, int32(1));
-    if (options.device !== undefined) set(c.SOL_SOCKET, c.SO_BINDTODEVICE, Buffer.from(`${options.device}\0`));
+    if (options.device !== undefined)
+      set(c.SOL_SOCKET, c.SO_BINDTODEVICE, Buffer.from(`${options.device}\0`));
     if (options.family === 4) {
       set(c.IPPROTO_IP, c.IP_RECVTTL, int32(1));
       set(c.IPPROTO_IP, c.IP_PKTINFO, int32(1));
