@@ -130,7 +130,6 @@ async function detectionBench(net: Net): Promise<void> {
     const routerSide: number[] = [];
     const routerPacket: number[] = [];
     const frr = await startFrrBfdd(net.router, options);
-    const seen = new Set<unknown>();
     try {
       for (let run = 0; run < detectionRuns; run++) {
         const ours = await spawnBfdProcess({ netns: net.speaker.namespace, specs: [spec] });
@@ -138,15 +137,15 @@ async function detectionBench(net: Net): Promise<void> {
         await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 10_000);
         const capture = await startCapture(net.router);
         await sleep(2 * theory);
+        const killedAtUs = Date.now() * 1000;
         ours.kill();
         const down = await waitFor(
-          async () => frr.stateChanges!.find((c) => c.reason === 'control-expired' && !seen.has(c)),
+          async () => frr.stateChanges!.find((c) => c.reason === 'control-expired' && c.timeUs >= killedAtUs),
           10_000,
         );
-        seen.add(down);
         const packets = await capture.stop();
         routerSide.push(sinceLastPacket(packets, net.speaker.ipv4, down.timeUs));
-        routerPacket.push(measureDetection(packets, net.speaker.ipv4, net.router.ipv4));
+        routerPacket.push(measureDetection(packets, net.speaker.ipv4, net.router.ipv4, killedAtUs));
       }
     } finally {
       await frr.stop();
@@ -162,13 +161,14 @@ async function detectionBench(net: Net): Promise<void> {
         const capture = await startCapture(net.speaker);
         await sleep(2 * theory);
         const downsBefore = ours.changes.filter((c) => c.to === BfdState.down).length;
+        const killedAtUs = Date.now() * 1000;
         router.kill();
         await ours.waitForChange(
           () => ours.changes.filter((c) => c.to === BfdState.down).length > downsBefore,
           10_000,
         );
         await sleep(20);
-        ourSide.push(measureDetection(await capture.stop(), net.router.ipv4, net.speaker.ipv4));
+        ourSide.push(measureDetection(await capture.stop(), net.router.ipv4, net.speaker.ipv4, killedAtUs));
         await router.stop();
       }
     } finally {

@@ -109,11 +109,18 @@ export function sinceLastPacket(packets: readonly CapturedPacket[], dead: string
 
 /**
  * The detection time the wire shows: from the last packet `dead` sent to the first packet from
- * `survivor` saying Down with diag 1 (Control Detection Time Expired).
+ * `survivor` saying Down with diag 1 (Control Detection Time Expired), at or after `afterUs`
+ * (the kill, so that an earlier flap is not mistaken for the detection).
  */
-export function measureDetection(packets: readonly CapturedPacket[], dead: string, survivor: string): number {
+export function measureDetection(
+  packets: readonly CapturedPacket[],
+  dead: string,
+  survivor: string,
+  afterUs = 0,
+): number {
   const down = packets.find(
     (p) =>
+      p.timeUs >= afterUs &&
       p.source === survivor &&
       p.packet.state === BfdState.down &&
       p.packet.diagnostic === BfdDiagnostic.controlDetectionTimeExpired,

@@ -163,53 +163,54 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
     expect((await bird.session())?.state).toBe('down');
   });
 
+  /** Both sides Up at 50 ms × 3, with a capture running on `where` for a while before the kill. */
+  async function upAt50ms(name: keyof typeof routers, where: LabHost) {
+    const peer = await startRouter(name);
+    const ours = await startOurs({
+      peerAddress: router.ipv4,
+      localAddress: speaker.ipv4,
+      transmitIntervalMs: 50,
+      receiveIntervalMs: 50,
+    });
+    await ours.waitForChange(up, 10_000);
+    await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
+    const capture = await startCapture(where);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // both at 50 ms after the polls
+    return { peer, ours, capture, killedAtUs: Date.now() * 1000 };
+  }
+
+  // Loose bound (a loaded machine stalls for hundreds of ms): what matters is that detection,
+  // not a BGP-like hold time, ended the session. `npm run bench` has the distributions.
+  const boundMs = 5 * 150;
+
   for (const name of ['frr', 'bird'] as const) {
-    it(`${name}: our side killed hard → ${name} declares Down within about its detection time`, async () => {
-      const peer = await startRouter(name);
-      const ours = await startOurs({
-        peerAddress: router.ipv4,
-        localAddress: speaker.ipv4,
-        transmitIntervalMs: 50,
-        receiveIntervalMs: 50,
-      });
-      await ours.waitForChange(up, 10_000);
-      await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
-      const capture = await startCapture(router);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // both at 50 ms after the poll
+    it(`${name}: our side killed hard → ${name} declares Down after about its detection time`, async () => {
+      const { peer, ours, capture, killedAtUs } = await upAt50ms(name, router);
       ours.kill();
       await waitFor(async () => ((await peer.session())?.state === 'down' ? true : undefined), 5000);
       const packets = await capture.stop();
       // FRR logs the moment it decided; BIRD is read from its first Down packet on the wire.
-      const logged = peer.stateChanges?.find((c) => c.reason === 'control-expired');
+      const logged = peer.stateChanges?.find((c) => c.reason === 'control-expired' && c.timeUs >= killedAtUs);
       const measuredMs =
         logged === undefined
-          ? measureDetection(packets, speaker.ipv4, router.ipv4)
+          ? measureDetection(packets, speaker.ipv4, router.ipv4, killedAtUs)
           : sinceLastPacket(packets, speaker.ipv4, logged.timeUs);
       console.log(`${name} detected our hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`);
       expect(measuredMs).toBeGreaterThan(0);
-      expect(measuredMs).toBeLessThan(2 * 150);
+      expect(measuredMs).toBeLessThan(boundMs);
     });
 
-    it(`${name} killed hard → we declare Down (diag 1) within about our detection time`, async () => {
-      const peer = await startRouter(name);
-      const ours = await startOurs({
-        peerAddress: router.ipv4,
-        localAddress: speaker.ipv4,
-        transmitIntervalMs: 50,
-        receiveIntervalMs: 50,
-      });
-      await ours.waitForChange(up, 10_000);
-      await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
-      const capture = await startCapture(speaker);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    it(`${name} killed hard → we declare Down (diag 1) after about our detection time`, async () => {
+      const { peer, ours, capture, killedAtUs } = await upAt50ms(name, speaker);
+      const earlier = new Set(ours.changes);
       peer.kill();
-      const down = await ours.waitForChange((c) => c.to === BfdState.down, 5000);
+      const down = await ours.waitForChange((c) => c.to === BfdState.down && !earlier.has(c), 5000);
       expect(down.diagnostic).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const measuredMs = measureDetection(await capture.stop(), router.ipv4, speaker.ipv4);
+      const measuredMs = measureDetection(await capture.stop(), router.ipv4, speaker.ipv4, killedAtUs);
       console.log(`we detected ${name}'s hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`);
       expect(measuredMs).toBeGreaterThan(0);
-      expect(measuredMs).toBeLessThan(2 * 150);
+      expect(measuredMs).toBeLessThan(boundMs);
     });
   }
 });
