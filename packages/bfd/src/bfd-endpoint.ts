@@ -25,17 +25,15 @@ import {
 import { createSessionConfig, type SessionOptions } from './session-config.ts';
 import {
   createSession,
-  detectionTimeUs,
   expireTimers,
-  nextDeadlineUs,
   type Random,
   receivePacket,
   type SessionState,
   setAdminDown,
   type Transition,
-  transmitIntervalUs,
   transmitPacket,
 } from './session-machine.ts';
+import { detectionTimeUs, nextDeadlineUs, transmitIntervalUs } from './session-timers.ts';
 
 export type SessionSpec = PeerAddress &
   Omit<SessionOptions, 'localDiscriminator'> & {

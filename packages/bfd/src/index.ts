@@ -35,16 +35,18 @@ export type { SessionConfig, SessionOptions } from './session-config.ts';
 export { createSessionConfig, DEFAULT_DETECT_MULTIPLIER, DEFAULT_INTERVAL_MS } from './session-config.ts';
 export type { Random, ReceiveOutcome, ReceiveResult, SessionState, Transition } from './session-machine.ts';
 export {
-  advertisedDesiredMinTxUs,
   createSession,
-  detectionTimeUs,
   expireTimers,
-  nextDeadlineUs,
   receivePacket,
   reconfigure,
   setAdminDown,
-  transmitIntervalUs,
   transmitPacket,
 } from './session-machine.ts';
+export {
+  advertisedDesiredMinTxUs,
+  detectionTimeUs,
+  nextDeadlineUs,
+  transmitIntervalUs,
+} from './session-timers.ts';
 export type { UdpTransportOptions } from './udp-transport.ts';
 export { openUdpTransport } from './udp-transport.ts';

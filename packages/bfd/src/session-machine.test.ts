@@ -5,18 +5,16 @@ import { type ControlPacket, decodeControlPacket, encodeControlPacket } from './
 import { createSessionConfig, type SessionOptions } from './session-config.ts';
 import {
   createSession,
-  detectionTimeUs,
   expireTimers,
-  nextDeadlineUs,
   type ReceiveOutcome,
   receivePacket,
   reconfigure,
   type SessionState,
   setAdminDown,
   type Transition,
-  transmitIntervalUs,
   transmitPacket,
 } from './session-machine.ts';
+import { detectionTimeUs, nextDeadlineUs, transmitIntervalUs } from './session-timers.ts';
 
 const MS = 1000;
 

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace packet_socket {
@@ -64,9 +65,17 @@ class Socket : public Napi::ObjectWrap<Socket> {
   Napi::AsyncContext* async_context_ = nullptr;
 };
 
-// Opens socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol) inside the network namespace
-// at `netns_path` and returns the calling thread to its own; -1 with errno and *failed_op on failure.
-int OpenIn(const std::string& netns_path, int family, int type, int protocol, const char** failed_op);
+// socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol), inside the network namespace at the
+// path `netns` when it is a non-empty string (the calling thread returns to its own namespace);
+// -1 with errno and *failed_op set on failure.
+int OpenSocket(const Napi::Value& netns, int family, int type, int protocol, const char** failed_op);
+// The shared bodies of bind(sockaddr) and setOption(level, name, value) on `fd` (throw on error).
+void BindFd(const Napi::CallbackInfo& info, int fd);
+void SetOptionFd(const Napi::CallbackInfo& info, int fd);
+// Argument helpers: a Buffer or TypedArray, its bytes, and a TypeError.
+bool IsBuffer(const Napi::Value& value);
+std::pair<uint8_t*, size_t> BytesOf(const Napi::Value& value);
+void ThrowType(Napi::Env env, const char* message);
 
 // Throws a JS Error carrying `op` and the positive `errno` (TypeScript turns it into SocketError).
 void ThrowErrno(Napi::Env env, const char* op, int err);

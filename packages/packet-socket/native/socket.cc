@@ -47,22 +47,11 @@ void ReleaseFd(int fd) {
   close(fd);  // No thread available: close here, slower but correct.
 }
 
-bool IsBuffer(const Napi::Value& value) { return value.IsBuffer() || value.IsTypedArray(); }
-
-// Bytes of a Buffer or any TypedArray argument.
-std::pair<uint8_t*, size_t> BytesOf(const Napi::Value& value) {
-  Napi::TypedArray array = value.As<Napi::TypedArray>();
-  auto* base = static_cast<uint8_t*>(array.ArrayBuffer().Data());
-  return {base + array.ByteOffset(), array.ByteLength()};
-}
-
-void ThrowType(Napi::Env env, const char* message) { Napi::TypeError::New(env, message).ThrowAsJavaScriptException(); }
-
 }  // namespace
 
 // Opens the socket inside the network namespace at `netns_path`, then returns the calling thread
 // to its own namespace. The socket stays in the namespace it was created in.
-int OpenIn(const std::string& netns_path, int family, int type, int protocol, const char** failed_op) {
+static int OpenIn(const std::string& netns_path, int family, int type, int protocol, const char** failed_op) {
   int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (self < 0) {
     *failed_op = "openNetns";
@@ -98,6 +87,47 @@ int OpenIn(const std::string& netns_path, int family, int type, int protocol, co
   return fd;
 }
 
+bool IsBuffer(const Napi::Value& value) { return value.IsBuffer() || value.IsTypedArray(); }
+
+// Bytes of a Buffer or any TypedArray argument.
+std::pair<uint8_t*, size_t> BytesOf(const Napi::Value& value) {
+  Napi::TypedArray array = value.As<Napi::TypedArray>();
+  auto* base = static_cast<uint8_t*>(array.ArrayBuffer().Data());
+  return {base + array.ByteOffset(), array.ByteLength()};
+}
+
+void ThrowType(Napi::Env env, const char* message) { Napi::TypeError::New(env, message).ThrowAsJavaScriptException(); }
+
+
+int OpenSocket(const Napi::Value& netns, int family, int type, int protocol, const char** failed_op) {
+  *failed_op = "open";
+  if (netns.IsString() && !netns.As<Napi::String>().Utf8Value().empty()) {
+    return OpenIn(netns.As<Napi::String>().Utf8Value(), family, type, protocol, failed_op);
+  }
+  return socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+}
+
+void BindFd(const Napi::CallbackInfo& info, int fd) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !IsBuffer(info[0])) return ThrowType(env, "bind(sockaddr) takes a Buffer");
+  auto [data, length] = BytesOf(info[0]);
+  if (bind(fd, reinterpret_cast<const sockaddr*>(data), static_cast<socklen_t>(length)) < 0) {
+    ThrowErrno(env, "bind", errno);
+  }
+}
+
+void SetOptionFd(const Napi::CallbackInfo& info, int fd) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !IsBuffer(info[2])) {
+    return ThrowType(env, "setOption(level, name, value) takes two numbers and a Buffer");
+  }
+  auto [data, length] = BytesOf(info[2]);
+  if (setsockopt(fd, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(), data,
+                 static_cast<socklen_t>(length)) < 0) {
+    ThrowErrno(env, "setOption", errno);
+  }
+}
+
 Napi::Function Socket::Init(Napi::Env env) {
   return DefineClass(env, "Socket",
                      {
@@ -127,11 +157,7 @@ Socket::Socket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Socket>(info) 
   int type = info[1].As<Napi::Number>().Int32Value();
   int protocol = info[2].As<Napi::Number>().Int32Value();
   const char* op = "open";
-  if (info.Length() > 3 && info[3].IsString() && !info[3].As<Napi::String>().Utf8Value().empty()) {
-    fd_ = OpenIn(info[3].As<Napi::String>().Utf8Value(), family, type, protocol, &op);
-  } else {
-    fd_ = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-  }
+  fd_ = OpenSocket(info.Length() > 3 ? info[3] : env.Undefined(), family, type, protocol, &op);
   if (fd_ < 0) {
     closed_ = true;
     ThrowErrno(env, op, errno);
@@ -162,33 +188,14 @@ Napi::Value Socket::Fd(const Napi::CallbackInfo& info) { return Napi::Number::Ne
 
 // bind(sockaddrBytes)
 Napi::Value Socket::Bind(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!CheckOpen(env, "bind")) return env.Undefined();
-  if (info.Length() < 1 || !IsBuffer(info[0])) {
-    ThrowType(env, "bind(sockaddr) takes a Buffer");
-    return env.Undefined();
-  }
-  auto [data, length] = BytesOf(info[0]);
-  if (bind(fd_, reinterpret_cast<const sockaddr*>(data), static_cast<socklen_t>(length)) < 0) {
-    ThrowErrno(env, "bind", errno);
-  }
-  return env.Undefined();
+  if (CheckOpen(info.Env(), "bind")) BindFd(info, fd_);
+  return info.Env().Undefined();
 }
 
 // setOption(level, name, valueBytes)
 Napi::Value Socket::SetOption(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!CheckOpen(env, "setOption")) return env.Undefined();
-  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !IsBuffer(info[2])) {
-    ThrowType(env, "setOption(level, name, value) takes two numbers and a Buffer");
-    return env.Undefined();
-  }
-  auto [data, length] = BytesOf(info[2]);
-  if (setsockopt(fd_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(), data,
-                 static_cast<socklen_t>(length)) < 0) {
-    ThrowErrno(env, "setOption", errno);
-  }
-  return env.Undefined();
+  if (CheckOpen(info.Env(), "setOption")) SetOptionFd(info, fd_);
+  return info.Env().Undefined();
 }
 
 // getOption(level, name, maxBytes) -> Buffer

@@ -9,24 +9,10 @@
 
 namespace packet_socket {
 
-namespace {
-
 // Datagrams handled per readable wake-up before yielding back to the loop.
 constexpr int kMaxPerWakeup = 64;
 // Largest datagram kept; BFD control packets are at most 255 bytes, anything longer is cut.
 constexpr size_t kMaxDatagram = 2048;
-
-bool IsBytes(const Napi::Value& value) { return value.IsBuffer() || value.IsTypedArray(); }
-
-std::pair<uint8_t*, size_t> BytesOf(const Napi::Value& value) {
-  Napi::TypedArray array = value.As<Napi::TypedArray>();
-  auto* base = static_cast<uint8_t*>(array.ArrayBuffer().Data());
-  return {base + array.ByteOffset(), array.ByteLength()};
-}
-
-void ThrowType(Napi::Env env, const char* message) { Napi::TypeError::New(env, message).ThrowAsJavaScriptException(); }
-
-}  // namespace
 
 Napi::Function UdpSocket::Init(Napi::Env env) {
   return DefineClass(env, "UdpSocket",
@@ -49,11 +35,7 @@ UdpSocket::UdpSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UdpSocke
   }
   int family = info[0].As<Napi::Number>().Int32Value();
   const char* op = "open";
-  if (info.Length() > 1 && info[1].IsString() && !info[1].As<Napi::String>().Utf8Value().empty()) {
-    fd_ = OpenIn(info[1].As<Napi::String>().Utf8Value(), family, SOCK_DGRAM, IPPROTO_UDP, &op);
-  } else {
-    fd_ = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
-  }
+  fd_ = OpenSocket(info.Length() > 1 ? info[1] : env.Undefined(), family, SOCK_DGRAM, IPPROTO_UDP, &op);
   if (fd_ < 0) {
     closed_ = true;
     ThrowErrno(env, op, errno);
@@ -76,29 +58,16 @@ UdpSocket::~UdpSocket() {
 
 // bind(sockaddrBytes)
 Napi::Value UdpSocket::Bind(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (closed_) return ThrowErrno(env, "bind", EBADF), env.Undefined();
-  if (info.Length() < 1 || !IsBytes(info[0])) return ThrowType(env, "bind(sockaddr) takes a Buffer"), env.Undefined();
-  auto [data, length] = BytesOf(info[0]);
-  if (bind(fd_, reinterpret_cast<const sockaddr*>(data), static_cast<socklen_t>(length)) < 0) {
-    ThrowErrno(env, "bind", errno);
-  }
-  return env.Undefined();
+  if (closed_) ThrowErrno(info.Env(), "bind", EBADF);
+  else BindFd(info, fd_);
+  return info.Env().Undefined();
 }
 
 // setOption(level, name, valueBytes)
 Napi::Value UdpSocket::SetOption(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (closed_) return ThrowErrno(env, "setOption", EBADF), env.Undefined();
-  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !IsBytes(info[2])) {
-    return ThrowType(env, "setOption(level, name, value) takes two numbers and a Buffer"), env.Undefined();
-  }
-  auto [data, length] = BytesOf(info[2]);
-  if (setsockopt(fd_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(), data,
-                 static_cast<socklen_t>(length)) < 0) {
-    ThrowErrno(env, "setOption", errno);
-  }
-  return env.Undefined();
+  if (closed_) ThrowErrno(info.Env(), "setOption", EBADF);
+  else SetOptionFd(info, fd_);
+  return info.Env().Undefined();
 }
 
 // localAddress() -> sockaddr bytes (getsockname), e.g. to learn the port bind picked.
@@ -117,7 +86,7 @@ Napi::Value UdpSocket::LocalAddress(const Napi::CallbackInfo& info) {
 Napi::Value UdpSocket::SendTo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (closed_) return ThrowErrno(env, "send", EBADF), env.Undefined();
-  if (info.Length() < 2 || !IsBytes(info[0]) || !IsBytes(info[1])) {
+  if (info.Length() < 2 || !IsBuffer(info[0]) || !IsBuffer(info[1])) {
     return ThrowType(env, "sendTo(data, sockaddr) takes two Buffers"), env.Undefined();
   }
   auto [data, length] = BytesOf(info[0]);

@@ -1,0 +1,36 @@
+/**
+ * The timer values a session's state implies (RFC 5880 §6.8.3, §6.8.4, §6.8.7), derived on demand
+ * so the state holds no copy that could drift.
+ */
+import { BfdState } from './bfd-constants.ts';
+import { SLOW_TX_INTERVAL_US } from './session-config.ts';
+import type { SessionState } from './session-machine.ts';
+
+/** bfd.DesiredMinTxInterval as advertised now: at least 1 s while not Up (§6.8.3). */
+export function advertisedDesiredMinTxUs(session: SessionState): number {
+  const configured = session.config.desiredMinTxIntervalUs;
+  return session.state === BfdState.up ? configured : Math.max(configured, SLOW_TX_INTERVAL_US);
+}
+
+/** The detection time (§6.8.4, asynchronous mode) in µs; 0 before the first packet. */
+export function detectionTimeUs(session: SessionState): number {
+  return (
+    session.remoteDetectMultiplier *
+    Math.max(session.rxIntervalInForceUs, session.remoteDesiredMinTxIntervalUs)
+  );
+}
+
+/** The agreed transmit interval before jitter (§6.8.7); 0 = do not transmit periodically. */
+export function transmitIntervalUs(session: SessionState): number {
+  if (session.remoteMinRxIntervalUs === 0) return 0;
+  return Math.max(session.txIntervalInForceUs, session.remoteMinRxIntervalUs);
+}
+
+/** The earliest time the caller must call expireTimers, or undefined for none. */
+export function nextDeadlineUs(session: SessionState): number | undefined {
+  let deadline: number | undefined;
+  for (const at of [session.nextTransmitAtUs, session.detectionAtUs, session.authSeqExpiresAtUs]) {
+    if (at !== undefined && (deadline === undefined || at < deadline)) deadline = at;
+  }
+  return deadline;
+}
