@@ -8,7 +8,8 @@
  *              300 ms × 3, both directions (BFD_DETECTION_RUNS, default 20)
  *   soak       session flaps over BFD_SOAK_SECONDS (default 60) at 50 ms × 3 and 300 ms × 3, with
  *              both cores saturated by other processes and the speaker's main thread stalled
- *              250 ms every second; endpoint in the worker thread vs on the main thread
+ *              250 ms every second; endpoint on the main thread, in a worker, in a SCHED_FIFO
+ *              worker (BFD_SOAK="50:fifo,300:main" picks rows)
  *   scale      CPU and memory per session: 1 and 100 sessions at 300 ms, 1 and 20 at 50 ms
  *              (multihop sessions, see scaleBench)
  */
@@ -206,15 +207,18 @@ function startCpuHogs(count: number): ChildProcess[] {
 }
 
 const SOAK_CONFIGS = [
-  { label: 'main thread', thread: 'main' },
-  { label: 'worker, normal', thread: 'worker' },
-  { label: 'worker, SCHED_FIFO 10', thread: 'worker', realtimePriority: 10 },
+  { name: 'main', label: 'main thread', thread: 'main' },
+  { name: 'worker', label: 'worker, normal', thread: 'worker' },
+  { name: 'fifo', label: 'worker, SCHED_FIFO 10', thread: 'worker', realtimePriority: 10 },
 ] as const;
+/** BFD_SOAK: which rows, e.g. "50:fifo,300:fifo" (default every interval × every config). */
+const soakRows = process.env.BFD_SOAK?.split(',');
 
 async function soakBench(net: Net): Promise<void> {
   const rows: string[][] = [];
   for (const intervalMs of [50, 300]) {
     for (const config of SOAK_CONFIGS) {
+      if (soakRows !== undefined && !soakRows.includes(`${intervalMs}:${config.name}`)) continue;
       const frr = await startFrrBfdd(net.router, {
         peer: net.speaker.ipv4,
         local: net.router.ipv4,
