@@ -6,8 +6,10 @@
  * distributions.
  */
 import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
+import { openUdpSocket } from '@baremetal-lb/packet-socket';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BfdState } from '../src/bfd-constants.ts';
+import { encodeControlPacket } from '../src/control-packet.ts';
 import { measureDetection, sinceLastPacket, startCapture } from './bfd-capture.ts';
 import {
   type RouterBfdOptions,
@@ -117,6 +119,50 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
     });
     await ours.waitForChange(up, 10_000);
     await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 10_000);
+  });
+
+  it('FRR: IPv6 single hop comes Up (hop limit 255 both ways)', async () => {
+    const frr = await startRouter('frr', { peer: speaker.ipv6, local: router.ipv6 });
+    const ours = await startOurs({ peerAddress: router.ipv6, localAddress: speaker.ipv6 });
+    await ours.waitForChange(up, 10_000);
+    await waitFor(async () => ((await frr.session())?.state === 'up' ? true : undefined), 10_000);
+    const { stats } = await ours.report();
+    expect(stats.received.ttl).toBeUndefined();
+  });
+
+  it('GTSM: a single-hop packet that arrives with TTL 254 is dropped and counted', async () => {
+    const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4 });
+    const packet = encodeControlPacket({
+      version: 1,
+      diagnostic: 0,
+      state: BfdState.down,
+      poll: false,
+      final: false,
+      controlPlaneIndependent: false,
+      demand: false,
+      multipoint: false,
+      detectMultiplier: 3,
+      myDiscriminator: 77,
+      yourDiscriminator: 0,
+      desiredMinTxIntervalUs: 1_000_000,
+      requiredMinRxIntervalUs: 1_000_000,
+      requiredMinEchoRxIntervalUs: 0,
+      auth: undefined,
+    });
+    for (const ttl of [254, 255]) {
+      const socket = openUdpSocket({
+        family: 4,
+        address: router.ipv4,
+        port: 49152 + ttl,
+        ttl,
+        netns: router.namespace,
+      });
+      socket.send(packet, speaker.ipv4, 3784);
+      socket.close();
+    }
+    await ours.waitForChange((c) => c.to === BfdState.init, 5000);
+    const { stats } = await ours.report();
+    expect(stats.received).toMatchObject({ ttl: 1, accepted: 1 });
   });
 
   it('FRR: passive mode comes Up once FRR speaks first', async () => {
