@@ -18,12 +18,8 @@ import { cpus, loadavg } from 'node:os';
 import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
 import { buildAuthSection, signPacketInto, verifyPacketAuth } from '../src/authenticate-packet.ts';
 import { AuthType, BfdState } from '../src/bfd-constants.ts';
-import {
-  type ControlPacket,
-  decodeControlPacket,
-  encodeControlPacket,
-  encodeControlPacketInto,
-} from '../src/control-packet.ts';
+import { decodeControlPacket, encodeControlPacket, encodeControlPacketInto } from '../src/control-packet.ts';
+import { sampleControlPacket } from '../src/testing/sample-control-packet.ts';
 import { measureDetection, sinceLastPacket, startCapture, transmitGaps } from '../tests/bfd-capture.ts';
 import { startFrrBfdd, waitFor } from '../tests/router-daemons.ts';
 import { type BfdPeerProcess, spawnBfdProcess } from '../tests/spawn-bfd-peer.ts';
@@ -39,23 +35,7 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 function codecBench(): void {
-  const packet: ControlPacket = {
-    version: 1,
-    diagnostic: 0,
-    state: BfdState.up,
-    poll: false,
-    final: false,
-    controlPlaneIndependent: false,
-    demand: false,
-    multipoint: false,
-    detectMultiplier: 3,
-    myDiscriminator: 1,
-    yourDiscriminator: 2,
-    desiredMinTxIntervalUs: 50_000,
-    requiredMinRxIntervalUs: 50_000,
-    requiredMinEchoRxIntervalUs: 0,
-    auth: undefined,
-  };
+  const packet = sampleControlPacket();
   const rows: string[][] = [];
   for (const [name, type] of [
     ['none', undefined],

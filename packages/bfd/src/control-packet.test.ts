@@ -10,24 +10,16 @@ import {
   encodeControlPacket,
   encodeControlPacketInto,
 } from './control-packet.ts';
+import { sampleControlPacket } from './testing/sample-control-packet.ts';
 
-const base: ControlPacket = {
-  version: 1,
+const base = sampleControlPacket({
   diagnostic: 3,
   state: BfdState.init,
   poll: true,
-  final: false,
-  controlPlaneIndependent: false,
-  demand: false,
-  multipoint: false,
-  detectMultiplier: 3,
   myDiscriminator: 0x01020304,
   yourDiscriminator: 0xa0b0c0d0,
-  desiredMinTxIntervalUs: 50_000,
   requiredMinRxIntervalUs: 300_000,
-  requiredMinEchoRxIntervalUs: 0,
-  auth: undefined,
-};
+});
 
 /** RFC 5880 §4.1, one field per line. */
 const golden = [

@@ -10,6 +10,7 @@ import { openUdpSocket } from '@baremetal-lb/packet-socket';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BfdState } from '../src/bfd-constants.ts';
 import { encodeControlPacket } from '../src/control-packet.ts';
+import { sampleControlPacket } from '../src/testing/sample-control-packet.ts';
 import { measureDetection, sinceLastPacket, startCapture } from './bfd-capture.ts';
 import {
   type RouterBfdOptions,
@@ -132,23 +133,9 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
 
   it('GTSM: a single-hop packet that arrives with TTL 254 is dropped and counted', async () => {
     const ours = await startOurs({ peerAddress: router.ipv4, localAddress: speaker.ipv4 });
-    const packet = encodeControlPacket({
-      version: 1,
-      diagnostic: 0,
-      state: BfdState.down,
-      poll: false,
-      final: false,
-      controlPlaneIndependent: false,
-      demand: false,
-      multipoint: false,
-      detectMultiplier: 3,
-      myDiscriminator: 77,
-      yourDiscriminator: 0,
-      desiredMinTxIntervalUs: 1_000_000,
-      requiredMinRxIntervalUs: 1_000_000,
-      requiredMinEchoRxIntervalUs: 0,
-      auth: undefined,
-    });
+    const packet = encodeControlPacket(
+      sampleControlPacket({ state: BfdState.down, myDiscriminator: 77, yourDiscriminator: 0 }),
+    );
     for (const ttl of [254, 255]) {
       const socket = openUdpSocket({
         family: 4,

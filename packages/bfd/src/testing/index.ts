@@ -1,2 +1,3 @@
 export { ManualClock } from './manual-clock.ts';
 export { MemoryNetwork } from './memory-network.ts';
+export { sampleControlPacket } from './sample-control-packet.ts';
