@@ -144,7 +144,7 @@ export class BfdEndpoint {
       spec,
       sender,
       minimumTtl,
-      session: createSession(config, this.#clock.nowUs()),
+      session: createSession(config, this.#clock.nowUs(), randomInt(0, 0x1_0000_0000)),
       cancelTimer: undefined,
     };
     this.#byKey.set(key, entry);

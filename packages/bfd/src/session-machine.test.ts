@@ -33,8 +33,11 @@ class Pair {
   #inFlight: { at: number; to: 0 | 1; bytes: Buffer }[] = [];
   #random: () => number;
 
-  constructor(a: SessionOptions, b: SessionOptions, random = () => 0.5) {
-    this.sides = [createSession(createSessionConfig(a), 0), createSession(createSessionConfig(b), 0)];
+  constructor(a: SessionOptions, b: SessionOptions, random = () => 0.5, initialAuthSequence = 0) {
+    this.sides = [
+      createSession(createSessionConfig(a), 0, initialAuthSequence),
+      createSession(createSessionConfig(b), 0, initialAuthSequence),
+    ];
     this.#random = random;
   }
 
@@ -274,6 +277,15 @@ describe('BFD session state machine (RFC 5880 §6.8)', () => {
         expect(pair.outcomes.every((o) => o === 'accepted')).toBe(true);
       });
     }
+
+    it('meticulous SHA1 sequence numbers wrap around 2^32 without a discard', () => {
+      const k = key(AuthType.meticulousKeyedSha1);
+      const pair = new Pair(fast(1, { auth: k }), fast(2, { auth: k }), () => 0.5, 0xffff_fffd);
+      pair.run(300 * MS);
+      expect(pair.sides.map((s) => s.state)).toEqual([BfdState.up, BfdState.up]);
+      expect(pair.sides[0].transmitAuthSequence).toBeLessThan(1000);
+      expect(pair.outcomes.every((o) => o === 'accepted')).toBe(true);
+    });
 
     it('never comes Up on a key mismatch, a missing or an unexpected section', () => {
       for (const [a, b, outcome] of [

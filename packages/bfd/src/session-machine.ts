@@ -75,8 +75,11 @@ export type ReceiveResult = {
 /** A uniform random number in [0, 1). */
 export type Random = () => number;
 
-/** A new session in Down (RFC 5880 §6.8.1); an active session sends its first packet at once. */
-export function createSession(config: SessionConfig, nowUs: number): SessionState {
+/**
+ * A new session in Down (RFC 5880 §6.8.1); an active session sends its first packet at once.
+ * bfd.XmitAuthSeq "MUST be initialized to a random 32 bit value": the caller supplies it.
+ */
+export function createSession(config: SessionConfig, nowUs: number, initialAuthSequence = 0): SessionState {
   const slow = Math.max(config.desiredMinTxIntervalUs, SLOW_TX_INTERVAL_US);
   return {
     config,
@@ -93,7 +96,7 @@ export function createSession(config: SessionConfig, nowUs: number): SessionStat
     polling: false,
     authSeqKnown: false,
     receivedAuthSequence: 0,
-    transmitAuthSequence: Math.floor(nowUs) >>> 0,
+    transmitAuthSequence: initialAuthSequence >>> 0,
     nextTransmitAtUs: config.passive ? undefined : nowUs,
     detectionAtUs: undefined,
     authSeqExpiresAtUs: undefined,
