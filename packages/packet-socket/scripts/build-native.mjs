@@ -4,14 +4,16 @@
 //
 // - Off Linux there is nothing to build: AF_PACKET is Linux-only and the TypeScript side throws
 //   NotSupportedError there, so this exits 0 and `npm ci` keeps working.
-// - Without --force an existing build that loads (node-gyp-build) is kept.
+// - Without --force an existing build that loads (node-gyp-build) is kept, unless a source
+//   (native/, binding.gyp) is newer than it: a checkout that changed the C++ must not keep
+//   running the old addon (its new classes would be missing).
 // - node-gyp would download Node's headers from nodejs.org; we point it at headers already on
 //   disk instead (--nodedir): $npm_config_nodedir, the running Node's own prefix, or the
 //   `node-<platform>-<arch>` package that the root `node` devDependency installs.
 // Set BMLB_SKIP_NATIVE=1 to skip the build entirely (the package then throws AddonNotBuiltError
 // when a socket is opened).
 import { spawnSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -30,13 +32,22 @@ if (process.env.BMLB_SKIP_NATIVE === '1') {
   process.exit(0);
 }
 
-if (!force) {
+/** Newest modification time (ms) of the files the addon is built from. */
+function newestSourceMs() {
+  const sources = [path.join(packageDir, 'binding.gyp')];
+  for (const name of readdirSync(path.join(packageDir, 'native')))
+    sources.push(path.join(packageDir, 'native', name));
+  return Math.max(...sources.map((file) => statSync(file).mtimeMs));
+}
+
+const built = path.join(packageDir, 'build', 'Release', 'packet_socket.node');
+if (!force && existsSync(built) && statSync(built).mtimeMs >= newestSourceMs()) {
   try {
     require('node-gyp-build')(packageDir);
     console.log('@baremetal-lb/packet-socket: native addon already built');
     process.exit(0);
   } catch {
-    // Not built yet (or built for something else): build below.
+    // Built for something else: build below.
   }
 }
 
