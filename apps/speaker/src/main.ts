@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down: leaving membership');
+    log.info({ signal }, 'shutting down');
     running.stop({ graceful: true }).then(
       () => process.exit(0),
       () => process.exit(1),

@@ -10,7 +10,7 @@ import { Membership, UdpTransport } from '@baremetal-lb/leader';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { Announcer } from './announce/announcer.ts';
+import { Announcer, defaultHandOverOptions } from './announce/announcer.ts';
 import { systemClock } from './announce/clock.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { compileExcludePatterns } from './interfaces/interface-eligibility.ts';
@@ -38,6 +38,15 @@ export type RunningSpeaker = {
  * seeds are really gone (or this is the only node left).
  */
 const joinTimeoutMs = 3000;
+
+/**
+ * Cold start: for this long after joining the membership, an IP that a Node never seen in the
+ * membership would own is not announced, ms (Speaker's startHold). Speakers started together
+ * (a cluster or a rack powering up) join within a few hundred ms of each other on a loaded
+ * 2-core machine (apps/speaker/README.md, "Start-up"); a Node whose speaker is really down
+ * costs its stand-in this much once. An owner whose betters are all known announces at once.
+ */
+const startHoldMs = 1000;
 
 /** While the API server cannot be reached at start-up, say so this often, ms. */
 const apiWaitLogIntervalMs = 10_000;
@@ -112,22 +121,30 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     speaker?.requestReconcile();
   });
 
-  const responders = await startResponderThread(flags, metrics, log, (report) =>
-    speaker?.reportConflict(report),
-  );
-  const announcer = new Announcer(responders, clock, {
-    intervalMs: flags.gratuitousIntervalMs,
-    durationMs: flags.gratuitousDurationMs,
+  let announcer: Announcer | undefined;
+  const responders = await startResponderThread(flags, metrics, log, {
+    onConflict: (report) => speaker?.reportConflict(report),
+    onHandedOver: (placement, mac) => announcer?.handedOver(placement, mac),
   });
+  announcer = new Announcer(
+    responders,
+    clock,
+    { intervalMs: flags.gratuitousIntervalMs, durationMs: flags.gratuitousDurationMs },
+    { ...defaultHandOverOptions, onReleased: (released) => speaker?.released(released) },
+  );
   speaker = new Speaker({
     nodeName: flags.nodeName,
     lbClass: flags.lbClass,
     log,
     metrics,
     cluster,
-    members: membership,
+    members: {
+      liveMembers: () => membership.liveMembers(),
+      knownMembers: () => membership.snapshot().members.map((m) => m.name),
+    },
     interfaces: () => responders.interfaces,
     announcer,
+    startHold: { holdMs: startHoldMs, now: clock.now },
     statusWriter: new StatusWriter(kc.makeApiClient(CustomObjectsApi), flags.namespace, flags.nodeName),
     events: new EventRecorder(kc.makeApiClient(CoreV1Api), flags.nodeName),
   });
@@ -148,8 +165,10 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
 
   membership.start();
   // Announce nothing until the view holds the others: alone in it, this node would win every IP
-  // and send gratuitous ARPs for addresses other nodes are answering for.
-  await waitFor(() => addresses.seeds.length === 0 || membership.liveMembers().length > 1, joinTimeoutMs);
+  // and send gratuitous ARPs for addresses other nodes are answering for. Joined is the first
+  // other live member (its full state comes in the same reply); waited for by event, not polled,
+  // so the owner starts answering one round trip after its hello.
+  if (addresses.seeds.length > 0) await waitForJoin(membership, joinTimeoutMs);
   log.info({ members: membership.liveMembers() }, 'membership joined');
   speaker.start();
 
@@ -179,18 +198,42 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     stop({ graceful }) {
       stopping ??= (async () => {
         const s = speaker!;
-        s.stop();
-        // Leave first: the others drop us from election at once and the next node takes over.
-        const leaving = graceful ? membership.leave() : membership.stop();
-        announcer.clear();
-        await leaving;
+        if (graceful) {
+          // Leave first: the others drop us from election at once and the next owners announce;
+          // we answer until each claims its IP (make-before-break), then stop.
+          const leaving = membership.leave();
+          await s.handOverAll();
+          await leaving;
+          log.info('left the membership; every IP handed over or withdrawn');
+        } else {
+          s.stop();
+          announcer!.clear();
+          await membership.stop();
+        }
         await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
         await new Promise<void>((resolve) => health.close(() => resolve()));
         health.closeAllConnections?.();
+        log.info('stopped: sockets, watches and the health server closed');
       })();
       return stopping;
     },
   };
+}
+
+/** Resolves once the view holds another live member, or after `timeoutMs`. */
+function waitForJoin(membership: Membership, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const unsubscribe = membership.subscribe(() => {
+      if (membership.liveMembers().length > 1) done();
+    });
+    if (membership.liveMembers().length > 1) done();
+  });
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {

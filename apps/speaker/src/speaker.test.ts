@@ -44,13 +44,17 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
 }
 
-function setup(me: string) {
+function setup(me: string, options: { known?: () => readonly string[]; holdMs?: number } = {}) {
   const placed = new Set<string>();
   const target: AnnounceTarget = {
     add: (p: Placement) => placed.add(`${p.ip}@${p.ifname}`),
     remove: (p: Placement) => placed.delete(`${p.ip}@${p.ifname}`),
+    // Still answered until the new owner claims it: `released` records what is being handed over.
+    release: (p: Placement) => released.add(`${p.ip}@${p.ifname}`),
     sendGratuitous: () => {},
   };
+  const released = new Set<string>();
+  const clock = new FakeClock();
   let cluster = snapshot([service('web', VIP)]);
   let alive = ['node-a', 'node-b', 'node-c'];
   const synced: (readonly DesiredL2Status[])[] = [];
@@ -62,9 +66,10 @@ function setup(me: string) {
     log: pino({ level: 'silent' }),
     metrics: new SpeakerMetrics(),
     cluster: { snapshot: () => cluster },
-    members: { liveMembers: () => alive },
+    members: { liveMembers: () => alive, knownMembers: options.known ?? (() => alive) },
+    ...(options.holdMs === undefined ? {} : { startHold: { holdMs: options.holdMs, now: () => clock.now() } }),
     interfaces: () => [{ name: 'eth0', arp: true, ndp: true }],
-    announcer: new Announcer(target, new FakeClock()),
+    announcer: new Announcer(target, clock),
     statusWriter: {
       async sync(desired) {
         if (!apiUp) throw new Error('connection refused');
@@ -82,6 +87,8 @@ function setup(me: string) {
   return {
     speaker,
     placed,
+    released,
+    clock,
     synced,
     events,
     setCluster: (c: ClusterSnapshot) => {
@@ -119,6 +126,68 @@ describe('Speaker', () => {
     expect([...s.placed]).toEqual([`${VIP}@eth0`]);
     s.setAlive(['node-a', 'node-b', 'node-c']);
     s.speaker.reconcile();
+    // Make-before-break: still answered, handed over until node-b claims it (or the timeout).
+    expect([...s.released]).toEqual([`${VIP}@eth0`]);
+    expect([...s.placed]).toEqual([`${VIP}@eth0`]);
+    s.clock.advance(2500);
+    expect(s.placed.size).toBe(0);
+  });
+
+  it('at start-up holds back an IP that a node not yet seen in the membership would own', async () => {
+    // VIP ranks node-b, node-a, node-c. node-a is up first and has seen only node-c.
+    let known = ['node-a', 'node-c'];
+    const s = setup('node-a', { known: () => known, holdMs: 1000 });
+    s.setAlive(['node-a', 'node-c']);
+    s.speaker.start();
+    s.speaker.reconcile();
+    await settle();
+    expect(s.placed.size).toBe(0);
+    expect(s.synced.flat()).toEqual([]); // no ServiceL2Status for a held IP either
+    // node-b shows up (alive): it is the owner, node-a never announced.
+    known = ['node-a', 'node-b', 'node-c'];
+    s.setAlive(known);
+    s.speaker.reconcile();
+    expect(s.placed.size).toBe(0);
+    // node-b dies before the hold ends: it is known now, so node-a takes over at once.
+    s.setAlive(['node-a', 'node-c']);
+    s.speaker.reconcile();
+    expect([...s.placed]).toEqual([`${VIP}@eth0`]);
+    s.speaker.stop();
+  });
+
+  it('announces after the hold when the better node never shows up', async () => {
+    const s = setup('node-a', { known: () => ['node-a', 'node-c'], holdMs: 1000 });
+    s.setAlive(['node-a', 'node-c']);
+    s.speaker.start();
+    s.speaker.reconcile();
+    expect(s.placed.size).toBe(0);
+    s.clock.advance(1000);
+    s.speaker.reconcile();
+    expect([...s.placed]).toEqual([`${VIP}@eth0`]);
+    s.speaker.stop();
+  });
+
+  it('an owner whose betters are all known announces at once, hold or not', () => {
+    const s = setup('node-b', { known: () => ['node-b'], holdMs: 1000 });
+    s.setAlive(['node-b']);
+    s.speaker.start();
+    s.speaker.reconcile();
+    expect([...s.placed]).toEqual([`${VIP}@eth0`]);
+    s.speaker.stop();
+  });
+
+  it('on a graceful stop hands its IPs to the next node and resolves once they are claimed', async () => {
+    const s = setup('node-b');
+    s.speaker.reconcile();
+    let done = false;
+    const stopping = s.speaker.handOverAll().then(() => {
+      done = true;
+    });
+    expect([...s.released]).toEqual([`${VIP}@eth0`]);
+    await settle();
+    expect(done).toBe(false);
+    s.clock.advance(2500);
+    await stopping;
     expect(s.placed.size).toBe(0);
   });
 

@@ -6,12 +6,13 @@
  */
 import { Ranker } from '@baremetal-lb/leader';
 import type { Logger } from 'pino';
-import type { Announcer, ResponderInterface } from './announce/announcer.ts';
+import type { Announcer, Released, ResponderInterface } from './announce/announcer.ts';
 import {
   AnnounceReason,
   type DesiredAnnouncements,
   desiredAnnouncements,
 } from './election/desired-announcements.ts';
+import type { SpeakerState } from './election/speaker-state.ts';
 import { buildSpeakerState } from './k8s/build-speaker-state.ts';
 import type { ClusterSnapshot } from './k8s/cluster-cache.ts';
 import {
@@ -31,7 +32,17 @@ export type SpeakerDeps = {
   readonly log: Logger;
   readonly metrics: SpeakerMetrics;
   readonly cluster: { snapshot(): ClusterSnapshot };
-  readonly members: { liveMembers(): readonly string[] };
+  readonly members: {
+    liveMembers(): readonly string[];
+    /** Every name in the membership view, whatever its state (alive, suspect, dead, left). */
+    knownMembers(): readonly string[];
+  };
+  /**
+   * Cold start: for `holdMs` after start() (on `now`, ms), an IP that a Node not yet seen in the
+   * membership would own is not announced (that Node's speaker may be starting right now). See
+   * README, "Start-up".
+   */
+  readonly startHold?: { readonly holdMs: number; readonly now: () => number };
   readonly interfaces: () => readonly ResponderInterface[];
   readonly announcer: Announcer;
   readonly statusWriter?: {
@@ -64,6 +75,9 @@ export class Speaker {
   #started = false;
   #stopped = false;
   #last: DesiredAnnouncements | undefined;
+  /** IPs held back by the start-up hold in the last reconcile. */
+  #held: ReadonlySet<string> = new Set();
+  #holdUntilMs = 0;
   #lastStatusKey = '';
   #statusRunning = false;
   #statusAgain = false;
@@ -89,25 +103,28 @@ export class Speaker {
   /** Recomputes and applies the announcements now (synchronous). */
   reconcile(): DesiredAnnouncements {
     const { nodeName, log } = this.#d;
-    const snapshot = this.#d.cluster.snapshot();
-    const nodes = snapshot.nodes.map((n) => ({ metadata: n.metadata ?? {} }));
-    const config = toConfigView(snapshot.pools, snapshot.advertisements, nodes);
-    const state = buildSpeakerState(
-      snapshot,
-      config,
-      new Set(this.#d.members.liveMembers()),
-      this.#d.lbClass,
-    );
+    const { state, snapshot } = this.#state(this.#d.members.liveMembers());
     const desired = desiredAnnouncements(state, nodeName, this.#ranker);
     this.#ranker.retain(desired.services.flatMap((s) => s.ips));
-    const diff = this.#d.announcer.apply(desired.announcements, this.#d.interfaces());
+    const held = this.#heldAtStart(state, snapshot, desired);
+    const announce = new Map([...desired.announcements].filter(([ip]) => !held.has(ip)));
+    const owners = ownersElsewhere(desired, nodeName);
+    const diff = this.#d.announcer.apply(announce, this.#d.interfaces(), (ip) => owners.has(ip));
     this.#reconciles++;
+    if (held.size > 0) log.debug({ ips: [...held] }, 'holding back IPs that an unseen node may own');
     for (const p of diff.added) log.info({ ip: p.ip, interface: p.ifname, event: 'announce' }, 'announcing');
     for (const p of diff.removed)
       log.info({ ip: p.ip, interface: p.ifname, event: 'withdraw' }, 'stopped announcing');
+    for (const p of diff.releasing) {
+      log.info(
+        { ip: p.ip, interface: p.ifname, to: owners.get(p.ip), event: 'handOver' },
+        'handing over: answering until the new owner claims the IP',
+      );
+    }
 
     const previous = this.#last;
     this.#last = desired;
+    this.#held = held;
     if (
       previous === undefined ||
       diff.added.length > 0 ||
@@ -116,12 +133,46 @@ export class Speaker {
     ) {
       this.#updateAnnouncedGauge(desired);
     }
-    const statusKey = JSON.stringify(this.#desiredStatuses(desired));
+    const statusKey = JSON.stringify(this.#desiredStatuses(desired, held));
     if (statusKey !== this.#lastStatusKey) {
       this.#lastStatusKey = statusKey;
       this.#syncStatus();
     }
     return desired;
+  }
+
+  /**
+   * A hand-over ended (the announcer's onReleased): log it. The new owner's claim was seen, or
+   * the timeout passed without one.
+   */
+  released(r: Released): void {
+    const { ip, ifname } = r.placement;
+    const base = { ip, interface: ifname, event: 'withdraw' };
+    if (r.by === 'claim') this.#d.log.info({ ...base, handedOverTo: r.mac }, 'stopped announcing');
+    else this.#d.log.info({ ...base, handOverTimeout: true }, 'stopped announcing');
+  }
+
+  /**
+   * Graceful stop (after leaving the membership): stops reconciling and hands every IP that
+   * another node now owns over make-before-break (withdrawing the rest at once); resolves when
+   * the new owners have claimed them or the hand-over timeout passed.
+   */
+  async handOverAll(): Promise<void> {
+    this.stop();
+    const me = this.#d.nodeName;
+    const { state } = this.#state(this.#d.members.liveMembers().filter((m) => m !== me));
+    const owners = ownersElsewhere(desiredAnnouncements(state, me, this.#ranker), me);
+    const diff = this.#d.announcer.apply(new Map(), this.#d.interfaces(), (ip) => owners.has(ip));
+    for (const p of diff.removed) {
+      this.#d.log.info({ ip: p.ip, interface: p.ifname, event: 'withdraw' }, 'stopped announcing');
+    }
+    if (diff.releasing.length > 0) {
+      this.#d.log.info(
+        { ips: [...new Set(diff.releasing.map((p) => p.ip))] },
+        'handing over: answering until the new owners claim the IPs',
+      );
+    }
+    await this.#d.announcer.settled();
   }
 
   get started(): boolean {
@@ -139,6 +190,12 @@ export class Speaker {
   /** Starts reconciling (call once the membership view is joined) and the periodic status repair. */
   start(): void {
     this.#started = true;
+    const hold = this.#d.startHold;
+    if (hold !== undefined) {
+      this.#holdUntilMs = hold.now() + hold.holdMs;
+      // The hold ends by itself: look again then, whatever else happens.
+      setTimeout(() => this.requestReconcile(), hold.holdMs).unref();
+    }
     const tick = () => {
       if (this.#stopped) return;
       this.#syncStatus();
@@ -179,9 +236,37 @@ export class Speaker {
     }
   }
 
-  #desiredStatuses(desired: DesiredAnnouncements): DesiredL2Status[] {
+  #state(liveMembers: readonly string[]): { state: SpeakerState; snapshot: ClusterSnapshot } {
+    const snapshot = this.#d.cluster.snapshot();
+    const nodes = snapshot.nodes.map((n) => ({ metadata: n.metadata ?? {} }));
+    const config = toConfigView(snapshot.pools, snapshot.advertisements, nodes);
+    const state = buildSpeakerState(snapshot, config, new Set(liveMembers), this.#d.lbClass);
+    return { state, snapshot };
+  }
+
+  /**
+   * Cold start: the IPs of `desired` that a Node never seen in the membership would win if its
+   * speaker were up. Until the hold ends they are not announced: at a cold start every speaker
+   * comes up within a moment of the others, and announcing before the rightful owner is seen
+   * would answer from the wrong node for that moment.
+   */
+  #heldAtStart(state: SpeakerState, snapshot: ClusterSnapshot, desired: DesiredAnnouncements): Set<string> {
+    const hold = this.#d.startHold;
+    if (hold === undefined || desired.announcements.size === 0 || hold.now() >= this.#holdUntilMs) {
+      return new Set();
+    }
+    const known = new Set(this.#d.members.knownMembers());
+    const unseen = snapshot.nodes.map((n) => n.metadata?.name ?? '').filter((n) => n !== '' && !known.has(n));
+    if (unseen.length === 0) return new Set();
+    const everyone = { ...state, aliveMembers: new Set([...state.aliveMembers, ...unseen]) };
+    const ifAllUp = desiredAnnouncements(everyone, this.#d.nodeName, this.#ranker).announcements;
+    const announced = this.#d.announcer.announcedIps;
+    return new Set([...desired.announcements.keys()].filter((ip) => !ifAllUp.has(ip) && !announced.has(ip)));
+  }
+
+  #desiredStatuses(desired: DesiredAnnouncements, held: ReadonlySet<string>): DesiredL2Status[] {
     return desired.services
-      .filter((s) => s.reason === AnnounceReason.announcing)
+      .filter((s) => s.reason === AnnounceReason.announcing && !s.ips.some((ip) => held.has(ip)))
       .map((s) => ({
         serviceNamespace: s.namespace,
         serviceName: s.name,
@@ -210,7 +295,7 @@ export class Speaker {
       this.#statusAgain = true;
       return;
     }
-    const desired = this.#last === undefined ? [] : this.#desiredStatuses(this.#last);
+    const desired = this.#last === undefined ? [] : this.#desiredStatuses(this.#last, this.#held);
     this.#statusRunning = true;
     writer.sync(desired, new Set(this.#d.members.liveMembers())).then(
       (created) => {
@@ -256,6 +341,16 @@ export class Speaker {
       );
     });
   }
+}
+
+/** IP → owner, for the IPs of `desired` that a node other than `me` owns. */
+function ownersElsewhere(desired: DesiredAnnouncements, me: string): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const s of desired.services) {
+    if (s.owner === undefined || s.owner === me) continue;
+    for (const ip of s.ips) owners.set(ip, s.owner);
+  }
+  return owners;
 }
 
 function changedOwners(a: DesiredAnnouncements, b: DesiredAnnouncements): boolean {

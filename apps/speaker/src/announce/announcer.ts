@@ -1,7 +1,10 @@
 /**
  * The announcer: turns the desired announcements into (IP, interface) placements, diffs them
- * against what is announced now and applies the difference to the responders. Withdrawals go
- * first, so losing an IP stops the answers at once; each new placement starts a gratuitous burst.
+ * against what is announced now and applies the difference to the responders. Each new placement
+ * starts a gratuitous burst. An IP that another node now owns is handed over make-before-break:
+ * it is still answered until the new owner's gratuitous ARP / unsolicited NA is seen on the
+ * interface (or a timeout), so a client never finds nobody answering; any other withdrawal
+ * stops the answers at once.
  */
 import type { Announcement } from '../election/desired-announcements.ts';
 import type { Clock } from './clock.ts';
@@ -30,12 +33,39 @@ export type PlacementDiff = {
   readonly removed: readonly Placement[];
 };
 
+/** What `apply` did: `removed` stopped at once, `releasing` are being handed over. */
+export type AppliedDiff = PlacementDiff & { readonly releasing: readonly Placement[] };
+
+/** How a hand-over ended: the new owner's claim was seen (`mac`), or the timeout passed. */
+export type Released = { readonly placement: Placement } & (
+  | { readonly by: 'claim'; readonly mac: string }
+  | { readonly by: 'timeout' }
+);
+
+export type HandOverOptions = {
+  /**
+   * Longest a released placement is still answered without seeing the new owner's claim, ms.
+   * The new owner claims within a membership round trip plus one reconcile (a few ms), or after
+   * its start-up hold (run-speaker.ts, 1 s) when it is just starting; a lost first claim is
+   * repeated after the 1.1 s gratuitous interval. 2.5 s covers both.
+   */
+  readonly timeoutMs: number;
+  readonly onReleased?: (released: Released) => void;
+};
+
+export const defaultHandOverOptions: HandOverOptions = { timeoutMs: 2500 };
+
 /** The side effects the announcer drives: per-interface responders and gratuitous sends. */
 export interface AnnounceTarget {
   /** Start answering for `p.ip` on `p.ifname` (NDP: join its solicited-node group). */
   add(p: Placement): void;
   /** Stop answering at once. */
   remove(p: Placement): void;
+  /**
+   * Keep answering until another MAC claims `p.ip` on `p.ifname`, then stop at once and report
+   * it (the announcer's `handedOver`).
+   */
+  release(p: Placement): void;
   /** Gratuitous ARP (request and reply) or unsolicited NA for `p.ip` on `p.ifname`. */
   sendGratuitous(p: Placement): void;
 }
@@ -72,48 +102,114 @@ export function diffPlacements(current: readonly Placement[], next: readonly Pla
 
 export class Announcer {
   readonly #target: AnnounceTarget;
+  readonly #clock: Clock;
   readonly #gratuitous: GratuitousScheduler;
+  readonly #handOver: HandOverOptions;
   #current: Placement[] = [];
+  /** Placements being handed over, with the cancel of their timeout. */
+  readonly #releasing = new Map<string, { readonly placement: Placement; readonly cancel: () => void }>();
+  #settledWaiters: (() => void)[] = [];
 
   constructor(
     target: AnnounceTarget,
     clock: Clock,
     gratuitous: GratuitousOptions = defaultGratuitousOptions,
+    handOver: HandOverOptions = defaultHandOverOptions,
   ) {
     this.#target = target;
+    this.#clock = clock;
     this.#gratuitous = new GratuitousScheduler(clock, gratuitous);
+    this.#handOver = handOver;
   }
 
-  /** Applies `desired` on `interfaces`; returns what changed. Idempotent. */
+  /**
+   * Applies `desired` on `interfaces`; returns what changed. Idempotent. A placement that goes
+   * away while its interface stays and `ownedElsewhere(ip)` is true is released (handed over),
+   * not removed.
+   */
   apply(
     desired: ReadonlyMap<string, Announcement>,
     interfaces: readonly ResponderInterface[],
-  ): PlacementDiff {
+    ownedElsewhere: (ip: string) => boolean = () => false,
+  ): AppliedDiff {
     const next = placeAnnouncements(desired, interfaces);
     const diff = diffPlacements(this.#current, next);
+    const removed: Placement[] = [];
+    const releasing: Placement[] = [];
     for (const p of diff.removed) {
       this.#gratuitous.cancel(placementKey(p));
-      this.#target.remove(p);
+      if (ownedElsewhere(p.ip) && interfaces.some((i) => i.name === p.ifname)) {
+        this.#release(p);
+        releasing.push(p);
+      } else {
+        this.#target.remove(p);
+        removed.push(p);
+      }
     }
     this.#current = next;
     for (const p of diff.added) {
+      // Taken back before the hand-over finished: `add` makes the target answer for it again.
+      this.#endRelease(placementKey(p));
       this.#target.add(p);
       this.#gratuitous.start(placementKey(p), () => this.#target.sendGratuitous(p));
     }
-    return diff;
+    return { added: diff.added, removed, releasing };
   }
 
-  /** Withdraws everything (shutdown). */
+  /** The target saw `mac` claim a released placement and stopped answering for it. */
+  handedOver(p: Placement, mac: string): void {
+    if (this.#endRelease(placementKey(p))) this.#handOver.onReleased?.({ placement: p, by: 'claim', mac });
+  }
+
+  /** Withdraws everything at once, hand-overs in progress included (shutdown). */
   clear(): PlacementDiff {
+    for (const { placement } of this.#releasing.values()) this.#target.remove(placement);
+    for (const key of [...this.#releasing.keys()]) this.#endRelease(key);
     return this.apply(new Map(), []);
+  }
+
+  /** Resolves once no placement is being handed over. */
+  settled(): Promise<void> {
+    if (this.#releasing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
   }
 
   get placements(): readonly Placement[] {
     return this.#current;
   }
 
+  /** Placements being handed over (still answered). */
+  get releasing(): readonly Placement[] {
+    return [...this.#releasing.values()].map((r) => r.placement);
+  }
+
   /** IPs announced on at least one interface. */
   get announcedIps(): ReadonlySet<string> {
     return new Set(this.#current.map((p) => p.ip));
+  }
+
+  #release(p: Placement): void {
+    const key = placementKey(p);
+    this.#target.release(p);
+    const cancel = this.#clock.after(this.#handOver.timeoutMs, () => {
+      if (!this.#endRelease(key)) return;
+      this.#target.remove(p);
+      this.#handOver.onReleased?.({ placement: p, by: 'timeout' });
+    });
+    this.#releasing.set(key, { placement: p, cancel });
+  }
+
+  /** Forgets a hand-over; returns whether one was in progress. */
+  #endRelease(key: string): boolean {
+    const r = this.#releasing.get(key);
+    if (r === undefined) return false;
+    r.cancel();
+    this.#releasing.delete(key);
+    if (this.#releasing.size === 0) {
+      const waiters = this.#settledWaiters;
+      this.#settledWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    return true;
   }
 }

@@ -117,6 +117,8 @@ export class ClusterCache {
       entry.delayMs = 0;
     });
     informer.on('error', (error: unknown) => {
+      // stop() aborts every watch, and client-node reports each abort as an error: expected.
+      if (this.#stopped) return;
       this.#connected = false;
       entry.delayMs = Math.min(Math.max(entry.delayMs * 2, restartBaseDelayMs), restartMaxDelayMs);
       this.#log.warn(
@@ -147,6 +149,7 @@ export class ClusterCache {
         this.#connected = true;
       },
       (error: unknown) => {
+        if (this.#stopped) return;
         this.#connected = false;
         entry.delayMs = Math.min(Math.max(entry.delayMs * 2, restartBaseDelayMs), restartMaxDelayMs);
         this.#log.warn({ resource: entry.name, err: errorText(error) }, 'informer start failed');

@@ -1,4 +1,11 @@
-import { arpFrameCodec, buildArpRequest, decodeArpFrame, parseIpv4, parseMac } from '@baremetal-lb/arp-wire';
+import {
+  arpFrameCodec,
+  buildArpRequest,
+  buildGratuitousArpRequest,
+  decodeArpFrame,
+  parseIpv4,
+  parseMac,
+} from '@baremetal-lb/arp-wire';
 import { createMemoryPacketConnPair, type MemoryPacketConn } from '@baremetal-lb/packet-socket/testing';
 import { describe, expect, it } from 'vitest';
 import type { InterfaceInfo } from '../interfaces/interface-eligibility.ts';
@@ -34,7 +41,8 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
-function setup() {
+function setup(now = () => 0) {
+  const handedOver: string[] = [];
   const clients: MemoryPacketConn[] = [];
   const joined: string[] = [];
   const outcomes: string[] = [];
@@ -50,12 +58,13 @@ function setup() {
       join: (_c, mac) => joined.push(`+${mac.toString(16)}`),
       leave: (_c, mac) => joined.push(`-${mac.toString(16)}`),
     },
-    now: () => 0,
+    now,
     rateLimiter: new SourceRateLimiter(),
     conflicts: new ConflictDetector(),
     onOutcome: (protocol, outcome) => outcomes.push(`${protocol} ${outcome}`),
+    onHandedOver: (p, mac) => handedOver.push(`${p.ip}@${p.ifname} ${mac}`),
   });
-  return { set, clients, joined, outcomes, filters };
+  return { set, clients, joined, outcomes, filters, handedOver };
 }
 
 describe('ResponderSet', () => {
@@ -79,6 +88,60 @@ describe('ResponderSet', () => {
     client.send(request('192.0.2.10'));
     await until(() => outcomes.length === 3);
     expect(outcomes[2]).toBe('arp notOurIp');
+    await set.close();
+  });
+
+  it('keeps answering a released IP until another MAC claims it, then stops at once', async () => {
+    const { set, clients, outcomes, handedOver } = setup();
+    await set.setInterfaces([eth0]);
+    const client = clients[0]!;
+    const vip = { ip: '192.0.2.10', family: 4 as const, ifname: 'eth0' };
+    set.add(vip);
+    set.release(vip);
+    expect(set.holds(vip.ip, 'eth0')).toBe(false);
+    client.send(request(vip.ip));
+    await until(() => outcomes.length === 1);
+    expect(outcomes).toEqual(['arp replied']);
+    // The new owner's gratuitous ARP.
+    const newOwner = parseMac('02:00:00:00:00:0b');
+    client.send(arpFrameCodec.encode(buildGratuitousArpRequest({ mac: newOwner, ip: parseIpv4(vip.ip) })));
+    client.send(request(vip.ip));
+    await until(() => outcomes.length === 3);
+    expect(outcomes.slice(1)).toEqual(['arp handedOver', 'arp notOurIp']);
+    expect(handedOver).toEqual(['192.0.2.10@eth0 02:00:00:00:00:0b']);
+    await set.close();
+  });
+
+  it('hands over at once when the new owner claimed the IP just before the release', async () => {
+    let now = 1000;
+    const { set, clients, outcomes, handedOver } = setup(() => now);
+    await set.setInterfaces([eth0]);
+    const vip = { ip: '192.0.2.10', family: 4 as const, ifname: 'eth0' };
+    set.add(vip);
+    now += 600; // past the takeover grace: a claim now would be a conflict
+    clients[0]!.send(
+      arpFrameCodec.encode(
+        buildGratuitousArpRequest({ mac: parseMac('02:00:00:00:00:0b'), ip: parseIpv4(vip.ip) }),
+      ),
+    );
+    await until(() => outcomes.length === 1);
+    expect(outcomes).toEqual(['arp conflict']);
+    now += 10;
+    set.release(vip);
+    expect(handedOver).toEqual(['192.0.2.10@eth0 02:00:00:00:00:0b']);
+    expect(set.holds(vip.ip, 'eth0')).toBe(false);
+    // A claim long before the release is not the new owner's: release waits for a fresh one.
+    set.add(vip);
+    now += 600;
+    clients[0]!.send(
+      arpFrameCodec.encode(
+        buildGratuitousArpRequest({ mac: parseMac('02:00:00:00:00:0c'), ip: parseIpv4(vip.ip) }),
+      ),
+    );
+    await until(() => outcomes.length === 2);
+    now += 600;
+    set.release(vip);
+    expect(handedOver).toHaveLength(1);
     await set.close();
   });
 

@@ -36,6 +36,8 @@ export type ResponderSetOptions = {
   /** Every handled frame, by protocol and outcome (metrics). */
   readonly onOutcome?: (protocol: 'arp' | 'ndp', outcome: FrameOutcome) => void;
   readonly onError?: (ifname: string, error: unknown) => void;
+  /** A released placement was claimed by `mac` and is no longer answered (make-before-break). */
+  readonly onHandedOver?: (placement: Placement, mac: string) => void;
 };
 
 type Port = {
@@ -105,8 +107,10 @@ export class ResponderSet implements AnnounceTarget {
         conflicts: this.#o.conflicts,
         ...(this.#o.observer === undefined ? {} : { observer: this.#o.observer }),
       };
-      const arp = new ArpResponder(common);
-      const ndp = new NdpResponder({ ...common, linkLocal: info.ipv6LinkLocal[0] });
+      const handOver = (family: 4 | 6) => (ip: string, mac: string) =>
+        this.#handOver({ ip, family, ifname: info.name }, mac);
+      const arp = new ArpResponder({ ...common, handOver: handOver(4) });
+      const ndp = new NdpResponder({ ...common, handOver: handOver(6), linkLocal: info.ipv6LinkLocal[0] });
       const port: Port = { info, conn, arp, ndp, batch, joined: new Map(), loop: Promise.resolve() };
       (port as { loop: Promise<void> }).loop = this.#receiveLoop(port);
       this.#ports.set(info.name, port);
@@ -145,11 +149,10 @@ export class ResponderSet implements AnnounceTarget {
     if (port === undefined) return;
     // Widen the kernel filter before answering, so no request for the new IP is filtered out.
     if (p.family === 4) {
-      port.arp.add(p.ip);
-      this.#refilter(port);
+      if (port.arp.add(p.ip)) this.#refilter(port);
       return;
     }
-    port.ndp.add(p.ip);
+    if (!port.ndp.add(p.ip)) return;
     this.#refilter(port);
     const mac = NdpResponder.groupMacOf(p.ip);
     const count = port.joined.get(mac) ?? 0;
@@ -162,11 +165,10 @@ export class ResponderSet implements AnnounceTarget {
     const port = this.#ports.get(p.ifname);
     if (port === undefined) return;
     if (p.family === 4) {
-      port.arp.remove(p.ip);
-      this.#refilter(port);
+      if (port.arp.remove(p.ip)) this.#refilter(port);
       return;
     }
-    port.ndp.remove(p.ip);
+    if (!port.ndp.remove(p.ip)) return;
     this.#refilter(port);
     const mac = NdpResponder.groupMacOf(p.ip);
     const count = port.joined.get(mac) ?? 0;
@@ -176,6 +178,32 @@ export class ResponderSet implements AnnounceTarget {
     } else {
       port.joined.set(mac, count - 1);
     }
+  }
+
+  /**
+   * Make-before-break: keeps answering for `p` until another MAC claims its IP on its interface
+   * (the new owner's gratuitous ARP or unsolicited NA), then stops at once and reports
+   * `onHandedOver`. A claim seen just before (ConflictDetector.recentClaim) counts too.
+   */
+  release(p: Placement): void {
+    const port = this.#ports.get(p.ifname);
+    if (port === undefined) return;
+    const responder = p.family === 4 ? port.arp : port.ndp;
+    if (!responder.holds(p.ip)) return;
+    const claimedBy = this.#o.conflicts.recentClaim(p.ip, this.#o.now());
+    if (claimedBy === undefined) responder.release(p.ip);
+    else this.#handOver(p, claimedBy);
+  }
+
+  /** Whether `ip` is answered on `ifname` and not being released. */
+  holds(ip: string, ifname: string): boolean {
+    const port = this.#ports.get(ifname);
+    return port !== undefined && (ip.includes(':') ? port.ndp : port.arp).holds(ip);
+  }
+
+  #handOver(p: Placement, mac: string): void {
+    this.remove(p);
+    this.#o.onHandedOver?.(p, mac);
   }
 
   sendGratuitous(p: Placement): void {

@@ -27,6 +27,8 @@ export class ArpResponder {
   readonly #o: ArpResponderOptions;
   /** Announced IPv4 addresses as integers → their text (metric labels). */
   readonly #ips = new Map<number, string>();
+  /** Announced IPs being handed over: answered until another MAC claims them. */
+  readonly #releasing = new Set<string>();
   /** Reused for replies: sends are synchronous, so one buffer serves every reply. */
   readonly #replyBuffer = new Uint8Array(64);
 
@@ -38,14 +40,32 @@ export class ArpResponder {
     return this.#o.ifname;
   }
 
-  add(ip: string): void {
-    this.#ips.set(parseIpv4(ip), ip);
+  /** Starts answering for `ip` (also one being released); returns whether it was new. */
+  add(ip: string): boolean {
+    this.#releasing.delete(ip);
+    const key = parseIpv4(ip);
+    if (this.#ips.has(key)) return false;
+    this.#ips.set(key, ip);
     this.#o.conflicts.tookOver(ip, this.#o.now());
+    return true;
   }
 
-  remove(ip: string): void {
-    this.#ips.delete(parseIpv4(ip));
+  /** Stops answering for `ip`; returns whether it was announced. */
+  remove(ip: string): boolean {
+    this.#releasing.delete(ip);
+    if (!this.#ips.delete(parseIpv4(ip))) return false;
     this.#o.conflicts.released(ip);
+    return true;
+  }
+
+  /** Keeps answering for `ip` until another MAC claims it, then calls `handOver`. */
+  release(ip: string): void {
+    if (this.#ips.has(parseIpv4(ip))) this.#releasing.add(ip);
+  }
+
+  /** Announced and not being released. */
+  holds(ip: string): boolean {
+    return this.#ips.has(parseIpv4(ip)) && !this.#releasing.has(ip);
   }
 
   get size(): number {
@@ -79,12 +99,12 @@ export class ArpResponder {
 
     const claimed = this.#ips.get(arp.senderIp);
     if (claimed !== undefined) {
-      const report = this.#o.conflicts.observe(
-        claimed,
-        formatMac(arp.senderMac),
-        this.#o.ifname,
-        this.#o.now(),
-      );
+      const mac = formatMac(arp.senderMac);
+      if (this.#releasing.has(claimed)) {
+        this.#o.handOver?.(claimed, mac);
+        return FrameOutcome.handedOver;
+      }
+      const report = this.#o.conflicts.observe(claimed, mac, this.#o.ifname, this.#o.now());
       if (report !== undefined) this.#o.observer?.conflict?.(report);
       return FrameOutcome.conflict;
     }

@@ -16,18 +16,28 @@ export type ConflictOptions = {
    * LAN round trip and far below how long a real conflict lasts.
    */
   readonly takeoverGraceMs: number;
+
+  /**
+   * How long a claim by another MAC still counts as the new owner's when we start handing the IP
+   * over (ResponderSet.release): the new owner can announce a moment before our own membership
+   * view says it is alive (its gratuitous ARP reaches the responder thread before its membership
+   * packet reaches the main thread). Same 500 ms reasoning as the grace above.
+   */
+  readonly recentClaimMs: number;
 };
 
-export const defaultConflictOptions: ConflictOptions = { takeoverGraceMs: 500 };
+export const defaultConflictOptions: ConflictOptions = { takeoverGraceMs: 500, recentClaimMs: 500 };
 
 export class ConflictDetector {
   readonly #options: ConflictOptions;
   readonly #takenAt = new Map<string, number>();
   readonly #reported = new Set<string>();
+  /** The last claim by another MAC per IP. */
+  readonly #lastClaim = new Map<string, { readonly atMs: number; readonly mac: string }>();
   #sightings = 0;
 
-  constructor(options: ConflictOptions = defaultConflictOptions) {
-    this.#options = options;
+  constructor(options: Partial<ConflictOptions> = {}) {
+    this.#options = { ...defaultConflictOptions, ...options };
   }
 
   /** Notes that we started announcing `ip` at `nowMs` (starts its grace period). */
@@ -38,18 +48,26 @@ export class ConflictDetector {
   /** Notes that we stopped announcing `ip`: its reports may fire again if we take it back. */
   released(ip: string): void {
     this.#takenAt.delete(ip);
+    this.#lastClaim.delete(ip);
     for (const key of [...this.#reported]) if (key.startsWith(`${ip}|`)) this.#reported.delete(key);
   }
 
   /** Counts a sighting; returns a report the first time this (ip, mac) is seen outside grace. */
   observe(ip: string, mac: string, ifname: string, nowMs: number): ConflictReport | undefined {
     this.#sightings++;
+    this.#lastClaim.set(ip, { atMs: nowMs, mac });
     const takenAt = this.#takenAt.get(ip);
     if (takenAt !== undefined && nowMs - takenAt < this.#options.takeoverGraceMs) return undefined;
     const key = `${ip}|${mac}`;
     if (this.#reported.has(key)) return undefined;
     this.#reported.add(key);
     return { ip, mac, ifname };
+  }
+
+  /** The MAC that claimed `ip` within the last `recentClaimMs`, if any. */
+  recentClaim(ip: string, nowMs: number): string | undefined {
+    const claim = this.#lastClaim.get(ip);
+    return claim !== undefined && nowMs - claim.atMs < this.#options.recentClaimMs ? claim.mac : undefined;
   }
 
   /** Sightings counted since start. */

@@ -18,6 +18,8 @@ export const FrameOutcome = {
   rateLimited: 'rateLimited',
   /** Another MAC answers for or claims an IP we announce. */
   conflict: 'conflict',
+  /** Another MAC claims an IP we are handing over: the hand-over is done, we stop answering. */
+  handedOver: 'handedOver',
   /** Not ARP/NDP, or our own frame looped back. */
   ignored: 'ignored',
   /** The answer was built but the socket refused it. */
@@ -47,6 +49,11 @@ export type ResponderOptions = {
   readonly rateLimiter: SourceRateLimiter;
   readonly conflicts: ConflictDetector;
   readonly observer?: ResponderObserver;
+  /**
+   * Another MAC claimed an IP we are releasing (make-before-break hand-over): the caller stops
+   * answering for it at once.
+   */
+  readonly handOver?: (ip: string, mac: string) => void;
 };
 
 /** Ethernet header without tags: a frame shorter than this is malformed before anything else. */

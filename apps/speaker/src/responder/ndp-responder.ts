@@ -36,6 +36,8 @@ export class NdpResponder {
   readonly #linkLocal: Ipv6Address | undefined;
   /** Announced addresses keyed by canonical text. */
   readonly #ips = new Map<string, Ipv6Address>();
+  /** Announced addresses being handed over: answered until another MAC claims them. */
+  readonly #releasing = new Set<string>();
 
   constructor(options: NdpResponderOptions) {
     this.#o = options;
@@ -46,16 +48,36 @@ export class NdpResponder {
     return this.#o.ifname;
   }
 
-  add(ip: string): void {
+  /** Starts answering for `ip` (also one being released); returns whether it was new. */
+  add(ip: string): boolean {
     const address = parseIpv6(ip);
-    this.#ips.set(formatIpv6(address), address);
-    this.#o.conflicts.tookOver(formatIpv6(address), this.#o.now());
+    const key = formatIpv6(address);
+    this.#releasing.delete(key);
+    if (this.#ips.has(key)) return false;
+    this.#ips.set(key, address);
+    this.#o.conflicts.tookOver(key, this.#o.now());
+    return true;
   }
 
-  remove(ip: string): void {
+  /** Stops answering for `ip`; returns whether it was announced. */
+  remove(ip: string): boolean {
     const key = formatIpv6(parseIpv6(ip));
-    this.#ips.delete(key);
+    this.#releasing.delete(key);
+    if (!this.#ips.delete(key)) return false;
     this.#o.conflicts.released(key);
+    return true;
+  }
+
+  /** Keeps answering for `ip` until another MAC advertises it, then calls `handOver`. */
+  release(ip: string): void {
+    const key = formatIpv6(parseIpv6(ip));
+    if (this.#ips.has(key)) this.#releasing.add(key);
+  }
+
+  /** Announced and not being released. */
+  holds(ip: string): boolean {
+    const key = formatIpv6(parseIpv6(ip));
+    return this.#ips.has(key) && !this.#releasing.has(key);
   }
 
   /** The addresses answered for, in canonical text. */
@@ -91,6 +113,10 @@ export class NdpResponder {
       const mac =
         findLinkLayerAddress(decoded.message.options, 'targetLinkLayerAddress') ?? decoded.ethernet.source;
       if (mac === this.#o.mac) return FrameOutcome.ignored;
+      if (this.#releasing.has(target)) {
+        this.#o.handOver?.(target, formatMac(mac));
+        return FrameOutcome.handedOver;
+      }
       const report = this.#o.conflicts.observe(target, formatMac(mac), this.#o.ifname, this.#o.now());
       if (report !== undefined) this.#o.observer?.conflict?.(report);
       return FrameOutcome.conflict;

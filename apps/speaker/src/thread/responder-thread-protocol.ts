@@ -26,7 +26,7 @@ export type ResponderThreadConfig = {
 
 export type ToResponderThread =
   | { readonly type: 'setInterfaces'; readonly id: number; readonly eligible: readonly InterfaceInfo[] }
-  | { readonly type: 'add' | 'remove' | 'sendGratuitous'; readonly placement: Placement }
+  | { readonly type: 'add' | 'remove' | 'release' | 'sendGratuitous'; readonly placement: Placement }
   | { readonly type: 'close'; readonly id: number };
 
 export type FromResponderThread =
@@ -35,6 +35,7 @@ export type FromResponderThread =
   | { readonly type: 'closed'; readonly id: number }
   | { readonly type: 'counts'; readonly counts: readonly CountEntry[] }
   | { readonly type: 'conflict'; readonly report: ConflictReport }
+  | { readonly type: 'handedOver'; readonly placement: Placement; readonly mac: string }
   | { readonly type: 'interfaceError'; readonly ifname: string; readonly message: string }
   | { readonly type: 'sendError'; readonly message: string }
   | { readonly type: 'priority'; readonly change: PriorityChange };

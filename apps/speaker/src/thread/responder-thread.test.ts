@@ -8,6 +8,7 @@ function hooks(failures: Error[]): ResponderThreadHooks {
   return {
     onCounts: () => {},
     onConflict: () => {},
+    onHandedOver: () => {},
     onInterfaceError: () => {},
     onSendError: () => {},
     onPriorityChange: () => {},

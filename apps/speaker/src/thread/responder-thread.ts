@@ -20,6 +20,8 @@ export type ResponderThreadHooks = {
   readonly onCounts: (counts: readonly CountEntry[]) => void;
   /** First sighting of another MAC for one of our IPs. */
   readonly onConflict: (report: ConflictReport) => void;
+  /** A released placement was claimed by `mac`; it is no longer answered. */
+  readonly onHandedOver: (placement: Placement, mac: string) => void;
   readonly onInterfaceError: (ifname: string, message: string) => void;
   readonly onSendError: (message: string) => void;
   /** The thread left or regained realtime scheduling (its CPU budget). */
@@ -111,6 +113,9 @@ export class ResponderThread implements AnnounceTarget {
       case 'conflict':
         hooks.onConflict(message.report);
         return;
+      case 'handedOver':
+        hooks.onHandedOver(message.placement, message.mac);
+        return;
       case 'interfaceError':
         hooks.onInterfaceError(message.ifname, message.message);
         return;
@@ -141,6 +146,10 @@ export class ResponderThread implements AnnounceTarget {
 
   remove(placement: Placement): void {
     this.#send({ type: 'remove', placement });
+  }
+
+  release(placement: Placement): void {
+    this.#send({ type: 'release', placement });
   }
 
   sendGratuitous(placement: Placement): void {

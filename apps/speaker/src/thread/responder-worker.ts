@@ -12,7 +12,7 @@ import { systemClock } from '../announce/clock.ts';
 import { announcedFilter } from '../net/neighbor-filter.ts';
 import { ResponderSet } from '../net/responder-set.ts';
 import { errorText } from '../observe/error-text.ts';
-import { ConflictDetector } from '../responder/conflict-detector.ts';
+import { ConflictDetector, defaultConflictOptions } from '../responder/conflict-detector.ts';
 import { SourceRateLimiter } from '../responder/source-rate-limiter.ts';
 import { type CountKind, PendingCounts } from './pending-counts.ts';
 import { defaultRealtimeBudget, RealtimeBudget } from './realtime-budget.ts';
@@ -27,6 +27,13 @@ const port = parentPort;
 if (port === null) throw new Error('responder-worker.ts runs as a worker thread (see ResponderThread)');
 const config = workerData as ResponderThreadConfig;
 const post = (message: FromResponderThread) => port.postMessage(message);
+
+/**
+ * How long after a claim by another MAC we must still hold the IP for it to be reported as a
+ * conflict, ms: a legitimate hand-over releases it within a membership round trip (ConflictDetector's
+ * recentClaimMs is the same window).
+ */
+const conflictConfirmMs = defaultConflictOptions.recentClaimMs;
 
 const counts = new PendingCounts();
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -61,11 +68,18 @@ const responders = new ResponderSet({
     requestReceived: (ip) => count('request', ip),
     responseSent: (ip) => count('response', ip),
     gratuitousSent: (ip) => count('gratuitous', ip),
-    conflict: (report) => post({ type: 'conflict', report }),
+    // Reported only if we still hold the IP a moment later: a claim that is the new owner's
+    // during a hand-over (seen just before our own view moved the IP) is no conflict.
+    conflict: (report) => {
+      setTimeout(() => {
+        if (responders.holds(report.ip, report.ifname)) post({ type: 'conflict', report });
+      }, conflictConfirmMs);
+    },
     sendError: (error) => post({ type: 'sendError', message: errorText(error) }),
   },
   onOutcome: (protocol, outcome) => count(protocol, outcome),
   onError: (ifname, error) => post({ type: 'interfaceError', ifname, message: errorText(error) }),
+  onHandedOver: (placement, mac) => post({ type: 'handedOver', placement, mac }),
 });
 
 port.on('message', (message: ToResponderThread) => {
@@ -80,6 +94,9 @@ port.on('message', (message: ToResponderThread) => {
       return;
     case 'remove':
       responders.remove(message.placement);
+      return;
+    case 'release':
+      responders.release(message.placement);
       return;
     case 'sendGratuitous':
       responders.sendGratuitous(message.placement);

@@ -3,6 +3,7 @@
  * the thread reports to the metrics and the log.
  */
 import type { Logger } from 'pino';
+import type { Placement } from '../announce/announcer.ts';
 import type { SpeakerFlags } from '../cli/speaker-flags.ts';
 import { errorText } from '../observe/error-text.ts';
 import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
@@ -27,7 +28,10 @@ export async function startResponderThread(
   flags: SpeakerFlags,
   metrics: SpeakerMetrics,
   log: Logger,
-  onConflict: (report: ConflictReport) => void,
+  reports: {
+    readonly onConflict: (report: ConflictReport) => void;
+    readonly onHandedOver: (placement: Placement, mac: string) => void;
+  },
 ): Promise<ResponderThread> {
   const { thread, realtimeError } = await ResponderThread.start(
     {
@@ -45,7 +49,7 @@ export async function startResponderThread(
     },
     {
       onCounts: (counts) => metrics.addCounts(counts),
-      onConflict,
+      ...reports,
       onInterfaceError: (ifname, err) => log.warn({ interface: ifname, err }, 'interface error'),
       onSendError: (err) => log.debug({ err }, 'send failed'),
       onPriorityChange: ({ realtime, busyShare, error }) => {

@@ -39,12 +39,15 @@ export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const node24 = path.join(repoRoot, 'node_modules/.bin/node');
 /**
  * The speaker as run from source (type stripping), or from the build (`tsc -b` output, as the
- * image runs it) with BMLB_SPEAKER_ENTRY=dist.
+ * image runs it) with BMLB_SPEAKER_ENTRY=dist, or from another checkout's source with
+ * BMLB_SPEAKER_ENTRY=/path/to/apps/speaker/src/main.ts (to run these tests against the code
+ * before a change).
  */
+const entry = process.env.BMLB_SPEAKER_ENTRY;
 const speakerEntry =
-  process.env.BMLB_SPEAKER_ENTRY === 'dist'
+  entry === 'dist'
     ? [path.join(repoRoot, 'apps/speaker/dist/main.js')]
-    : ['--conditions=@baremetal-lb/source', path.join(repoRoot, 'apps/speaker/src/main.ts')];
+    : ['--conditions=@baremetal-lb/source', entry ?? path.join(repoRoot, 'apps/speaker/src/main.ts')];
 export const NAMESPACE = 'metallb-system';
 
 /**

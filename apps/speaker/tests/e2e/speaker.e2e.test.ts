@@ -9,6 +9,7 @@ import { rankCandidates } from '@baremetal-lb/leader';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floodArpRequests } from './arp-flood.ts';
+import { registerHandoverScenarios } from './handover-scenarios.ts';
 import { sumSamples } from './metric-value.ts';
 import { captureNeighborAdvertisements } from './neighbor-advert-capture.ts';
 import {
@@ -585,6 +586,8 @@ describe.skipIf(!ready)('speaker e2e', () => {
     await t.start(hostOf(owner));
     await expectArpOwner(VIP4, owner);
   }, 60_000);
+
+  registerHandoverScenarios({ lab: () => t, vip: VIP4, ownerFor, expectArpOwner });
 
   it('still fails over with the API server stopped', async () => {
     await t.envtest.stop();
