@@ -67,7 +67,9 @@ function setup(me: string, options: { known?: () => readonly string[]; holdMs?: 
     metrics: new SpeakerMetrics(),
     cluster: { snapshot: () => cluster },
     members: { liveMembers: () => alive, knownMembers: options.known ?? (() => alive) },
-    ...(options.holdMs === undefined ? {} : { startHold: { holdMs: options.holdMs, now: () => clock.now() } }),
+    ...(options.holdMs === undefined
+      ? {}
+      : { startHold: { holdMs: options.holdMs, now: () => clock.now() } }),
     interfaces: () => [{ name: 'eth0', arp: true, ndp: true }],
     announcer: new Announcer(target, clock),
     statusWriter: {

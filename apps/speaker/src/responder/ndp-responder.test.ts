@@ -92,6 +92,7 @@ function setup() {
       conflict: (r) => events.push(`conflict ${r.ip} ${r.mac}`),
       gratuitousSent: (ip) => events.push(`na ${ip}`),
     },
+    handOver: (ip, mac) => events.push(`handOver ${ip} ${mac}`),
   });
   responder.add('2001:DB8:0::10');
   return { responder, sent, events };
@@ -129,6 +130,21 @@ describe('NdpResponder', () => {
     responder.remove(VIP);
     expect(responder.handleFrame(solicitation())).toBe(FrameOutcome.notOurIp);
     expect(sent).toEqual([]);
+  });
+
+  it('answers a released address until another MAC advertises it, which is a hand-over, not a conflict', () => {
+    const { responder, sent, events } = setup();
+    responder.release(VIP);
+    expect(responder.holds(VIP)).toBe(false);
+    expect(responder.handleFrame(solicitation())).toBe(FrameOutcome.replied);
+    expect(sent).toHaveLength(1);
+    const other = parseMac('02:00:00:00:00:77');
+    expect(responder.handleFrame(advertisement(other))).toBe(FrameOutcome.handedOver);
+    expect(events).toEqual([`handOver ${VIP} 02:00:00:00:00:77`]);
+    // Taken back (add) before the claim: answered and held again, claims are conflicts again.
+    responder.add(VIP);
+    expect(responder.holds(VIP)).toBe(true);
+    expect(responder.handleFrame(advertisement(other))).toBe(FrameOutcome.conflict);
   });
 
   it('treats an NA for our address from another MAC as a conflict, reported once', () => {

@@ -73,7 +73,7 @@ const responders = new ResponderSet({
     conflict: (report) => {
       setTimeout(() => {
         if (responders.holds(report.ip, report.ifname)) post({ type: 'conflict', report });
-      }, conflictConfirmMs);
+      }, conflictConfirmMs).unref();
     },
     sendError: (error) => post({ type: 'sendError', message: errorText(error) }),
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProbeLines, type ProbeFrame, summarizeProbes } from './arp-prober.ts';
+import { type ProbeFrame, parseProbeLines, summarizeProbes } from './arp-prober.ts';
 
 const A = '02:00:00:00:00:0a';
 const B = '02:00:00:00:00:0b';
@@ -51,9 +51,12 @@ describe('parseProbeLines', () => {
       '198.51.100.200',
       CLIENT,
     );
-    expect(frames).toEqual([
-      { kind: 'request', atMs: 1733339123000.0001 },
-      { kind: 'reply', atMs: 1733339123000.5, mac: A },
+    expect(frames.map((f) => (f.kind === 'reply' ? `reply ${f.mac}` : f.kind))).toEqual([
+      'request',
+      `reply ${A}`,
     ]);
+    // Nanoseconds kept (to what a double holds): 0.1 µs, then 500 µs after the second.
+    expect(frames[0]!.atMs - 1_733_339_123_000).toBeCloseTo(0.0001, 3);
+    expect(frames[1]!.atMs - 1_733_339_123_000).toBeCloseTo(0.5, 3);
   });
 });
