@@ -41,12 +41,13 @@ const joinTimeoutMs = 3000;
 
 /**
  * Cold start: for this long after joining the membership, an IP that a Node never seen in the
- * membership would own is not announced, ms (Speaker's startHold). Speakers started together
- * (a cluster or a rack powering up) join within a few hundred ms of each other on a loaded
- * 2-core machine (apps/speaker/README.md, "Start-up"); a Node whose speaker is really down
- * costs its stand-in this much once. An owner whose betters are all known announces at once.
+ * membership would own is not announced, ms (Speaker's startHold). Three speakers started
+ * together joined 26–888 ms apart on a loaded 2-core machine (apps/speaker/README.md,
+ * "Start-up"); 2 s covers that twice over. A Node whose speaker is really down costs its
+ * stand-in this much once, while the node that answered until then keeps answering (the
+ * hand-over timeout is longer). An owner whose betters are all known announces at once.
  */
-const startHoldMs = 1000;
+const startHoldMs = 2000;
 
 /** While the API server cannot be reached at start-up, say so this often, ms. */
 const apiWaitLogIntervalMs = 10_000;
@@ -169,7 +170,11 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   // other live member (its full state comes in the same reply); waited for by event, not polled,
   // so the owner starts answering one round trip after its hello.
   if (addresses.seeds.length > 0) await waitForJoin(membership, joinTimeoutMs);
-  log.info({ members: membership.liveMembers() }, 'membership joined');
+  // A restarted node's `alive` reaches the node standing in for it a moment before that node's
+  // view moves the IPs back; announcing first would make both answer until it does. One direct
+  // round trip with every member (20 ms at most) makes sure they know before we claim anything.
+  const confirmedBy = await membership.confirmAlive();
+  log.info({ members: membership.liveMembers(), confirmedBy }, 'membership joined');
   speaker.start();
 
   const health: Server = await startHealthServer(flags.metricsHost, flags.metricsPort, metrics.registry, {

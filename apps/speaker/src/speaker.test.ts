@@ -131,7 +131,7 @@ describe('Speaker', () => {
     // Make-before-break: still answered, handed over until node-b claims it (or the timeout).
     expect([...s.released]).toEqual([`${VIP}@eth0`]);
     expect([...s.placed]).toEqual([`${VIP}@eth0`]);
-    s.clock.advance(2500);
+    s.clock.advance(3500);
     expect(s.placed.size).toBe(0);
   });
 
@@ -188,7 +188,7 @@ describe('Speaker', () => {
     expect([...s.released]).toEqual([`${VIP}@eth0`]);
     await settle();
     expect(done).toBe(false);
-    s.clock.advance(2500);
+    s.clock.advance(3500);
     await stopping;
     expect(s.placed.size).toBe(0);
   });

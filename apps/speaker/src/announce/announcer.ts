@@ -46,14 +46,15 @@ export type HandOverOptions = {
   /**
    * Longest a released placement is still answered without seeing the new owner's claim, ms.
    * The new owner claims within a membership round trip plus one reconcile (a few ms), or after
-   * its start-up hold (run-speaker.ts, 1 s) when it is just starting; a lost first claim is
-   * repeated after the 1.1 s gratuitous interval. 2.5 s covers both.
+   * its start-up hold (run-speaker.ts, 2 s) when it is just starting and a Node it has never
+   * seen outranks it; a lost first claim is repeated after the 1.1 s gratuitous interval.
+   * 3.5 s covers both.
    */
   readonly timeoutMs: number;
   readonly onReleased?: (released: Released) => void;
 };
 
-export const defaultHandOverOptions: HandOverOptions = { timeoutMs: 2500 };
+export const defaultHandOverOptions: HandOverOptions = { timeoutMs: 3500 };
 
 /** The side effects the announcer drives: per-interface responders and gratuitous sends. */
 export interface AnnounceTarget {

@@ -124,7 +124,8 @@ describe('ArpResponder', () => {
         request({ sender: VIP, op: ArpOperation.reply, mac: parseMac('02:00:00:00:00:77') }),
       ),
     ).toBe(FrameOutcome.conflict);
-    expect(events).toEqual([`conflict ${VIP} 02:00:00:00:00:77`]);
+    // Defended once (RFC 5227 2.4 (b)): a gratuitous request and reply, not again within 10 s.
+    expect(events).toEqual([`conflict ${VIP} 02:00:00:00:00:77`, `garp ${VIP}`, `garp ${VIP}`]);
   });
 
   it('rate-limits each source and counts the drops', () => {

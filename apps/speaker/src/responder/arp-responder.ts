@@ -106,6 +106,7 @@ export class ArpResponder {
       }
       const report = this.#o.conflicts.observe(claimed, mac, this.#o.ifname, this.#o.now());
       if (report !== undefined) this.#o.observer?.conflict?.(report);
+      if (this.#o.conflicts.shouldDefend(claimed, this.#o.now())) this.sendGratuitous(claimed);
       return FrameOutcome.conflict;
     }
     if (arp.operation !== ArpOperation.request) return FrameOutcome.notRequest;

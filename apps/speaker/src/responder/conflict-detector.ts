@@ -24,9 +24,18 @@ export type ConflictOptions = {
    * packet reaches the main thread). Same 500 ms reasoning as the grace above.
    */
   readonly recentClaimMs: number;
+  /**
+   * At most one defence (a gratuitous ARP / unsolicited NA of our own) per IP this often, ms:
+   * RFC 5227 2.4 (b) and its DEFEND_INTERVAL of 10 s.
+   */
+  readonly defendIntervalMs: number;
 };
 
-export const defaultConflictOptions: ConflictOptions = { takeoverGraceMs: 500, recentClaimMs: 500 };
+export const defaultConflictOptions: ConflictOptions = {
+  takeoverGraceMs: 500,
+  recentClaimMs: 500,
+  defendIntervalMs: 10_000,
+};
 
 export class ConflictDetector {
   readonly #options: ConflictOptions;
@@ -34,6 +43,7 @@ export class ConflictDetector {
   readonly #reported = new Set<string>();
   /** The last claim by another MAC per IP. */
   readonly #lastClaim = new Map<string, { readonly atMs: number; readonly mac: string }>();
+  readonly #defendedAt = new Map<string, number>();
   #sightings = 0;
 
   constructor(options: Partial<ConflictOptions> = {}) {
@@ -49,6 +59,7 @@ export class ConflictDetector {
   released(ip: string): void {
     this.#takenAt.delete(ip);
     this.#lastClaim.delete(ip);
+    this.#defendedAt.delete(ip);
     for (const key of [...this.#reported]) if (key.startsWith(`${ip}|`)) this.#reported.delete(key);
   }
 
@@ -68,6 +79,19 @@ export class ConflictDetector {
   recentClaim(ip: string, nowMs: number): string | undefined {
     const claim = this.#lastClaim.get(ip);
     return claim !== undefined && nowMs - claim.atMs < this.#options.recentClaimMs ? claim.mac : undefined;
+  }
+
+  /**
+   * Whether to defend `ip` now against a claim by another MAC (then noted as done). Defending
+   * tells a node that took the IP by mistake, e.g. after a spurious failover, that we hold it:
+   * such a node releases make-before-break and waits for our claim, which we would otherwise
+   * never send, since we never stopped announcing.
+   */
+  shouldDefend(ip: string, nowMs: number): boolean {
+    const last = this.#defendedAt.get(ip);
+    if (last !== undefined && nowMs - last < this.#options.defendIntervalMs) return false;
+    this.#defendedAt.set(ip, nowMs);
+    return true;
   }
 
   /** Sightings counted since start. */

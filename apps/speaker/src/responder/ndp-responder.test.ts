@@ -153,7 +153,8 @@ describe('NdpResponder', () => {
     expect(responder.handleFrame(advertisement(other))).toBe(FrameOutcome.conflict);
     expect(responder.handleFrame(advertisement(other))).toBe(FrameOutcome.conflict);
     expect(responder.handleFrame(advertisement(other, '2001:db8::99'))).toBe(FrameOutcome.notRequest);
-    expect(events).toEqual([`conflict ${VIP} 02:00:00:00:00:77`]);
+    // Defended once with an unsolicited NA (RFC 5227 2.4 (b) by analogy), not again within 10 s.
+    expect(events).toEqual([`conflict ${VIP} 02:00:00:00:00:77`, `na ${VIP}`]);
   });
 
   it('sends an unsolicited NA to all nodes with Override set', () => {

@@ -119,6 +119,7 @@ export class NdpResponder {
       }
       const report = this.#o.conflicts.observe(target, formatMac(mac), this.#o.ifname, this.#o.now());
       if (report !== undefined) this.#o.observer?.conflict?.(report);
+      if (this.#o.conflicts.shouldDefend(target, this.#o.now())) this.sendGratuitous(target);
       return FrameOutcome.conflict;
     }
 

@@ -32,6 +32,8 @@ export type ProbeSummary = {
    */
   readonly longestGapMs: number;
   readonly longestGapProbes: number;
+  /** When that run began (capture clock), or undefined. */
+  readonly longestGapAtMs: number | undefined;
   /**
    * Longest run of consecutive probes answered by two or more MACs, from the first of them to the
    * first probe after the run (0 when none was).
@@ -58,6 +60,7 @@ export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinit
   const longest = (matches: (p: { macs: Set<string> }) => boolean) => {
     let ms = 0;
     let count = 0;
+    let atMs: number | undefined;
     for (let i = 0; i < probes.length; ) {
       let j = i;
       while (j < probes.length && matches(probes[j]!)) j++;
@@ -65,11 +68,15 @@ export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinit
         i++;
         continue;
       }
-      ms = Math.max(ms, (probes[j] ?? probes[j - 1]!).atMs - probes[i]!.atMs);
+      const length = (probes[j] ?? probes[j - 1]!).atMs - probes[i]!.atMs;
+      if (length >= ms) {
+        ms = length;
+        atMs = probes[i]!.atMs;
+      }
       count = Math.max(count, j - i);
       i = j;
     }
-    return { ms, probes: count };
+    return { ms, probes: count, atMs };
   };
   const gap = longest((p) => p.macs.size === 0);
   const overlap = longest((p) => p.macs.size >= 2);
@@ -82,6 +89,7 @@ export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinit
     firstReplyByMac,
     longestGapMs: gap.ms,
     longestGapProbes: gap.probes,
+    longestGapAtMs: gap.atMs,
     longestOverlapMs: overlap.ms,
     longestOverlapProbes: overlap.probes,
   };

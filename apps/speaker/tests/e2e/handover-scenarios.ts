@@ -49,6 +49,7 @@ export function registerHandoverScenarios(c: HandoverContext): void {
         NODE_NAMES.filter((n) => n !== owner),
       );
       const results: ProbeSummary[] = [];
+      const timelines: string[] = [];
       for (let trial = 0; trial < failbackTrials; trial++) {
         await t.kill(t.hostOf(owner), 'SIGKILL');
         await c.expectArpOwner(c.vip, standIn);
@@ -63,12 +64,31 @@ export function registerHandoverScenarios(c: HandoverContext): void {
           summary = summarizeProbes(await prober.stop());
         }
         results.push(summary);
+        // The speakers' own account (log times, ms): owner announcing → stand-in handing over → stopped.
+        const announced = loggedAt(t.speakers.get(owner)!.logs, 'announcing');
+        const standInLogs = t.speakers.get(standIn)!.logs;
+        const last = (msg: string) => loggedAt([...standInLogs].reverse(), msg);
+        timelines.push(
+          `${(last('handing over: answering until the new owner claims the IP') - announced).toFixed(0)}/` +
+            `${(last('stopped announcing') - announced).toFixed(0)}`,
+        );
         expect(summary.macs, `trial ${trial}: answering MACs`).toContain(ownerMac);
       }
       console.log(
         `failback ${standIn} -> ${owner}, ${failbackTrials} trials, probes every 5 ms: ` +
           `longest gap ${range(results.map((r) => r.longestGapMs))}, ` +
           `longest two-MAC overlap ${range(results.map((r) => r.longestOverlapMs))}`,
+      );
+      // Where each trial's longest gap fell, relative to the owner's first answer (the hand-over).
+      const gapAt = results.map((r) => {
+        const handover = r.firstReplyByMac.get(ownerMac);
+        return r.longestGapAtMs === undefined || handover === undefined
+          ? '-'
+          : `${r.longestGapMs.toFixed(1)} ms at ${(r.longestGapAtMs - handover).toFixed(0)} ms`;
+      });
+      console.log(`failback gaps (relative to the owner's first answer): ${gapAt.join(', ')}`);
+      console.log(
+        `failback, stand-in's "handing over" / "stopped announcing" relative to the owner's "announcing" (ms): ${timelines.join(', ')}`,
       );
       for (const [i, r] of results.entries()) {
         expect(r.longestGapMs, `trial ${i}: no-answer gap`).toBeLessThanOrEqual(handoverBoundMs);

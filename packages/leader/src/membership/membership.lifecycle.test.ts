@@ -40,6 +40,40 @@ describe('membership lifecycle', () => {
     expect(cluster.converged(others)).toBe(true);
   });
 
+  it('confirmAlive: once it resolves, every member that acked holds the restarted member alive', async () => {
+    const cluster = new SimulatedCluster({ size: 5, seed: 13 });
+    cluster.startAll();
+    cluster.clock.advance(1_000);
+    const node = cluster.members[4]!;
+    cluster.kill(node);
+    cluster.clock.advance(2_000);
+    cluster.restart(node);
+    // Joined: the first full state arrived (and was refuted), the others may not know yet.
+    expect(
+      cluster.clock.advanceUntil(() => node.membership.liveMembers().length > 1, 2_000, 0.05),
+    ).toBeDefined();
+    let acked: string[] | undefined;
+    const confirming = node.membership.confirmAlive().then((names) => {
+      acked = names;
+    });
+    // The promise settles in microtasks: step the fake clock and let them run in between.
+    for (let ms = 0; ms < 100 && acked === undefined; ms += 0.05) {
+      cluster.clock.advance(0.05);
+      await new Promise((r) => setImmediate(r));
+    }
+    await confirming;
+    const own = stateOf(node, node.name)!;
+    expect([...(acked ?? [])].sort()).toEqual(
+      cluster.members
+        .slice(0, 4)
+        .map((m) => m.name)
+        .sort(),
+    );
+    for (const m of cluster.members.slice(0, 4)) {
+      expect(stateOf(m, node.name)).toMatchObject({ state: 'alive', incarnation: own.incarnation });
+    }
+  });
+
   it('a restarted member rejoins with a higher incarnation', () => {
     const cluster = new SimulatedCluster({ size: 5, seed: 12 });
     cluster.startAll();

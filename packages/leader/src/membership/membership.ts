@@ -199,6 +199,33 @@ export class Membership {
     this.#keyring = new Keyring(secrets);
   }
 
+  /**
+   * Tell every reachable member directly that this member is alive, at its current incarnation,
+   * and resolve once each has acknowledged or the probe timeout passed; resolves with the names
+   * that acknowledged. A member acks only after it has applied the `alive` (messages are handled
+   * in order), so each of them now counts this member alive. For a node that just (re)joined and
+   * is about to act on the view, e.g. to announce addresses others held while it was away.
+   */
+  confirmAlive(): Promise<string[]> {
+    if (this.#state !== 'running') return Promise.resolve([]);
+    const self = this.#view.get(this.name)!;
+    const alive: Message = {
+      type: 'alive',
+      incarnation: self.incarnation,
+      name: this.name,
+      address: this.#ctx.address,
+    };
+    const peers = this.#view.reachable();
+    return Promise.all(
+      peers.map(
+        (e) =>
+          new Promise<string | undefined>((resolve) =>
+            this.#prober.announce(e, alive, (acked) => resolve(acked ? e.name : undefined)),
+          ),
+      ),
+    ).then((names) => names.filter((n): n is string => n !== undefined));
+  }
+
   /** Listen to member state changes; returns a function that unsubscribes. */
   subscribe(listener: MemberListener): () => void {
     this.#listeners.add(listener);

@@ -5,7 +5,8 @@ import type { Message } from './message.ts';
 type Pending =
   | { kind: 'probe'; name: string; acked: boolean; nacks: number; expectedNacks: number }
   | { kind: 'confirm'; name: string; incarnation: number; acked: boolean }
-  | { kind: 'relay'; requester: string; requesterSeq: number; acked: boolean };
+  | { kind: 'relay'; requester: string; requesterSeq: number; acked: boolean }
+  | { kind: 'announce'; acked: boolean; done: (acked: boolean) => void };
 
 /**
  * SWIM failure detection (§3.1): each interval, ping the next member of the round robin; without an
@@ -39,6 +40,7 @@ export class Prober {
     if (p === undefined || p.acked) return;
     p.acked = true;
     if (p.kind === 'relay') this.#ctx.send(p.requester, [{ type: 'ack', seq: p.requesterSeq }], true);
+    if (p.kind === 'announce') p.done(true);
   }
 
   onNack(seq: number): void {
@@ -77,6 +79,23 @@ export class Prober {
       this.#pending.delete(seq);
       if (!p.acked && e.state === 'suspect' && e.incarnation === p.incarnation)
         this.#suspect(e.name, p.incarnation);
+    });
+  }
+
+  /**
+   * Send `e` our own `alive` followed by a ping: the receiver handles messages in order, so its
+   * ack means it has applied the `alive`. `done` runs once: on the ack, or unacked after the
+   * probe timeout.
+   */
+  announce(e: MemberEntry, alive: Message, done: (acked: boolean) => void): void {
+    const ctx = this.#ctx;
+    const seq = this.#nextSeq();
+    const p: Pending = { kind: 'announce', acked: false, done };
+    this.#pending.set(seq, p);
+    ctx.send(e.address, [alive, { type: 'ping', seq, target: e.name }], true);
+    ctx.after(ctx.awareness.scale(ctx.config.probeTimeoutMs), () => {
+      this.#pending.delete(seq);
+      if (!p.acked) done(false);
     });
   }
 
