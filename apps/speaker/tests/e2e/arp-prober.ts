@@ -40,6 +40,9 @@ export type ProbeSummary = {
    */
   readonly longestOverlapMs: number;
   readonly longestOverlapProbes: number;
+  /** When that run began, and the MACs that answered its first probe. */
+  readonly longestOverlapAtMs: number | undefined;
+  readonly longestOverlapMacs: readonly string[];
 };
 
 /**
@@ -61,6 +64,7 @@ export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinit
     let ms = 0;
     let count = 0;
     let atMs: number | undefined;
+    let macs: readonly string[] = [];
     for (let i = 0; i < probes.length; ) {
       let j = i;
       while (j < probes.length && matches(probes[j]!)) j++;
@@ -72,11 +76,12 @@ export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinit
       if (length >= ms) {
         ms = length;
         atMs = probes[i]!.atMs;
+        macs = [...probes[i]!.macs];
       }
       count = Math.max(count, j - i);
       i = j;
     }
-    return { ms, probes: count, atMs };
+    return { ms, probes: count, atMs, macs };
   };
   const gap = longest((p) => p.macs.size === 0);
   const overlap = longest((p) => p.macs.size >= 2);
@@ -92,6 +97,8 @@ export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinit
     longestGapAtMs: gap.atMs,
     longestOverlapMs: overlap.ms,
     longestOverlapProbes: overlap.probes,
+    longestOverlapAtMs: overlap.atMs,
+    longestOverlapMacs: overlap.macs,
   };
 }
 
