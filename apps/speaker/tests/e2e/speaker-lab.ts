@@ -168,7 +168,8 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const p = { host, child, logs, exited };
       speakers.set(name, p);
-      // Ready = its health server answers /readyz (caches synced, sockets open).
+      // Ready = its health server answers /readyz (caches synced, sockets open). Go builds and
+      // other labs share this machine's 2 cores: under such load start-up has taken up to 16 s.
       await waitFor(async () => {
         if (child.exitCode !== null) throw new Error(`speaker ${name} exited: ${logs.slice(-5).join('\n')}`);
         try {
@@ -176,8 +177,6 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
         } catch {
           return false;
         }
-        // Minutes-long Go builds and other labs share this machine's 2 cores: start-up under such
-        // load has taken up to 16 s.
       }, 60_000);
       return p;
     };
