@@ -1,19 +1,28 @@
 /**
  * A client-side prober for hand-overs: a packet socket in a lab host's namespace broadcasts an ARP
- * request for the IP every few ms, and `tcpdump` in the same namespace records every request (so
- * timer jitter of the sender does not matter) and every reply with
- * kernel capture timestamps (nanosecond precision). Who answered each request, and when nobody
- * or two MACs did, comes from those timestamps, not from the test's event loop.
+ * request for the IP every few ms, each from one of 32 sender addresses in turn, and `tcpdump` in
+ * the same namespace records every request (so timer jitter of the sender does not matter) and
+ * every reply with kernel capture timestamps (nanosecond pcap). A reply's target address names
+ * the probe it answers, so a late answer is not mistaken for a missing one. Who answered each
+ * probe, and when nobody or two MACs did, comes from the capture, not from the test's event loop.
  */
 import type { ChildProcess } from 'node:child_process';
-import { arpFrameCodec, buildArpRequest, parseIpv4, parseMac } from '@baremetal-lb/arp-wire';
+import {
+  ArpOperation,
+  arpFrameCodec,
+  buildArpRequest,
+  decodeArpFrame,
+  formatMac,
+  parseIpv4,
+  parseMac,
+} from '@baremetal-lb/arp-wire';
 import type { LabHost } from '@baremetal-lb/lab';
 import { dropAllFilter, openPacketConn } from '@baremetal-lb/packet-socket';
 
 /** One captured ARP frame about the probed IP. */
 export type ProbeFrame =
-  | { readonly kind: 'request'; readonly atMs: number }
-  | { readonly kind: 'reply'; readonly atMs: number; readonly mac: string };
+  | { readonly kind: 'request'; readonly atMs: number; readonly id: number }
+  | { readonly kind: 'reply'; readonly atMs: number; readonly mac: string; readonly id: number };
 
 /** What the probes saw; times are ms since the epoch (capture clock). */
 export type ProbeSummary = {
@@ -46,19 +55,26 @@ export type ProbeSummary = {
 };
 
 /**
- * Assigns each reply to the last request sent before it and measures the runs of unanswered and
- * doubly answered probes. Replies before the first request are ignored.
+ * Assigns each reply to the last request with its id (the probe's sender IP) sent before it, so a
+ * late answer still counts for its own probe, and measures the runs of unanswered and doubly
+ * answered probes. Replies to no captured request are ignored.
  */
 export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinity): ProbeSummary {
   const sorted = frames.filter((f) => f.atMs >= fromMs).sort((a, b) => a.atMs - b.atMs);
   const probes: { atMs: number; macs: Set<string> }[] = [];
+  const latestById = new Map<number, { atMs: number; macs: Set<string> }>();
   const firstReplyByMac = new Map<string, number>();
   for (const f of sorted) {
-    if (f.kind === 'request') probes.push({ atMs: f.atMs, macs: new Set() });
-    else if (probes.length > 0) {
-      probes.at(-1)!.macs.add(f.mac);
-      if (!firstReplyByMac.has(f.mac)) firstReplyByMac.set(f.mac, f.atMs);
+    if (f.kind === 'request') {
+      const probe = { atMs: f.atMs, macs: new Set<string>() };
+      probes.push(probe);
+      latestById.set(f.id, probe);
+      continue;
     }
+    const probe = latestById.get(f.id);
+    if (probe === undefined) continue;
+    probe.macs.add(f.mac);
+    if (!firstReplyByMac.has(f.mac)) firstReplyByMac.set(f.mac, f.atMs);
   }
   const longest = (matches: (p: { macs: Set<string> }) => boolean) => {
     let ms = 0;
@@ -102,20 +118,55 @@ export function summarizeProbes(frames: readonly ProbeFrame[], fromMs = -Infinit
   };
 }
 
-// "1733339123.123456789 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42:
-//  Request who-has 198.51.100.200 tell 198.51.100.2, length 28" — or "Reply 198.51.100.200 is-at 02:…"
-const linePattern =
-  /^(\d+)\.(\d+) ([0-9a-f:]{17}) > [0-9a-f:]{17}, ethertype ARP.*?: (Request who-has (\S+) |Reply (\S+) is-at ([0-9a-f:]{17}))/;
+/** LINKTYPE_ETHERNET; nanosecond pcap magic (tcpdump --time-stamp-precision=nano -w). */
+const pcapNanoMagic = 0xa1b23c4d;
+const pcapGlobalHeaderBytes = 24;
+const pcapRecordHeaderBytes = 16;
 
-/** Parses `tcpdump -tt -e -n --time-stamp-precision=nano` lines about ARP for `ip`. */
-export function parseProbeLines(lines: readonly string[], ip: string, requester: string): ProbeFrame[] {
+/** Frames of a little- or big-endian nanosecond pcap stream with their capture times (ms). */
+export function readTimedPcap(file: Buffer): { atMs: number; frame: Buffer }[] {
+  if (file.length < pcapGlobalHeaderBytes) return [];
+  const little = file.readUInt32LE(0) === pcapNanoMagic;
+  if (!little && file.readUInt32BE(0) !== pcapNanoMagic) {
+    throw new Error(`pcap: magic 0x${file.readUInt32BE(0).toString(16)} is not nanosecond pcap`);
+  }
+  const u32 = (at: number) => (little ? file.readUInt32LE(at) : file.readUInt32BE(at));
+  const out: { atMs: number; frame: Buffer }[] = [];
+  for (let at = pcapGlobalHeaderBytes; at + pcapRecordHeaderBytes <= file.length; ) {
+    const length = u32(at + 8);
+    const start = at + pcapRecordHeaderBytes;
+    if (start + length > file.length) break; // the capture stopped mid-record
+    out.push({ atMs: u32(at) * 1000 + u32(at + 4) / 1e6, frame: file.subarray(start, start + length) });
+    at = start + length;
+  }
+  return out;
+}
+
+/**
+ * The probe frames of a capture: requests for `ip` from `requesterMac`, and every reply for `ip`
+ * to it, each tagged with the requester IP (its ARP sender / the reply's target), which tells the
+ * probes apart.
+ */
+export function toProbeFrames(
+  captured: readonly { atMs: number; frame: Buffer }[],
+  ip: string,
+  requesterMac: string,
+): ProbeFrame[] {
+  const vip = parseIpv4(ip);
+  const requester = parseMac(requesterMac);
   const out: ProbeFrame[] = [];
-  for (const line of lines) {
-    const m = linePattern.exec(line);
-    if (m === null) continue;
-    const atMs = Number(m[1]) * 1000 + Number(m[2]!.padEnd(9, '0')) / 1e6;
-    if (m[5] === ip && m[3] === requester) out.push({ kind: 'request', atMs });
-    else if (m[6] === ip) out.push({ kind: 'reply', atMs, mac: m[7]! });
+  for (const { atMs, frame } of captured) {
+    let arp: ReturnType<typeof decodeArpFrame>['arp'];
+    try {
+      ({ arp } = decodeArpFrame(frame));
+    } catch {
+      continue; // not ARP, or malformed: no probe
+    }
+    if (arp.operation === ArpOperation.request && arp.senderMac === requester && arp.targetIp === vip) {
+      out.push({ kind: 'request', atMs, id: arp.senderIp });
+    } else if (arp.operation === ArpOperation.reply && arp.senderIp === vip && arp.targetMac === requester) {
+      out.push({ kind: 'reply', atMs, mac: formatMac(arp.senderMac), id: arp.targetIp });
+    }
   }
   return out;
 }
@@ -125,27 +176,28 @@ export type ArpProber = {
   stop(): Promise<ProbeFrame[]>;
 };
 
+/**
+ * Probe sender addresses, last octet: 32 in turn, so a reply names its probe (its target IP)
+ * unless it is more than 32 intervals late. Unused in the lab's /24.
+ */
+const probeSenderFirst = 160;
+const probeSenderCount = 32;
+
 /** Starts capturing, then probing `ip` from `host` every `intervalMs`; resolves once both run. */
 export async function startArpProber(host: LabHost, ip: string, intervalMs = 5): Promise<ArpProber> {
-  const lines: string[] = [];
+  const chunks: Buffer[] = [];
   let stderr = '';
   const capture = host.spawn('tcpdump', [
     '-i',
     host.ifname,
-    '-l',
     '-n',
-    '-e',
-    '-tt',
+    '-U',
     '--time-stamp-precision=nano',
+    '-w',
+    '-',
     'arp',
   ]);
-  let partial = '';
-  capture.stdout?.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString('utf8');
-    const parts = text.split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts);
-  });
+  capture.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
   const listening = new Promise<void>((resolve, reject) => {
     capture.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
@@ -154,16 +206,20 @@ export async function startArpProber(host: LabHost, ip: string, intervalMs = 5):
     capture.once('exit', (code) => reject(new Error(`tcpdump exited (${code}): ${stderr}`)));
   });
   await listening;
-  const frame = arpFrameCodec.encode(
-    buildArpRequest({
-      senderMac: parseMac(host.mac),
-      senderIp: parseIpv4(host.ipv4),
-      targetIp: parseIpv4(ip),
-    }),
+  const prefix = host.ipv4.split('.').slice(0, 3).join('.');
+  const frames = Array.from({ length: probeSenderCount }, (_, i) =>
+    arpFrameCodec.encode(
+      buildArpRequest({
+        senderMac: parseMac(host.mac),
+        senderIp: parseIpv4(`${prefix}.${probeSenderFirst + i}`),
+        targetIp: parseIpv4(ip),
+      }),
+    ),
   );
   // Sending only: the kernel filter drops everything on the receive side.
   const conn = openPacketConn(host.ifname, { netns: host.namespace, filter: dropAllFilter() });
-  const timer = setInterval(() => conn.send(frame), intervalMs);
+  let sent = 0;
+  const timer = setInterval(() => conn.send(frames[sent++ % probeSenderCount]!), intervalMs);
   return {
     async stop() {
       clearInterval(timer);
@@ -171,8 +227,7 @@ export async function startArpProber(host: LabHost, ip: string, intervalMs = 5):
       // Replies to the last requests are at most a few ms behind.
       await new Promise((r) => setTimeout(r, 100));
       await stopChild(capture);
-      if (partial !== '') lines.push(partial);
-      return parseProbeLines(lines, ip, host.mac.toLowerCase());
+      return toProbeFrames(readTimedPcap(Buffer.concat(chunks)), ip, host.mac);
     },
   };
 }
