@@ -6,7 +6,6 @@
  * the probe it answers, so a late answer is not mistaken for a missing one. Who answered each
  * probe, and when nobody or two MACs did, comes from the capture, not from the test's event loop.
  */
-import type { ChildProcess } from 'node:child_process';
 import {
   ArpOperation,
   arpFrameCodec,
@@ -198,6 +197,8 @@ export async function startArpProber(host: LabHost, ip: string, intervalMs = 5):
     'arp',
   ]);
   capture.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // 'close', not 'exit': after 'exit' its stdout may still hold the last records.
+  const closed = new Promise<void>((resolve) => capture.once('close', () => resolve()));
   const listening = new Promise<void>((resolve, reject) => {
     capture.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
@@ -226,15 +227,10 @@ export async function startArpProber(host: LabHost, ip: string, intervalMs = 5):
       await conn.close();
       // Replies to the last requests are at most a few ms behind.
       await new Promise((r) => setTimeout(r, 100));
-      await stopChild(capture);
+      // SIGINT: tcpdump writes what it holds and exits.
+      if (capture.exitCode === null && capture.signalCode === null) capture.kill('SIGINT');
+      await closed;
       return toProbeFrames(readTimedPcap(Buffer.concat(chunks)), ip, host.mac);
     },
   };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGINT');
-  await exited;
 }
