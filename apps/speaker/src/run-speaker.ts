@@ -40,6 +40,13 @@ export type RunningSpeaker = {
 const joinTimeoutMs = 3000;
 
 /**
+ * How long to wait for the members' acks of our `alive` before announcing anyway, ms: a LAN round
+ * trip is well under 1 ms, but a peer's busy event loop on a loaded node has delayed it by 30 ms
+ * and more in the e2e lab; a member that never acks (dead, not yet detected) costs this once.
+ */
+const confirmTimeoutMs = 100;
+
+/**
  * Cold start: for this long after joining the membership, an IP that a Node never seen in the
  * membership would own is not announced, ms (Speaker's startHold). Three speakers started
  * together joined 26–888 ms apart on a loaded 2-core machine (apps/speaker/README.md,
@@ -172,8 +179,8 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   if (addresses.seeds.length > 0) await waitForJoin(membership, joinTimeoutMs);
   // A restarted node's `alive` reaches the node standing in for it a moment before that node's
   // view moves the IPs back; announcing first would make both answer until it does. One direct
-  // round trip with every member (20 ms at most) makes sure they know before we claim anything.
-  const confirmedBy = await membership.confirmAlive();
+  // round trip with every member makes sure they know before we claim anything.
+  const confirmedBy = await membership.confirmAlive(confirmTimeoutMs);
   log.info({ members: membership.liveMembers(), confirmedBy }, 'membership joined');
   speaker.start();
 

@@ -80,7 +80,11 @@ export function registerHandoverScenarios(c: HandoverContext): void {
             `${(last('stopped announcing') - announced).toFixed(0)}` +
             `${stopped.includes('handOverTimeout') ? ' (timeout)' : ''}`,
         );
-        expect(summary.macs, `trial ${trial}: answering MACs`).toContain(ownerMac);
+        expect(
+          summary.macs,
+          `trial ${trial}: answering MACs (${frames.length} frames, ${summary.probes} probes, ` +
+            `${summary.answered} answered, capture ${frames[0]?.atMs} to ${frames.at(-1)?.atMs}, now ${Date.now()})`,
+        ).toContain(ownerMac);
       }
       console.log(
         `failback ${standIn} -> ${owner}, ${failbackTrials} trials, probes every 5 ms: ` +

@@ -201,12 +201,12 @@ export class Membership {
 
   /**
    * Tell every reachable member directly that this member is alive, at its current incarnation,
-   * and resolve once each has acknowledged or the probe timeout passed; resolves with the names
-   * that acknowledged. A member acks only after it has applied the `alive` (messages are handled
+   * and resolve once each has acknowledged or `timeoutMs` passed (default: the probe timeout);
+   * resolves with the names that acknowledged. A member acks only after it has applied the `alive` (messages are handled
    * in order), so each of them now counts this member alive. For a node that just (re)joined and
    * is about to act on the view, e.g. to announce addresses others held while it was away.
    */
-  confirmAlive(): Promise<string[]> {
+  confirmAlive(timeoutMs = this.config.probeTimeoutMs): Promise<string[]> {
     if (this.#state !== 'running') return Promise.resolve([]);
     const self = this.#view.get(this.name)!;
     const alive: Message = {
@@ -220,7 +220,7 @@ export class Membership {
       peers.map(
         (e) =>
           new Promise<string | undefined>((resolve) =>
-            this.#prober.announce(e, alive, (acked) => resolve(acked ? e.name : undefined)),
+            this.#prober.announce(e, alive, timeoutMs, (acked) => resolve(acked ? e.name : undefined)),
           ),
       ),
     ).then((names) => names.filter((n): n is string => n !== undefined));

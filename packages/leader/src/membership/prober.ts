@@ -84,16 +84,16 @@ export class Prober {
 
   /**
    * Send `e` our own `alive` followed by a ping: the receiver handles messages in order, so its
-   * ack means it has applied the `alive`. `done` runs once: on the ack, or unacked after the
-   * probe timeout.
+   * ack means it has applied the `alive`. `done` runs once: on the ack, or unacked after
+   * `timeoutMs`.
    */
-  announce(e: MemberEntry, alive: Message, done: (acked: boolean) => void): void {
+  announce(e: MemberEntry, alive: Message, timeoutMs: number, done: (acked: boolean) => void): void {
     const ctx = this.#ctx;
     const seq = this.#nextSeq();
     const p: Pending = { kind: 'announce', acked: false, done };
     this.#pending.set(seq, p);
     ctx.send(e.address, [alive, { type: 'ping', seq, target: e.name }], true);
-    ctx.after(ctx.awareness.scale(ctx.config.probeTimeoutMs), () => {
+    ctx.after(timeoutMs, () => {
       this.#pending.delete(seq);
       if (!p.acked) done(false);
     });
