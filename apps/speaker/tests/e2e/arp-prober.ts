@@ -191,6 +191,8 @@ export async function startArpProber(host: LabHost, ip: string, intervalMs = 5):
     host.ifname,
     '-n',
     '-U',
+    // Without it libpcap hands frames over in blocks, and the last block is lost on SIGINT.
+    '--immediate-mode',
     '--time-stamp-precision=nano',
     '-w',
     '-',

@@ -59,7 +59,7 @@ export function registerHandoverScenarios(c: HandoverContext): void {
           await t.start(t.hostOf(owner));
           await c.expectArpOwner(c.vip, owner);
           // Long enough for a stand-in that kept answering to show up in the probes.
-          await new Promise((r) => setTimeout(r, 300));
+          await new Promise((r) => setTimeout(r, 500));
         } finally {
           frames = await prober.stop();
         }
@@ -142,7 +142,11 @@ export function registerHandoverScenarios(c: HandoverContext): void {
         }
         const others = summary.macs.filter((m) => m !== ownerMac);
         if (others.length > 0) {
-          wrong.push(`trial ${trial}: ${others.map((m) => t.hostByMac(m)?.name ?? m).join(', ')}`);
+          const ownerAt = summary.firstReplyByMac.get(ownerMac) ?? Number.NaN;
+          const when = (m: string) => (summary.firstReplyByMac.get(m)! - ownerAt).toFixed(0);
+          wrong.push(
+            `trial ${trial}: ${others.map((m) => `${t.hostByMac(m)?.name ?? m} first at ${when(m)} ms`).join(', ')}`,
+          );
         }
         const ownerFirst = summary.firstReplyByMac.get(ownerMac);
         if (ownerFirst !== undefined) startToAnswerMs.push(ownerFirst - spawnedAt);
@@ -174,7 +178,7 @@ export function registerHandoverScenarios(c: HandoverContext): void {
     try {
       await t.kill(t.hostOf(owner), 'SIGTERM');
       await c.expectArpOwner(c.vip, next);
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 500));
     } finally {
       summary = summarizeProbes(await prober.stop());
     }
