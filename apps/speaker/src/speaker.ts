@@ -131,7 +131,7 @@ export class Speaker {
       diff.removed.length > 0 ||
       changedOwners(previous, desired)
     ) {
-      this.#updateAnnouncedGauge(desired);
+      this.#updateAnnouncedGauge(desired, held);
     }
     const statusKey = JSON.stringify(this.#desiredStatuses(desired, held));
     if (statusKey !== this.#lastStatusKey) {
@@ -274,12 +274,13 @@ export class Speaker {
       }));
   }
 
-  #updateAnnouncedGauge(desired: DesiredAnnouncements): void {
+  #updateAnnouncedGauge(desired: DesiredAnnouncements, held: ReadonlySet<string>): void {
     const { metrics, nodeName } = this.#d;
     metrics.announced.reset();
     for (const s of desired.services) {
       if (s.reason !== AnnounceReason.announcing) continue;
       for (const ip of s.ips) {
+        if (held.has(ip)) continue;
         metrics.announced.set(
           { service: `${s.namespace}/${s.name}`, protocol: 'layer2', node: nodeName, ip },
           1,
