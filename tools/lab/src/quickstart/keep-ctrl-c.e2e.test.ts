@@ -20,6 +20,7 @@ import { waitFor } from './wait-for.ts';
 
 const ready = checkPrerequisites('npm run lab -- --keep, then Ctrl-C', quickstartNeeds());
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+const subnet = '198.51.100.0/24';
 
 type Exit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
 
@@ -29,14 +30,29 @@ describe.skipIf(!ready)('npm run lab -- --keep, then Ctrl-C', () => {
   let namespaces: string[] = [];
 
   beforeAll(async () => {
-    // Same subnet as the quick-start e2e; this package's files run one at a time (vitest.config.ts).
-    await waitFor(
-      '198.51.100.0/24 to be free',
-      5 * 60_000,
-      () => checkSubnetFree('198.51.100.0/24').then(() => true),
-      1000,
-    );
-    const npm = spawn('npm', ['run', 'lab', '--', '--keep', '--subnet', '198.51.100.0/24'], {
+    // Another lab may take the subnet between the check and the start (a concurrent run on a
+    // shared machine): then the lab refuses with ERR_LAB_SUBNET_IN_USE and this waits and retries.
+    const deadline = Date.now() + 10 * 60_000;
+    for (;;) {
+      // Same subnet as the quick-start e2e; this package's files run one at a time (vitest.config.ts).
+      await waitFor(
+        '198.51.100.0/24 to be free',
+        5 * 60_000,
+        () => checkSubnetFree(subnet).then(() => true),
+        1000,
+      );
+      output = '';
+      const run = await runKeptLab();
+      exit = run.exit;
+      namespaces = run.namespaces;
+      if (!output.includes('ERR_LAB_SUBNET_IN_USE') || Date.now() > deadline) break;
+    }
+    console.info(output);
+  }, 16 * 60_000);
+
+  /** `npm run lab -- --keep` in its own process group; Ctrl-C once it is kept. */
+  async function runKeptLab(): Promise<{ exit: Exit; namespaces: string[] }> {
+    const npm = spawn('npm', ['run', 'lab', '--', '--keep', '--subnet', subnet], {
       cwd: repoRoot,
       detached: true, // its own process group, as a shell gives a foreground job
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,30 +62,32 @@ describe.skipIf(!ready)('npm run lab -- --keep, then Ctrl-C', () => {
     );
     npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let exitedWith: Exit | undefined;
+    void exited.then((e) => (exitedWith = e));
     try {
-      await Promise.race([
-        waitFor(
-          'the kept lab',
-          15 * 60_000,
-          () => output.includes('Press Ctrl-C to tear everything down.') || undefined,
-          200,
-        ),
-        exited.then((e) =>
-          Promise.reject(new Error(`npm run lab exited early (${JSON.stringify(e)}):\n${output}`)),
-        ),
-      ]);
-      namespaces = [...(output.match(/^Node namespaces: (.*)$/m)?.[1] ?? '').matchAll(/=(\S+)/g)].map(
-        (m) => m[1] as string,
+      const state = await waitFor(
+        'the kept lab',
+        15 * 60_000,
+        () =>
+          exitedWith !== undefined
+            ? ('exited' as const)
+            : output.includes('Press Ctrl-C to tear everything down.')
+              ? ('kept' as const)
+              : undefined,
+        200,
       );
-      process.kill(-(npm.pid as number), 'SIGINT');
-      exit = await exited;
+      if (state === 'exited') return { exit: await exited, namespaces: [] };
     } finally {
-      if (exit === undefined && npm.exitCode === null && npm.signalCode === null) {
+      if (!output.includes('Press Ctrl-C') && npm.exitCode === null && npm.signalCode === null) {
         process.kill(-(npm.pid as number), 'SIGKILL');
       }
-      console.info(output);
     }
-  }, 16 * 60_000);
+    const names = [...(output.match(/^Node namespaces: (.*)$/m)?.[1] ?? '').matchAll(/=(\S+)/g)].map(
+      (m) => m[1] as string,
+    );
+    process.kill(-(npm.pid as number), 'SIGINT');
+    return { exit: await exited, namespaces: names };
+  }
 
   it('exits 0 after tearing the lab down', () => {
     expect(exit).toEqual({ code: 0, signal: null });
