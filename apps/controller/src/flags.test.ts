@@ -18,6 +18,7 @@ describe('parseFlags', () => {
       workers: 32,
       mlSecretName: 'memberlist',
       help: false,
+      version: false,
     });
   });
 
