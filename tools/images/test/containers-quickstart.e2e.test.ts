@@ -11,6 +11,7 @@ import {
   checkPrerequisites,
   checkSubnetFree,
   isHealthy,
+  listStatusNodes,
   nodeNames,
   quickstartNeeds,
   type RunningApp,
@@ -26,7 +27,7 @@ import {
 } from '../src/container-launcher.ts';
 import { podmanPodArgs, readDeployedPod } from '../src/deployed-pod.ts';
 import type { Podman } from '../src/podman.ts';
-import { createExtraService, statusNodes, tokenAccepted } from './extra-service.ts';
+import { createExtraService, tokenAccepted } from './extra-service.ts';
 import { buildTestImages, buildTimeoutMs, imagesReady } from './images-ready.ts';
 
 const ready =
@@ -37,24 +38,22 @@ const ready =
 const rotationTimeoutMs = 150_000;
 const figures: string[] = [];
 
+/** The parts of `podman inspect` the checks read. */
+type ContainerInspect = {
+  readonly Config: { readonly User: string; readonly Env: readonly string[] };
+  readonly Args: readonly string[];
+  readonly State: { readonly Pid: number };
+  readonly HostConfig: { readonly ReadonlyRootfs: boolean; readonly SecurityOpt: readonly string[] | null };
+  readonly Mounts: readonly { readonly Destination: string; readonly RW: boolean }[];
+};
+
 describe.skipIf(!ready)('the quick start with the apps as containers', () => {
   let podman: Podman;
   let launcher: ContainerLauncher;
   let run: Awaited<ReturnType<typeof runQuickstart>> | undefined;
 
-  const inspect = async (container: string) =>
-    (JSON.parse(await podman.run(['inspect', '--format=json', container])) as Record<string, never>[])[0] as {
-      Config: { User: string; Env: string[]; Cmd: string[] | null; Entrypoint: string[] | string };
-      Args: string[];
-      State: { Pid: number };
-      HostConfig: {
-        ReadonlyRootfs: boolean;
-        CapAdd: string[] | null;
-        CapDrop: string[] | null;
-        SecurityOpt: string[] | null;
-      };
-      Mounts: { Destination: string; RW: boolean }[];
-    };
+  const inspect = async (container: string): Promise<ContainerInspect> =>
+    (JSON.parse(await podman.run(['inspect', '--format=json', container])) as ContainerInspect[])[0]!;
   const rssMiB = async (container: string) => {
     const { State } = await inspect(container);
     const status = readFileSync(`/proc/${State.Pid}/status`, 'utf8');
@@ -150,9 +149,15 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
       const old = new Map<string, string>();
       for (const name of names) old.set(name, await launcher.rotateToken(name));
       for (const [name, token] of old) {
-        expect(await tokenAccepted(cluster.kc, token), `${name}'s old token`).toBe(false);
         expect(await tokenAccepted(cluster.kc, launcher.currentToken(name)), `${name}'s new token`).toBe(
           true,
+        );
+        // The API server caches a successful authentication for 10 s; then the deleted binding counts.
+        await waitFor(
+          `${name}'s old token to be refused`,
+          60_000,
+          async () => ((await tokenAccepted(cluster.kc, token)) ? undefined : true),
+          500,
         );
       }
       // Writes after the rotation: the controller assigns, the announcing speaker records its status.
@@ -162,7 +167,7 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
       const start = performance.now();
       const ip = await createExtraService(cluster.kc, 'web-rotated', pods, rotationTimeoutMs);
       const owner = await waitFor('a ServiceL2Status for web-rotated', rotationTimeoutMs, async () => {
-        const nodes = await statusNodes(cluster.kc, 'web-rotated');
+        const nodes = await listStatusNodes(cluster.kc, 'web-rotated');
         return nodes.length === 1 ? nodes[0] : undefined;
       });
       expect(alive()).toContain(owner);
@@ -181,10 +186,22 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
       );
       expect(code).toBe(0);
       const next = await waitFor('the ServiceL2Status to move', rotationTimeoutMs, async () => {
-        const nodes = await statusNodes(cluster.kc, 'web-rotated');
+        const nodes = await listStatusNodes(cluster.kc, 'web-rotated');
         return nodes.length === 1 && nodes[0] !== owner ? nodes[0] : undefined;
       });
       expect(alive()).toContain(next);
+
+      // The stopped speaker again, as a new container: start -> /readyz.
+      const spec = launcher.specOf(`speaker-${owner}`);
+      const restartedAt = performance.now();
+      const speaker = await cluster.launch(spec);
+      await waitFor('the new speaker container /readyz', 120_000, async () => {
+        if (speaker.exited) throw new Error('exited');
+        return isHealthy(`http://${spec.host.ipv4}:7472/readyz`);
+      });
+      figures.push(
+        `speaker: podman run -> /readyz 200 in ${((performance.now() - restartedAt) / 1000).toFixed(2)} s`,
+      );
     },
     2 * rotationTimeoutMs + 60_000,
   );
@@ -209,20 +226,6 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
     });
     figures.push(
       `controller: podman run -> /readyz 200 in ${((performance.now() - start) / 1000).toFixed(2)} s`,
-    );
-    // And a speaker: the one stopped above.
-    const stopped = [...cluster.speakers.keys()].find(
-      (n) => !alive().includes(n) && n !== run!.result.announcer.node,
-    )!;
-    const speakerSpec = launcher.specOf(`speaker-${stopped}`);
-    const speakerStart = performance.now();
-    const speaker = await cluster.launch(speakerSpec);
-    await waitFor('the new speaker container /readyz', 120_000, async () => {
-      if (speaker.exited) throw new Error('exited');
-      return isHealthy(`http://${speakerSpec.host.ipv4}:7472/readyz`);
-    });
-    figures.push(
-      `speaker: podman run -> /readyz 200 in ${((performance.now() - speakerStart) / 1000).toFixed(2)} s`,
     );
   }, 300_000);
 

@@ -5,7 +5,7 @@
  */
 
 import { metallbNamespace, waitFor } from '@baremetal-lb/lab';
-import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
 
 export type ExtraPod = { readonly name: string; readonly ip: string; readonly node: string };
 
@@ -52,19 +52,6 @@ export async function createExtraService(
     const service = await core.readNamespacedService({ name, namespace: 'default' });
     return service.status?.loadBalancer?.ingress?.[0]?.ip;
   });
-}
-
-/** status.node of the ServiceL2Status objects of Service `name`. */
-export async function statusNodes(kc: KubeConfig, name: string): Promise<string[]> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const list = (await custom.listNamespacedCustomObject({
-    group: 'metallb.io',
-    version: 'v1beta1',
-    namespace: metallbNamespace,
-    plural: 'servicel2statuses',
-    labelSelector: `metallb.io/service-name=${name}`,
-  })) as { items?: { status?: { node?: string } }[] };
-  return (list.items ?? []).map((i) => i.status?.node).filter((n): n is string => n !== undefined);
 }
 
 /** Whether the API server accepts `token` (false: 401, revoked or expired). */

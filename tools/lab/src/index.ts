@@ -28,7 +28,7 @@ export type { LabNode, QuickstartCluster, QuickstartOptions } from './quickstart
 export { metallbNamespace, nodeNames, startQuickstartCluster } from './quickstart/quickstart-cluster.ts';
 export { quickstartNeeds } from './quickstart/quickstart-prerequisites.ts';
 export type { QuickstartResult, RunQuickstartOptions } from './quickstart/run-quickstart.ts';
-export { runQuickstart } from './quickstart/run-quickstart.ts';
+export { listStatusNodes, runQuickstart } from './quickstart/run-quickstart.ts';
 export { isHealthy, waitFor } from './quickstart/wait-for.ts';
 export type { CommandResult } from './run-command.ts';
 export { runCommand } from './run-command.ts';
