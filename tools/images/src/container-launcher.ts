@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type AppLaunch,
@@ -131,7 +131,6 @@ export function createContainerLauncher(podman: Podman): ContainerLauncher {
       }
       removeAllSync();
       await Promise.all(running.map((l) => l.app.exit));
-      await Promise.all([...launched.values()].map((l) => rm(l.tokenDir, { recursive: true, force: true })));
       launched.clear();
       unregister?.();
       unregister = undefined;

@@ -53,14 +53,16 @@ async function main(): Promise<number> {
       log: values.quiet ? () => {} : print,
     });
     const base = await podman.imageSize(result.base.ref);
-    print(`\n${'image'.padEnd(42)} ${'size'.padStart(10)} ${'ours'.padStart(10)} ${'build'.padStart(8)}`);
-    print(
-      `${result.base.ref.padEnd(42)} ${mib(base.bytes).padStart(10)} ${''.padStart(10)} ${`${(result.base.ms / 1000).toFixed(1)} s`.padStart(8)}`,
-    );
+    const rows: [string, string, string, number][] = [[result.base.ref, mib(base.bytes), '', result.base.ms]];
     for (const image of result.images) {
       const size = await podman.imageSize(image.ref);
+      rows.push([image.ref, mib(size.bytes), mib(size.bytes - base.bytes), image.ms]);
+    }
+    const width = Math.max(...rows.map(([ref]) => ref.length));
+    print(`\n${'image'.padEnd(width)} ${'size'.padStart(10)} ${'ours'.padStart(10)} ${'build'.padStart(8)}`);
+    for (const [ref, size, ours, ms] of rows) {
       print(
-        `${image.ref.padEnd(42)} ${mib(size.bytes).padStart(10)} ${mib(size.bytes - base.bytes).padStart(10)} ${`${(image.ms / 1000).toFixed(1)} s`.padStart(8)}`,
+        `${ref.padEnd(width)} ${size.padStart(10)} ${ours.padStart(10)} ${`${(ms / 1000).toFixed(1)} s`.padStart(8)}`,
       );
     }
     print(`\nall in ${(result.ms / 1000).toFixed(1)} s (containers.conf: ${podman.confFile})`);
