@@ -22,6 +22,11 @@ describe('parseFlags', () => {
     });
   });
 
+  it('reads --help and --version', () => {
+    expect(parseFlags(['--version'], {}).version).toBe(true);
+    expect(parseFlags(['--help'], {}).help).toBe(true);
+  });
+
   it('reads every flag', () => {
     const options = parseFlags(
       [
