@@ -18,7 +18,13 @@ describe('parseFlags', () => {
       workers: 32,
       mlSecretName: 'memberlist',
       help: false,
+      version: false,
     });
+  });
+
+  it('reads --help and --version', () => {
+    expect(parseFlags(['--version'], {}).version).toBe(true);
+    expect(parseFlags(['--help'], {}).help).toBe(true);
   });
 
   it('reads every flag', () => {

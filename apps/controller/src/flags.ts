@@ -33,6 +33,7 @@ export type ControllerOptions = {
   /** Secret (in `namespace`) holding the speakers' membership key, created when missing; undefined = don't. */
   readonly mlSecretName: string | undefined;
   readonly help: boolean;
+  readonly version: boolean;
 };
 
 export const usage = `Usage: baremetal-lb-controller [flags]
@@ -52,6 +53,7 @@ export const usage = `Usage: baremetal-lb-controller [flags]
   --ml-secret-name NAME Secret with the speakers' membership key, created with a random key
                         when missing (default memberlist; "" = never create it)
   --help                print this text
+  --version             print the version
 `;
 
 /** Parses argv (without the node and script entries). Throws FlagError on bad input. */
@@ -84,6 +86,7 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     mlSecretName:
       values['ml-secret-name'] === '' ? undefined : requireName('--ml-secret-name', values['ml-secret-name']),
     help: values.help,
+    version: values.version,
   };
 }
 
@@ -106,6 +109,7 @@ function parse(argv: readonly string[]) {
       workers: { type: 'string', default: '32' },
       'ml-secret-name': { type: 'string', default: 'memberlist' },
       help: { type: 'boolean', default: false },
+      version: { type: 'boolean', default: false },
     },
   });
 }

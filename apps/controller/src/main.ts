@@ -2,6 +2,7 @@
  * baremetal-lb controller: assigns LoadBalancer IPs to Services from IPAddressPools.
  * Run: node --conditions=@baremetal-lb/source src/main.ts [flags]   (see --help)
  */
+import { readFileSync } from 'node:fs';
 import { runController } from './app.ts';
 import { ControllerError } from './errors.ts';
 import { parseFlags, usage } from './flags.ts';
@@ -20,6 +21,12 @@ async function main(): Promise<void> {
   }
   if (flags.help) {
     process.stdout.write(usage);
+    return;
+  }
+  if (flags.version) {
+    // package.json sits beside src/ and dist/ alike (the image keeps it).
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`baremetal-lb-controller ${version}\n`);
     return;
   }
   const log = createLogger(flags.logLevel);

@@ -2,14 +2,27 @@
  * The speaker process: `node --conditions=@baremetal-lb/source apps/speaker/src/main.ts [flags]`
  * (or dist/main.js). SIGTERM/SIGINT: graceful leave and exit 0. Bad flags: usage and exit 2.
  */
+import { readFileSync } from 'node:fs';
 import { FlagError, parseSpeakerFlags, speakerUsage } from './cli/speaker-flags.ts';
 import { createLogger } from './observe/create-logger.ts';
 import { runSpeaker } from './run-speaker.ts';
 
 async function main(): Promise<void> {
+  // Before parsing: the other flags (a required --node-name) do not matter for these two.
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    process.stdout.write(`${speakerUsage}\n`);
+    return;
+  }
+  if (argv.includes('--version')) {
+    // package.json sits beside src/ and dist/ alike (the image keeps it).
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`baremetal-lb-speaker ${version}\n`);
+    return;
+  }
   let flags: ReturnType<typeof parseSpeakerFlags>;
   try {
-    flags = parseSpeakerFlags(process.argv.slice(2), process.env);
+    flags = parseSpeakerFlags(argv, process.env);
   } catch (error) {
     if (error instanceof FlagError) {
       process.stderr.write(`${error.message}\n${speakerUsage}\n`);
@@ -18,14 +31,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(flags.logLevel, flags.nodeName);
-  let running: Awaited<ReturnType<typeof runSpeaker>>;
-  try {
-    running = await runSpeaker(flags, log);
-  } catch (error) {
-    log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'speaker failed to start');
-    process.exit(1);
-  }
+  // Handlers before start-up: as a container's PID 1 the process has no default action for
+  // SIGTERM, so a signal while it still waits for the API server would be ignored until the
+  // kubelet's SIGKILL. Before it runs there is nothing to leave or withdraw.
+  let running: Awaited<ReturnType<typeof runSpeaker>> | undefined;
   const shutdown = (signal: string) => {
+    if (running === undefined) {
+      log.info({ signal }, 'stopped before start-up finished');
+      process.exit(0);
+    }
     log.info({ signal }, 'shutting down');
     running.stop({ graceful: true }).then(
       () => process.exit(0),
@@ -34,6 +48,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  try {
+    running = await runSpeaker(flags, log);
+  } catch (error) {
+    log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'speaker failed to start');
+    process.exit(1);
+  }
 }
 
 void main();

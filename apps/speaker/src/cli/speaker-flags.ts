@@ -62,7 +62,9 @@ export const speakerUsage = `Usage: speaker [flags]
   --gratuitous-duration-ms N how long to repeat them (default 5000)
   --request-rate-limit N     ARP/NS requests per second per source MAC, 0 = unlimited (default 1000)
   --responder-priority N     SCHED_FIFO priority 1-99 of the ARP/NDP responder thread (needs
-                             CAP_SYS_NICE; falls back to normal with a warning), 0 = normal (default 0)`;
+                             CAP_SYS_NICE; falls back to normal with a warning), 0 = normal (default 0)
+  --help                     print this text
+  --version                  print the version`;
 
 function integerIn(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);

@@ -4,31 +4,18 @@
  * these, so they hold exactly the rights of deploy/rbac.
  */
 import { writeFile } from 'node:fs/promises';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { LabError } from '../lab-error.ts';
-
-/** Why 24 h: longer than any lab session; the API server caps it anyway. */
-const tokenLifetimeSeconds = 86_400;
+import { requestServiceAccountToken, type ServiceAccountIdentity } from './service-account-token.ts';
 
 export async function writeServiceAccountKubeconfig(
   admin: KubeConfig,
-  identity: { readonly namespace: string; readonly name: string },
+  identity: ServiceAccountIdentity,
   file: string,
 ): Promise<string> {
-  const core = admin.makeApiClient(CoreV1Api);
-  const request = await core.createNamespacedServiceAccountToken({
-    name: identity.name,
-    namespace: identity.namespace,
-    body: { spec: { audiences: [], expirationSeconds: tokenLifetimeSeconds } },
-  });
-  const token = request.status?.token;
+  const token = await requestServiceAccountToken(admin, identity);
   const cluster = admin.getCurrentCluster();
-  if (token === undefined || cluster === null) {
-    throw new LabError(
-      'ERR_LAB_SERVICE_ACCOUNT',
-      `no token for ServiceAccount "${identity.namespace}/${identity.name}"`,
-    );
-  }
+  if (cluster === null) throw new LabError('ERR_LAB_SERVICE_ACCOUNT', 'the admin kubeconfig has no cluster');
   const user = `system:serviceaccount:${identity.namespace}:${identity.name}`;
   const kc = new KubeConfig();
   kc.loadFromOptions({

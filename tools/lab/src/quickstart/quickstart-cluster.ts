@@ -4,22 +4,21 @@
  * applied to it; Node objects; the controller in m1 and a speaker in every node, each running
  * as its ServiceAccount (deploy/rbac) with a bound token, as the kubelet would run them.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { registerCleanup } from '../cleanup-registry.ts';
+import { type ApiServerProcess, repoRoot, startApiServerProcess } from '../cluster/api-server-process.ts';
 import {
-  type ApiServerProcess,
-  nodeBinary,
-  repoRoot,
-  startApiServerProcess,
-} from '../cluster/api-server-process.ts';
+  type AppLaunch,
+  type AppLauncher,
+  createProcessLauncher,
+  type RunningApp,
+} from '../cluster/app-launcher.ts';
 import { applyObjects } from '../cluster/apply-objects.ts';
-import { writeServiceAccountKubeconfig } from '../cluster/service-account-kubeconfig.ts';
 import { createLab, type Lab, LabBridgeMode } from '../create-lab.ts';
 import { buildKustomization } from '../deploy/build-kustomization.ts';
 import { LabError } from '../lab-error.ts';
@@ -45,6 +44,8 @@ export type QuickstartOptions = {
   readonly ipv6Prefix?: string;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /** How the controller and the speakers run (default: processes from the TypeScript sources). */
+  readonly launcher?: AppLauncher;
 };
 
 export type LabNode = {
@@ -65,7 +66,10 @@ export type QuickstartCluster = {
   address(n: number): string;
   /** Whether the controller created the membership Secret (false: the lab had to). */
   readonly secretFromController: boolean;
-  readonly speakers: ReadonlyMap<string, ChildProcess>;
+  readonly controller: RunningApp;
+  readonly speakers: ReadonlyMap<string, RunningApp>;
+  /** Starts one more app in the cluster the way the lab started the others (e.g. a restart). */
+  launch(spec: Omit<AppLaunch, 'logFile'>): Promise<RunningApp>;
   nodeByMac(mac: string): LabNode | undefined;
   destroy(): Promise<void>;
 };
@@ -77,10 +81,10 @@ async function tailOf(file: string, lines = 15): Promise<string> {
 }
 
 /** Waits until `url` is healthy; on failure the error carries the tail of the process log. */
-async function waitHealthy(what: string, child: ChildProcess, url: string, logFile: string): Promise<void> {
+async function waitHealthy(what: string, app: RunningApp, url: string, logFile: string): Promise<void> {
   try {
     await waitFor(what, readyTimeoutMs, async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error('the process exited');
+      if (app.exited) throw new Error('the process exited');
       return isHealthy(url);
     });
   } catch (error) {
@@ -91,13 +95,6 @@ async function waitHealthy(what: string, child: ChildProcess, url: string, logFi
   }
 }
 
-function logTo(child: ChildProcess, file: string): void {
-  const stream = createWriteStream(file, { flags: 'a' });
-  child.stdout?.pipe(stream, { end: false });
-  child.stderr?.pipe(stream, { end: false });
-  child.once('close', () => stream.end());
-}
-
 export async function startQuickstartCluster(options: QuickstartOptions = {}): Promise<QuickstartCluster> {
   const log = options.log ?? (() => {});
   const ipv4Subnet = options.ipv4Subnet ?? '198.51.100.0/24';
@@ -106,11 +103,13 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
   await mkdir(path.join(runDir, 'logs'));
   // Removed also on Ctrl-C, where only synchronous work runs.
   const unregister = registerCleanup(() => rmSync(runDir, { recursive: true, force: true }));
+  const launcher = options.launcher ?? createProcessLauncher();
   let lab: Lab | undefined;
   let api: ApiServerProcess | undefined;
-  // The processes in the namespaces first (so nothing talks to a stopping API server), then the
-  // API server, then the run directory.
+  // The apps and processes in the namespaces first (so nothing talks to a stopping API server),
+  // then the API server, then the run directory.
   const destroy = async () => {
+    await launcher.stopAll().catch(() => {});
     await lab?.destroy().catch(() => {});
     await api?.stop().catch(() => {});
     unregister();
@@ -179,34 +178,29 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
       });
     }
 
-    const kubeconfig = (name: string) =>
-      writeServiceAccountKubeconfig(
-        kc,
-        { namespace: metallbNamespace, name },
-        path.join(runDir, `kubeconfig-${name}`),
-      );
-    const controllerKubeconfig = await kubeconfig('controller');
-    const speakerKubeconfig = await kubeconfig('speaker');
-
+    const launch = (spec: Omit<AppLaunch, 'logFile'>) =>
+      launcher.launch({ ...spec, logFile: path.join(runDir, `logs/${spec.name}.log`) }, kc, runDir);
     const m1 = nodes[0]!.host;
-    const controller = m1.spawn(nodeBinary, [
-      '--conditions=@baremetal-lb/source',
-      path.join(repoRoot, 'apps/controller/src/main.ts'),
-      `--kubeconfig=${controllerKubeconfig}`,
-      `--namespace=${metallbNamespace}`,
-      `--metrics-host=${m1.ipv4}`,
-      `--metrics-port=${controllerPort}`,
-      '--identity=controller-m1',
-    ]);
-    const controllerLog = path.join(runDir, 'logs/controller.log');
-    logTo(controller, controllerLog);
+    const controllerLog = path.join(runDir, 'logs/controller-m1.log');
+    const controller = await launch({
+      app: 'controller',
+      name: 'controller-m1',
+      host: m1,
+      args: [
+        `--namespace=${metallbNamespace}`,
+        `--metrics-host=${m1.ipv4}`,
+        `--metrics-port=${controllerPort}`,
+      ],
+      env: { POD_NAMESPACE: metallbNamespace, POD_NAME: 'controller-m1' },
+      serviceAccount: { namespace: metallbNamespace, name: 'controller' },
+    });
     await waitHealthy(
       'the controller /readyz',
       controller,
       `http://${m1.ipv4}:${controllerPort}/readyz`,
       controllerLog,
     );
-    log('controller ready (in m1)');
+    log(`controller ready (in m1; ${launcher.kind})`);
 
     // The kubelet's part: mount Secret memberlist/secretkey into the speakers.
     let secretFromController = true;
@@ -228,20 +222,23 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
       `membership Secret memberlist ${secretFromController ? 'created by the controller' : 'created by the lab (the controller did not)'}`,
     );
 
-    const speakers = new Map<string, ChildProcess>();
+    const speakers = new Map<string, RunningApp>();
     for (const { name, host } of nodes) {
-      const speaker = host.spawn(nodeBinary, [
-        '--conditions=@baremetal-lb/source',
-        path.join(repoRoot, 'apps/speaker/src/main.ts'),
-        `--node-name=${name}`,
-        `--kubeconfig=${speakerKubeconfig}`,
-        `--namespace=${metallbNamespace}`,
-        `--ml-secret-path=${secretFile}`,
-        `--ml-bind-addr=${host.ipv4}`,
-        `--metrics-host=${host.ipv4}`,
-        `--metrics-port=${speakerPort}`,
-      ]);
-      logTo(speaker, path.join(runDir, `logs/speaker-${name}.log`));
+      const speaker = await launch({
+        app: 'speaker',
+        name: `speaker-${name}`,
+        host,
+        args: [
+          `--node-name=${name}`,
+          `--namespace=${metallbNamespace}`,
+          `--ml-bind-addr=${host.ipv4}`,
+          `--metrics-host=${host.ipv4}`,
+          `--metrics-port=${speakerPort}`,
+        ],
+        env: { NODE_NAME: name, POD_NAMESPACE: metallbNamespace, METALLB_HOST: host.ipv4 },
+        serviceAccount: { namespace: metallbNamespace, name: 'speaker' },
+        memberlistKeyFile: secretFile,
+      });
       speakers.set(name, speaker);
     }
     await Promise.all(
@@ -254,7 +251,7 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
         ),
       ),
     );
-    log(`speakers ready in ${nodes.map((n) => n.name).join(', ')}`);
+    log(`speakers ready in ${nodes.map((n) => n.name).join(', ')}; ${launcher.kind}`);
 
     return {
       lab,
@@ -266,7 +263,9 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
       runDir,
       address: (n) => `${prefix}.${n}`,
       secretFromController,
+      controller,
       speakers,
+      launch,
       nodeByMac: (mac) => nodes.find((n) => n.host.mac.toLowerCase() === mac.toLowerCase()),
       destroy,
     };

@@ -5,7 +5,7 @@
  * node stopped and the MAC moving to another node, with the time it took, and curl again.
  * `npm run lab` prints it; the e2e test asserts on the returned result.
  */
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { applyObjects } from '../cluster/apply-objects.ts';
 import { parseManifests } from '../deploy/kube-manifest.ts';
 import { LabError } from '../lab-error.ts';
@@ -233,15 +233,15 @@ async function stopNode(cluster: QuickstartCluster, app: QuickstartApp, node: La
   await app.markNodeLost(node);
 }
 
-/** status.node of every ServiceL2Status of the app's Service, oldest first. */
-async function listStatusNodes(cluster: QuickstartCluster): Promise<string[]> {
-  const custom = cluster.kc.makeApiClient(CustomObjectsApi);
+/** status.node of every ServiceL2Status of Service `service` (default: the app's), oldest first. */
+export async function listStatusNodes(kc: KubeConfig, service: string = appName): Promise<string[]> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
   const list = (await custom.listNamespacedCustomObject({
     group: 'metallb.io',
     version: 'v1beta1',
     namespace: metallbNamespace,
     plural: 'servicel2statuses',
-    labelSelector: `metallb.io/service-name=${appName}`,
+    labelSelector: `metallb.io/service-name=${service}`,
   })) as { items?: { metadata?: { creationTimestamp?: string }; status?: { node?: string } }[] };
   return (list.items ?? [])
     .sort((x, y) => (x.metadata?.creationTimestamp ?? '').localeCompare(y.metadata?.creationTimestamp ?? ''))
@@ -252,10 +252,10 @@ async function listStatusNodes(cluster: QuickstartCluster): Promise<string[]> {
 /** Waits (the speaker writes it right after taking the IP) until a ServiceL2Status names `node`. */
 async function waitForStatusNode(cluster: QuickstartCluster, node?: string): Promise<string[]> {
   return waitFor('a ServiceL2Status', 5_000, async () => {
-    const nodes = await listStatusNodes(cluster);
+    const nodes = await listStatusNodes(cluster.kc);
     // After a failover the new owner writes its status and removes the dead node's.
     return nodes.length > 0 && (node === undefined || (nodes.length === 1 && nodes[0] === node))
       ? nodes
       : undefined;
-  }).catch(() => listStatusNodes(cluster));
+  }).catch(() => listStatusNodes(cluster.kc));
 }
