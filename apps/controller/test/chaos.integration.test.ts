@@ -9,7 +9,7 @@ import { ControllerProcess } from './support/controller-process.ts';
 import { controllerIdentity } from './support/controller-rbac.ts';
 import { findViolations } from './support/invariants.ts';
 import { IpHistory } from './support/ip-history.ts';
-import { TestCluster, waitFor } from './support/test-cluster.ts';
+import { TestCluster, waitForAllAssigned } from './support/test-cluster.ts';
 
 const envtest = injectEnvtest();
 const poolNs = 'it-chaos';
@@ -110,18 +110,7 @@ describe.skipIf(!envtest)('chaos: SIGKILL the controller under 1,000 Service cre
 
     const inPools = (ip: string) =>
       /^(198\.51\.100|203\.0\.113)\./.test(ip) || ip.startsWith('2001:db8:c4a0::');
-    const survivors = await waitFor(
-      'every surviving Service to have an IP',
-      async () => {
-        const services = await cluster.listServices(ns);
-        return services.length === live.size &&
-          services.every((s) => (s.status?.loadBalancer?.ingress ?? []).length > 0)
-          ? services
-          : undefined;
-      },
-      60_000,
-      500,
-    );
+    const survivors = await waitForAllAssigned(cluster, ns, live.size, 60_000);
     expect(findViolations(survivors, inPools)).toEqual([]);
     expect(history.changes).toEqual([]);
     const sharedIps = survivors.filter((s) => s.metadata.annotations?.['metallb.io/allow-shared-ip']);

@@ -18,7 +18,7 @@ import { defaultLeaderTimings } from '../src/leader-elector.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { findViolations } from './support/invariants.ts';
 import { StallingProxy } from './support/stalling-proxy.ts';
-import { TestCluster, waitFor } from './support/test-cluster.ts';
+import { TestCluster, waitForAllAssigned } from './support/test-cluster.ts';
 
 /** Present only when the shared envtest could start, i.e. its binaries exist. */
 const binariesReady = injectEnvtest() !== undefined;
@@ -157,18 +157,7 @@ describe.skipIf(!binariesReady)(
       await healed;
       await b.waitForLog((l) => l.msg === 'became leader', 30_000);
 
-      const survivors = await waitFor(
-        'every surviving Service to have an IP',
-        async () => {
-          const services = await cluster.listServices(ns);
-          return services.length === live.size &&
-            services.every((s) => (s.status?.loadBalancer?.ingress ?? []).length > 0)
-            ? services
-            : undefined;
-        },
-        90_000,
-        500,
-      );
+      const survivors = await waitForAllAssigned(cluster, ns, live.size, 90_000);
       expect(
         findViolations(survivors, (ip) => /^(198\.51\.100|203\.0\.113|198\.18\.[01])\./.test(ip)),
       ).toEqual([]);

@@ -17,7 +17,7 @@ import { controllerIdentity } from './support/controller-rbac.ts';
 import { findViolations } from './support/invariants.ts';
 import { IpHistory } from './support/ip-history.ts';
 import { StallingProxy } from './support/stalling-proxy.ts';
-import { TestCluster, waitFor } from './support/test-cluster.ts';
+import { TestCluster, waitFor, waitForAllAssigned } from './support/test-cluster.ts';
 
 const envtest = injectEnvtest();
 const poolNs = 'it-rolling';
@@ -114,18 +114,7 @@ describe.skipIf(!envtest)(
       churning = false;
       await churn;
 
-      const settled = await waitFor(
-        'every Service to have an IP',
-        async () => {
-          const services = await cluster.listServices(ns);
-          return services.length === live.length &&
-            services.every((s) => (s.status?.loadBalancer?.ingress ?? []).length > 0)
-            ? services
-            : undefined;
-        },
-        120_000,
-        500,
-      ).catch(() => undefined);
+      const settled = await waitForAllAssigned(cluster, ns, live.length, 120_000).catch(() => undefined);
       const survivors = settled ?? (await cluster.listServices(ns));
       if (settled === undefined) {
         for (const p of replicas) {

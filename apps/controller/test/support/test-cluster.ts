@@ -164,3 +164,27 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * Resolves with the Services of `namespace` once there are exactly `count` and each has an IP
+ * (the churn tests' settled state); rejects after `timeoutMs`.
+ */
+export function waitForAllAssigned(
+  cluster: TestCluster,
+  namespace: string,
+  count: number,
+  timeoutMs: number,
+): Promise<Service[]> {
+  return waitFor(
+    `all ${count} Services to have an IP`,
+    async () => {
+      const services = await cluster.listServices(namespace);
+      return services.length === count &&
+        services.every((s) => (s.status?.loadBalancer?.ingress ?? []).length > 0)
+        ? services
+        : undefined;
+    },
+    timeoutMs,
+    500,
+  );
+}
