@@ -153,6 +153,25 @@ describe('encoding', () => {
     );
   });
 
+  it('an OPEN whose parameters do not fit their one-octet lengths is a typed error, not a wrong byte', () => {
+    const open = (parameters: readonly { kind: 'raw'; type: number; value: Uint8Array }[]) =>
+      ({ type: 1, myAs: 65001, holdTime: 90, bgpIdentifier: 0xc6336401, parameters }) as const;
+    const buf = new Uint8Array(4096);
+    const oneTooBig = open([{ kind: 'raw', type: 200, value: new Uint8Array(256) }]);
+    expect(catchWireError(() => encodeBgpMessageInto(oneTooBig, buf, 0)).code).toBe(
+      'ERR_BGP_ENCODE_TOO_LONG',
+    );
+    const twoTooMany = open([
+      { kind: 'raw', type: 200, value: new Uint8Array(200) },
+      { kind: 'raw', type: 200, value: new Uint8Array(60) },
+    ]);
+    expect(catchWireError(() => encodeBgpMessageInto(twoTooMany, buf, 0)).code).toBe(
+      'ERR_BGP_ENCODE_TOO_LONG',
+    );
+    const justFits = open([{ kind: 'raw', type: 200, value: new Uint8Array(253) }]);
+    expect(bgpMessageCodec().decode(bgpMessageCodec().encode(justFits))).toEqual(justFits);
+  });
+
   it('an AS_PATH segment of 300 ASNs is split into 255 + 45 (RFC 4271 section 4.3)', () => {
     const asns = Array.from({ length: 300 }, (_, i) => 64512 + i);
     const update = {

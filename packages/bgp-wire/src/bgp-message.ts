@@ -16,7 +16,13 @@ import {
 } from './message-header.ts';
 import { NotificationCode, RouteRefreshMessageErrorSubcode } from './notification-code.ts';
 import type { NotificationMessage } from './notification-message.ts';
-import { type OpenMessage, openEncodedLength, readOpenBody, writeOpenBody } from './open-message.ts';
+import {
+  checkOpenFits,
+  type OpenMessage,
+  openEncodedLength,
+  readOpenBody,
+  writeOpenBody,
+} from './open-message.ts';
 import { ROUTE_REFRESH_LENGTH_BYTES, type RouteRefreshMessage } from './route-refresh-message.ts';
 import { DEFAULT_SESSION, type SessionOptions } from './session-options.ts';
 import {
@@ -67,6 +73,7 @@ export function encodeBgpMessageInto(
   offset: number,
   session: SessionOptions = DEFAULT_SESSION,
 ): number {
+  if (message.type === MessageType.open) checkOpenFits(message);
   const length = bgpMessageEncodedLength(message, session);
   if (length > session.maxMessageLength) {
     throw new TruncatedError(BgpWireErrorCode.encodeTooLong, offset, length, session.maxMessageLength);

@@ -12,7 +12,7 @@
 
 import { type Capability, capabilityValueLength, readCapability, writeCapability } from './capability.ts';
 import { copyBytes } from './copy-bytes.ts';
-import { BgpMessageError, BgpWireErrorCode } from './errors.ts';
+import { BgpMessageError, BgpWireError, BgpWireErrorCode } from './errors.ts';
 import { HEADER_LENGTH_BYTES, MessageType } from './message-header.ts';
 import { NotificationCode, OpenMessageErrorSubcode, UNSPECIFIC_SUBCODE } from './notification-code.ts';
 import { readUint32, writeUint32 } from './uint32.ts';
@@ -59,6 +59,33 @@ function parameterValueLength(parameter: OptionalParameter): number {
   let length = 0;
   for (const capability of parameter.capabilities) length += 2 + capabilityValueLength(capability);
   return length;
+}
+
+/** One-octet length fields (RFC 4271 section 4.2; RFC 9072's extended form is not supported). */
+const MAX_PARAMETERS_LENGTH = 255;
+
+/**
+ * Throws ERR_BGP_ENCODE_TOO_LONG when a parameter or the whole parameter block would not fit its
+ * one-octet length field (too many capabilities for one OPEN).
+ */
+export function checkOpenFits(open: OpenMessage): void {
+  let total = 0;
+  for (const parameter of open.parameters) {
+    const length = parameterValueLength(parameter);
+    if (length > MAX_PARAMETERS_LENGTH) {
+      throw new BgpWireError(
+        BgpWireErrorCode.encodeTooLong,
+        `OPEN optional parameter of ${length} bytes exceeds ${MAX_PARAMETERS_LENGTH}: split its capabilities over several parameters`,
+      );
+    }
+    total += 2 + length;
+  }
+  if (total > MAX_PARAMETERS_LENGTH) {
+    throw new BgpWireError(
+      BgpWireErrorCode.encodeTooLong,
+      `OPEN optional parameters of ${total} bytes exceed ${MAX_PARAMETERS_LENGTH} (RFC 9072 extended parameters are not supported)`,
+    );
+  }
 }
 
 export function openEncodedLength(open: OpenMessage): number {
