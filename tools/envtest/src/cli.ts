@@ -1,25 +1,38 @@
 /**
- * Command line: `node src/cli.ts build` builds the binaries (CI can run it before the tests to
- * see the build separately); `node src/cli.ts start [--listen-address IP] [--crds DIR]` runs an
- * API server until Ctrl-C and prints its kubeconfig path (for the lab and manual poking).
+ * Command line: `node src/cli.ts build [NAME...|all]` builds kube-apiserver and etcd, the named
+ * Go tools (go-tools.ts), or all of them, and prints one path per line (CI runs it before the
+ * tests to see the build separately); `node src/cli.ts start [--listen-address IP] [--crds DIR]`
+ * runs an API server until Ctrl-C and prints its kubeconfig path (for the lab and manual poking).
  */
 import { parseArgs } from 'node:util';
-import { ensureBinaries } from './ensure-binaries.ts';
+import { ensureGoTools } from './ensure-go-tools.ts';
+import { type GoToolName, goToolNames, isGoToolName } from './go-tools.ts';
 import { installCrds } from './install-crds.ts';
 import { startEnvtest } from './start-envtest.ts';
+
+const usage = `usage: cli.ts build [all | NAME...]   (NAME: ${goToolNames.join(', ')})
+       cli.ts start [--listen-address IP] [--crds DIR]...
+`;
+
+function toolsToBuild(names: readonly string[]): readonly GoToolName[] | undefined {
+  if (names.length === 0) return ['kube-apiserver', 'etcd'];
+  if (names.length === 1 && names[0] === 'all') return goToolNames;
+  return names.every(isGoToolName) ? names : undefined;
+}
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: { 'listen-address': { type: 'string' }, crds: { type: 'string', multiple: true } },
   });
-  const command = positionals[0];
-  if (command === 'build') {
-    const binaries = await ensureBinaries();
-    process.stdout.write(`${binaries.kubeApiserver}\n${binaries.etcd}\n`);
+  const [command, ...rest] = positionals;
+  const tools = command === 'build' ? toolsToBuild(rest) : undefined;
+  if (tools) {
+    const paths = await ensureGoTools(tools);
+    process.stdout.write(`${tools.map((name) => paths[name]).join('\n')}\n`);
     return;
   }
-  if (command === 'start') {
+  if (command === 'start' && rest.length === 0) {
     const listenAddress = values['listen-address'];
     const envtest = await startEnvtest(listenAddress ? { listenAddress } : {});
     for (const dir of values.crds ?? []) await installCrds(envtest.kubeconfigPath, dir);
@@ -31,7 +44,7 @@ async function main(): Promise<void> {
     await envtest.stop();
     return;
   }
-  process.stderr.write('usage: cli.ts build | start [--listen-address IP] [--crds DIR]...\n');
+  process.stderr.write(usage);
   process.exitCode = 2;
 }
 

@@ -2,13 +2,18 @@ export type { ApiConnection, ApiRequest, ApiResponse } from './api-request.ts';
 export { callApi, sendApiRequest } from './api-request.ts';
 export { createTestNamespace } from './create-test-namespace.ts';
 export type { Binaries, EnsureBinariesOptions } from './ensure-binaries.ts';
+export { binariesAreReady, binariesFromEnvironment, ensureBinaries } from './ensure-binaries.ts';
+export type { EnsureGoToolsOptions, GoToolPaths } from './ensure-go-tools.ts';
 export {
-  binariesAreReady,
-  binariesFromEnvironment,
-  ensureBinaries,
+  defaultBinDir,
+  ensureGoTools,
+  environmentVariableOf,
   envtestModuleDir,
-} from './ensure-binaries.ts';
+  goToolsAreReady,
+} from './ensure-go-tools.ts';
 export { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
+export type { GoModule, GoTool, GoToolName } from './go-tools.ts';
+export { goToolNames, goTools, isGoToolName, kubernetesVersion } from './go-tools.ts';
 export { installCrds, readCrdDocuments } from './install-crds.ts';
 export { buildKubeconfig, readKubeconfig, writeKubeconfig } from './kubeconfig.ts';
 export type {
