@@ -43,7 +43,15 @@ export class LabCommandError extends LabError {
   readonly args: readonly string[];
   readonly exitCode: number | null;
   readonly stderr: string;
-  constructor(fields: { command: string; args: readonly string[]; exitCode: number | null; stderr: string }) {
+  /** What it printed on stdout before failing (some tools, like `helm lint`, report there). */
+  readonly stdout: string;
+  constructor(fields: {
+    command: string;
+    args: readonly string[];
+    exitCode: number | null;
+    stderr: string;
+    stdout?: string;
+  }) {
     const line = [fields.command, ...fields.args].join(' ');
     super(
       'ERR_LAB_COMMAND_FAILED',
@@ -53,6 +61,7 @@ export class LabCommandError extends LabError {
     this.args = fields.args;
     this.exitCode = fields.exitCode;
     this.stderr = fields.stderr;
+    this.stdout = fields.stdout ?? '';
   }
 }
 

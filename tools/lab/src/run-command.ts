@@ -11,18 +11,23 @@ const maxOutputBytes = 64 * 1024 * 1024;
 export function runCommand(
   command: string,
   args: readonly string[],
-  options: { readonly input?: string; readonly timeoutMs?: number } = {},
+  options: {
+    readonly input?: string;
+    readonly timeoutMs?: number;
+    /** Replaces the environment (default: this process's). */
+    readonly env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       command,
       args,
-      { maxBuffer: maxOutputBytes, encoding: 'utf8', timeout: options.timeoutMs ?? 0 },
+      { maxBuffer: maxOutputBytes, encoding: 'utf8', timeout: options.timeoutMs ?? 0, env: options.env },
       (error, stdout, stderr) => {
         if (error === null) resolve({ stdout, stderr });
         else {
           const exitCode = typeof error.code === 'number' ? error.code : null;
-          reject(new LabCommandError({ command, args, exitCode, stderr: stderr || error.message }));
+          reject(new LabCommandError({ command, args, exitCode, stderr: stderr || error.message, stdout }));
         }
       },
     );

@@ -11,8 +11,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { registerCleanup } from '../cleanup-registry.ts';
 import { LabError } from '../lab-error.ts';
 import type { Needs } from '../prerequisites.ts';
+import { goToolNeeds, repoRoot } from './go-tool-needs.ts';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+export { repoRoot };
 
 /** The repository's Node 24 (npm scripts run on it); falls back to the running one. */
 export const nodeBinary = existsSync(path.join(repoRoot, 'node_modules/.bin/node'))
@@ -31,15 +32,9 @@ export type ApiServerProcess = {
   stop(): Promise<void>;
 };
 
-/**
- * What starting an API server needs: Go only when the binaries are not built yet (nor named by
- * BMLB_ENVTEST_KUBE_APISERVER and BMLB_ENVTEST_ETCD).
- */
+/** What starting an API server needs: Go only when the binaries are not built yet. */
 export function apiServerNeeds(env: NodeJS.ProcessEnv = process.env): Needs {
-  const prebuilt = env.BMLB_ENVTEST_KUBE_APISERVER !== undefined && env.BMLB_ENVTEST_ETCD !== undefined;
-  const bin = path.join(repoRoot, 'tools/envtest/bin');
-  const built = existsSync(path.join(bin, 'kube-apiserver')) && existsSync(path.join(bin, 'etcd'));
-  return prebuilt || built ? {} : { commands: [{ name: 'go', debianPackage: 'golang-go (Go >= 1.21)' }] };
+  return goToolNeeds(['kube-apiserver', 'etcd'], env);
 }
 
 export class ApiServerStartError extends LabError {
@@ -120,7 +115,8 @@ export async function startApiServerProcess(options: {
   }
 }
 
-function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+/** Calls `onLine` with each complete line of `stream`. */
+export function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
   let buffered = '';
   stream?.setEncoding('utf8');
   stream?.on('data', (chunk: string) => {

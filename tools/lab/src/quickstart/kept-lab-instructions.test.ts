@@ -4,16 +4,18 @@ import type { QuickstartCluster } from './quickstart-cluster.ts';
 
 const cluster = {
   api: { kubeconfigPath: '/run/lab/admin.kubeconfig' },
+  kubectlBinary: '/repo/tools/envtest/bin/kubectl',
   client: { namespace: 'bmlb-1-client' },
   nodes: [{ name: 'm1', host: { namespace: 'bmlb-1-m1' } }],
   runDir: '/run/lab',
-} as unknown as Pick<QuickstartCluster, 'api' | 'client' | 'nodes' | 'runDir'>;
+} as unknown as Pick<QuickstartCluster, 'api' | 'kubectlBinary' | 'client' | 'nodes' | 'runDir'>;
 
 describe('keptLabInstructions', () => {
   const text = keptLabInstructions(cluster, { loadBalancerIp: '198.51.100.240' });
 
   it('says how to reach the kept lab', () => {
     expect(text).toContain('export KUBECONFIG=/run/lab/admin.kubeconfig');
+    expect(text).toContain('alias kubectl=/repo/tools/envtest/bin/kubectl');
     expect(text).toContain('ip netns exec bmlb-1-client curl http://198.51.100.240/hostname');
     expect(text).toContain('Press Ctrl-C to tear everything down.');
   });

@@ -10,7 +10,7 @@ import type { QuickstartCluster } from './quickstart-cluster.ts';
 import type { QuickstartResult } from './run-quickstart.ts';
 
 export function keptLabInstructions(
-  cluster: Pick<QuickstartCluster, 'api' | 'client' | 'nodes' | 'runDir'>,
+  cluster: Pick<QuickstartCluster, 'api' | 'kubectlBinary' | 'client' | 'nodes' | 'runDir'>,
   result: Pick<QuickstartResult, 'loadBalancerIp'>,
 ): string {
   const client = cluster.client.namespace;
@@ -18,6 +18,7 @@ export function keptLabInstructions(
 The lab keeps running. In another shell, as root:
 
   export KUBECONFIG=${cluster.api.kubeconfigPath}
+  alias kubectl=${cluster.kubectlBinary}   # v1.34.4, built from source like the API server
   kubectl get nodes,pods,svc,endpointslices -o wide
   kubectl -n metallb-system get ipaddresspools,l2advertisements,servicel2statuses
   kubectl get events -A

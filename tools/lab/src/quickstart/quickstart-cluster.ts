@@ -1,7 +1,7 @@
 /**
  * The cluster of the quick start, on one machine: nodes m1, w1, w2 and a client, each a network
  * namespace on one bridge whose host end carries the real API server (tools/envtest); deploy/
- * applied to it; Node objects; the controller in m1 and a speaker in every node, each running
+ * applied to it with the real kubectl (`kubectl apply --server-side -k deploy`); Node objects; the controller in m1 and a speaker in every node, each running
  * as its ServiceAccount (deploy/rbac) with a bound token, as the kubelet would run them.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,9 +18,8 @@ import {
   createProcessLauncher,
   type RunningApp,
 } from '../cluster/app-launcher.ts';
-import { applyObjects } from '../cluster/apply-objects.ts';
+import { ensureKubectl, type Kubectl, kubectlFor } from '../cluster/kubectl.ts';
 import { createLab, type Lab, LabBridgeMode } from '../create-lab.ts';
-import { buildKustomization } from '../deploy/build-kustomization.ts';
 import { LabError } from '../lab-error.ts';
 import type { LabHost } from '../lab-host.ts';
 import { isHealthy, waitFor } from './wait-for.ts';
@@ -56,6 +55,10 @@ export type LabNode = {
 export type QuickstartCluster = {
   readonly lab: Lab;
   readonly api: ApiServerProcess;
+  /** The real kubectl against the lab's API server. */
+  readonly kubectl: Kubectl;
+  /** Its path, for the --keep instructions. */
+  readonly kubectlBinary: string;
   readonly kc: KubeConfig;
   readonly core: CoreV1Api;
   readonly nodes: readonly LabNode[];
@@ -117,6 +120,7 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
   };
 
   try {
+    const kubectlBinary = await ensureKubectl(log);
     lab = await createLab({
       nodes: [...nodeNames],
       client: true,
@@ -141,9 +145,13 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     const kc = new KubeConfig();
     kc.loadFromFile(api.kubeconfigPath);
     const core = kc.makeApiClient(CoreV1Api);
-    const deploy = await buildKustomization(path.join(repoRoot, 'deploy'));
-    await applyObjects(kc, deploy.objects);
-    log(`applied deploy/ (${deploy.objects.length} objects, built with ${deploy.builder})`);
+    const kubectl = kubectlFor(kubectlBinary, api.kubeconfigPath, path.join(runDir, 'kubectl-cache'));
+    log('$ kubectl apply --server-side -k deploy');
+    for (const line of (await kubectl(['apply', '--server-side', '-k', path.join(repoRoot, 'deploy')])).stdout
+      .trimEnd()
+      .split('\n')) {
+      log(`  ${line}`);
+    }
 
     for (const { name, host } of nodes) {
       const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
@@ -256,6 +264,8 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     return {
       lab,
       api,
+      kubectl,
+      kubectlBinary,
       kc,
       core,
       nodes,

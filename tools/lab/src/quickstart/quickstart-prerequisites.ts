@@ -1,5 +1,6 @@
 /** What `npm run lab` and its e2e test need from the host. */
 import { apiServerNeeds } from '../cluster/api-server-process.ts';
+import { kubectlNeeds } from '../cluster/kubectl.ts';
 import type { Needs } from '../prerequisites.ts';
 
 export function quickstartNeeds(): Needs {
@@ -11,7 +12,8 @@ export function quickstartNeeds(): Needs {
       { name: 'curl', debianPackage: 'curl' },
       { name: 'iptables', debianPackage: 'iptables' },
       { name: 'iptables-restore', debianPackage: 'iptables' },
-      ...(apiServerNeeds().commands ?? []),
+      // Go once for both, when kube-apiserver, etcd or kubectl is not built yet.
+      ...(apiServerNeeds().commands ?? kubectlNeeds().commands ?? []),
     ],
   };
 }

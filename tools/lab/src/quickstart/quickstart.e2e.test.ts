@@ -59,6 +59,14 @@ describe.skipIf(!ready)('npm run lab: the MetalLB layer-2 quick start', () => {
     );
   });
 
+  it('kubectl describe svc shows the IPAllocated and nodeAssigned events', () => {
+    const { result } = run!;
+    expect(result.description).toMatch(
+      new RegExp(`IPAllocated\\s.*${result.loadBalancerIp.replaceAll('.', '\\.')}`),
+    );
+    expect(result.description).toMatch(new RegExp(`nodeAssigned\\s.*${result.announcer.node}`));
+  });
+
   it('reaches both pods through the LoadBalancer IP from the client', () => {
     const { result } = run!;
     expect([...result.curlBefore.keys()].sort()).toEqual([...result.podNames].sort());

@@ -1,13 +1,12 @@
 /**
  * The MetalLB layer-2 quick start, step by step, on the lab cluster: address pool and
- * advertisement, a two-replica app behind a LoadBalancer Service, `kubectl get svc`, curl through
+ * advertisement, a two-replica app behind a LoadBalancer Service, the real `kubectl get svc` and
+ * `kubectl describe svc` (with the IPAllocated and nodeAssigned events), curl through
  * the LoadBalancer IP from the client, arping for the announcing node's MAC, then the announcing
  * node stopped and the MAC moving to another node, with the time it took, and curl again.
  * `npm run lab` prints it; the e2e test asserts on the returned result.
  */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { applyObjects } from '../cluster/apply-objects.ts';
-import { parseManifests } from '../deploy/kube-manifest.ts';
 import { LabError } from '../lab-error.ts';
 import { parseArpingReply, watchArp } from './arp-watch.ts';
 import { appName, deployQuickstartApp, type QuickstartApp } from './quickstart-app.ts';
@@ -18,7 +17,6 @@ import {
   type QuickstartOptions,
   startQuickstartCluster,
 } from './quickstart-cluster.ts';
-import { formatServiceTable } from './service-table.ts';
 import { waitFor } from './wait-for.ts';
 
 /** Why 30 s: the speaker aims at well under a second; anything near this is a failure. */
@@ -29,7 +27,10 @@ export type StepTiming = { readonly step: string; readonly ms: number };
 export type QuickstartResult = {
   readonly loadBalancerIp: string;
   readonly assignMs: number;
+  /** `kubectl get svc web` as printed. */
   readonly serviceTable: string;
+  /** `kubectl describe svc web` as printed, Events included. */
+  readonly description: string;
   readonly podNames: readonly string[];
   /** Pod name -> responses, through the LoadBalancer IP from the client. */
   readonly curlBefore: ReadonlyMap<string, number>;
@@ -112,10 +113,17 @@ export async function runQuickstart(
 
     const first = cluster.address(200);
     const last = cluster.address(250);
-    await step('Configure an address pool and a layer-2 advertisement (kubectl apply -f)', async () => {
+    const kubectl = async (args: readonly string[], input?: string) => {
+      out(`    $ kubectl ${args.join(' ')}`);
+      const { stdout } = await cluster.kubectl(args, input);
+      out(indent(stdout.trimEnd()));
+      return stdout;
+    };
+    await step('Configure an address pool and a layer-2 advertisement', async () => {
       const yaml = poolYaml(first, last);
       out(indent(yaml.trimEnd()));
-      await applyObjects(cluster.kc, parseManifests(yaml, 'quick start'));
+      await kubectl(['apply', '-f', '-'], yaml);
+      await kubectl(['-n', metallbNamespace, 'get', 'ipaddresspools,l2advertisements']);
     });
 
     const app = await step(
@@ -130,11 +138,24 @@ export async function runQuickstart(
       },
     );
 
-    const serviceTable = await step('kubectl get svc', async () => {
-      const table = formatServiceTable([await app.readService()]);
-      out(indent(table));
-      return table;
-    });
+    const serviceTable = await step('kubectl get svc', async () =>
+      (await kubectl(['get', 'svc', appName])).trimEnd(),
+    );
+    const description = await step(
+      'kubectl describe svc: the IPAllocated and nodeAssigned events',
+      async () => {
+        // The announcing speaker records nodeAssigned just after it takes the IP: poll (every
+        // 500 ms, kubectl is a process) until it is there, then print; after 10 s print anyway.
+        const describe = () => cluster.kubectl(['describe', 'svc', appName]);
+        await waitFor(
+          'the nodeAssigned event',
+          10_000,
+          async () => (/nodeAssigned/.test((await describe()).stdout) ? true : undefined),
+          500,
+        ).catch(() => undefined);
+        return kubectl(['describe', 'svc', appName]);
+      },
+    );
 
     const curlBefore = await step(
       'curl from the client reaches both pods through the LoadBalancer IP',
@@ -205,6 +226,7 @@ export async function runQuickstart(
       loadBalancerIp: app.loadBalancerIp,
       assignMs: app.assignMs,
       serviceTable,
+      description,
       podNames: app.pods.map((p) => p.name),
       curlBefore,
       curlAfter,
