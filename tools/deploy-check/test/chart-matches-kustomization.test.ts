@@ -52,15 +52,6 @@ describe.skipIf(!tools)('deploy/helm/baremetal-lb against deploy/kustomization.y
     const kustomize = parseManifests((await tools!.run('kustomize', ['build', deployDir])).stdout);
     expect(sortObjects(kubectl)).toEqual(sortObjects(kustomize));
   });
-
-  it('deploy/crds builds on its own into the chart’s three CRDs', async () => {
-    const crds = parseManifests(
-      (await tools!.run('kustomize', ['build', path.join(deployDir, 'crds')])).stdout,
-    );
-    const chart = (await tools!.renderChart()).filter((o) => o.kind === 'CustomResourceDefinition');
-    expect(sortObjects(crds)).toEqual(sortObjects(chart));
-    expect(crds).toHaveLength(3);
-  });
 });
 
 describe.skipIf(!tools)('chart values', () => {

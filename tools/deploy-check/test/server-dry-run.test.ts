@@ -60,6 +60,15 @@ describe.skipIf(!tools || !haveGo)('deploy/ against a real API server', () => {
     expect(stdout).toMatch(/^daemonset\.apps\/speaker serverside-applied/m);
   });
 
+  it('accepts kubectl apply -f deploy/crds (the README’s CRD upgrade), links followed', async () => {
+    const { stdout } = await dryRun(['-f', path.join(deployDir, 'crds')]);
+    expect(stdout.trim().split('\n').sort()).toEqual([
+      'customresourcedefinition.apiextensions.k8s.io/ipaddresspools.metallb.io serverside-applied (server dry run)',
+      'customresourcedefinition.apiextensions.k8s.io/l2advertisements.metallb.io serverside-applied (server dry run)',
+      'customresourcedefinition.apiextensions.k8s.io/servicel2statuses.metallb.io serverside-applied (server dry run)',
+    ]);
+  });
+
   it('accepts the chart with every value set, monitors included', async () => {
     const objects = await tools!.renderChart({ namespace: 'dry-run-every-value', values: everyValue });
     const { stdout } = await dryRunObjects(objects);
