@@ -1,8 +1,9 @@
 /**
  * The cluster of the quick start, on one machine: nodes m1, w1, w2 and a client, each a network
  * namespace on one bridge whose host end carries the real API server (tools/envtest); deploy/
- * applied to it with the real kubectl (`kubectl apply --server-side -k deploy`); Node objects; the controller in m1 and a speaker in every node, each running
- * as its ServiceAccount (deploy/rbac) with a bound token, as the kubelet would run them.
+ * applied to it with the real kubectl (`kubectl apply --server-side -k deploy`); Node objects;
+ * the controller in m1 and a speaker in every node, each running as its ServiceAccount
+ * (deploy/rbac) with a bound token, as the kubelet would run them.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -146,12 +147,9 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     kc.loadFromFile(api.kubeconfigPath);
     const core = kc.makeApiClient(CoreV1Api);
     const kubectl = kubectlFor(kubectlBinary, api.kubeconfigPath, path.join(runDir, 'kubectl-cache'));
+    const applied = await kubectl(['apply', '--server-side', '-k', path.join(repoRoot, 'deploy')]);
     log('$ kubectl apply --server-side -k deploy');
-    for (const line of (await kubectl(['apply', '--server-side', '-k', path.join(repoRoot, 'deploy')])).stdout
-      .trimEnd()
-      .split('\n')) {
-      log(`  ${line}`);
-    }
+    for (const line of applied.stdout.trimEnd().split('\n')) log(`  ${line}`);
 
     for (const { name, host } of nodes) {
       const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
