@@ -5,10 +5,15 @@ import { objectKey, parseManifests, sortObjects, withoutHelmMetadata } from './m
 describe('parseManifests', () => {
   it('drops empty documents and comments, and reads YAML 1.1 like the Go tools', () => {
     const objects = parseManifests(
-      '---\n# Source: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: n}\ndata: {on: yes}\n',
+      '---\n# Source: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: ns}\ndata: {a: yes, b: "on"}\n',
     );
     expect(objects).toEqual([
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'n' }, data: { on: true } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'b', namespace: 'ns' },
+        data: { a: true, b: 'on' },
+      },
     ]);
   });
 
