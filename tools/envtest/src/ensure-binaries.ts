@@ -10,13 +10,6 @@ export type EnsureBinariesOptions = Omit<EnsureGoToolsOptions, 'env'>;
 
 const serverTools = ['kube-apiserver', 'etcd'] as const;
 
-/** Binaries named by BMLB_ENVTEST_KUBE_APISERVER and BMLB_ENVTEST_ETCD, when both are set. */
-export function binariesFromEnvironment(env: NodeJS.ProcessEnv = process.env): Binaries | undefined {
-  const kubeApiserver = env.BMLB_ENVTEST_KUBE_APISERVER;
-  const etcd = env.BMLB_ENVTEST_ETCD;
-  return kubeApiserver && etcd ? { kubeApiserver, etcd } : undefined;
-}
-
 /** Whether ensureBinaries would return without building (so Go is not needed). */
 export function binariesAreReady(options: EnsureBinariesOptions = {}): Promise<boolean> {
   return goToolsAreReady(serverTools, options);

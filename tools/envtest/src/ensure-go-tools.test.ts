@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { binariesAreReady, binariesFromEnvironment, ensureBinaries } from './ensure-binaries.ts';
+import { binariesAreReady, ensureBinaries } from './ensure-binaries.ts';
 import {
   computeStamp,
   ensureGoTools,
@@ -68,16 +68,6 @@ describe('prebuilt binaries from the environment', () => {
       kubectl: '/x/kubectl',
       helm: '/y/helm',
     });
-  });
-
-  it('replace the API server pair only when both are named', () => {
-    expect(binariesFromEnvironment({ BMLB_ENVTEST_KUBE_APISERVER: '/x/kube-apiserver' })).toBeUndefined();
-    expect(
-      binariesFromEnvironment({
-        BMLB_ENVTEST_KUBE_APISERVER: '/x/kube-apiserver',
-        BMLB_ENVTEST_ETCD: '/x/etcd',
-      }),
-    ).toEqual({ kubeApiserver: '/x/kube-apiserver', etcd: '/x/etcd' });
   });
 });
 

@@ -2,7 +2,7 @@ export type { ApiConnection, ApiRequest, ApiResponse } from './api-request.ts';
 export { callApi, sendApiRequest } from './api-request.ts';
 export { createTestNamespace } from './create-test-namespace.ts';
 export type { Binaries, EnsureBinariesOptions } from './ensure-binaries.ts';
-export { binariesAreReady, binariesFromEnvironment, ensureBinaries } from './ensure-binaries.ts';
+export { binariesAreReady, ensureBinaries } from './ensure-binaries.ts';
 export type { EnsureGoToolsOptions, GoToolPaths } from './ensure-go-tools.ts';
 export {
   defaultBinDir,
