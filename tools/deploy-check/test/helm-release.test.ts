@@ -11,7 +11,7 @@ import { LabCommandError, runCommand } from '@baremetal-lb/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartDir } from '../src/deploy-paths.ts';
 import { prepareDeployTools } from '../src/deploy-tools.ts';
-import { type KubeObject, withoutHelmMetadata } from '../src/manifests.ts';
+import { type KubeObject, objectKey, withoutHelmMetadata } from '../src/manifests.ts';
 
 const envtest = injectEnvtest();
 const tools = envtest && (await prepareDeployTools('deploy/: helm install against envtest'));
@@ -79,6 +79,10 @@ describe.skipIf(!tools)('helm package, install, upgrade and uninstall', () => {
 
   it('installs from the archive, upgrades a value, and uninstalls leaving CRDs and the Secret', async () => {
     const ns = 'helm-release-a';
+    const values = {
+      memberlist: { generateSecret: true },
+      ipAddressPools: [{ name: 'first-pool', spec: { addresses: ['198.51.100.240-198.51.100.250'] } }],
+    };
     const install = await helm(
       'install',
       'lb-a',
@@ -86,12 +90,8 @@ describe.skipIf(!tools)('helm package, install, upgrade and uninstall', () => {
       '-n',
       ns,
       '--create-namespace',
-      '--set',
-      'memberlist.generateSecret=true',
-      '--set',
-      'ipAddressPools[0].name=first-pool',
-      '--set',
-      'ipAddressPools[0].spec.addresses[0]=198.51.100.240-198.51.100.250',
+      '-f',
+      await tools!.writeValues(values),
     );
     // NOTES.txt: the namespace label to add and the missing advertisement.
     expect(install.stdout).toContain(
@@ -99,6 +99,16 @@ describe.skipIf(!tools)('helm package, install, upgrade and uninstall', () => {
     );
     expect(install.stdout).toContain('nothing announces them until an L2Advertisement exists');
 
+    // Every object of the release is there, as rendered but for Helm's ownership metadata.
+    const rendered = await tools!.renderChart({ release: 'lb-a', namespace: ns, values, chart: archive });
+    for (const object of rendered.filter((o) => o.kind !== 'CustomResourceDefinition')) {
+      const group = object.apiVersion.includes('/') ? `.${object.apiVersion.split('/')[0]}` : '';
+      const live = await get(`${object.kind}${group}`, object.metadata.name, object.metadata.namespace);
+      expect(withoutHelmMetadata(live).metadata.labels, objectKey(object)).toEqual(object.metadata.labels);
+      expect(live.metadata.annotations, objectKey(object)).toMatchObject({
+        'meta.helm.sh/release-name': 'lb-a',
+      });
+    }
     const deployment = await get<Deployment>('deployment', 'controller', ns);
     expect(deployment.spec.replicas).toBe(2);
     expect(deployment.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'Helm' });
