@@ -7,7 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureGoTools, type GoToolPaths, goToolsAreReady } from '@baremetal-lb/envtest';
+import { ensureGoTools, goToolsAreReady } from '@baremetal-lb/envtest';
 import { type CommandResult, checkPrerequisites, runCommand } from '@baremetal-lb/lab';
 import { chartDir } from './deploy-paths.ts';
 import { type KubeObject, parseManifests } from './manifests.ts';
@@ -30,7 +30,6 @@ export type RenderChartOptions = {
 };
 
 export type DeployTools = {
-  readonly paths: GoToolPaths<ToolName>;
   /** The private folder (HOME of the tools); removed by dispose(). */
   readonly workDir: string;
   run(tool: ToolName, args: readonly string[], input?: string): Promise<CommandResult>;
@@ -73,7 +72,6 @@ export async function prepareDeployTools(suite: string): Promise<DeployTools | u
     return file;
   };
   return {
-    paths,
     workDir,
     run,
     writeValues,
