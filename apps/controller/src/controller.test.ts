@@ -9,11 +9,12 @@ import { MemoryCluster } from './testing/memory-cluster.ts';
 
 const ns = 'metallb-system';
 
-function start(cluster: MemoryCluster, lbClass?: string) {
+/** A controller on `cluster`; its informer cache is `services` (default: always current). */
+function create(cluster: MemoryCluster, options: { lbClass?: string; services?: MapStore<Service> } = {}) {
   const recorder = new EventRecorder({ sink: cluster, clock: systemClock, instance: 't' });
-  const controller = new Controller(
+  return new Controller(
     {
-      services: cluster.services,
+      services: options.services ?? cluster.services,
       pools: cluster.pools,
       namespaces: cluster.namespaces,
       api: cluster,
@@ -21,8 +22,12 @@ function start(cluster: MemoryCluster, lbClass?: string) {
       buildPools: buildPoolConfig,
       clock: systemClock,
     },
-    { namespace: ns, lbClass, workers: 4, poolStatusDelayMs: 1 },
+    { namespace: ns, lbClass: options.lbClass, workers: 4, poolStatusDelayMs: 1 },
   );
+}
+
+function start(cluster: MemoryCluster, lbClass?: string) {
+  const controller = create(cluster, lbClass === undefined ? {} : { lbClass });
   cluster.watchers = [controller];
   for (const s of cluster.services.list()) controller.serviceChanged(s);
   for (const p of cluster.pools.list()) controller.poolChanged(p);
@@ -232,19 +237,7 @@ describe('Controller (in-memory API)', () => {
     const lagging = new MapStore<Service>();
     lagging.set(newcomer);
     lagging.set({ ...written, status: {} });
-    const recorder = new EventRecorder({ sink: cluster, clock: systemClock, instance: 't' });
-    const controller = new Controller(
-      {
-        services: lagging,
-        pools: cluster.pools,
-        namespaces: cluster.namespaces,
-        api: cluster,
-        recorder,
-        buildPools: buildPoolConfig,
-        clock: systemClock,
-      },
-      { namespace: ns, lbClass: undefined, workers: 1, poolStatusDelayMs: 1 },
-    );
+    const controller = create(cluster, { services: lagging });
     controller.poolChanged(cluster.pools.list()[0]!);
     controller.startLeading(await cluster.listServices());
     expect(controller.allocator.assignmentOf('apps/old')?.ips).toEqual(['192.0.2.0']);
