@@ -79,10 +79,11 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
       const reasons = (await cluster.events(ns)).map((e) => e.reason).sort();
       return reasons.includes('IPAllocated') && reasons.includes('LoadBalancerFailed');
     });
-    await waitFor(
-      'pool status',
-      async () => (await cluster.getPool('metallb-system', 'rbac-pool'))?.status?.assignedIPv4 === 1,
-    );
+    // web's two addresses, and nothing else (no other classless Service exists in this API server).
+    await waitFor('pool status', async () => {
+      const status = (await cluster.getPool('metallb-system', 'rbac-pool'))?.status;
+      return status?.assignedIPv4 === 1 && status.assignedIPv6 === 1;
+    });
     expect(await cluster.ips(ns, 'classy')).toEqual([]);
     // The speakers' membership key, created because it was missing.
     const secret = await waitFor('membership Secret', () =>
