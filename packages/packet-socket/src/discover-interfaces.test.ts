@@ -156,8 +156,8 @@ describe.skipIf(!ready)('discoverInterfaces (as root, in a namespace)', () => {
     const eth0 = (interfaces: readonly NetworkInterface[]) => interfaces.find((i) => i.name === 'eth0');
     try {
       await until((list) => eth0(list) !== undefined); // the initial state
-      await host.addAddress('192.0.2.222/24');
-      await until((list) => eth0(list)?.addresses.some((a) => a.address === '192.0.2.222') === true);
+      await host.addAddress('198.51.100.222/24');
+      await until((list) => eth0(list)?.addresses.some((a) => a.address === '198.51.100.222') === true);
       await host.exec('ip', ['link', 'set', 'eth0', 'down']);
       await until((list) => eth0(list)?.flags.up === false);
       await host.exec('ip', ['link', 'set', 'eth0', 'up']);

@@ -37,7 +37,11 @@ describe.skipIf(!ready)('createLab (as root, in namespaces)', () => {
   it('builds nodes and a client on one bridge that reach each other over IPv4 and IPv6', async () => {
     const before = hostLinks();
     const lab = await track(createLab({ nodes: 3, client: true }));
-    expect(lab.nodes.map((n) => n.ipv4Cidr)).toEqual(['192.0.2.11/24', '192.0.2.12/24', '192.0.2.13/24']);
+    expect(lab.nodes.map((n) => n.ipv4Cidr)).toEqual([
+      '203.0.113.11/24',
+      '203.0.113.12/24',
+      '203.0.113.13/24',
+    ]);
     expect(lab.client?.ipv6Cidr).toBe('2001:db8::100/64');
     for (const host of lab.hosts) {
       expect(host.mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
@@ -79,10 +83,12 @@ describe.skipIf(!ready)('createLab (as root, in namespaces)', () => {
     const lab = await track(createLab({ nodes: 1 }));
     await expect(lab.nodes[0]!.addAddress('10.0.0.1/24')).rejects.toThrow(NonDocumentationAddressError);
     await lab.nodes[0]!.addAddress('198.51.100.5/32');
-    await lab.nodes[0]!.addOnLinkRoute('203.0.113.0/24');
+    await lab.nodes[0]!.addOnLinkRoute('198.51.100.128/25');
     await expect(lab.nodes[0]!.addOnLinkRoute('0.0.0.0/0')).rejects.toThrow(NonDocumentationAddressError);
-    const routes = await lab.nodes[0]!.exec('ip', ['-j', 'route', 'show', '203.0.113.0/24']);
-    expect(JSON.parse(routes.stdout)).toMatchObject([{ dst: '203.0.113.0/24', dev: 'eth0', scope: 'link' }]);
+    const routes = await lab.nodes[0]!.exec('ip', ['-j', 'route', 'show', '198.51.100.128/25']);
+    expect(JSON.parse(routes.stdout)).toMatchObject([
+      { dst: '198.51.100.128/25', dev: 'eth0', scope: 'link' },
+    ]);
     const out = await lab.nodes[0]!.exec('ip', ['-j', 'addr', 'show', 'dev', 'eth0']);
     expect(out.stdout).toContain('198.51.100.5');
   });

@@ -34,7 +34,7 @@ export type LabOptions = {
   readonly bridge?: LabBridgeMode;
   /**
    * A documentation /24 for the hosts: the bridge (host mode) gets .1, node i gets .(11 + i), the
-   * client .100. Default 192.0.2.0/24. Give parallel host-mode labs different subnets.
+   * client .100. Default 203.0.113.0/24. Give parallel host-mode labs different subnets.
    */
   readonly ipv4Subnet?: string;
   /** A 2001:db8::/32 /64 ending in "::"; same host numbers as IPv4. Default 2001:db8::/64. */
@@ -78,7 +78,7 @@ function hostAddresses(
 }
 
 function parseSubnets(options: LabOptions): { subnet: Cidr; prefix: Cidr } {
-  const subnet = parseDocumentationCidr(options.ipv4Subnet ?? '192.0.2.0/24');
+  const subnet = parseDocumentationCidr(options.ipv4Subnet ?? '203.0.113.0/24');
   const prefix = parseDocumentationCidr(options.ipv6Prefix ?? '2001:db8::/64');
   if (subnet.family !== 4 || subnet.prefixLength !== 24 || !subnet.address.endsWith('.0')) {
     throw new InvalidTopologyError(`ipv4Subnet "${formatCidr(subnet)}" must be a documentation x.y.z.0/24`);

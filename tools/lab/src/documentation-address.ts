@@ -1,13 +1,13 @@
 /**
- * The lab assigns only addresses reserved for documentation: 192.0.2.0/24, 198.51.100.0/24 and
- * 203.0.113.0/24 (RFC 5737), 2001:db8::/32 (RFC 3849), plus fe80::/10 link-local (RFC 4291), which
- * never leaves the link. Anything else could collide with a real network, so it is refused.
+ * The lab assigns only addresses reserved for documentation: 198.51.100.0/24 and 203.0.113.0/24
+ * (RFC 5737), 2001:db8::/32 (RFC 3849), plus fe80::/10 link-local (RFC 4291), which never leaves the
+ * link. Anything else could collide with a real network, so it is refused. RFC 5737's third range,
+ * 192.0.2.0/24, is refused too: the development machines' own uplink is in it (DESIGN.md).
  */
 import { BlockList, isIP } from 'node:net';
 import { NonDocumentationAddressError } from './lab-error.ts';
 
 const documentation = new BlockList();
-documentation.addSubnet('192.0.2.0', 24, 'ipv4');
 documentation.addSubnet('198.51.100.0', 24, 'ipv4');
 documentation.addSubnet('203.0.113.0', 24, 'ipv4');
 documentation.addSubnet('2001:db8::', 32, 'ipv6');
@@ -24,7 +24,7 @@ export function isDocumentationAddress(address: string): boolean {
 }
 
 /**
- * Parses "192.0.2.10/24" (prefix optional: /32 or /128) and checks that the whole prefix is
+ * Parses "198.51.100.10/24" (prefix optional: /32 or /128) and checks that the whole prefix is
  * inside one documentation range; throws NonDocumentationAddressError otherwise.
  */
 export function parseDocumentationCidr(text: string): Cidr {
@@ -47,7 +47,7 @@ export function parseDocumentationCidr(text: string): Cidr {
   return { address, prefixLength, family: family === 4 ? 4 : 6 };
 }
 
-/** "192.0.2.10/24" from a Cidr. */
+/** "198.51.100.10/24" from a Cidr. */
 export function formatCidr(cidr: Cidr): string {
   return `${cidr.address}/${cidr.prefixLength}`;
 }

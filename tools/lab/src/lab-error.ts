@@ -15,7 +15,7 @@ export class NonDocumentationAddressError extends LabError {
   constructor(address: string) {
     super(
       'ERR_LAB_NON_DOCUMENTATION_ADDRESS',
-      `address "${address}" is outside the documentation ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32 (and fe80::/10 link-local)`,
+      `address "${address}" is outside the documentation ranges 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32 (and fe80::/10 link-local)`,
     );
     this.address = address;
   }

@@ -9,7 +9,7 @@ import { LabDestroyedError } from './lab-error.ts';
 import { type CommandResult, runCommand } from './run-command.ts';
 
 export type LabHostAddresses = {
-  /** IPv4 address with prefix, e.g. "192.0.2.11/24". */
+  /** IPv4 address with prefix, e.g. "203.0.113.11/24". */
   readonly ipv4Cidr: string;
   /** IPv6 global address with prefix, e.g. "2001:db8::11/64". */
   readonly ipv6Cidr: string;
