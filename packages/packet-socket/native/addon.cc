@@ -42,6 +42,10 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("Socket", packet_socket::Socket::Init(env));
   exports.Set("UdpSocket", packet_socket::UdpSocket::Init(env));
   exports.Set("setThreadRealtimePriority", Napi::Function::New(env, packet_socket::SetThreadRealtimePriority));
+  exports.Set("openStreamFd", Napi::Function::New(env, packet_socket::OpenStreamFd));
+  exports.Set("setFdOption", Napi::Function::New(env, packet_socket::SetFdOption));
+  exports.Set("bindFd", Napi::Function::New(env, packet_socket::BindStreamFd));
+  exports.Set("closeFd", Napi::Function::New(env, packet_socket::CloseFd));
   return exports;
 }
 

@@ -117,4 +117,10 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   Napi::AsyncContext* async_context_ = nullptr;
 };
 
+// Stream (TCP) fds configured before Node takes them over (stream_fd.cc).
+Napi::Value OpenStreamFd(const Napi::CallbackInfo& info);
+Napi::Value SetFdOption(const Napi::CallbackInfo& info);
+Napi::Value BindStreamFd(const Napi::CallbackInfo& info);
+Napi::Value CloseFd(const Napi::CallbackInfo& info);
+
 }  // namespace packet_socket
