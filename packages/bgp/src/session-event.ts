@@ -11,7 +11,16 @@ export type SessionEvent =
   /** Event 1 (ManualStart), or 4 (ManualStart_with_PassiveTcpEstablishment) when configured passive. */
   | { readonly type: 'manualStart' }
   /** Event 2 (ManualStop): Cease / Administrative Shutdown, no automatic restart. */
-  | { readonly type: 'manualStop'; readonly subcode?: number; readonly data?: Uint8Array }
+  | {
+      readonly type: 'manualStop';
+      readonly subcode?: number;
+      readonly data?: Uint8Array;
+      /**
+       * Close without a NOTIFICATION: a graceful restart (RFC 4724 section 4.1), after which the
+       * peer keeps our routes for the Restart Time.
+       */
+      readonly silent?: boolean;
+    }
   /** Events 9, 13: the session-wide timers. */
   | { readonly type: 'connectRetryTimerExpires' }
   | { readonly type: 'idleHoldTimerExpires' }

@@ -368,3 +368,34 @@ describe('automatic restart backoff', () => {
     expect(model).toMatchObject({ state: SessionState.established, connectRetryCounter: 0 });
   });
 });
+
+describe('graceful restart (RFC 4724)', () => {
+  const incoming2: SessionEvent = { type: 'tcpConnectionConfirmed', connection: 2, direction: 'incoming' };
+
+  it('helper: a new connection from a restarting-capable peer replaces the Established session', () => {
+    const grOpen = peerOpen({
+      parameters: [
+        {
+          kind: 'capabilities',
+          capabilities: [
+            { kind: 'fourOctetAs', asn: 4200000000 },
+            { kind: 'gracefulRestart', restarting: true, notification: false, restartTimeSeconds: 120, families: [] },
+          ],
+        },
+      ],
+    });
+    const { model, actions } = run(config(), [start, up1, open1(grOpen), keepalive1, incoming2]);
+    expect(actions).toContainEqual({ type: 'sessionDown', reason: 'peer restarted' });
+    expect(actions).toContainEqual({ type: 'close', connection: 1 });
+    expect(notifications(actions)).toEqual([]);
+    expect(model.state).toBe(SessionState.openSent);
+    expect(model.connections.map((c) => c.id)).toEqual([2]);
+  });
+
+  it('restarting speaker: a silent stop sends no NOTIFICATION, so the peer keeps our routes', () => {
+    const { model, actions } = run(config(), [...toEstablished, { type: 'manualStop', silent: true }]);
+    expect(model.state).toBe(SessionState.idle);
+    expect(notifications(actions)).toEqual([]);
+    expect(actions).toContainEqual({ type: 'close', connection: 1 });
+  });
+});

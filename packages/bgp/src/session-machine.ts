@@ -91,7 +91,7 @@ export function backoffMs(failures: number, config: MachineConfig): number {
   return Math.round(base * (0.75 + 0.25 * config.random()));
 }
 
-const notification = (code: number, subcode: number, data = new Uint8Array(0)): NotificationMessage => ({
+const notification = (code: number, subcode: number, data: Uint8Array = new Uint8Array(0)): NotificationMessage => ({
   type: MessageType.notification,
   code,
   subcode,
@@ -146,7 +146,12 @@ export function transition(model: SessionModel, event: SessionEvent, config: Mac
       start(step, config);
       return step.result();
     case 'manualStop':
-      stop(step, notification(NotificationCode.cease, event.subcode ?? CeaseSubcode.administrativeShutdown, event.data));
+      stop(
+        step,
+        event.silent
+          ? undefined
+          : notification(NotificationCode.cease, event.subcode ?? CeaseSubcode.administrativeShutdown, event.data),
+      );
       return step.result();
     case 'idleHoldTimerExpires':
       if (model.state === SessionState.idle && model.started) start(step, config);
@@ -181,7 +186,7 @@ function initiate(step: Step, config: MachineConfig): void {
 }
 
 /** ManualStop in any state: Cease on every connection, everything released, no restart. */
-function stop(step: Step, cease: NotificationMessage): void {
+function stop(step: Step, cease: NotificationMessage | undefined): void {
   const wasEstablished = step.model.state === SessionState.established;
   abandonAttempt(step);
   for (const c of step.model.connections) step.dropConnection(c.id, cease);
@@ -234,10 +239,18 @@ function onConnectionUp(step: Step, id: number, direction: ConnectionDirection, 
     return;
   }
   if (state === SessionState.established) {
-    // Section 6.8: a connection colliding with an Established one is closed.
-    step.do({ type: 'send', connection: id, message: collision() });
-    step.do({ type: 'close', connection: id });
-    return;
+    const established = step.model.connections.find((c) => c.phase === SessionState.established)!;
+    if (direction === 'outgoing' || established.negotiated?.peerGracefulRestart === undefined) {
+      // Section 6.8: a connection colliding with an Established one is closed.
+      step.do({ type: 'send', connection: id, message: collision() });
+      step.do({ type: 'close', connection: id });
+      return;
+    }
+    // RFC 4724 section 4.2: a new connection from a peer that can restart gracefully means it
+    // restarted; the old session is gone (no NOTIFICATION: the peer's side of it no longer exists).
+    step.dropConnection(established.id);
+    step.do({ type: 'sessionDown', reason: 'peer restarted' });
+    step.set({ state: SessionState.active });
   }
   if (step.model.connections.some((c) => c.direction === direction)) {
     step.do({ type: 'close', connection: id });

@@ -57,6 +57,8 @@ export {
 } from './packet-socket-error.ts';
 export type { SocketAddress } from './socket-address.ts';
 export { decodeSocketAddress, encodeSocketAddress } from './socket-address.ts';
+export type { StreamFdOptions } from './stream-fd.ts';
+export { closeStreamFd, openStreamFd, setTcpMd5Key } from './stream-fd.ts';
 export { maxRealtimePriority, minRealtimePriority, setThreadRealtimePriority } from './thread-priority.ts';
 export type { InterfaceChangeListener, InterfaceWatcher, WatchOptions } from './watch-interfaces.ts';
 export { watchInterfaces } from './watch-interfaces.ts';

@@ -41,3 +41,12 @@ export const IPV6_UNICAST_HOPS = 16;
 export const IPV6_V6ONLY = 26;
 export const IPV6_RECVPKTINFO = 49;
 export const IPV6_RECVHOPLIMIT = 51;
+
+/** TCP sockets configured before Node takes them (linux/tcp.h, linux/in.h, linux/in6.h). */
+export const IPPROTO_TCP = 6;
+/** struct tcp_md5sig: RFC 2385 signatures for one peer address. */
+export const TCP_MD5SIG = 14;
+export const TCP_MD5SIG_MAXKEYLEN = 80;
+/** GTSM (RFC 5082): drop segments that arrive with a lower TTL / hop limit. */
+export const IP_MINTTL = 21;
+export const IPV6_MINHOPCOUNT = 73;

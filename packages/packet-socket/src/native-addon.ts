@@ -44,6 +44,10 @@ type Addon = {
   readonly UdpSocket: new (family: number, netnsPath?: string) => NativeUdpSocket;
   readonly Socket: new (family: number, type: number, protocol: number, netnsPath?: string) => NativeSocket;
   readonly setThreadRealtimePriority: (priority: number) => void;
+  readonly openStreamFd: (family: number, netnsPath?: string) => number;
+  readonly setFdOption: (fd: number, level: number, name: number, value: Uint8Array) => void;
+  readonly bindFd: (fd: number, sockaddr: Uint8Array) => void;
+  readonly closeFd: (fd: number) => void;
 };
 
 let addon: Addon | undefined;

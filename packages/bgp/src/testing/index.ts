@@ -1,0 +1,2 @@
+export { ManualClock } from './manual-clock.ts';
+export { MemoryNetwork, RemoteEnd, settle } from './memory-transport.ts';
