@@ -1,0 +1,160 @@
+/**
+ * Interop with BIRD 2, FRR bgpd and GoBGP in network namespaces (as root): our speaker in one
+ * namespace, the router in the other, one veth link between them. For each router: eBGP to a
+ * 4-octet AS with TCP MD5, IPv4 and IPv6 (MP-BGP over the IPv4 session) routes carrying
+ * communities and large communities read back from the router's RIB, withdraw; iBGP inside AS
+ * 4200000000 with LOCAL_PREF; a wrong MD5 password never comes up; and a silently cut link is
+ * noticed through the hold timer. Timings are printed, never asserted tightly (2 shared cores).
+ */
+import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BgpPeer } from '../src/bgp-peer.ts';
+import { BgpSpeaker } from '../src/bgp-speaker.ts';
+import type { PeerOptions } from '../src/peer-options.ts';
+import { SessionState } from '../src/session-state.ts';
+import { createTcpTransport } from '../src/tcp-transport.ts';
+import { type BgpRouter, ROUTERS, type RouterName, type RouterOptions, type RouterRoute } from './bgp-routers.ts';
+import { waitUntil } from './wait-until.ts';
+
+const ready = checkPrerequisites('bgp router interop', {
+  root: true,
+  commands: [
+    { name: 'ip', debianPackage: 'iproute2' },
+    { name: 'bird', debianPackage: 'bird2' },
+    { name: 'birdc', debianPackage: 'bird2' },
+    { name: 'vtysh', debianPackage: 'frr' },
+    { name: 'gobgpd', debianPackage: 'gobgpd' },
+    { name: 'gobgp', debianPackage: 'gobgpd' },
+  ],
+});
+
+const OUR_ASN = 64512;
+const ROUTER_ASN = 4200000000;
+
+describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, network namespaces)', () => {
+  let lab: Lab;
+  let speakerHost: LabHost;
+  let routerHost: LabHost;
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  beforeAll(async () => {
+    lab = await createLab({
+      nodes: ['speaker', 'router'],
+      bridge: 'none',
+      ipv4Subnet: '198.51.100.0/24',
+      ipv6Prefix: '2001:db8:b95::/64',
+    });
+    [speakerHost, routerHost] = lab.nodes as [LabHost, LabHost];
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  async function startRouter(name: RouterName, options: Partial<RouterOptions> = {}): Promise<BgpRouter> {
+    const router = await ROUTERS[name](routerHost, {
+      routerAsn: ROUTER_ASN,
+      local: routerHost.ipv4,
+      peer: speakerHost.ipv4,
+      peerAsn: OUR_ASN,
+      ...options,
+    });
+    cleanups.push(() => router.stop());
+    return router;
+  }
+
+  async function startOurs(localAsn: number, options: Partial<PeerOptions> = {}): Promise<BgpPeer> {
+    const speaker = new BgpSpeaker({
+      localAsn,
+      routerId: speakerHost.ipv4,
+      transport: createTcpTransport({ netns: speakerHost.namespacePath }),
+    });
+    cleanups.push(() => speaker.close());
+    // The routers connect to us too: the listener makes collisions (RFC 4271 section 6.8) real.
+    await speaker.listen({ address: speakerHost.ipv4, port: 179 });
+    const peer = speaker.addPeer({
+      peerAddress: routerHost.ipv4,
+      peerAsn: ROUTER_ASN,
+      localAddress: speakerHost.ipv4,
+      nextHopIpv6: speakerHost.ipv6,
+      connectRetrySeconds: 3,
+      backoff: { initialMs: 200, maxMs: 2000 },
+      ...options,
+    });
+    peer.start();
+    return peer;
+  }
+
+  async function bothUp(peer: BgpPeer, router: BgpRouter): Promise<void> {
+    await waitUntil(async () => peer.state === SessionState.established && (await router.established()), 30_000, 'Established on both sides');
+  }
+
+  async function routeIn(router: BgpRouter, family: 4 | 6, prefix: string): Promise<RouterRoute> {
+    let found: RouterRoute | undefined;
+    await waitUntil(async () => {
+      found = (await router.routes(family)).find((r) => r.prefix === prefix);
+      return found !== undefined;
+    }, 15_000, `${prefix} in ${router.name}'s RIB`);
+    return found!;
+  }
+
+  for (const name of Object.keys(ROUTERS) as RouterName[]) {
+    describe(name, () => {
+      it('eBGP to AS 4200000000 with MD5: IPv4 and IPv6 routes with communities arrive, withdraw removes them', async () => {
+        const router = await startRouter(name, { password: 'bgp-md5-secret' });
+        const peer = await startOurs(OUR_ASN, { password: 'bgp-md5-secret' });
+        await bothUp(peer, router);
+        peer.announce(
+          { prefix: '203.0.113.10/32', communities: ['64512:7', 0xffffff01], largeCommunities: ['4200000000:1:2'] },
+          { prefix: '2001:db8:5e::10/128', communities: ['64512:8'] },
+        );
+        const v4 = await routeIn(router, 4, '203.0.113.10/32');
+        expect(v4).toMatchObject({ nextHop: speakerHost.ipv4, asPath: [OUR_ASN], largeCommunities: ['4200000000:1:2'] });
+        expect(v4.communities).toContain('64512:7');
+        expect(v4.communities.some((c) => c === 'no-export' || c === '65535:65281')).toBe(true);
+        const v6 = await routeIn(router, 6, '2001:db8:5e::10/128');
+        expect(v6).toMatchObject({ nextHop: speakerHost.ipv6, asPath: [OUR_ASN], communities: ['64512:8'] });
+        peer.withdraw('203.0.113.10/32', '2001:db8:5e::10/128');
+        await waitUntil(async () => (await router.routes(4)).length === 0 && (await router.routes(6)).length === 0, 15_000, 'withdrawn');
+        expect(peer.status().counters).toMatchObject({ notificationsReceived: 0, notificationsSent: 0 });
+      });
+
+      it('iBGP inside AS 4200000000: LOCAL_PREF and an empty AS_PATH in the RIB', async () => {
+        const router = await startRouter(name, { peerAsn: ROUTER_ASN });
+        const peer = await startOurs(ROUTER_ASN);
+        await bothUp(peer, router);
+        peer.announce({ prefix: '203.0.113.20/32', localPref: 300 });
+        const route = await routeIn(router, 4, '203.0.113.20/32');
+        expect(route).toMatchObject({ nextHop: speakerHost.ipv4, asPath: [], localPref: 300 });
+      });
+
+      it('a wrong MD5 password never comes up', async () => {
+        const router = await startRouter(name, { password: 'right-password' });
+        const peer = await startOurs(OUR_ASN, { password: 'wrong-password' });
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        expect(await router.established()).toBe(false);
+        expect(peer.status().counters.opensReceived).toBe(0);
+        expect(peer.state).not.toBe(SessionState.established);
+      });
+
+      it('a silently cut link is noticed within the hold time', async () => {
+        const router = await startRouter(name, { holdTimeSeconds: 6 });
+        const peer = await startOurs(OUR_ASN, { holdTimeSeconds: 6 });
+        await bothUp(peer, router);
+        const cut = Date.now();
+        await routerHost.exec('ip', ['link', 'set', routerHost.ifname, 'down']);
+        cleanups.push(async () => {
+          await routerHost.exec('ip', ['link', 'set', routerHost.ifname, 'up']);
+        });
+        await waitUntil(() => peer.state !== SessionState.established, 30_000, 'our session to go down');
+        const noticedMs = Date.now() - cut;
+        console.log(`${name}: link cut noticed after ${noticedMs} ms (hold time 6000 ms): ${peer.status().lastError?.text}`);
+        expect(peer.status().lastError?.text).toBe('Hold Timer Expired (4/0)');
+        // Within the hold time plus scheduling slack on a loaded machine; TCP alone would take minutes.
+        expect(noticedMs).toBeLessThan(15_000);
+      });
+    });
+  }
+});
