@@ -23,7 +23,7 @@ import { buildOpen } from './negotiate.ts';
 import type { PeerOptions } from './peer-options.ts';
 import { SessionState } from './session-state.ts';
 import { ManualClock } from './testing/manual-clock.ts';
-import { MemoryNetwork, type RemoteEnd, settle } from './testing/memory-transport.ts';
+import { MemoryNetwork, settle } from './testing/memory-transport.ts';
 
 const PEER = '198.51.100.2';
 const LOCAL_ASN = 64512;
@@ -34,7 +34,13 @@ const setups: Setup[] = [];
 function setup(): Setup {
   const clock = new ManualClock();
   const network = new MemoryNetwork();
-  const speaker = new BgpSpeaker({ localAsn: LOCAL_ASN, routerId: '198.51.100.1', transport: network.transport, clock, random: () => 0.5 });
+  const speaker = new BgpSpeaker({
+    localAsn: LOCAL_ASN,
+    routerId: '198.51.100.1',
+    transport: network.transport,
+    clock,
+    random: () => 0.5,
+  });
   const s = { clock, network, speaker };
   setups.push(s);
   return s;
@@ -44,12 +50,25 @@ afterEach(() => {
   for (const { speaker } of setups.splice(0)) speaker.close();
 });
 
-function peerOpen(asn: number, options: { hold?: number; ipv6?: boolean; routeRefresh?: boolean } = {}): OpenMessage {
-  return buildOpen({ localAsn: asn, routerId: 0xc6336402, holdTimeSeconds: options.hold ?? 90, ipv4: true, ipv6: options.ipv6 ?? true });
+function peerOpen(
+  asn: number,
+  options: { hold?: number; ipv6?: boolean; routeRefresh?: boolean } = {},
+): OpenMessage {
+  return buildOpen({
+    localAsn: asn,
+    routerId: 0xc6336402,
+    holdTimeSeconds: options.hold ?? 90,
+    ipv4: true,
+    ipv6: options.ipv6 ?? true,
+  });
 }
 
 /** Starts a peer and brings it to Established against the scripted remote. */
-async function establish(s: Setup, options: Partial<PeerOptions> = {}, open = peerOpen(options.peerAsn ?? 4200000000)) {
+async function establish(
+  s: Setup,
+  options: Partial<PeerOptions> = {},
+  open = peerOpen(options.peerAsn ?? 4200000000),
+) {
   const peer = s.speaker.addPeer({ peerAddress: PEER, peerAsn: 4200000000, ...options });
   peer.start();
   const remote = s.network.connects.at(-1)!;
@@ -65,7 +84,8 @@ async function establish(s: Setup, options: Partial<PeerOptions> = {}, open = pe
   return { peer, remote };
 }
 
-const updates = (messages: BgpMessage[]) => messages.filter((m): m is UpdateMessage => m.type === MessageType.update);
+const updates = (messages: BgpMessage[]) =>
+  messages.filter((m): m is UpdateMessage => m.type === MessageType.update);
 
 describe('sending routes', () => {
   it('packs prefixes with equal attributes into one UPDATE and sends End-of-RIB after the initial burst', async () => {
@@ -87,8 +107,16 @@ describe('sending routes', () => {
     await settle();
     const sent = updates(remote.take().filter((m) => m.type !== MessageType.keepalive));
     // Two IPv4 attribute sets, one IPv6 (with no IPv6 next hop on an IPv4 session: skipped), then EoR v4 and v6.
-    expect(sent.map((u) => u.nlri.map((p) => p.address))).toEqual([[0xcb007101, 0xcb007102], [0xcb007103], [], []]);
-    expect(sent.slice(2)).toEqual([buildEndOfRib({ afi: Afi.ipv4, safi: Safi.unicast }), buildEndOfRib({ afi: Afi.ipv6, safi: Safi.unicast })]);
+    expect(sent.map((u) => u.nlri.map((p) => p.address))).toEqual([
+      [0xcb007101, 0xcb007102],
+      [0xcb007103],
+      [],
+      [],
+    ]);
+    expect(sent.slice(2)).toEqual([
+      buildEndOfRib({ afi: Afi.ipv4, safi: Safi.unicast }),
+      buildEndOfRib({ afi: Afi.ipv6, safi: Safi.unicast }),
+    ]);
     expect(peer.status().counters.prefixesWithoutNextHop).toBe(1);
     const first = sent[0]!;
     // eBGP: AS_PATH [our AS], no LOCAL_PREF, next hop = our session address.
@@ -102,14 +130,19 @@ describe('sending routes', () => {
     const s = setup();
     const { peer, remote } = await establish(s, { peerAsn: LOCAL_ASN, nextHopIpv6: '2001:db8::1' });
     remote.take();
-    peer.announce({ prefix: '203.0.113.9/32' }, { prefix: '2001:db8:5::/64', localPref: 250, largeCommunities: ['4200000000:1:2'] });
+    peer.announce(
+      { prefix: '203.0.113.9/32' },
+      { prefix: '2001:db8:5::/64', localPref: 250, largeCommunities: ['4200000000:1:2'] },
+    );
     await settle();
     const [v4, v6] = updates(remote.take());
     expect(findAttribute(v4!.attributes, 'asPath')?.segments).toEqual([]);
     expect(findAttribute(v4!.attributes, 'localPref')?.localPref).toBe(100);
     const reach = findAttribute(v6!.attributes, 'mpReachNlri');
     expect(reach).toMatchObject({ afi: Afi.ipv6, safi: Safi.unicast, nlri: [{ length: 64 }] });
-    expect(Buffer.from(reach!.nextHop as Uint8Array).toString('hex')).toBe('20010db8000000000000000000000001');
+    expect(Buffer.from(reach!.nextHop as Uint8Array).toString('hex')).toBe(
+      '20010db8000000000000000000000001',
+    );
     expect(findAttribute(v6!.attributes, 'localPref')?.localPref).toBe(250);
     expect(findAttribute(v6!.attributes, 'largeCommunities')?.communities).toEqual([
       { globalAdministrator: 4200000000, localData1: 1, localData2: 2 },
@@ -132,9 +165,17 @@ describe('sending routes', () => {
     peer.withdraw('203.0.113.7/32', '203.0.113.99/32');
     await settle();
     expect(updates(remote.take())).toEqual([
-      { type: MessageType.update, withdrawn: [{ address: 0xcb007107, length: 32 }], attributes: [], nlri: [] },
+      {
+        type: MessageType.update,
+        withdrawn: [{ address: 0xcb007107, length: 32 }],
+        attributes: [],
+        nlri: [],
+      },
     ]);
-    expect(peer.status()).toMatchObject({ advertisedPrefixes: 0, counters: { prefixesAnnounced: 2, prefixesWithdrawn: 1 } });
+    expect(peer.status()).toMatchObject({
+      advertisedPrefixes: 0,
+      counters: { prefixesAnnounced: 2, prefixesWithdrawn: 1 },
+    });
   });
 
   it('10,000 /32s: every prefix once, in UPDATEs within 4096 bytes', async () => {
@@ -156,7 +197,12 @@ describe('sending routes', () => {
     peer.announce({ prefix: '203.0.113.1/32' }, { prefix: '203.0.113.2/32' });
     await settle();
     remote.take();
-    remote.send({ type: MessageType.routeRefresh, afi: Afi.ipv4, safi: Safi.unicast, subtype: RouteRefreshSubtype.normal });
+    remote.send({
+      type: MessageType.routeRefresh,
+      afi: Afi.ipv4,
+      safi: Safi.unicast,
+      subtype: RouteRefreshSubtype.normal,
+    });
     await settle();
     expect(updates(remote.take()).flatMap((u) => u.nlri)).toHaveLength(2);
   });
@@ -164,8 +210,14 @@ describe('sending routes', () => {
   it('rejects a bad route with a typed error and changes nothing', () => {
     const s = setup();
     const peer = s.speaker.addPeer({ peerAddress: PEER, peerAsn: 65001 });
-    for (const bad of [{ prefix: '203.0.113.1/24' }, { prefix: 'x' }, { prefix: '203.0.113.1/32', communities: ['70000:1'] }]) {
-      expect(() => peer.announce({ prefix: '203.0.113.5/32' }, bad)).toThrow(expect.objectContaining({ code: 'ERR_BGP_INVALID_ROUTE' }));
+    for (const bad of [
+      { prefix: '203.0.113.1/24' },
+      { prefix: 'x' },
+      { prefix: '203.0.113.1/32', communities: ['70000:1'] },
+    ]) {
+      expect(() => peer.announce({ prefix: '203.0.113.5/32' }, bad)).toThrow(
+        expect.objectContaining({ code: 'ERR_BGP_INVALID_ROUTE' }),
+      );
     }
     expect(peer.status().configuredRoutes).toBe(0);
   });
@@ -197,7 +249,9 @@ describe('timers on the fake clock', () => {
     s.clock.advance(1);
     await settle();
     expect(peer.state).toBe(SessionState.idle);
-    expect(remote.take().filter((m) => m.type === MessageType.notification)).toMatchObject([{ code: NotificationCode.holdTimerExpired }]);
+    expect(remote.take().filter((m) => m.type === MessageType.notification)).toMatchObject([
+      { code: NotificationCode.holdTimerExpired },
+    ]);
     expect(downs).toEqual(['hold timer expired']);
     expect(peer.status().lastError).toMatchObject({ origin: 'sent', text: 'Hold Timer Expired (4/0)' });
     expect(s.network.connects).toHaveLength(1);
@@ -246,7 +300,9 @@ describe('what the peer sends', () => {
     const { peer, remote } = await establish(s);
     remote.take();
     // ORIGIN with value 7 and an NLRI: treat-as-withdraw.
-    remote.write(rawUpdate({ attributes: MANDATORY_ATTRIBUTES.replace('40 01 01 00', '40 01 01 07'), nlri: ONE_PREFIX }));
+    remote.write(
+      rawUpdate({ attributes: MANDATORY_ATTRIBUTES.replace('40 01 01 00', '40 01 01 07'), nlri: ONE_PREFIX }),
+    );
     await settle();
     expect(peer.state).toBe(SessionState.established);
     expect(peer.status().counters).toMatchObject({ updatesReceived: 1, updatesTreatedAsWithdraw: 1 });
@@ -255,9 +311,17 @@ describe('what the peer sends', () => {
   it('a NOTIFICATION from the peer is decoded into words', async () => {
     const s = setup();
     const { peer, remote } = await establish(s);
-    remote.send({ type: MessageType.notification, code: 6, subcode: CeaseSubcode.administrativeShutdown, data: Uint8Array.of(5, ...Buffer.from('maint')) });
+    remote.send({
+      type: MessageType.notification,
+      code: 6,
+      subcode: CeaseSubcode.administrativeShutdown,
+      data: Uint8Array.of(5, ...Buffer.from('maint')),
+    });
     await settle();
-    expect(peer.status().lastError).toMatchObject({ origin: 'received', text: 'Cease / Administrative Shutdown (6/2): maint' });
+    expect(peer.status().lastError).toMatchObject({
+      origin: 'received',
+      text: 'Cease / Administrative Shutdown (6/2): maint',
+    });
     expect(peer.state).toBe(SessionState.idle);
   });
 });

@@ -13,9 +13,9 @@ import {
   buildEndOfRib,
   DEFAULT_SESSION,
   decodeBgpMessage,
+  ErrorAction,
   encodeBgpMessageInto,
   endOfRibFamily,
-  ErrorAction,
   MessageFramer,
   MessageHeaderErrorSubcode,
   MessageType,
@@ -31,15 +31,14 @@ import type { BgpConnection, BgpTransport } from './bgp-transport.ts';
 import type { PeerContext } from './build-updates.ts';
 import { describeNotification } from './describe-notification.ts';
 import { buildOpen, type Negotiated } from './negotiate.ts';
-import { parseIpv4, parseIpv6 } from './parse-prefix.ts';
+import { parseIpv4, parseIpv6, parsePrefix } from './parse-prefix.ts';
 import type { ResolvedPeerOptions } from './peer-options.ts';
-import { type PeerCounters, type PeerError, type PeerStatus, zeroCounters } from './peer-status.ts';
+import { type PeerError, type PeerStatus, zeroCounters } from './peer-status.ts';
 import { normalizeRoute, type Route } from './route.ts';
-import { parsePrefix } from './parse-prefix.ts';
 import type { SessionAction } from './session-action.ts';
 import { type SessionEvent, TimerName } from './session-event.ts';
 import { initialModel, type MachineConfig, type SessionModel, transition } from './session-machine.ts';
-import { SessionState } from './session-state.ts';
+import type { SessionState } from './session-state.ts';
 
 export type PeerDependencies = {
   readonly localAsn: number;
@@ -126,7 +125,10 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
       configuredRoutes: this.#rib.size,
       pendingChanges: this.#rib.pending,
       negotiated: this.#active?.negotiated,
-      localAddress: this.#active === undefined ? undefined : this.#connections.get(this.#active.id)?.connection.localAddress,
+      localAddress:
+        this.#active === undefined
+          ? undefined
+          : this.#connections.get(this.#active.id)?.connection.localAddress,
       lastError: this.#lastError,
       endOfRibReceived: { ...this.#endOfRib },
     };
@@ -143,7 +145,11 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
   stop(options: { readonly message?: string; readonly graceful?: boolean } = {}): void {
     const text = Buffer.from(options.message ?? '', 'utf8').subarray(0, 255);
     const data = text.length === 0 ? undefined : Uint8Array.of(text.length, ...text);
-    this.#dispatch({ type: 'manualStop', ...(data === undefined ? {} : { data }), ...(options.graceful ? { silent: true } : {}) });
+    this.#dispatch({
+      type: 'manualStop',
+      ...(data === undefined ? {} : { data }),
+      ...(options.graceful ? { silent: true } : {}),
+    });
   }
 
   /** Adds or replaces routes; throws ERR_BGP_INVALID_ROUTE (and changes nothing) on a bad one. */
@@ -231,7 +237,8 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     this.#connections.set(id, { connection, framer: new MessageFramer(), session: DEFAULT_SESSION });
     connection.attach({
       connected: () => {
-        if (this.#connections.has(id)) this.#dispatch({ type: 'tcpConnectionConfirmed', connection: id, direction: 'outgoing' });
+        if (this.#connections.has(id))
+          this.#dispatch({ type: 'tcpConnectionConfirmed', connection: id, direction: 'outgoing' });
       },
       data: (chunk) => this.#receive(id, chunk),
       closed: (error) => {
@@ -268,7 +275,8 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     encodeBgpMessageInto(message, bytes, 0, entry.session);
     entry.connection.write(bytes);
     this.#count(message, 'sent');
-    if (message.type === MessageType.notification) this.#recordError('sent', describeNotification(message), message);
+    if (message.type === MessageType.notification)
+      this.#recordError('sent', describeNotification(message), message);
   }
 
   #count(message: BgpMessage, direction: 'sent' | 'received'): void {
@@ -297,12 +305,18 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     }
   }
 
-  #recordError(origin: PeerError['origin'], text: string, notification?: { code: number; subcode: number }): void {
+  #recordError(
+    origin: PeerError['origin'],
+    text: string,
+    notification?: { code: number; subcode: number },
+  ): void {
     this.#lastError = {
       at: Date.now(),
       origin,
       text,
-      ...(notification === undefined ? {} : { notification: { code: notification.code, subcode: notification.subcode } }),
+      ...(notification === undefined
+        ? {}
+        : { notification: { code: notification.code, subcode: notification.subcode } }),
     };
   }
 
@@ -344,7 +358,12 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
         error instanceof BgpMessageError
           ? notificationFor(error)
           : // Not reachable from peer bytes (bgp-wire throws only BgpMessageError for them); be safe.
-            { type: MessageType.notification, code: NotificationCode.messageHeaderError, subcode: MessageHeaderErrorSubcode.badMessageLength, data: new Uint8Array(0) } as const;
+            ({
+              type: MessageType.notification,
+              code: NotificationCode.messageHeaderError,
+              subcode: MessageHeaderErrorSubcode.badMessageLength,
+              data: new Uint8Array(0),
+            } as const);
       this.#dispatch({ type: 'messageError', connection: id, notification });
     }
   }
@@ -378,7 +397,8 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     if (update.action === ErrorAction.treatAsWithdraw) c.updatesTreatedAsWithdraw++;
     else if (update.action === ErrorAction.attributeDiscard) c.updatesWithDiscardedAttributes++;
     let prefixes = update.nlri.length;
-    for (const attribute of update.attributes) if (attribute.kind === 'mpReachNlri') prefixes += attribute.nlri.length;
+    for (const attribute of update.attributes)
+      if (attribute.kind === 'mpReachNlri') prefixes += attribute.nlri.length;
     c.prefixesReceived += prefixes;
     const eor = endOfRibFamily(update);
     if (eor?.safi === Safi.unicast && eor.afi === Afi.ipv4) this.#endOfRib.ipv4 = true;
@@ -395,15 +415,28 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
   #onEstablished(id: number, negotiated: Negotiated): void {
     const entry = this.#connections.get(id);
     if (entry === undefined) return;
-    entry.session = { fourOctetAs: negotiated.fourOctetAs, maxMessageLength: DEFAULT_SESSION.maxMessageLength };
+    entry.session = {
+      fourOctetAs: negotiated.fourOctetAs,
+      maxMessageLength: DEFAULT_SESSION.maxMessageLength,
+    };
     const local = entry.connection.localAddress;
     const o = this.options;
     const ctx: PeerContext = {
       ibgp: this.ibgp,
       localAsn: this.#deps.localAsn,
       session: entry.session,
-      nextHopIpv4: o.nextHopIpv4 !== undefined ? parseIpv4(o.nextHopIpv4) : local?.includes('.') ? parseIpv4(local) : undefined,
-      nextHopIpv6: o.nextHopIpv6 !== undefined ? parseIpv6(o.nextHopIpv6) : local?.includes(':') ? parseIpv6(local) : undefined,
+      nextHopIpv4:
+        o.nextHopIpv4 !== undefined
+          ? parseIpv4(o.nextHopIpv4)
+          : local?.includes('.')
+            ? parseIpv4(local)
+            : undefined,
+      nextHopIpv6:
+        o.nextHopIpv6 !== undefined
+          ? parseIpv6(o.nextHopIpv6)
+          : local?.includes(':')
+            ? parseIpv6(local)
+            : undefined,
     };
     this.#active = { id, negotiated, ctx };
     this.#endOfRib = { ipv4: false, ipv6: false };

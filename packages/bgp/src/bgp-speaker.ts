@@ -5,8 +5,8 @@
  * signed SYN never completes.
  */
 import { isIPv4 } from 'node:net';
-import { BgpError, BgpErrorCode, requireConfig } from './bgp-error.ts';
 import { type BgpClock, systemClock } from './bgp-clock.ts';
+import { BgpError, BgpErrorCode, requireConfig } from './bgp-error.ts';
 import { BgpPeer } from './bgp-peer.ts';
 import type { BgpConnection, BgpListener, BgpTransport, ListenOptions } from './bgp-transport.ts';
 import { parseIpv4, parsePrefix } from './parse-prefix.ts';
@@ -34,8 +34,16 @@ export class BgpSpeaker {
   #closed = false;
 
   constructor(options: BgpSpeakerOptions) {
-    requireConfig(Number.isInteger(options.localAsn) && options.localAsn >= 1 && options.localAsn <= 0xffffffff, 'localAsn', `${options.localAsn}`);
-    requireConfig(isIPv4(options.routerId) && options.routerId !== '0.0.0.0', 'routerId', `"${options.routerId}" is not a non-zero IPv4 address`);
+    requireConfig(
+      Number.isInteger(options.localAsn) && options.localAsn >= 1 && options.localAsn <= 0xffffffff,
+      'localAsn',
+      `${options.localAsn}`,
+    );
+    requireConfig(
+      isIPv4(options.routerId) && options.routerId !== '0.0.0.0',
+      'routerId',
+      `"${options.routerId}" is not a non-zero IPv4 address`,
+    );
     this.localAsn = options.localAsn;
     this.routerId = options.routerId;
     this.#options = options;
@@ -54,7 +62,8 @@ export class BgpSpeaker {
     if (this.#closed) throw new BgpError(BgpErrorCode.closed, 'speaker closed');
     const resolved = resolvePeerOptions(options, this.localAsn);
     const key = canonical(resolved.peerAddress);
-    if (this.#peers.has(key)) throw new BgpError(BgpErrorCode.duplicatePeer, `peer ${resolved.peerAddress} exists`);
+    if (this.#peers.has(key))
+      throw new BgpError(BgpErrorCode.duplicatePeer, `peer ${resolved.peerAddress} exists`);
     const peer = new BgpPeer(resolved, {
       localAsn: this.localAsn,
       routerId: parseIpv4(this.routerId),
@@ -63,7 +72,8 @@ export class BgpSpeaker {
       random: this.#options.random ?? Math.random,
     });
     this.#peers.set(key, peer);
-    if (resolved.password !== undefined) for (const listener of this.#listeners) listener.setPassword(resolved.peerAddress, resolved.password);
+    if (resolved.password !== undefined)
+      for (const listener of this.#listeners) listener.setPassword(resolved.peerAddress, resolved.password);
     return peer;
   }
 
@@ -90,7 +100,8 @@ export class BgpSpeaker {
     const listener = await this.#options.transport.listen(options, (connection) => this.#route(connection));
     this.#listeners.push(listener);
     for (const peer of this.#peers.values()) {
-      if (peer.options.password !== undefined) listener.setPassword(peer.options.peerAddress, peer.options.password);
+      if (peer.options.password !== undefined)
+        listener.setPassword(peer.options.peerAddress, peer.options.password);
     }
     return listener;
   }

@@ -42,7 +42,8 @@ function commonAttributes(route: NormalizedRoute, ctx: PeerContext): PathAttribu
   const attributes: PathAttribute[] = [{ kind: 'origin', origin: Origin.igp }];
   const segments = ctx.ibgp ? [] : [{ type: AsPathSegmentType.sequence, asns: [ctx.localAsn] }];
   attributes.push({ kind: 'asPath', segments });
-  if (route.parsed.family === 4) attributes.push({ kind: 'nextHop', nextHop: nextHopFor(route, ctx) as number });
+  if (route.parsed.family === 4)
+    attributes.push({ kind: 'nextHop', nextHop: nextHopFor(route, ctx) as number });
   if (route.med !== undefined) attributes.push({ kind: 'multiExitDisc', med: route.med });
   if (ctx.ibgp) attributes.push({ kind: 'localPref', localPref: route.localPref ?? DEFAULT_LOCAL_PREF });
   if (route.communities.length > 0) attributes.push({ kind: 'communities', communities: route.communities });
@@ -104,7 +105,12 @@ export function buildAnnouncements(routes: readonly NormalizedRoute[], ctx: Peer
     nlri,
   });
   // MP_REACH_NLRI goes first, as routers put it; one byte spare for its Extended Length.
-  const empty: UpdateMessage = { type: MessageType.update, withdrawn: [], attributes: [reach([]), ...attributes], nlri: [] };
+  const empty: UpdateMessage = {
+    type: MessageType.update,
+    withdrawn: [],
+    attributes: [reach([]), ...attributes],
+    nlri: [],
+  };
   const budget = ctx.session.maxMessageLength - bgpMessageEncodedLength(empty, ctx.session) - 1;
   const prefixes = routes.map((r) => r.parsed.prefix as Ipv6Prefix);
   return chunk(prefixes, budget).map((nlri) => ({ ...empty, attributes: [reach(nlri), ...attributes] }));

@@ -3,8 +3,8 @@ import {
   CeaseSubcode,
   FsmErrorSubcode,
   MessageHeaderErrorSubcode,
-  type NotificationMessage,
   NotificationCode,
+  type NotificationMessage,
   OpenMessageErrorSubcode,
   UpdateMessageErrorSubcode,
 } from '@baremetal-lb/bgp-wire';
@@ -24,7 +24,10 @@ function named(table: Record<string, number>): Record<number, string> {
   const out: Record<number, string> = {};
   for (const [name, value] of Object.entries(table)) {
     const words = name.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
-    out[value] = words.replace(/\bBgp\b/, 'BGP').replace(/\bAs\b/, 'AS').replace(/\bBfd\b/, 'BFD');
+    out[value] = words
+      .replace(/\bBgp\b/, 'BGP')
+      .replace(/\bAs\b/, 'AS')
+      .replace(/\bBfd\b/, 'BFD');
   }
   return out;
 }
@@ -38,13 +41,19 @@ const SUBCODES: Record<number, Record<number, string>> = {
 };
 
 /** "Cease / Administrative Shutdown (6/2): maintenance" — the RFC 8203 message when there is one. */
-export function describeNotification(message: Pick<NotificationMessage, 'code' | 'subcode' | 'data'>): string {
+export function describeNotification(
+  message: Pick<NotificationMessage, 'code' | 'subcode' | 'data'>,
+): string {
   const code = CODES[message.code] ?? `error code ${message.code}`;
-  const subcode = message.subcode === 0 ? undefined : (SUBCODES[message.code]?.[message.subcode] ?? `subcode ${message.subcode}`);
+  const subcode =
+    message.subcode === 0
+      ? undefined
+      : (SUBCODES[message.code]?.[message.subcode] ?? `subcode ${message.subcode}`);
   let text = `${code}${subcode === undefined ? '' : ` / ${subcode}`} (${message.code}/${message.subcode})`;
   const isShutdown =
     message.code === NotificationCode.cease &&
-    (message.subcode === CeaseSubcode.administrativeShutdown || message.subcode === CeaseSubcode.administrativeReset);
+    (message.subcode === CeaseSubcode.administrativeShutdown ||
+      message.subcode === CeaseSubcode.administrativeReset);
   // RFC 9003: a length octet and UTF-8 text.
   if (isShutdown && message.data.length > 0 && message.data[0] === message.data.length - 1) {
     text += `: ${Buffer.from(message.data.subarray(1)).toString('utf8')}`;

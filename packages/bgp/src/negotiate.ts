@@ -3,8 +3,8 @@
  * section 8, RFC 5492, RFC 6793, RFC 2918, RFC 4724).
  */
 import {
-  AS_TRANS,
   Afi,
+  AS_TRANS,
   type Capability,
   type GracefulRestartCapability,
   MessageType,

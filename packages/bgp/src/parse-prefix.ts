@@ -7,7 +7,8 @@ export type ParsedPrefix =
   | { readonly family: 4; readonly key: string; readonly prefix: Ipv4Prefix }
   | { readonly family: 6; readonly key: string; readonly prefix: Ipv6Prefix };
 
-const invalid = (text: string, why: string) => new BgpError(BgpErrorCode.invalidRoute, `prefix "${text}": ${why}`);
+const invalid = (text: string, why: string) =>
+  new BgpError(BgpErrorCode.invalidRoute, `prefix "${text}": ${why}`);
 
 export function parseIpv4(text: string): number {
   if (!isIPv4(text)) throw new BgpError(BgpErrorCode.invalidRoute, `"${text}" is not an IPv4 address`);
@@ -16,7 +17,10 @@ export function parseIpv4(text: string): number {
 
 export function parseIpv6(text: string): Uint8Array {
   if (!isIPv6(text) || text.includes('.') || text.includes('%')) {
-    throw new BgpError(BgpErrorCode.invalidRoute, `"${text}" is not an IPv6 address (no zone, no embedded IPv4)`);
+    throw new BgpError(
+      BgpErrorCode.invalidRoute,
+      `"${text}" is not an IPv6 address (no zone, no embedded IPv4)`,
+    );
   }
   const [head = '', tail] = text.split('::');
   const parse = (part: string) => (part === '' ? [] : part.split(':'));

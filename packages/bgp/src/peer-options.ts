@@ -39,21 +39,45 @@ export type PeerOptions = {
 };
 
 export type ResolvedPeerOptions = Required<
-  Pick<PeerOptions, 'peerAddress' | 'peerPort' | 'peerAsn' | 'holdTimeSeconds' | 'connectRetrySeconds' | 'passive' | 'ttl' | 'ipv4' | 'ipv6' | 'backoff'>
+  Pick<
+    PeerOptions,
+    | 'peerAddress'
+    | 'peerPort'
+    | 'peerAsn'
+    | 'holdTimeSeconds'
+    | 'connectRetrySeconds'
+    | 'passive'
+    | 'ttl'
+    | 'ipv4'
+    | 'ipv6'
+    | 'backoff'
+  >
 > &
-  Omit<PeerOptions, 'peerPort' | 'holdTimeSeconds' | 'connectRetrySeconds' | 'passive' | 'ttl' | 'ipv4' | 'ipv6' | 'backoff'>;
+  Omit<
+    PeerOptions,
+    'peerPort' | 'holdTimeSeconds' | 'connectRetrySeconds' | 'passive' | 'ttl' | 'ipv4' | 'ipv6' | 'backoff'
+  >;
 
 const isAsn = (value: number) => Number.isInteger(value) && value >= 1 && value <= 0xffffffff;
-const isTtl = (value: number | undefined) => value === undefined || (Number.isInteger(value) && value >= 1 && value <= 255);
+const isTtl = (value: number | undefined) =>
+  value === undefined || (Number.isInteger(value) && value >= 1 && value <= 255);
 
 /** Validates `options` for a speaker of `localAsn`; throws ERR_BGP_INVALID_CONFIG naming the field. */
 export function resolvePeerOptions(options: PeerOptions, localAsn: number): ResolvedPeerOptions {
-  requireConfig(isIP(options.peerAddress) !== 0, 'peerAddress', `"${options.peerAddress}" is not an IP address`);
+  requireConfig(
+    isIP(options.peerAddress) !== 0,
+    'peerAddress',
+    `"${options.peerAddress}" is not an IP address`,
+  );
   requireConfig(isAsn(options.peerAsn), 'peerAsn', `${options.peerAsn} is not 1..4294967295`);
   const peerPort = options.peerPort ?? 179;
   requireConfig(Number.isInteger(peerPort) && peerPort >= 1 && peerPort <= 65535, 'peerPort', `${peerPort}`);
   const hold = options.holdTimeSeconds ?? 90;
-  requireConfig(Number.isInteger(hold) && (hold === 0 || (hold >= 3 && hold <= 65535)), 'holdTimeSeconds', `${hold} is not 0 or 3..65535`);
+  requireConfig(
+    Number.isInteger(hold) && (hold === 0 || (hold >= 3 && hold <= 65535)),
+    'holdTimeSeconds',
+    `${hold} is not 0 or 3..65535`,
+  );
   const keepalive = options.keepaliveSeconds;
   requireConfig(
     keepalive === undefined || (Number.isInteger(keepalive) && keepalive >= 0 && keepalive <= hold),
@@ -61,21 +85,48 @@ export function resolvePeerOptions(options: PeerOptions, localAsn: number): Reso
     `${keepalive} is not 0..holdTimeSeconds`,
   );
   const connectRetrySeconds = options.connectRetrySeconds ?? 10;
-  requireConfig(connectRetrySeconds > 0 && connectRetrySeconds <= 65535, 'connectRetrySeconds', `${connectRetrySeconds}`);
+  requireConfig(
+    connectRetrySeconds > 0 && connectRetrySeconds <= 65535,
+    'connectRetrySeconds',
+    `${connectRetrySeconds}`,
+  );
   requireConfig(isTtl(options.ttl), 'ttl', `${options.ttl} is not 1..255`);
   requireConfig(isTtl(options.minTtl), 'minTtl', `${options.minTtl} is not 1..255`);
-  requireConfig(options.localAddress === undefined || isIP(options.localAddress) === isIP(options.peerAddress), 'localAddress', 'must be of the peer address family');
-  requireConfig(options.nextHopIpv4 === undefined || isIPv4(options.nextHopIpv4), 'nextHopIpv4', `${options.nextHopIpv4}`);
-  requireConfig(options.nextHopIpv6 === undefined || isIP(options.nextHopIpv6) === 6, 'nextHopIpv6', `${options.nextHopIpv6}`);
+  requireConfig(
+    options.localAddress === undefined || isIP(options.localAddress) === isIP(options.peerAddress),
+    'localAddress',
+    'must be of the peer address family',
+  );
+  requireConfig(
+    options.nextHopIpv4 === undefined || isIPv4(options.nextHopIpv4),
+    'nextHopIpv4',
+    `${options.nextHopIpv4}`,
+  );
+  requireConfig(
+    options.nextHopIpv6 === undefined || isIP(options.nextHopIpv6) === 6,
+    'nextHopIpv6',
+    `${options.nextHopIpv6}`,
+  );
   requireConfig(
     options.password === undefined || Buffer.byteLength(options.password) <= 80,
     'password',
     'TCP MD5 keys hold at most 80 bytes',
   );
   const gr = options.gracefulRestart;
-  requireConfig(gr === undefined || (Number.isInteger(gr.restartTimeSeconds) && gr.restartTimeSeconds >= 0 && gr.restartTimeSeconds <= 4095), 'gracefulRestart.restartTimeSeconds', 'is not 0..4095');
+  requireConfig(
+    gr === undefined ||
+      (Number.isInteger(gr.restartTimeSeconds) &&
+        gr.restartTimeSeconds >= 0 &&
+        gr.restartTimeSeconds <= 4095),
+    'gracefulRestart.restartTimeSeconds',
+    'is not 0..4095',
+  );
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 120_000 };
-  requireConfig(backoff.initialMs > 0 && backoff.maxMs >= backoff.initialMs, 'backoff', 'needs 0 < initialMs <= maxMs');
+  requireConfig(
+    backoff.initialMs > 0 && backoff.maxMs >= backoff.initialMs,
+    'backoff',
+    'needs 0 < initialMs <= maxMs',
+  );
   const ibgp = options.peerAsn === localAsn;
   return {
     ...options,

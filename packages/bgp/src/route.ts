@@ -32,7 +32,8 @@ export type NormalizedRoute = {
   readonly attributesKey: string;
 };
 
-const bad = (route: Route, why: string) => new BgpError(BgpErrorCode.invalidRoute, `route ${route.prefix}: ${why}`);
+const bad = (route: Route, why: string) =>
+  new BgpError(BgpErrorCode.invalidRoute, `route ${route.prefix}: ${why}`);
 const isUint = (value: number, max: number) => Number.isInteger(value) && value >= 0 && value <= max;
 
 function parseCommunity(route: Route, value: string | number): number {
@@ -42,7 +43,8 @@ function parseCommunity(route: Route, value: string | number): number {
   }
   const match = /^(\d+):(\d+)$/.exec(value);
   const [asn, local] = [Number(match?.[1]), Number(match?.[2])];
-  if (match === null || !isUint(asn, 0xffff) || !isUint(local, 0xffff)) throw bad(route, `community "${value}" is not A:B (16-bit each)`);
+  if (match === null || !isUint(asn, 0xffff) || !isUint(local, 0xffff))
+    throw bad(route, `community "${value}" is not A:B (16-bit each)`);
   return asn * 0x10000 + local;
 }
 
@@ -56,9 +58,13 @@ function parseLargeCommunity(route: Route, value: string): readonly [number, num
 
 export function normalizeRoute(route: Route): NormalizedRoute {
   const parsed = parsePrefix(route.prefix);
-  if (route.localPref !== undefined && !isUint(route.localPref, 0xffffffff)) throw bad(route, 'localPref is not a 32-bit number');
-  if (route.med !== undefined && !isUint(route.med, 0xffffffff)) throw bad(route, 'med is not a 32-bit number');
-  const communities = [...new Set((route.communities ?? []).map((c) => parseCommunity(route, c)))].sort((a, b) => a - b);
+  if (route.localPref !== undefined && !isUint(route.localPref, 0xffffffff))
+    throw bad(route, 'localPref is not a 32-bit number');
+  if (route.med !== undefined && !isUint(route.med, 0xffffffff))
+    throw bad(route, 'med is not a 32-bit number');
+  const communities = [...new Set((route.communities ?? []).map((c) => parseCommunity(route, c)))].sort(
+    (a, b) => a - b,
+  );
   const large = [...new Set(route.largeCommunities ?? [])].sort().map((c) => parseLargeCommunity(route, c));
   let nextHop: number | Uint8Array | undefined;
   if (route.nextHop !== undefined) {

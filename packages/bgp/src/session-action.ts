@@ -10,7 +10,12 @@ export type SessionAction =
   /** Close the TCP connection (after what was sent on it is flushed). */
   | { readonly type: 'close'; readonly connection: number }
   /** (Re)start a timer; a running one of the same name and connection is replaced. */
-  | { readonly type: 'startTimer'; readonly timer: TimerName; readonly connection?: number; readonly ms: number }
+  | {
+      readonly type: 'startTimer';
+      readonly timer: TimerName;
+      readonly connection?: number;
+      readonly ms: number;
+    }
   | { readonly type: 'stopTimer'; readonly timer: TimerName; readonly connection?: number }
   /** The session reached Established on this connection: send the Adj-RIB-Out. */
   | {

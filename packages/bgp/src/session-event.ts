@@ -28,7 +28,11 @@ export type SessionEvent =
   | { readonly type: 'holdTimerExpires'; readonly connection: number }
   | { readonly type: 'keepaliveTimerExpires'; readonly connection: number }
   /** Events 16/17 (outgoing connected) and 14/17 (incoming accepted). */
-  | { readonly type: 'tcpConnectionConfirmed'; readonly connection: number; readonly direction: ConnectionDirection }
+  | {
+      readonly type: 'tcpConnectionConfirmed';
+      readonly connection: number;
+      readonly direction: ConnectionDirection;
+    }
   /** Event 18: the connection failed, closed, or the attempt timed out. */
   | { readonly type: 'tcpConnectionFails'; readonly connection: number }
   /** Event 19: a well-formed OPEN. */
@@ -39,7 +43,11 @@ export type SessionEvent =
    */
   | { readonly type: 'messageError'; readonly connection: number; readonly notification: NotificationMessage }
   /** Events 24, 25: a NOTIFICATION arrived. */
-  | { readonly type: 'notificationReceived'; readonly connection: number; readonly notification: NotificationMessage }
+  | {
+      readonly type: 'notificationReceived';
+      readonly connection: number;
+      readonly notification: NotificationMessage;
+    }
   /** Event 26. */
   | { readonly type: 'keepaliveReceived'; readonly connection: number }
   /** Event 27, and ROUTE-REFRESH (RFC 2918), which restarts the hold timer the same way. */

@@ -7,8 +7,8 @@ import {
   FsmErrorSubcode,
   KEEPALIVE,
   MessageType,
-  type NotificationMessage,
   NotificationCode,
+  type NotificationMessage,
   type OpenMessage,
   OpenMessageErrorSubcode,
 } from '@baremetal-lb/bgp-wire';
@@ -61,7 +61,11 @@ const notifications = (actions: readonly SessionAction[]) =>
   sent(actions).filter((m): m is NotificationMessage => m.type === MessageType.notification);
 const timers = (actions: readonly SessionAction[]) =>
   actions.flatMap((a) =>
-    a.type === 'startTimer' ? [`${a.timer}${a.connection ?? ''}=${a.ms}`] : a.type === 'stopTimer' ? [`-${a.timer}${a.connection ?? ''}`] : [],
+    a.type === 'startTimer'
+      ? [`${a.timer}${a.connection ?? ''}=${a.ms}`]
+      : a.type === 'stopTimer'
+        ? [`-${a.timer}${a.connection ?? ''}`]
+        : [],
   );
 
 const start: SessionEvent = { type: 'manualStart' };
@@ -85,10 +89,16 @@ describe('Idle', () => {
   });
 
   it('refuses an incoming connection and ignores other events', () => {
-    const { model, actions } = run(config(), [{ type: 'tcpConnectionConfirmed', connection: 7, direction: 'incoming' }]);
+    const { model, actions } = run(config(), [
+      { type: 'tcpConnectionConfirmed', connection: 7, direction: 'incoming' },
+    ]);
     expect(model.state).toBe(SessionState.idle);
     expect(actions).toEqual([{ type: 'close', connection: 7 }]);
-    for (const event of [keepalive1, { type: 'connectRetryTimerExpires' } as const, { type: 'idleHoldTimerExpires' } as const]) {
+    for (const event of [
+      keepalive1,
+      { type: 'connectRetryTimerExpires' } as const,
+      { type: 'idleHoldTimerExpires' } as const,
+    ]) {
       expect(run(config(), [event]).actions).toEqual([]);
     }
   });
@@ -120,7 +130,10 @@ describe('Connect', () => {
   });
 
   it('an incoming connection while connecting replaces the attempt', () => {
-    const { model, actions } = run(config(), [start, { type: 'tcpConnectionConfirmed', connection: 9, direction: 'incoming' }]);
+    const { model, actions } = run(config(), [
+      start,
+      { type: 'tcpConnectionConfirmed', connection: 9, direction: 'incoming' },
+    ]);
     expect(model.state).toBe(SessionState.openSent);
     expect(actions).toContainEqual({ type: 'close', connection: 1 });
     expect(actions).toContainEqual({ type: 'send', connection: 9, message: config().open });
@@ -137,13 +150,20 @@ describe('Active', () => {
   it('ConnectRetryTimer_Expires: initiates (not when passive)', () => {
     const failed = run(config(), [start, { type: 'tcpConnectionFails', connection: 1 }]).model;
     const active: SessionModel = { ...failed, state: SessionState.active };
-    expect(transition(active, { type: 'connectRetryTimerExpires' }, config()).model.state).toBe(SessionState.connect);
+    expect(transition(active, { type: 'connectRetryTimerExpires' }, config()).model.state).toBe(
+      SessionState.connect,
+    );
     const passive = run(config({ passive: true }), [start]).model;
-    expect(transition(passive, { type: 'connectRetryTimerExpires' }, config({ passive: true })).actions).toEqual([]);
+    expect(
+      transition(passive, { type: 'connectRetryTimerExpires' }, config({ passive: true })).actions,
+    ).toEqual([]);
   });
 
   it('passive: the incoming connection gets our OPEN', () => {
-    const { model, actions } = run(config({ passive: true }), [start, { type: 'tcpConnectionConfirmed', connection: 3, direction: 'incoming' }]);
+    const { model, actions } = run(config({ passive: true }), [
+      start,
+      { type: 'tcpConnectionConfirmed', connection: 3, direction: 'incoming' },
+    ]);
     expect(model.state).toBe(SessionState.openSent);
     expect(sent(actions)).toEqual([config().open]);
   });
@@ -159,8 +179,12 @@ describe('OpenSent', () => {
   });
 
   it('a configured keepalive interval is used, capped at a third of the hold time', () => {
-    expect(timers(run(config({ keepaliveSeconds: 3 }), [start, up1, open1()]).actions)).toContain('keepalive1=3000');
-    expect(timers(run(config({ keepaliveSeconds: 60 }), [start, up1, open1()]).actions)).toContain('keepalive1=10000');
+    expect(timers(run(config({ keepaliveSeconds: 3 }), [start, up1, open1()]).actions)).toContain(
+      'keepalive1=3000',
+    );
+    expect(timers(run(config({ keepaliveSeconds: 60 }), [start, up1, open1()]).actions)).toContain(
+      'keepalive1=10000',
+    );
   });
 
   it('hold time 0 on either side: no keepalives and no hold timer', () => {
@@ -179,7 +203,9 @@ describe('OpenSent', () => {
 
   it('iBGP peer with our own BGP Identifier: Bad BGP Identifier', () => {
     const cfg = config({ peerAsn: 64512 });
-    const open = { ...buildOpen({ localAsn: 64512, routerId: LOCAL_ID, holdTimeSeconds: 90, ipv4: true, ipv6: false }) };
+    const open = {
+      ...buildOpen({ localAsn: 64512, routerId: LOCAL_ID, holdTimeSeconds: 90, ipv4: true, ipv6: false }),
+    };
     expect(notifications(run(cfg, [start, up1, open1(open)]).actions)).toMatchObject([
       { code: NotificationCode.openMessageError, subcode: OpenMessageErrorSubcode.badBgpIdentifier },
     ]);
@@ -196,20 +222,37 @@ describe('OpenSent', () => {
       const { model, actions } = run(config(), [start, up1, { type, connection: 1 }]);
       expect(model.state).toBe(SessionState.idle);
       expect(notifications(actions)).toMatchObject([
-        { code: NotificationCode.finiteStateMachineError, subcode: FsmErrorSubcode.unexpectedMessageInOpenSent },
+        {
+          code: NotificationCode.finiteStateMachineError,
+          subcode: FsmErrorSubcode.unexpectedMessageInOpenSent,
+        },
       ]);
     }
   });
 
   it('a decode error (events 21/22): the decoder NOTIFICATION is sent, Idle', () => {
-    const bad: NotificationMessage = { type: MessageType.notification, code: 1, subcode: 2, data: Uint8Array.of(0, 5) };
-    const { model, actions } = run(config(), [start, up1, { type: 'messageError', connection: 1, notification: bad }]);
+    const bad: NotificationMessage = {
+      type: MessageType.notification,
+      code: 1,
+      subcode: 2,
+      data: Uint8Array.of(0, 5),
+    };
+    const { model, actions } = run(config(), [
+      start,
+      up1,
+      { type: 'messageError', connection: 1, notification: bad },
+    ]);
     expect(model.state).toBe(SessionState.idle);
     expect(notifications(actions)).toEqual([bad]);
   });
 
   it('NOTIFICATION received (event 25) or the connection fails: close without a NOTIFICATION, Idle', () => {
-    const cease: NotificationMessage = { type: MessageType.notification, code: 6, subcode: 2, data: new Uint8Array() };
+    const cease: NotificationMessage = {
+      type: MessageType.notification,
+      code: 6,
+      subcode: 2,
+      data: new Uint8Array(),
+    };
     for (const event of [
       { type: 'notificationReceived', connection: 1, notification: cease },
       { type: 'tcpConnectionFails', connection: 1 },
@@ -223,7 +266,9 @@ describe('OpenSent', () => {
 
   it('ManualStop: Cease / Administrative Shutdown', () => {
     const { actions } = run(config(), [start, up1, { type: 'manualStop' }]);
-    expect(notifications(actions)).toMatchObject([{ code: NotificationCode.cease, subcode: CeaseSubcode.administrativeShutdown }]);
+    expect(notifications(actions)).toMatchObject([
+      { code: NotificationCode.cease, subcode: CeaseSubcode.administrativeShutdown },
+    ]);
   });
 });
 
@@ -246,7 +291,10 @@ describe('OpenConfirm', () => {
   it('a second OPEN or an UPDATE: FSM Error in OpenConfirm', () => {
     for (const event of [open1(), { type: 'updateReceived', connection: 1 } as const]) {
       expect(notifications(run(config(), [...openConfirm, event]).actions)).toMatchObject([
-        { code: NotificationCode.finiteStateMachineError, subcode: FsmErrorSubcode.unexpectedMessageInOpenConfirm },
+        {
+          code: NotificationCode.finiteStateMachineError,
+          subcode: FsmErrorSubcode.unexpectedMessageInOpenConfirm,
+        },
       ]);
     }
   });
@@ -279,13 +327,24 @@ describe('Established', () => {
 
   it('OPEN in Established: FSM Error, unexpected message in Established', () => {
     expect(notifications(run(config(), [...toEstablished, open1()]).actions)).toMatchObject([
-      { code: NotificationCode.finiteStateMachineError, subcode: FsmErrorSubcode.unexpectedMessageInEstablished },
+      {
+        code: NotificationCode.finiteStateMachineError,
+        subcode: FsmErrorSubcode.unexpectedMessageInEstablished,
+      },
     ]);
   });
 
   it('UPDATE error (event 28): the decoder NOTIFICATION, session down', () => {
-    const bad: NotificationMessage = { type: MessageType.notification, code: 3, subcode: 1, data: new Uint8Array() };
-    const { model, actions } = run(config(), [...toEstablished, { type: 'messageError', connection: 1, notification: bad }]);
+    const bad: NotificationMessage = {
+      type: MessageType.notification,
+      code: 3,
+      subcode: 1,
+      data: new Uint8Array(),
+    };
+    const { model, actions } = run(config(), [
+      ...toEstablished,
+      { type: 'messageError', connection: 1, notification: bad },
+    ]);
     expect(model.state).toBe(SessionState.idle);
     expect(notifications(actions)).toEqual([bad]);
     expect(actions).toContainEqual({ type: 'sessionDown', reason: 'malformed message' });
@@ -307,7 +366,9 @@ describe('connection collision (section 6.8)', () => {
   it('with Established: the new connection gets Cease / Connection Collision Resolution', () => {
     const { model, actions } = run(config(), [...toEstablished, incoming2]);
     expect(model.state).toBe(SessionState.established);
-    expect(notifications(actions)).toMatchObject([{ code: 6, subcode: CeaseSubcode.connectionCollisionResolution }]);
+    expect(notifications(actions)).toMatchObject([
+      { code: 6, subcode: CeaseSubcode.connectionCollisionResolution },
+    ]);
     expect(actions).toContainEqual({ type: 'close', connection: 2 });
   });
 
@@ -315,7 +376,11 @@ describe('connection collision (section 6.8)', () => {
     // Outgoing 1 in OpenConfirm; the peer's incoming 2 brings its OPEN.
     const { model, actions } = run(config(), [start, up1, open1(), incoming2, open2()]);
     expect(model.connections.map((c) => c.id)).toEqual([2]);
-    expect(actions).toContainEqual({ type: 'send', connection: 1, message: expect.objectContaining({ code: 6, subcode: 7 }) });
+    expect(actions).toContainEqual({
+      type: 'send',
+      connection: 1,
+      message: expect.objectContaining({ code: 6, subcode: 7 }),
+    });
     expect(actions).toContainEqual({ type: 'close', connection: 1 });
     expect(model.state).toBe(SessionState.openConfirm);
   });
@@ -336,7 +401,12 @@ describe('connection collision (section 6.8)', () => {
   });
 
   it('losing one of two connections leaves the session on the other', () => {
-    const { model, actions } = run(config(), [start, up1, incoming2, { type: 'tcpConnectionFails', connection: 1 }]);
+    const { model, actions } = run(config(), [
+      start,
+      up1,
+      incoming2,
+      { type: 'tcpConnectionFails', connection: 1 },
+    ]);
     expect(model.state).toBe(SessionState.openSent);
     expect(model.connections.map((c) => c.id)).toEqual([2]);
     expect(timers(actions).some((t) => t.startsWith('idleHold'))).toBe(false);
@@ -347,7 +417,9 @@ describe('automatic restart backoff', () => {
   it('doubles per failure from 1 s up to 120 s, jittered into [0.75, 1)', () => {
     const low = config({ random: () => 0 });
     const high = config({ random: () => 0.999999 });
-    expect([1, 2, 3, 4, 8, 20].map((n) => backoffMs(n, low))).toEqual([750, 1500, 3000, 6000, 90_000, 90_000]);
+    expect([1, 2, 3, 4, 8, 20].map((n) => backoffMs(n, low))).toEqual([
+      750, 1500, 3000, 6000, 90_000, 90_000,
+    ]);
     expect(backoffMs(1, high)).toBe(1000);
     expect(backoffMs(30, high)).toBe(120_000);
   });
@@ -356,15 +428,23 @@ describe('automatic restart backoff', () => {
     const cfg = config();
     let { model } = run(cfg, [start]);
     for (let i = 1; i <= 3; i++) {
-      model = run(cfg, [{ type: 'tcpConnectionFails', connection: model.connecting! }, { type: 'idleHoldTimerExpires' }], model).model;
+      model = run(
+        cfg,
+        [{ type: 'tcpConnectionFails', connection: model.connecting! }, { type: 'idleHoldTimerExpires' }],
+        model,
+      ).model;
       expect(model.connectRetryCounter).toBe(i);
     }
     const id = model.connecting!;
-    model = run(cfg, [
-      { type: 'tcpConnectionConfirmed', connection: id, direction: 'outgoing' },
-      { type: 'openReceived', connection: id, open: peerOpen() },
-      { type: 'keepaliveReceived', connection: id },
-    ], model).model;
+    model = run(
+      cfg,
+      [
+        { type: 'tcpConnectionConfirmed', connection: id, direction: 'outgoing' },
+        { type: 'openReceived', connection: id, open: peerOpen() },
+        { type: 'keepaliveReceived', connection: id },
+      ],
+      model,
+    ).model;
     expect(model).toMatchObject({ state: SessionState.established, connectRetryCounter: 0 });
   });
 });
@@ -379,7 +459,13 @@ describe('graceful restart (RFC 4724)', () => {
           kind: 'capabilities',
           capabilities: [
             { kind: 'fourOctetAs', asn: 4200000000 },
-            { kind: 'gracefulRestart', restarting: true, notification: false, restartTimeSeconds: 120, families: [] },
+            {
+              kind: 'gracefulRestart',
+              restarting: true,
+              notification: false,
+              restartTimeSeconds: 120,
+              families: [],
+            },
           ],
         },
       ],

@@ -18,8 +18,8 @@ import {
   FsmErrorSubcode,
   KEEPALIVE,
   MessageType,
-  type NotificationMessage,
   NotificationCode,
+  type NotificationMessage,
   type OpenMessage,
   OpenMessageErrorSubcode,
   UNSPECIFIC_SUBCODE,
@@ -91,7 +91,11 @@ export function backoffMs(failures: number, config: MachineConfig): number {
   return Math.round(base * (0.75 + 0.25 * config.random()));
 }
 
-const notification = (code: number, subcode: number, data: Uint8Array = new Uint8Array(0)): NotificationMessage => ({
+const notification = (
+  code: number,
+  subcode: number,
+  data: Uint8Array = new Uint8Array(0),
+): NotificationMessage => ({
   type: MessageType.notification,
   code,
   subcode,
@@ -131,7 +135,9 @@ class Step {
     return dropped;
   }
   result(): Transition {
-    const furthest = [...this.model.connections].sort((a, b) => PHASE_ORDER[b.phase] - PHASE_ORDER[a.phase])[0];
+    const furthest = [...this.model.connections].sort(
+      (a, b) => PHASE_ORDER[b.phase] - PHASE_ORDER[a.phase],
+    )[0];
     if (furthest !== undefined && this.model.state !== furthest.phase) this.set({ state: furthest.phase });
     return { model: this.model, actions: this.actions };
   }
@@ -150,7 +156,11 @@ export function transition(model: SessionModel, event: SessionEvent, config: Mac
         step,
         event.silent
           ? undefined
-          : notification(NotificationCode.cease, event.subcode ?? CeaseSubcode.administrativeShutdown, event.data),
+          : notification(
+              NotificationCode.cease,
+              event.subcode ?? CeaseSubcode.administrativeShutdown,
+              event.data,
+            ),
       );
       return step.result();
     case 'idleHoldTimerExpires':
@@ -212,7 +222,8 @@ function fail(step: Step, config: MachineConfig, reason: string, wasEstablished:
   step.do({ type: 'stopTimer', timer: TimerName.connectRetry });
   step.set({ state: SessionState.idle, connectRetryCounter: failures });
   if (wasEstablished) step.do({ type: 'sessionDown', reason });
-  if (step.model.started) step.do({ type: 'startTimer', timer: TimerName.idleHold, ms: backoffMs(failures, config) });
+  if (step.model.started)
+    step.do({ type: 'startTimer', timer: TimerName.idleHold, ms: backoffMs(failures, config) });
 }
 
 function onConnectRetry(step: Step, config: MachineConfig): void {
@@ -315,7 +326,12 @@ function onConnectionEvent(step: Step, event: ConnectionEvent, config: MachineCo
     case 'keepaliveTimerExpires':
       if (connection.phase === SessionState.openSent || connection.negotiated === undefined) return;
       step.do({ type: 'send', connection: id, message: KEEPALIVE });
-      step.do({ type: 'startTimer', timer: TimerName.keepalive, connection: id, ms: connection.negotiated.keepaliveMs });
+      step.do({
+        type: 'startTimer',
+        timer: TimerName.keepalive,
+        connection: id,
+        ms: connection.negotiated.keepaliveMs,
+      });
       return;
     case 'tcpConnectionFails':
       lose(undefined, 'connection closed');
@@ -328,14 +344,20 @@ function onConnectionEvent(step: Step, event: ConnectionEvent, config: MachineCo
       return;
     case 'openReceived':
       if (connection.phase !== SessionState.openSent) {
-        lose(notification(NotificationCode.finiteStateMachineError, FSM_SUBCODE[connection.phase]), 'unexpected OPEN');
+        lose(
+          notification(NotificationCode.finiteStateMachineError, FSM_SUBCODE[connection.phase]),
+          'unexpected OPEN',
+        );
         return;
       }
       onOpen(step, connection, event.open, config, lose);
       return;
     case 'keepaliveReceived':
       if (connection.phase === SessionState.openSent) {
-        lose(notification(NotificationCode.finiteStateMachineError, FSM_SUBCODE.OpenSent), 'unexpected KEEPALIVE');
+        lose(
+          notification(NotificationCode.finiteStateMachineError, FSM_SUBCODE.OpenSent),
+          'unexpected KEEPALIVE',
+        );
         return;
       }
       restartHold(step, connection);
@@ -344,7 +366,10 @@ function onConnectionEvent(step: Step, event: ConnectionEvent, config: MachineCo
     case 'updateReceived':
     case 'routeRefreshReceived':
       if (connection.phase !== SessionState.established) {
-        lose(notification(NotificationCode.finiteStateMachineError, FSM_SUBCODE[connection.phase]), 'unexpected message');
+        lose(
+          notification(NotificationCode.finiteStateMachineError, FSM_SUBCODE[connection.phase]),
+          'unexpected message',
+        );
         return;
       }
       restartHold(step, connection);
@@ -373,11 +398,14 @@ function onOpen(
     return;
   }
   // Section 6.8: another connection that already has the peer's OPEN collides with this one.
-  const other = step.model.connections.find((c) => c.id !== connection.id && c.phase !== SessionState.openSent);
+  const other = step.model.connections.find(
+    (c) => c.id !== connection.id && c.phase !== SessionState.openSent,
+  );
   if (other !== undefined) {
     const keepOther =
       other.phase === SessionState.established ||
-      other.direction === (keepsLocallyInitiated(config.routerId, open.bgpIdentifier) ? 'outgoing' : 'incoming');
+      other.direction ===
+        (keepsLocallyInitiated(config.routerId, open.bgpIdentifier) ? 'outgoing' : 'incoming');
     if (keepOther) {
       lose(collision(), 'connection collision');
       return;
@@ -389,7 +417,12 @@ function onOpen(
   if (negotiated.holdTimeSeconds === 0) {
     step.do({ type: 'stopTimer', timer: TimerName.hold, connection: connection.id });
   } else {
-    step.do({ type: 'startTimer', timer: TimerName.keepalive, connection: connection.id, ms: negotiated.keepaliveMs });
+    step.do({
+      type: 'startTimer',
+      timer: TimerName.keepalive,
+      connection: connection.id,
+      ms: negotiated.keepaliveMs,
+    });
     step.do({
       type: 'startTimer',
       timer: TimerName.hold,
@@ -412,5 +445,10 @@ function establish(step: Step, connection: Connection): void {
   }
   step.putConnection({ ...connection, phase: SessionState.established });
   step.set({ connectRetryCounter: 0 });
-  step.do({ type: 'established', connection: connection.id, negotiated: connection.negotiated!, peerOpen: connection.peerOpen! });
+  step.do({
+    type: 'established',
+    connection: connection.id,
+    negotiated: connection.negotiated!,
+    peerOpen: connection.peerOpen!,
+  });
 }

@@ -10,4 +10,7 @@ export const SessionState = {
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
 /** The states a TCP connection passes through once it is up (the other three have no connection). */
-export type ConnectionPhase = typeof SessionState.openSent | typeof SessionState.openConfirm | typeof SessionState.established;
+export type ConnectionPhase =
+  | typeof SessionState.openSent
+  | typeof SessionState.openConfirm
+  | typeof SessionState.established;

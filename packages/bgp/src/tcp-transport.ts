@@ -79,9 +79,13 @@ class TcpConnection implements BgpConnection {
 }
 
 function wrapFailure(error: unknown, what: string): never {
-  throw new BgpError(BgpErrorCode.transport, `${what}: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-  });
+  throw new BgpError(
+    BgpErrorCode.transport,
+    `${what}: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 export function createTcpTransport(options: TcpTransportOptions = {}): BgpTransport {
@@ -96,7 +100,9 @@ export function createTcpTransport(options: TcpTransportOptions = {}): BgpTransp
           ...(connect.localAddress === undefined ? {} : { localAddress: connect.localAddress }),
           ...(connect.ttl === undefined ? {} : { ttl: connect.ttl }),
           ...(connect.minTtl === undefined ? {} : { minTtl: connect.minTtl }),
-          ...(connect.password === undefined ? {} : { md5: [{ address: connect.peerAddress, password: connect.password }] }),
+          ...(connect.password === undefined
+            ? {}
+            : { md5: [{ address: connect.peerAddress, password: connect.password }] }),
         });
       } catch (error) {
         wrapFailure(error, `socket for ${connect.peerAddress}`);
@@ -107,7 +113,10 @@ export function createTcpTransport(options: TcpTransportOptions = {}): BgpTransp
       return connection;
     },
 
-    async listen(listen: ListenOptions, onConnection: (connection: BgpConnection) => void): Promise<BgpListener> {
+    async listen(
+      listen: ListenOptions,
+      onConnection: (connection: BgpConnection) => void,
+    ): Promise<BgpListener> {
       const family = isIPv6(listen.address) ? 6 : 4;
       let fd: number;
       try {

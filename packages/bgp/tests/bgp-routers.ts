@@ -92,7 +92,11 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
     '  error wait time 1, 5;',
     ...(options.password === undefined ? [] : [`  password "${options.password}";`]),
     // iBGP is multihop by default in BIRD; ours is one link away.
-    ...(options.multihop === undefined ? (options.peerAsn === options.routerAsn ? ['  direct;'] : []) : [`  multihop ${options.multihop};`]),
+    ...(options.multihop === undefined
+      ? options.peerAsn === options.routerAsn
+        ? ['  direct;']
+        : []
+      : [`  multihop ${options.multihop};`]),
     ...(options.gracefulRestartSeconds === undefined
       ? []
       : ['  graceful restart on;', `  graceful restart time ${options.gracefulRestartSeconds};`]),
@@ -102,15 +106,25 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'bird.conf'), config);
-  const process = host.spawn('bird', ['-f', '-c', path.join(dir, 'bird.conf'), '-s', socket, '-P', path.join(dir, 'bird.pid')]);
+  const process = host.spawn('bird', [
+    '-f',
+    '-c',
+    path.join(dir, 'bird.conf'),
+    '-s',
+    socket,
+    '-P',
+    path.join(dir, 'bird.pid'),
+  ]);
   const output = collectOutput(process);
   const birdc = async (...args: string[]) => (await run('birdc', ['-s', socket, ...args])).stdout;
   await waitForRouter(async () => (await birdc('show', 'protocols')).includes('ours'), 'BIRD', output);
   return {
     name: 'bird',
     process,
-    established: async () => /ours\s+BGP\s+\S+\s+up\s+\S+\s+Established/.test(await birdc('show', 'protocols')),
-    routes: async (family) => parseBirdRoutes(await birdc('show', 'route', 'table', family === 4 ? 'master4' : 'master6', 'all')),
+    established: async () =>
+      /ours\s+BGP\s+\S+\s+up\s+\S+\s+Established/.test(await birdc('show', 'protocols')),
+    routes: async (family) =>
+      parseBirdRoutes(await birdc('show', 'route', 'table', family === 4 ? 'master4' : 'master6', 'all')),
     stop: stopper(process, dir),
   };
 }
@@ -122,11 +136,15 @@ export function parseBirdRoutes(text: string): RouterRoute[] {
   const flush = () => {
     if (current === undefined) return;
     const a = current.attributes;
-    const pairs = (value: string | undefined) => [...(value ?? '').matchAll(/\(([^)]*)\)/g)].map((m) => m[1]!.split(/,\s*/).join(':'));
+    const pairs = (value: string | undefined) =>
+      [...(value ?? '').matchAll(/\(([^)]*)\)/g)].map((m) => m[1]!.split(/,\s*/).join(':'));
     routes.push({
       prefix: current.prefix,
       nextHop: a.get('BGP.next_hop')?.split(' ')[0] ?? '',
-      asPath: (a.get('BGP.as_path') ?? '').split(/\s+/).filter((x) => x !== '').map(Number),
+      asPath: (a.get('BGP.as_path') ?? '')
+        .split(/\s+/)
+        .filter((x) => x !== '')
+        .map(Number),
       localPref: a.has('BGP.local_pref') ? Number(a.get('BGP.local_pref')) : undefined,
       communities: pairs(a.get('BGP.community')),
       largeCommunities: pairs(a.get('BGP.large_community')),
@@ -141,7 +159,8 @@ export function parseBirdRoutes(text: string): RouterRoute[] {
       continue;
     }
     const attribute = /^\s+(BGP\.\w+):\s*(.*)$/.exec(line);
-    if (attribute !== null && current !== undefined) current.attributes.set(attribute[1]!, attribute[2]!.trim());
+    if (attribute !== null && current !== undefined)
+      current.attributes.set(attribute[1]!, attribute[2]!.trim());
   }
   flush();
   return routes;
@@ -161,7 +180,9 @@ export async function startFrr(host: LabHost, options: RouterOptions): Promise<B
     ` bgp router-id ${routerId(options)}`,
     ' no bgp ebgp-requires-policy',
     ' no bgp default ipv4-unicast',
-    ...(options.gracefulRestartSeconds === undefined ? [] : [' bgp graceful-restart', ` bgp graceful-restart restart-time ${options.gracefulRestartSeconds}`]),
+    ...(options.gracefulRestartSeconds === undefined
+      ? []
+      : [' bgp graceful-restart', ` bgp graceful-restart restart-time ${options.gracefulRestartSeconds}`]),
     ` neighbor ${n} remote-as ${options.peerAsn}`,
     ` neighbor ${n} update-source ${options.local}`,
     ` neighbor ${n} timers ${Math.floor((options.holdTimeSeconds ?? 90) / 3)} ${options.holdTimeSeconds ?? 90}`,
@@ -208,7 +229,9 @@ export async function startFrr(host: LabHost, options: RouterOptions): Promise<B
       return neighbor?.bgpState === 'Established';
     },
     routes: async (family) => {
-      const table = (await json(`show bgp ${family === 4 ? 'ipv4' : 'ipv6'} unicast json`)) as { routes?: Record<string, unknown> };
+      const table = (await json(`show bgp ${family === 4 ? 'ipv4' : 'ipv6'} unicast json`)) as {
+        routes?: Record<string, unknown>;
+      };
       const out: RouterRoute[] = [];
       for (const prefix of Object.keys(table.routes ?? {})) {
         const detail = (await json(`show bgp ${family === 4 ? 'ipv4' : 'ipv6'} unicast ${prefix} json`)) as {
@@ -226,7 +249,9 @@ export async function startFrr(host: LabHost, options: RouterOptions): Promise<B
         out.push({
           prefix,
           nextHop: path0.nexthops?.[0]?.ip ?? '',
-          asPath: words(path0.aspath?.string).filter((x) => x !== 'Local').map(Number),
+          asPath: words(path0.aspath?.string)
+            .filter((x) => x !== 'Local')
+            .map(Number),
           localPref: path0.locPrf,
           communities: words(path0.community?.string),
           largeCommunities: words(path0.largeCommunity?.string),
@@ -267,22 +292,41 @@ export async function startGobgp(host: LabHost, options: RouterOptions): Promise
     '    connect-retry = 1',
     `    hold-time = ${options.holdTimeSeconds ?? 90}`,
     `    keepalive-interval = ${Math.floor((options.holdTimeSeconds ?? 90) / 3)}`,
-    ...(options.multihop === undefined ? [] : ['  [neighbors.ebgp-multihop.config]', '    enabled = true', `    multihop-ttl = ${options.multihop}`]),
+    ...(options.multihop === undefined
+      ? []
+      : [
+          '  [neighbors.ebgp-multihop.config]',
+          '    enabled = true',
+          `    multihop-ttl = ${options.multihop}`,
+        ]),
     ...(options.gracefulRestartSeconds === undefined
       ? []
-      : ['  [neighbors.graceful-restart.config]', '    enabled = true', `    restart-time = ${options.gracefulRestartSeconds}`]),
+      : [
+          '  [neighbors.graceful-restart.config]',
+          '    enabled = true',
+          `    restart-time = ${options.gracefulRestartSeconds}`,
+        ]),
     ...['ipv4-unicast', 'ipv6-unicast'].flatMap((family) => [
       '  [[neighbors.afi-safis]]',
       '    [neighbors.afi-safis.config]',
       `      afi-safi-name = "${family}"`,
-      ...(options.gracefulRestartSeconds === undefined ? [] : ['    [neighbors.afi-safis.mp-graceful-restart.config]', '      enabled = true']),
+      ...(options.gracefulRestartSeconds === undefined
+        ? []
+        : ['    [neighbors.afi-safis.mp-graceful-restart.config]', '      enabled = true']),
     ]),
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'gobgpd.toml'), config);
-  const process = host.spawn('gobgpd', ['-f', path.join(dir, 'gobgpd.toml'), '--pprof-disable', '--log-plain', '--api-hosts=127.0.0.1:50051']);
+  const process = host.spawn('gobgpd', [
+    '-f',
+    path.join(dir, 'gobgpd.toml'),
+    '--pprof-disable',
+    '--log-plain',
+    '--api-hosts=127.0.0.1:50051',
+  ]);
   const output = collectOutput(process);
-  const gobgp = async (...args: string[]) => (await host.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', ...args])).stdout;
+  const gobgp = async (...args: string[]) =>
+    (await host.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', ...args])).stdout;
   await waitForRouter(async () => (await gobgp('neighbor')).includes(options.peer), 'GoBGP', output);
   return {
     name: 'gobgp',
@@ -294,12 +338,15 @@ export async function startGobgp(host: LabHost, options: RouterOptions): Promise
       return state === 6 || state === 'established' || state === 'ESTABLISHED';
     },
     routes: async (family) => {
-      const rib = JSON.parse(await gobgp('global', 'rib', '-a', family === 4 ? 'ipv4' : 'ipv6', '-j')) as Record<string, GobgpPath[]>;
+      const rib = JSON.parse(
+        await gobgp('global', 'rib', '-a', family === 4 ? 'ipv4' : 'ipv6', '-j'),
+      ) as Record<string, GobgpPath[]>;
       return Object.entries(rib).map(([prefix, paths]) => {
         const attrs = paths[0]?.attrs ?? [];
         const of = (type: number) => attrs.find((a) => a.type === type);
         // GoBGP's LargeCommunity struct has no JSON tags: its Go field names are the keys.
-        const large = (of(32)?.value as { ASN: number; LocalData1: number; LocalData2: number }[] | undefined) ?? [];
+        const large =
+          (of(32)?.value as { ASN: number; LocalData1: number; LocalData2: number }[] | undefined) ?? [];
         const reach = of(14) as { nexthop?: string } | undefined;
         return {
           prefix,
@@ -315,7 +362,11 @@ export async function startGobgp(host: LabHost, options: RouterOptions): Promise
   };
 }
 
-async function waitForRouter(probe: () => Promise<boolean>, name: string, output: () => string): Promise<void> {
+async function waitForRouter(
+  probe: () => Promise<boolean>,
+  name: string,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (await probe().catch(() => false)) return;

@@ -13,7 +13,13 @@ import { BgpSpeaker } from '../src/bgp-speaker.ts';
 import type { PeerOptions } from '../src/peer-options.ts';
 import { SessionState } from '../src/session-state.ts';
 import { createTcpTransport } from '../src/tcp-transport.ts';
-import { type BgpRouter, ROUTERS, type RouterName, type RouterOptions, type RouterRoute } from './bgp-routers.ts';
+import {
+  type BgpRouter,
+  ROUTERS,
+  type RouterName,
+  type RouterOptions,
+  type RouterRoute,
+} from './bgp-routers.ts';
 import { waitUntil } from './wait-until.ts';
 
 const ready = checkPrerequisites('bgp router interop', {
@@ -88,15 +94,23 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
   }
 
   async function bothUp(peer: BgpPeer, router: BgpRouter): Promise<void> {
-    await waitUntil(async () => peer.state === SessionState.established && (await router.established()), 30_000, 'Established on both sides');
+    await waitUntil(
+      async () => peer.state === SessionState.established && (await router.established()),
+      30_000,
+      'Established on both sides',
+    );
   }
 
   async function routeIn(router: BgpRouter, family: 4 | 6, prefix: string): Promise<RouterRoute> {
     let found: RouterRoute | undefined;
-    await waitUntil(async () => {
-      found = (await router.routes(family)).find((r) => r.prefix === prefix);
-      return found !== undefined;
-    }, 15_000, `${prefix} in ${router.name}'s RIB`);
+    await waitUntil(
+      async () => {
+        found = (await router.routes(family)).find((r) => r.prefix === prefix);
+        return found !== undefined;
+      },
+      15_000,
+      `${prefix} in ${router.name}'s RIB`,
+    );
     return found!;
   }
 
@@ -107,17 +121,29 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         const peer = await startOurs(OUR_ASN, { password: 'bgp-md5-secret' });
         await bothUp(peer, router);
         peer.announce(
-          { prefix: '203.0.113.10/32', communities: ['64512:7', 0xffffff01], largeCommunities: ['4200000000:1:2'] },
+          {
+            prefix: '203.0.113.10/32',
+            communities: ['64512:7', 0xffffff01],
+            largeCommunities: ['4200000000:1:2'],
+          },
           { prefix: '2001:db8:5e::10/128', communities: ['64512:8'] },
         );
         const v4 = await routeIn(router, 4, '203.0.113.10/32');
-        expect(v4).toMatchObject({ nextHop: speakerHost.ipv4, asPath: [OUR_ASN], largeCommunities: ['4200000000:1:2'] });
+        expect(v4).toMatchObject({
+          nextHop: speakerHost.ipv4,
+          asPath: [OUR_ASN],
+          largeCommunities: ['4200000000:1:2'],
+        });
         expect(v4.communities).toContain('64512:7');
         expect(v4.communities.some((c) => c === 'no-export' || c === '65535:65281')).toBe(true);
         const v6 = await routeIn(router, 6, '2001:db8:5e::10/128');
         expect(v6).toMatchObject({ nextHop: speakerHost.ipv6, asPath: [OUR_ASN], communities: ['64512:8'] });
         peer.withdraw('203.0.113.10/32', '2001:db8:5e::10/128');
-        await waitUntil(async () => (await router.routes(4)).length === 0 && (await router.routes(6)).length === 0, 15_000, 'withdrawn');
+        await waitUntil(
+          async () => (await router.routes(4)).length === 0 && (await router.routes(6)).length === 0,
+          15_000,
+          'withdrawn',
+        );
         expect(peer.status().counters).toMatchObject({ notificationsReceived: 0, notificationsSent: 0 });
       });
 
@@ -150,7 +176,9 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         });
         await waitUntil(() => peer.state !== SessionState.established, 30_000, 'our session to go down');
         const noticedMs = Date.now() - cut;
-        console.log(`${name}: link cut noticed after ${noticedMs} ms (hold time 6000 ms): ${peer.status().lastError?.text}`);
+        console.log(
+          `${name}: link cut noticed after ${noticedMs} ms (hold time 6000 ms): ${peer.status().lastError?.text}`,
+        );
         expect(peer.status().lastError?.text).toBe('Hold Timer Expired (4/0)');
         // Within the hold time plus scheduling slack on a loaded machine; TCP alone would take minutes.
         expect(noticedMs).toBeLessThan(15_000);

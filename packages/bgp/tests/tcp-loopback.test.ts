@@ -13,7 +13,8 @@ import { waitUntil } from './wait-until.ts';
 
 const available = process.platform === 'linux' && isAddonAvailable();
 if (!available) {
-  const message = 'SKIP tcp loopback: needs Linux and the packet-socket addon (npm run build:native -w @baremetal-lb/packet-socket)';
+  const message =
+    'SKIP tcp loopback: needs Linux and the packet-socket addon (npm run build:native -w @baremetal-lb/packet-socket)';
   if (process.env.BMLB_REQUIRE_ALL === '1') throw new Error(message);
   console.warn(message);
 }
@@ -60,7 +61,10 @@ describe.skipIf(!available)('BGP over real TCP on loopback', () => {
 
   it('TCP MD5 with the same password comes up', async () => {
     const { passive, active } = await pair({ listener: 'rfc2385!', connector: 'rfc2385!' });
-    await waitUntil(() => passive.state === SessionState.established && active.state === SessionState.established, 10_000);
+    await waitUntil(
+      () => passive.state === SessionState.established && active.state === SessionState.established,
+      10_000,
+    );
   });
 
   it('TCP MD5 with different passwords (or none on one side) never connects', async () => {

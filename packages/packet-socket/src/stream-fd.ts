@@ -82,7 +82,10 @@ export function openStreamFd(options: StreamFdOptions): number {
 export function setTcpMd5Key(fd: number, address: string, password: string | undefined): void {
   const key = Buffer.from(password ?? '', 'utf8');
   if (key.length > c.TCP_MD5SIG_MAXKEYLEN) {
-    throw new InvalidArgumentError('password', `${key.length} bytes; TCP MD5 keys hold at most ${c.TCP_MD5SIG_MAXKEYLEN}`);
+    throw new InvalidArgumentError(
+      'password',
+      `${key.length} bytes; TCP MD5 keys hold at most ${c.TCP_MD5SIG_MAXKEYLEN}`,
+    );
   }
   // sockaddr_storage (128), flags (1), prefix length (1), key length (2, host order), ifindex (4), key (80).
   const value = Buffer.alloc(216);

@@ -126,7 +126,12 @@ export class RemoteEnd {
 
 export class MemoryNetwork {
   readonly connects: RemoteEnd[] = [];
-  readonly #listeners: { readonly options: ListenOptions; readonly onConnection: (c: BgpConnection) => void; closed: boolean; readonly passwords: Map<string, string> }[] = [];
+  readonly #listeners: {
+    readonly options: ListenOptions;
+    readonly onConnection: (c: BgpConnection) => void;
+    closed: boolean;
+    readonly passwords: Map<string, string>;
+  }[] = [];
 
   readonly transport: BgpTransport = {
     connect: (options) => {
