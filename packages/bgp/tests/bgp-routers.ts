@@ -42,6 +42,8 @@ export interface BgpRouter {
   readonly process: ChildProcess;
   established(): Promise<boolean>;
   routes(family: 4 | 6): Promise<RouterRoute[]>;
+  /** Asks us for our routes again (ROUTE-REFRESH, RFC 2918) for IPv4 unicast; false if it cannot. */
+  refresh(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -125,6 +127,10 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
       /ours\s+BGP\s+\S+\s+up\s+\S+\s+Established/.test(await birdc('show', 'protocols')),
     routes: async (family) =>
       parseBirdRoutes(await birdc('show', 'route', 'table', family === 4 ? 'master4' : 'master6', 'all')),
+    refresh: async () => {
+      await birdc('reload', 'in', 'ours');
+      return true;
+    },
     stop: stopper(process, dir),
   };
 }
@@ -259,6 +265,10 @@ export async function startFrr(host: LabHost, options: RouterOptions): Promise<B
       }
       return out;
     },
+    refresh: async () => {
+      await vtysh(`clear bgp ipv4 unicast ${n} soft in`);
+      return true;
+    },
     stop: stopper(process, dir),
   };
 }
@@ -358,6 +368,8 @@ export async function startGobgp(host: LabHost, options: RouterOptions): Promise
         };
       });
     },
+    // `gobgp neighbor X softresetin` re-applies policy to GoBGP's own Adj-RIB-In: no ROUTE-REFRESH.
+    refresh: async () => false,
     stop: stopper(process, dir),
   };
 }

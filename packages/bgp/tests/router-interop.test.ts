@@ -77,7 +77,7 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
       routerId: speakerHost.ipv4,
       transport: createTcpTransport({ netns: speakerHost.namespacePath }),
     });
-    cleanups.push(() => speaker.close());
+    cleanups.push(() => speaker.close({ graceful: true }));
     // The routers connect to us too: the listener makes collisions (RFC 4271 section 6.8) real.
     await speaker.listen({ address: speakerHost.ipv4, port: 179 });
     const peer = speaker.addPeer({
@@ -155,6 +155,64 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         const route = await routeIn(router, 4, '203.0.113.20/32');
         expect(route).toMatchObject({ nextHop: speakerHost.ipv4, asPath: [], localPref: 300 });
       });
+
+      it('route refresh from the router gets the Adj-RIB-Out again; a restarted router gets every route back', async () => {
+        let router = await startRouter(name);
+        const peer = await startOurs(OUR_ASN);
+        await bothUp(peer, router);
+        peer.announce({ prefix: '203.0.113.30/32' }, { prefix: '203.0.113.31/32' });
+        await routeIn(router, 4, '203.0.113.31/32');
+        const announcedBefore = peer.status().counters.prefixesAnnounced;
+        // GoBGP keeps an Adj-RIB-In and answers `softresetin` from it without asking us.
+        if (await router.refresh()) {
+          await waitUntil(() => peer.status().counters.routeRefreshesReceived >= 1, 15_000, 'ROUTE-REFRESH');
+          await waitUntil(() => peer.status().counters.prefixesAnnounced >= announcedBefore + 2, 5_000, 'the routes re-sent');
+        }
+        await router.stop();
+        await waitUntil(() => peer.state !== SessionState.established, 15_000, 'session down after the router stopped');
+        router = await startRouter(name);
+        await bothUp(peer, router);
+        await routeIn(router, 4, '203.0.113.30/32');
+        await routeIn(router, 4, '203.0.113.31/32');
+        expect(peer.status().counters.establishedTransitions).toBe(2);
+      });
+
+      it('graceful restart: the router keeps our route while we restart; without the capability it goes at once', async () => {
+        const router = await startRouter(name, { gracefulRestartSeconds: 60 });
+        let peer = await startOurs(OUR_ASN, { gracefulRestart: { restartTimeSeconds: 60 } });
+        await bothUp(peer, router);
+        expect(peer.status().negotiated?.peerGracefulRestart).toBeDefined();
+        peer.announce({ prefix: '203.0.113.40/32' });
+        await routeIn(router, 4, '203.0.113.40/32');
+        // Our planned restart: the session closes without a NOTIFICATION (RFC 4724 section 4.1).
+        cleanups.pop()?.();
+        const stopped = Date.now();
+        while (Date.now() - stopped < 3000) {
+          expect((await router.routes(4)).map((r) => r.prefix)).toContain('203.0.113.40/32');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        peer = await startOurs(OUR_ASN, { gracefulRestart: { restartTimeSeconds: 60, restarting: true } });
+        peer.announce({ prefix: '203.0.113.40/32' });
+        await bothUp(peer, router);
+        await routeIn(router, 4, '203.0.113.40/32');
+        expect(peer.status().counters.prefixesAnnounced).toBe(1);
+
+        // Control: without our graceful restart capability, a fresh router of the same configuration
+        // drops the route as soon as we go.
+        await cleanups.pop()?.();
+        await router.stop();
+        const fresh = await startRouter(name, { gracefulRestartSeconds: 60 });
+        const plainPeer = await startOurs(OUR_ASN);
+        await bothUp(plainPeer, fresh);
+        plainPeer.announce({ prefix: '203.0.113.41/32' });
+        await routeIn(fresh, 4, '203.0.113.41/32');
+        await cleanups.pop()?.();
+        await waitUntil(
+          async () => !(await fresh.routes(4)).some((r) => r.prefix === '203.0.113.41/32'),
+          10_000,
+          'the route dropped without graceful restart',
+        );
+      }, 60_000);
 
       it('a wrong MD5 password never comes up', async () => {
         const router = await startRouter(name, { password: 'right-password' });
