@@ -68,11 +68,23 @@ async function startBird(host: LabHost, neighbors: readonly string[], local: str
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'bird.conf'), config);
-  const child = host.spawn('bird', ['-f', '-c', path.join(dir, 'bird.conf'), '-s', socket, '-P', path.join(dir, 'bird.pid')]);
+  const child = host.spawn('bird', [
+    '-f',
+    '-c',
+    path.join(dir, 'bird.conf'),
+    '-s',
+    socket,
+    '-P',
+    path.join(dir, 'bird.pid'),
+  ]);
   child.stdout?.resume();
   child.stderr?.resume();
   const birdc = async (...args: string[]) => (await run('birdc', ['-s', socket, ...args])).stdout;
-  await waitUntil(async () => (await birdc('show', 'status').catch(() => '')).includes('Daemon is up'), 15_000, 'BIRD');
+  await waitUntil(
+    async () => (await birdc('show', 'status').catch(() => '')).includes('Daemon is up'),
+    15_000,
+    'BIRD',
+  );
   return {
     birdc,
     async stop() {
@@ -88,13 +100,20 @@ async function routeCount(bird: Bird): Promise<number> {
   return Number(/(\d+) of \d+ routes/.exec(text)?.[1] ?? 0);
 }
 
-async function onePeer(speakerHost: LabHost, routerHost: LabHost): Promise<{ peer: BgpPeer; speaker: BgpSpeaker }> {
+async function onePeer(
+  speakerHost: LabHost,
+  routerHost: LabHost,
+): Promise<{ peer: BgpPeer; speaker: BgpSpeaker }> {
   const speaker = new BgpSpeaker({
     localAsn: OUR_ASN,
     routerId: speakerHost.ipv4,
     transport: createTcpTransport({ netns: speakerHost.namespacePath }),
   });
-  const peer = speaker.addPeer({ peerAddress: routerHost.ipv4, peerAsn: BIRD_ASN, localAddress: speakerHost.ipv4 });
+  const peer = speaker.addPeer({
+    peerAddress: routerHost.ipv4,
+    peerAsn: BIRD_ASN,
+    localAddress: speakerHost.ipv4,
+  });
   peer.start();
   await waitUntil(() => peer.state === SessionState.established, 30_000, 'Established');
   return { peer, speaker };
@@ -121,11 +140,16 @@ async function bulkBench(speakerHost: LabHost, routerHost: LabHost): Promise<voi
   speaker.close();
   await bird.stop();
   const fmt = (v: number[]) => [`${percentile(v, 50).toFixed(0)} ms`, `${Math.max(...v).toFixed(0)} ms`];
-  console.log(`## bulk: 10,000 /32s, ${bulkRuns} rounds (${updates} UPDATEs sent in all), time until BIRD's RIB agrees`);
-  table(['operation', 'median', 'max', 'goal'], [
-    ['announce 10,000', ...fmt(announce), '≤ 1000 ms'],
-    ['withdraw 10,000', ...fmt(withdraw), '≤ 1000 ms'],
-  ]);
+  console.log(
+    `## bulk: 10,000 /32s, ${bulkRuns} rounds (${updates} UPDATEs sent in all), time until BIRD's RIB agrees`,
+  );
+  table(
+    ['operation', 'median', 'max', 'goal'],
+    [
+      ['announce 10,000', ...fmt(announce), '≤ 1000 ms'],
+      ['withdraw 10,000', ...fmt(withdraw), '≤ 1000 ms'],
+    ],
+  );
 }
 
 /** BIRD's arrival time of `prefix` (ms since the epoch), from its route timestamp. */
@@ -167,15 +191,23 @@ async function latencyBench(speakerHost: LabHost, routerHost: LabHost): Promise<
   }
   speaker.close();
   await bird.stop();
-  console.log(`## latency: announce() → route in BIRD's RIB (BIRD's own microsecond timestamp), ${samples.length} samples`);
-  table(['p50', 'p90', 'p99', 'max', 'goal'], [
-    [50, 90, 99, 100].map((p) => `${percentile(samples, p).toFixed(2)} ms`).concat('p99 ≤ 20 ms') as string[],
-  ]);
+  console.log(
+    `## latency: announce() → route in BIRD's RIB (BIRD's own microsecond timestamp), ${samples.length} samples`,
+  );
+  table(
+    ['p50', 'p90', 'p99', 'max', 'goal'],
+    [
+      [50, 90, 99, 100]
+        .map((p) => `${percentile(samples, p).toFixed(2)} ms`)
+        .concat('p99 ≤ 20 ms') as string[],
+    ],
+  );
 }
 
 async function idleBench(speakerHost: LabHost, routerHost: LabHost): Promise<void> {
   const locals = Array.from({ length: IDLE_PEERS }, (_, i) => `203.0.113.${100 + i}`);
-  for (const local of locals) await speakerHost.exec('ip', ['addr', 'add', `${local}/24`, 'dev', speakerHost.ifname]);
+  for (const local of locals)
+    await speakerHost.exec('ip', ['addr', 'add', `${local}/24`, 'dev', speakerHost.ifname]);
   await routerHost.exec('ip', ['addr', 'add', '203.0.113.1/24', 'dev', routerHost.ifname]);
   const bird = await startBird(routerHost, locals, '203.0.113.1');
   globalThis.gc?.();
@@ -184,10 +216,16 @@ async function idleBench(speakerHost: LabHost, routerHost: LabHost): Promise<voi
   const transport = createTcpTransport({ netns: speakerHost.namespacePath });
   const speakers = locals.map((local) => {
     const speaker = new BgpSpeaker({ localAsn: OUR_ASN, routerId: local, transport });
-    speaker.addPeer({ peerAddress: '203.0.113.1', peerAsn: BIRD_ASN, localAddress: local, holdTimeSeconds: 9 }).start();
+    speaker
+      .addPeer({ peerAddress: '203.0.113.1', peerAsn: BIRD_ASN, localAddress: local, holdTimeSeconds: 9 })
+      .start();
     return speaker;
   });
-  await waitUntil(() => speakers.every((s) => s.peers[0]!.state === SessionState.established), 60_000, '50 sessions');
+  await waitUntil(
+    () => speakers.every((s) => s.peers[0]!.state === SessionState.established),
+    60_000,
+    '50 sessions',
+  );
   await sleep(2000);
   globalThis.gc?.();
   const heapAfter = process.memoryUsage().heapUsed;
@@ -201,16 +239,21 @@ async function idleBench(speakerHost: LabHost, routerHost: LabHost): Promise<voi
   const keepalives = speakers.reduce((n, s) => n + s.peers[0]!.status().counters.keepalivesSent, 0);
   for (const s of speakers) s.close();
   await bird.stop();
-  console.log(`## idle: ${IDLE_PEERS} sessions to BIRD, hold time 9 s (a KEEPALIVE every 3 s each), ${idleSeconds} s`);
-  table(['sessions up at end', 'heap / peer', 'RSS / peer', 'CPU (user+sys) / wall', 'KEEPALIVEs sent'], [
+  console.log(
+    `## idle: ${IDLE_PEERS} sessions to BIRD, hold time 9 s (a KEEPALIVE every 3 s each), ${idleSeconds} s`,
+  );
+  table(
+    ['sessions up at end', 'heap / peer', 'RSS / peer', 'CPU (user+sys) / wall', 'KEEPALIVEs sent'],
     [
-      `${stillUp} / ${IDLE_PEERS}`,
-      `${((heapAfter - heapBefore) / IDLE_PEERS / 1024).toFixed(1)} KiB`,
-      `${((rssAfter - rssBefore) / IDLE_PEERS / 1024).toFixed(1)} KiB`,
-      `${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(3)} %`,
-      String(keepalives),
+      [
+        `${stillUp} / ${IDLE_PEERS}`,
+        `${((heapAfter - heapBefore) / IDLE_PEERS / 1024).toFixed(1)} KiB`,
+        `${((rssAfter - rssBefore) / IDLE_PEERS / 1024).toFixed(1)} KiB`,
+        `${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(3)} %`,
+        String(keepalives),
+      ],
     ],
-  ]);
+  );
 }
 
 async function main(): Promise<void> {
@@ -223,8 +266,15 @@ async function main(): Promise<void> {
     ],
   });
   if (!ready) return;
-  console.log(`# @baremetal-lb/bgp bench: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}\n`);
-  const lab = await createLab({ nodes: ['speaker', 'router'], bridge: 'none', ipv4Subnet: '198.51.100.0/24', ipv6Prefix: '2001:db8:b96::/64' });
+  console.log(
+    `# @baremetal-lb/bgp bench: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}, load ${loadavg()[0]!.toFixed(1)}\n`,
+  );
+  const lab = await createLab({
+    nodes: ['speaker', 'router'],
+    bridge: 'none',
+    ipv4Subnet: '198.51.100.0/24',
+    ipv6Prefix: '2001:db8:b96::/64',
+  });
   try {
     const [speakerHost, routerHost] = lab.nodes as [LabHost, LabHost];
     if (sections.has('bulk')) await bulkBench(speakerHost, routerHost);

@@ -12,8 +12,8 @@ import {
   FsmErrorSubcode,
   MessageFramer,
   MessageType,
-  type NotificationMessage,
   NotificationCode,
+  type NotificationMessage,
   notificationFor,
 } from '@baremetal-lb/bgp-wire';
 import { bgpMessageArbitrary } from '@baremetal-lb/bgp-wire/testing';
@@ -56,13 +56,21 @@ function expectedNotification(stream: Uint8Array): NotificationMessage | 'stays'
 async function establishedPair() {
   const clock = new ManualClock();
   const network = new MemoryNetwork();
-  const speaker = new BgpSpeaker({ localAsn: 64512, routerId: '198.51.100.1', transport: network.transport, clock, random: () => 0.5 });
+  const speaker = new BgpSpeaker({
+    localAsn: 64512,
+    routerId: '198.51.100.1',
+    transport: network.transport,
+    clock,
+    random: () => 0.5,
+  });
   const peer = speaker.addPeer({ peerAddress: '198.51.100.2', peerAsn: 65001 });
   peer.announce({ prefix: '203.0.113.1/32' });
   peer.start();
   const remote = network.connects[0]!;
   remote.accept();
-  remote.send(buildOpen({ localAsn: 65001, routerId: 0xc6336402, holdTimeSeconds: 90, ipv4: true, ipv6: true }));
+  remote.send(
+    buildOpen({ localAsn: 65001, routerId: 0xc6336402, holdTimeSeconds: 90, ipv4: true, ipv6: true }),
+  );
   remote.send({ type: MessageType.keepalive });
   await settle();
   expect(peer.state).toBe(SessionState.established);
@@ -86,52 +94,58 @@ const streamArbitrary = fc.oneof(
     const parts = messages.map((m) => codec.encode(m));
     return Buffer.concat(parts);
   }),
-  fc
-    .tuple(encodable, fc.nat(), fc.integer({ min: 0, max: 255 }))
-    .map(([message, at, value]) => {
-      const bytes = Buffer.from(codec.encode(message));
-      bytes[at % bytes.length] = value;
-      return bytes;
-    }),
+  fc.tuple(encodable, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([message, at, value]) => {
+    const bytes = Buffer.from(codec.encode(message));
+    bytes[at % bytes.length] = value;
+    return bytes;
+  }),
   fc.tuple(encodable, fc.nat()).map(([message, cut]) => {
     const bytes = codec.encode(message);
     return bytes.subarray(0, cut % bytes.length);
   }),
-  fc.uint8Array({ minLength: 1, maxLength: 300 }).map((body) => Buffer.concat([Buffer.alloc(16, 0xff), body])),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 300 })
+    .map((body) => Buffer.concat([Buffer.alloc(16, 0xff), body])),
   fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
 );
 
 describe('session fuzzing from a fake peer', () => {
   it('answers any byte stream with the right NOTIFICATION, never throws, leaks nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(streamArbitrary, fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 8 }), async (stream, cuts) => {
-        const { clock, speaker, peer, remote } = await establishedPair();
-        // Deliver in random-sized reads, as TCP may.
-        let at = 0;
-        for (const cut of cuts) {
-          if (at >= stream.length) break;
-          remote.write(stream.subarray(at, at + cut));
-          at += cut;
-        }
-        if (at < stream.length) remote.write(stream.subarray(at));
-        await settle();
-        const expected = expectedNotification(stream);
-        const sent = remote.take().filter((m): m is NotificationMessage => m.type === MessageType.notification);
-        if (expected === 'stays') {
-          expect(sent).toEqual([]);
-          expect(peer.state).toBe(SessionState.established);
-        } else if (expected === 'peerClosed') {
-          expect(sent).toEqual([]);
-          expect(peer.state).toBe(SessionState.idle);
-        } else {
-          expect(sent).toEqual([expected]);
-          expect(peer.state).toBe(SessionState.idle);
-        }
-        speaker.close();
-        await settle();
-        expect(peer.resources).toEqual({ timers: 0, connections: 0 });
-        expect(clock.pending).toBe(0);
-      }),
+      fc.asyncProperty(
+        streamArbitrary,
+        fc.array(fc.integer({ min: 1, max: 64 }), { maxLength: 8 }),
+        async (stream, cuts) => {
+          const { clock, speaker, peer, remote } = await establishedPair();
+          // Deliver in random-sized reads, as TCP may.
+          let at = 0;
+          for (const cut of cuts) {
+            if (at >= stream.length) break;
+            remote.write(stream.subarray(at, at + cut));
+            at += cut;
+          }
+          if (at < stream.length) remote.write(stream.subarray(at));
+          await settle();
+          const expected = expectedNotification(stream);
+          const sent = remote
+            .take()
+            .filter((m): m is NotificationMessage => m.type === MessageType.notification);
+          if (expected === 'stays') {
+            expect(sent).toEqual([]);
+            expect(peer.state).toBe(SessionState.established);
+          } else if (expected === 'peerClosed') {
+            expect(sent).toEqual([]);
+            expect(peer.state).toBe(SessionState.idle);
+          } else {
+            expect(sent).toEqual([expected]);
+            expect(peer.state).toBe(SessionState.idle);
+          }
+          speaker.close();
+          await settle();
+          expect(peer.resources).toEqual({ timers: 0, connections: 0 });
+          expect(clock.pending).toBe(0);
+        },
+      ),
       { numRuns: RUNS },
     );
   }, 120_000);

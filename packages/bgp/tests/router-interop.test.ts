@@ -20,6 +20,7 @@ import {
   type RouterOptions,
   type RouterRoute,
 } from './bgp-routers.ts';
+import { createMultihopTopology, type MultihopTopology } from './multihop-topology.ts';
 import { waitUntil } from './wait-until.ts';
 
 const ready = checkPrerequisites('bgp router interop', {
@@ -166,10 +167,18 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         // GoBGP keeps an Adj-RIB-In and answers `softresetin` from it without asking us.
         if (await router.refresh()) {
           await waitUntil(() => peer.status().counters.routeRefreshesReceived >= 1, 15_000, 'ROUTE-REFRESH');
-          await waitUntil(() => peer.status().counters.prefixesAnnounced >= announcedBefore + 2, 5_000, 'the routes re-sent');
+          await waitUntil(
+            () => peer.status().counters.prefixesAnnounced >= announcedBefore + 2,
+            5_000,
+            'the routes re-sent',
+          );
         }
         await router.stop();
-        await waitUntil(() => peer.state !== SessionState.established, 15_000, 'session down after the router stopped');
+        await waitUntil(
+          () => peer.state !== SessionState.established,
+          15_000,
+          'session down after the router stopped',
+        );
         router = await startRouter(name);
         await bothUp(peer, router);
         await routeIn(router, 4, '203.0.113.30/32');
@@ -242,5 +251,79 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         expect(noticedMs).toBeLessThan(15_000);
       });
     });
+  }
+});
+
+describe.skipIf(!ready)('eBGP multihop and GTSM through a forwarding namespace (as root)', () => {
+  let topology: MultihopTopology;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  beforeAll(() => {
+    topology = createMultihopTopology();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(() => {
+    topology?.destroy();
+  });
+
+  async function session(name: RouterName, ours: Partial<PeerOptions>) {
+    const { speaker: speakerHost, router: routerHost } = topology;
+    const router = await ROUTERS[name](routerHost, {
+      routerAsn: ROUTER_ASN,
+      local: routerHost.ipv4,
+      peer: speakerHost.ipv4,
+      peerAsn: OUR_ASN,
+      multihop: 2,
+    });
+    cleanups.push(() => router.stop());
+    const speaker = new BgpSpeaker({
+      localAsn: OUR_ASN,
+      routerId: speakerHost.ipv4,
+      transport: createTcpTransport({ netns: speakerHost.namespacePath }),
+    });
+    cleanups.push(() => speaker.close());
+    const peer = speaker.addPeer({
+      peerAddress: routerHost.ipv4,
+      peerAsn: ROUTER_ASN,
+      connectRetrySeconds: 2,
+      backoff: { initialMs: 200, maxMs: 1000 },
+      ...ours,
+    });
+    peer.start();
+    return { router, peer };
+  }
+
+  // BIRD is left out: its multihop sessions need recursive next hops from an IGP table.
+  for (const name of ['frr', 'gobgp'] as const) {
+    it(`${name}: TTL 1 never reaches the router; TTL 2 comes up and the route arrives`, async () => {
+      const single = await session(name, { ttl: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(single.peer.status().counters.opensReceived).toBe(0);
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+
+      const { router, peer } = await session(name, { ttl: 2 });
+      await waitUntil(
+        async () => peer.state === SessionState.established && (await router.established()),
+        30_000,
+        'Established',
+      );
+      peer.announce({ prefix: '198.18.7.0/24' });
+      await waitUntil(
+        async () =>
+          (await router.routes(4)).some(
+            (r) => r.prefix === '198.18.7.0/24' && r.nextHop === topology.speaker.ipv4,
+          ),
+        15_000,
+        'the route via the speaker',
+      );
+    }, 60_000);
+
+    it(`${name}: GTSM — with minTtl 255 the router's segments (TTL ≤ 2 on arrival) are dropped`, async () => {
+      const { peer } = await session(name, { ttl: 2, minTtl: 255 });
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      expect(peer.state).not.toBe(SessionState.established);
+      expect(peer.status().counters.opensReceived).toBe(0);
+    }, 30_000);
   }
 });
