@@ -152,6 +152,11 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     });
   }
 
+  /** BFD declared the path dead: tear the session down now (Cease / BFD Down) and restart as after any failure. */
+  bfdDown(): void {
+    this.#dispatch({ type: 'bfdDown' });
+  }
+
   /** Adds or replaces routes; throws ERR_BGP_INVALID_ROUTE (and changes nothing) on a bad one. */
   announce(...routes: readonly Route[]): void {
     const normalized = routes.map(normalizeRoute);

@@ -21,6 +21,11 @@ export type SessionEvent =
        */
       readonly silent?: boolean;
     }
+  /**
+   * BFD says the path to the peer is dead: Cease / BFD Down (RFC 9384) on every connection, then
+   * the automatic restart, exactly as for any other failure.
+   */
+  | { readonly type: 'bfdDown' }
   /** Events 9, 13: the session-wide timers. */
   | { readonly type: 'connectRetryTimerExpires' }
   | { readonly type: 'idleHoldTimerExpires' }

@@ -485,3 +485,19 @@ describe('graceful restart (RFC 4724)', () => {
     expect(actions).toContainEqual({ type: 'close', connection: 1 });
   });
 });
+
+describe('BFD Down (RFC 9384)', () => {
+  it('Established: Cease / BFD Down, session down, automatic restart', () => {
+    const { model, actions } = run(config(), [...toEstablished, { type: 'bfdDown' }]);
+    expect(model).toMatchObject({ state: SessionState.idle, started: true, connectRetryCounter: 1 });
+    expect(notifications(actions)).toMatchObject([
+      { code: NotificationCode.cease, subcode: CeaseSubcode.bfdDown },
+    ]);
+    expect(actions).toContainEqual({ type: 'sessionDown', reason: 'BFD down' });
+    expect(timers(actions).some((t) => t.startsWith('idleHold='))).toBe(true);
+  });
+
+  it('Idle: nothing to tear down', () => {
+    expect(run(config(), [{ type: 'bfdDown' }]).actions).toEqual([]);
+  });
+});

@@ -163,6 +163,14 @@ export function transition(model: SessionModel, event: SessionEvent, config: Mac
             ),
       );
       return step.result();
+    case 'bfdDown': {
+      if (model.connections.length === 0 && model.connecting === undefined) return step.result();
+      const wasEstablished = model.state === SessionState.established;
+      for (const c of model.connections)
+        step.dropConnection(c.id, notification(NotificationCode.cease, CeaseSubcode.bfdDown));
+      fail(step, config, 'BFD down', wasEstablished);
+      return step.result();
+    }
     case 'idleHoldTimerExpires':
       if (model.state === SessionState.idle && model.started) start(step, config);
       return step.result();

@@ -35,6 +35,8 @@ export type RouterOptions = {
   readonly multihop?: number;
   /** RFC 4724 helper (and restarting speaker) with this restart time. */
   readonly gracefulRestartSeconds?: number;
+  /** BIRD only: run BFD for the session (`bfd on`) with these timers. */
+  readonly bfd?: { readonly intervalMs: number; readonly multiplier: number };
 };
 
 export interface BgpRouter {
@@ -86,6 +88,17 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
   const config = [
     `router id ${routerId(options)};`,
     'protocol device {}',
+    ...(options.bfd === undefined
+      ? []
+      : [
+          'protocol bfd {',
+          '  interface "*" {',
+          `    min rx interval ${options.bfd.intervalMs} ms;`,
+          `    min tx interval ${options.bfd.intervalMs} ms;`,
+          `    multiplier ${options.bfd.multiplier};`,
+          '  };',
+          '}',
+        ]),
     'protocol bgp ours {',
     `  local ${options.local} as ${options.routerAsn};`,
     `  neighbor ${options.peer} as ${options.peerAsn};`,
@@ -93,6 +106,7 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
     '  connect retry time 1;',
     '  error wait time 1, 5;',
     ...(options.password === undefined ? [] : [`  password "${options.password}";`]),
+    ...(options.bfd === undefined ? [] : ['  bfd on;']),
     // iBGP is multihop by default in BIRD; ours is one link away.
     ...(options.multihop === undefined
       ? options.peerAsn === options.routerAsn
