@@ -1,5 +1,9 @@
-/** Prefix and address text → bgp-wire values (IPv4 as unsigned 32-bit numbers, IPv6 as 16 bytes). */
+/**
+ * Prefix and address text → bgp-wire values (IPv4 as unsigned 32-bit numbers, IPv6 as 16 bytes),
+ * with arp-wire's address parsers; failures become ERR_BGP_INVALID_ROUTE.
+ */
 import { isIPv4, isIPv6 } from 'node:net';
+import { formatIpv4, formatIpv6, parseIpv4 as parseIpv4Text, parseIpv6 as parseIpv6Text } from '@baremetal-lb/arp-wire';
 import type { Ipv4Prefix, Ipv6Prefix } from '@baremetal-lb/bgp-wire';
 import { BgpError, BgpErrorCode } from './bgp-error.ts';
 
@@ -7,44 +11,22 @@ export type ParsedPrefix =
   | { readonly family: 4; readonly key: string; readonly prefix: Ipv4Prefix }
   | { readonly family: 6; readonly key: string; readonly prefix: Ipv6Prefix };
 
-const invalid = (text: string, why: string) =>
-  new BgpError(BgpErrorCode.invalidRoute, `prefix "${text}": ${why}`);
+const invalid = (text: string, why: string) => new BgpError(BgpErrorCode.invalidRoute, `prefix "${text}": ${why}`);
 
 export function parseIpv4(text: string): number {
   if (!isIPv4(text)) throw new BgpError(BgpErrorCode.invalidRoute, `"${text}" is not an IPv4 address`);
-  return text.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  return parseIpv4Text(text);
 }
 
 export function parseIpv6(text: string): Uint8Array {
-  if (!isIPv6(text) || text.includes('.') || text.includes('%')) {
-    throw new BgpError(
-      BgpErrorCode.invalidRoute,
-      `"${text}" is not an IPv6 address (no zone, no embedded IPv4)`,
-    );
-  }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string) => (part === '' ? [] : part.split(':'));
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  const groups = [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  const out = new Uint8Array(16);
-  groups.forEach((group, i) => {
-    const value = Number.parseInt(group, 16);
-    out[2 * i] = value >>> 8;
-    out[2 * i + 1] = value & 0xff;
-  });
-  return out;
-}
-
-function formatIpv6(bytes: Uint8Array): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return groups.join(':');
+  if (!isIPv6(text) || text.includes('%')) throw new BgpError(BgpErrorCode.invalidRoute, `"${text}" is not an IPv6 address`);
+  return parseIpv6Text(text);
 }
 
 /**
  * "198.51.100.7/32" or "2001:db8::7/128" (a bare address means a host route). Host bits must be
- * zero: announcing 198.51.100.7/24 is a mistake the caller should hear about.
+ * zero: announcing 198.51.100.7/24 is a mistake the caller should hear about. `key` is the
+ * canonical text (RFC 5952 for IPv6), so equal prefixes written differently are one route.
  */
 export function parsePrefix(text: string): ParsedPrefix {
   const slash = text.indexOf('/');
@@ -57,7 +39,7 @@ export function parsePrefix(text: string): ParsedPrefix {
     const value = parseIpv4(address);
     const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
     if ((value & ~mask) >>> 0 !== 0) throw invalid(text, 'host bits set');
-    return { family: 4, key: `${address}/${length}`, prefix: { address: value, length } };
+    return { family: 4, key: `${formatIpv4(value)}/${length}`, prefix: { address: value, length } };
   }
   if (isIPv6(address)) {
     const length = lengthText === undefined ? 128 : Number(lengthText);
