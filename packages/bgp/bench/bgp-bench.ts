@@ -9,19 +9,15 @@
  *   idle       50 concurrent sessions (50 speakers, one per local address, to one BIRD): heap and
  *              RSS per peer, CPU over BGP_IDLE_SECONDS (default 60) of keepalives only
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { cpus, loadavg } from 'node:os';
 import { checkPrerequisites, createLab, type LabHost } from '@baremetal-lb/lab';
 import type { BgpPeer } from '../src/bgp-peer.ts';
 import { BgpSpeaker } from '../src/bgp-speaker.ts';
 import { SessionState } from '../src/session-state.ts';
 import { createTcpTransport } from '../src/tcp-transport.ts';
+import { type BirdProcess, spawnBird } from '../tests/bgp-routers.ts';
 import { waitUntil } from '../tests/wait-until.ts';
 
-const run = promisify(execFile);
 const sections = new Set((process.env.BGP_BENCH ?? 'bulk,latency,idle').split(','));
 const bulkRuns = Number(process.env.BGP_BULK_RUNS ?? 5);
 const latencySamples = Number(process.env.BGP_LATENCY_SAMPLES ?? 200);
@@ -45,11 +41,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   console.log();
 }
 
-type Bird = { birdc(...args: string[]): Promise<string>; stop(): Promise<void> };
-
-async function startBird(host: LabHost, neighbors: readonly string[], local: string): Promise<Bird> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bmlb-bgp-bench-'));
-  const socket = path.join(dir, 'bird.ctl');
+async function startBird(host: LabHost, neighbors: readonly string[], local: string): Promise<BirdProcess> {
   const config = [
     // Route timestamps with microseconds: the latency section reads arrival times from them.
     'timeformat route "%F %T.%6f";',
@@ -67,35 +59,10 @@ async function startBird(host: LabHost, neighbors: readonly string[], local: str
     ),
     '',
   ].join('\n');
-  writeFileSync(path.join(dir, 'bird.conf'), config);
-  const child = host.spawn('bird', [
-    '-f',
-    '-c',
-    path.join(dir, 'bird.conf'),
-    '-s',
-    socket,
-    '-P',
-    path.join(dir, 'bird.pid'),
-  ]);
-  child.stdout?.resume();
-  child.stderr?.resume();
-  const birdc = async (...args: string[]) => (await run('birdc', ['-s', socket, ...args])).stdout;
-  await waitUntil(
-    async () => (await birdc('show', 'status').catch(() => '')).includes('Daemon is up'),
-    15_000,
-    'BIRD',
-  );
-  return {
-    birdc,
-    async stop() {
-      child.kill('SIGTERM');
-      await sleep(300);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return spawnBird(host, config);
 }
 
-async function routeCount(bird: Bird): Promise<number> {
+async function routeCount(bird: BirdProcess): Promise<number> {
   const text = await bird.birdc('show', 'route', 'count');
   return Number(/(\d+) of \d+ routes/.exec(text)?.[1] ?? 0);
 }
@@ -153,7 +120,7 @@ async function bulkBench(speakerHost: LabHost, routerHost: LabHost): Promise<voi
 }
 
 /** BIRD's arrival time of `prefix` (ms since the epoch), from its route timestamp. */
-async function arrivalMs(bird: Bird, prefix: string): Promise<number | undefined> {
+async function arrivalMs(bird: BirdProcess, prefix: string): Promise<number | undefined> {
   // birdc exits 1 with "Network not found".
   const text = await bird.birdc('show', 'route', 'for', prefix).catch(() => '');
   const match = /\[p0 (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\.(\d{6})/.exec(text);

@@ -6,11 +6,23 @@ describe('parsePrefix', () => {
   it('canonical keys: one route however it is written; bare addresses are host routes', () => {
     expect(parsePrefix('2001:0db8:0:0::7/128').key).toBe('2001:db8::7/128');
     expect(parsePrefix('2001:db8::7').key).toBe('2001:db8::7/128');
-    expect(parsePrefix('198.51.100.7')).toEqual({ family: 4, key: '198.51.100.7/32', prefix: { address: 0xc6336407, length: 32 } });
+    expect(parsePrefix('198.51.100.7')).toEqual({
+      family: 4,
+      key: '198.51.100.7/32',
+      prefix: { address: 0xc6336407, length: 32 },
+    });
   });
 
   it('rejects host bits, bad lengths and non-addresses with ERR_BGP_INVALID_ROUTE', () => {
-    for (const bad of ['198.51.100.7/24', '198.51.100.0/33', '2001:db8::1/64', '2001:db8::/129', 'a/b', '198.51.100.0/', 'fe80::1%eth0']) {
+    for (const bad of [
+      '198.51.100.7/24',
+      '198.51.100.0/33',
+      '2001:db8::1/64',
+      '2001:db8::/129',
+      'a/b',
+      '198.51.100.0/',
+      'fe80::1%eth0',
+    ]) {
       expect(() => parsePrefix(bad)).toThrow(expect.objectContaining({ code: 'ERR_BGP_INVALID_ROUTE' }));
     }
   });
@@ -32,7 +44,9 @@ describe('normalizeRoute', () => {
       { nextHop: '2001:db8::1' },
       { localPref: -1 },
     ]) {
-      expect(() => normalizeRoute({ prefix: '203.0.113.1/32', ...bad })).toThrow(expect.objectContaining({ code: 'ERR_BGP_INVALID_ROUTE' }));
+      expect(() => normalizeRoute({ prefix: '203.0.113.1/32', ...bad })).toThrow(
+        expect.objectContaining({ code: 'ERR_BGP_INVALID_ROUTE' }),
+      );
     }
   });
 });

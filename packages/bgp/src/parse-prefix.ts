@@ -3,7 +3,12 @@
  * with arp-wire's address parsers; failures become ERR_BGP_INVALID_ROUTE.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { formatIpv4, formatIpv6, parseIpv4 as parseIpv4Text, parseIpv6 as parseIpv6Text } from '@baremetal-lb/arp-wire';
+import {
+  formatIpv4,
+  formatIpv6,
+  parseIpv4 as parseIpv4Text,
+  parseIpv6 as parseIpv6Text,
+} from '@baremetal-lb/arp-wire';
 import type { Ipv4Prefix, Ipv6Prefix } from '@baremetal-lb/bgp-wire';
 import { BgpError, BgpErrorCode } from './bgp-error.ts';
 
@@ -11,7 +16,8 @@ export type ParsedPrefix =
   | { readonly family: 4; readonly key: string; readonly prefix: Ipv4Prefix }
   | { readonly family: 6; readonly key: string; readonly prefix: Ipv6Prefix };
 
-const invalid = (text: string, why: string) => new BgpError(BgpErrorCode.invalidRoute, `prefix "${text}": ${why}`);
+const invalid = (text: string, why: string) =>
+  new BgpError(BgpErrorCode.invalidRoute, `prefix "${text}": ${why}`);
 
 export function parseIpv4(text: string): number {
   if (!isIPv4(text)) throw new BgpError(BgpErrorCode.invalidRoute, `"${text}" is not an IPv4 address`);
@@ -19,7 +25,8 @@ export function parseIpv4(text: string): number {
 }
 
 export function parseIpv6(text: string): Uint8Array {
-  if (!isIPv6(text) || text.includes('%')) throw new BgpError(BgpErrorCode.invalidRoute, `"${text}" is not an IPv6 address`);
+  if (!isIPv6(text) || text.includes('%'))
+    throw new BgpError(BgpErrorCode.invalidRoute, `"${text}" is not an IPv6 address`);
   return parseIpv6Text(text);
 }
 

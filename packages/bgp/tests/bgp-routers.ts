@@ -82,9 +82,33 @@ function collectOutput(process: ChildProcess): () => string {
 const routerId = (options: RouterOptions) => (options.local.includes(':') ? '198.51.100.254' : options.local);
 
 /** BIRD 2: device + one bgp protocol with both channels, `gateway direct` so next hops resolve on-link. */
-export async function startBird(host: LabHost, options: RouterOptions): Promise<BgpRouter> {
+export type BirdProcess = {
+  readonly process: ChildProcess;
+  birdc(...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+};
+
+/** Starts `bird` with `config` in a temporary directory and waits until its control socket answers. */
+export async function spawnBird(host: LabHost, config: string): Promise<BirdProcess> {
   const dir = tempDir('bird');
   const socket = path.join(dir, 'bird.ctl');
+  writeFileSync(path.join(dir, 'bird.conf'), config);
+  const process = host.spawn('bird', [
+    '-f',
+    '-c',
+    path.join(dir, 'bird.conf'),
+    '-s',
+    socket,
+    '-P',
+    path.join(dir, 'bird.pid'),
+  ]);
+  const output = collectOutput(process);
+  const birdc = async (...args: string[]) => (await run('birdc', ['-s', socket, ...args])).stdout;
+  await waitForRouter(async () => (await birdc('show', 'status')).includes('Daemon is up'), 'BIRD', output);
+  return { process, birdc, stop: stopper(process, dir) };
+}
+
+export async function startBird(host: LabHost, options: RouterOptions): Promise<BgpRouter> {
   const config = [
     `router id ${routerId(options)};`,
     'protocol device {}',
@@ -121,19 +145,7 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
     '}',
     '',
   ].join('\n');
-  writeFileSync(path.join(dir, 'bird.conf'), config);
-  const process = host.spawn('bird', [
-    '-f',
-    '-c',
-    path.join(dir, 'bird.conf'),
-    '-s',
-    socket,
-    '-P',
-    path.join(dir, 'bird.pid'),
-  ]);
-  const output = collectOutput(process);
-  const birdc = async (...args: string[]) => (await run('birdc', ['-s', socket, ...args])).stdout;
-  await waitForRouter(async () => (await birdc('show', 'protocols')).includes('ours'), 'BIRD', output);
+  const { process, birdc, stop } = await spawnBird(host, config);
   return {
     name: 'bird',
     process,
@@ -145,7 +157,7 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
       await birdc('reload', 'in', 'ours');
       return true;
     },
-    stop: stopper(process, dir),
+    stop,
   };
 }
 

@@ -8,8 +8,9 @@
  */
 import * as c from './linux-constants.ts';
 import { callNative, loadAddon, type NativeUdpSocket, netnsPath, toSocketError } from './native-addon.ts';
-import { ConnClosedError, InvalidArgumentError, SocketOp } from './packet-socket-error.ts';
+import { ConnClosedError, SocketOp } from './packet-socket-error.ts';
 import { decodeSocketAddress, encodeSocketAddress, type SocketAddress } from './socket-address.ts';
+import { checkTtlOption, int32Option } from './socket-option-value.ts';
 
 export type OpenUdpSocketOptions = {
   readonly family: 4 | 6;
@@ -46,21 +47,9 @@ export interface UdpSocket {
   close(): void;
 }
 
-const int32 = (value: number): Buffer => {
-  const buf = Buffer.alloc(4);
-  buf.writeInt32LE(value, 0);
-  return buf;
-};
-
-function checkTtl(name: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 255)) {
-    throw new InvalidArgumentError(name, `${value} is not 1..255`);
-  }
-}
-
 /** Opens, configures and binds a UDP socket (SocketError naming the failed step). */
 export function openUdpSocket(options: OpenUdpSocketOptions): UdpSocket {
-  checkTtl('ttl', options.ttl);
+  checkTtlOption('ttl', options.ttl);
   const { UdpSocket: NativeClass } = loadAddon('UDP sockets with TTL control');
   const where = options.device ?? '';
   const family = options.family === 6 ? c.AF_INET6 : c.AF_INET;
@@ -68,18 +57,18 @@ export function openUdpSocket(options: OpenUdpSocketOptions): UdpSocket {
   try {
     const set = (level: number, name: number, value: Buffer) =>
       callNative(SocketOp.setOption, where, () => native.setOption(level, name, value));
-    if (options.reuseAddress) set(c.SOL_SOCKET, c.SO_REUSEADDR, int32(1));
+    if (options.reuseAddress) set(c.SOL_SOCKET, c.SO_REUSEADDR, int32Option(1));
     if (options.device !== undefined)
       set(c.SOL_SOCKET, c.SO_BINDTODEVICE, Buffer.from(`${options.device}\0`));
     if (options.family === 4) {
-      set(c.IPPROTO_IP, c.IP_RECVTTL, int32(1));
-      set(c.IPPROTO_IP, c.IP_PKTINFO, int32(1));
-      if (options.ttl !== undefined) set(c.IPPROTO_IP, c.IP_TTL, int32(options.ttl));
+      set(c.IPPROTO_IP, c.IP_RECVTTL, int32Option(1));
+      set(c.IPPROTO_IP, c.IP_PKTINFO, int32Option(1));
+      if (options.ttl !== undefined) set(c.IPPROTO_IP, c.IP_TTL, int32Option(options.ttl));
     } else {
-      set(c.IPPROTO_IPV6, c.IPV6_V6ONLY, int32(1));
-      set(c.IPPROTO_IPV6, c.IPV6_RECVHOPLIMIT, int32(1));
-      set(c.IPPROTO_IPV6, c.IPV6_RECVPKTINFO, int32(1));
-      if (options.ttl !== undefined) set(c.IPPROTO_IPV6, c.IPV6_UNICAST_HOPS, int32(options.ttl));
+      set(c.IPPROTO_IPV6, c.IPV6_V6ONLY, int32Option(1));
+      set(c.IPPROTO_IPV6, c.IPV6_RECVHOPLIMIT, int32Option(1));
+      set(c.IPPROTO_IPV6, c.IPV6_RECVPKTINFO, int32Option(1));
+      if (options.ttl !== undefined) set(c.IPPROTO_IPV6, c.IPV6_UNICAST_HOPS, int32Option(options.ttl));
     }
     const wildcard = options.family === 4 ? '0.0.0.0' : '::';
     const sockaddr = encodeSocketAddress(options.address ?? wildcard, options.port ?? 0);

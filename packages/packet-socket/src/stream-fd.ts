@@ -11,6 +11,7 @@ import * as c from './linux-constants.ts';
 import { callNative, loadAddon, netnsPath } from './native-addon.ts';
 import { InvalidArgumentError, SocketOp } from './packet-socket-error.ts';
 import { encodeSocketAddress } from './socket-address.ts';
+import { checkTtlOption, int32Option } from './socket-option-value.ts';
 
 export type StreamFdOptions = {
   readonly family: 4 | 6;
@@ -29,22 +30,10 @@ export type StreamFdOptions = {
   readonly md5?: readonly { readonly address: string; readonly password: string }[];
 };
 
-const int32 = (value: number): Buffer => {
-  const buf = Buffer.alloc(4);
-  buf.writeInt32LE(value, 0);
-  return buf;
-};
-
-function checkTtl(name: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 255)) {
-    throw new InvalidArgumentError(name, `${value} is not 1..255`);
-  }
-}
-
 /** Creates, configures and binds the fd; on any failure closes it and throws SocketError. */
 export function openStreamFd(options: StreamFdOptions): number {
-  checkTtl('ttl', options.ttl);
-  checkTtl('minTtl', options.minTtl);
+  checkTtlOption('ttl', options.ttl);
+  checkTtlOption('minTtl', options.minTtl);
   const addon = loadAddon('TCP sockets with MD5 and TTL control');
   const where = options.localAddress ?? '';
   const family = options.family === 6 ? c.AF_INET6 : c.AF_INET;
@@ -52,15 +41,15 @@ export function openStreamFd(options: StreamFdOptions): number {
   try {
     const set = (level: number, name: number, value: Uint8Array) =>
       callNative(SocketOp.setOption, where, () => addon.setFdOption(fd, level, name, value));
-    if (options.reuseAddress) set(c.SOL_SOCKET, c.SO_REUSEADDR, int32(1));
-    if (options.family === 6) set(c.IPPROTO_IPV6, c.IPV6_V6ONLY, int32(1));
+    if (options.reuseAddress) set(c.SOL_SOCKET, c.SO_REUSEADDR, int32Option(1));
+    if (options.family === 6) set(c.IPPROTO_IPV6, c.IPV6_V6ONLY, int32Option(1));
     if (options.ttl !== undefined) {
-      if (options.family === 4) set(c.IPPROTO_IP, c.IP_TTL, int32(options.ttl));
-      else set(c.IPPROTO_IPV6, c.IPV6_UNICAST_HOPS, int32(options.ttl));
+      if (options.family === 4) set(c.IPPROTO_IP, c.IP_TTL, int32Option(options.ttl));
+      else set(c.IPPROTO_IPV6, c.IPV6_UNICAST_HOPS, int32Option(options.ttl));
     }
     if (options.minTtl !== undefined) {
-      if (options.family === 4) set(c.IPPROTO_IP, c.IP_MINTTL, int32(options.minTtl));
-      else set(c.IPPROTO_IPV6, c.IPV6_MINHOPCOUNT, int32(options.minTtl));
+      if (options.family === 4) set(c.IPPROTO_IP, c.IP_MINTTL, int32Option(options.minTtl));
+      else set(c.IPPROTO_IPV6, c.IPV6_MINHOPCOUNT, int32Option(options.minTtl));
     }
     for (const key of options.md5 ?? []) setTcpMd5Key(fd, key.address, key.password);
     if (options.localAddress !== undefined || options.localPort !== undefined) {
