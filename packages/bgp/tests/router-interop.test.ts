@@ -32,6 +32,7 @@ const ready = checkPrerequisites('bgp router interop', {
     { name: 'vtysh', debianPackage: 'frr' },
     { name: 'gobgpd', debianPackage: 'gobgpd' },
     { name: 'gobgp', debianPackage: 'gobgpd' },
+    { name: 'iptables', debianPackage: 'iptables' },
   ],
 });
 
@@ -148,6 +149,33 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         expect(peer.status().counters).toMatchObject({ notificationsReceived: 0, notificationsSent: 0 });
       });
 
+      it('eBGP over IPv6: the session address is the IPv6 next hop; IPv4 routes use the configured one', async () => {
+        const router = await startRouter(name, { local: routerHost.ipv6, peer: speakerHost.ipv6 });
+        const speaker = new BgpSpeaker({
+          localAsn: OUR_ASN,
+          routerId: speakerHost.ipv4,
+          transport: createTcpTransport({ netns: speakerHost.namespacePath }),
+        });
+        cleanups.push(() => speaker.close({ graceful: true }));
+        await speaker.listen({ address: speakerHost.ipv6, port: 179 });
+        const peer = speaker.addPeer({
+          peerAddress: routerHost.ipv6,
+          peerAsn: ROUTER_ASN,
+          localAddress: speakerHost.ipv6,
+          nextHopIpv4: speakerHost.ipv4,
+          connectRetrySeconds: 3,
+          backoff: { initialMs: 200, maxMs: 2000 },
+        });
+        peer.start();
+        await bothUp(peer, router);
+        peer.announce({ prefix: '2001:db8:5e::20/128' }, { prefix: '203.0.113.21/32' });
+        expect(await routeIn(router, 6, '2001:db8:5e::20/128')).toMatchObject({
+          nextHop: speakerHost.ipv6,
+          asPath: [OUR_ASN],
+        });
+        expect(await routeIn(router, 4, '203.0.113.21/32')).toMatchObject({ nextHop: speakerHost.ipv4 });
+      });
+
       it('iBGP inside AS 4200000000: LOCAL_PREF and an empty AS_PATH in the RIB', async () => {
         const router = await startRouter(name, { peerAsn: ROUTER_ASN });
         const peer = await startOurs(ROUTER_ASN);
@@ -237,9 +265,12 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         const peer = await startOurs(OUR_ASN, { holdTimeSeconds: 6 });
         await bothUp(peer, router);
         const cut = Date.now();
-        await routerHost.exec('ip', ['link', 'set', routerHost.ifname, 'down']);
+        // Every packet dropped on the router's side: no RST, no FIN, no link change. (Setting the
+        // link down would also flush its IPv6 addresses, which later tests use.)
+        await routerHost.exec('iptables', ['-A', 'INPUT', '-j', 'DROP']);
+        await routerHost.exec('iptables', ['-A', 'OUTPUT', '-j', 'DROP']);
         cleanups.push(async () => {
-          await routerHost.exec('ip', ['link', 'set', routerHost.ifname, 'up']);
+          await routerHost.exec('iptables', ['-F']);
         });
         await waitUntil(() => peer.state !== SessionState.established, 30_000, 'our session to go down');
         const noticedMs = Date.now() - cut;
