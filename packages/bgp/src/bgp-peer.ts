@@ -28,15 +28,15 @@ import {
 import { AdjRibOut } from './adj-rib-out.ts';
 import type { BgpClock } from './bgp-clock.ts';
 import type { BgpConnection, BgpTransport } from './bgp-transport.ts';
-import type { PeerContext } from './build-updates.ts';
+import { type PeerContext, peerContext } from './build-updates.ts';
 import { describeNotification } from './describe-notification.ts';
 import { buildOpen, type Negotiated } from './negotiate.ts';
-import { parseIpv4, parseIpv6, parsePrefix } from './parse-prefix.ts';
+import { parsePrefix } from './parse-prefix.ts';
 import type { ResolvedPeerOptions } from './peer-options.ts';
-import { type PeerError, type PeerStatus, zeroCounters } from './peer-status.ts';
+import { countMessage, type PeerError, type PeerStatus, zeroCounters } from './peer-status.ts';
 import { normalizeRoute, type Route } from './route.ts';
 import type { SessionAction } from './session-action.ts';
-import { type SessionEvent, TimerName } from './session-event.ts';
+import { type SessionEvent, type TimerName, timerEvent } from './session-event.ts';
 import { initialModel, type MachineConfig, type SessionModel, transition } from './session-machine.ts';
 import type { SessionState } from './session-state.ts';
 
@@ -279,35 +279,9 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     const bytes = new Uint8Array(bgpMessageEncodedLength(message, entry.session));
     encodeBgpMessageInto(message, bytes, 0, entry.session);
     entry.connection.write(bytes);
-    this.#count(message, 'sent');
+    countMessage(this.#counters, message, 'sent');
     if (message.type === MessageType.notification)
       this.#recordError('sent', describeNotification(message), message);
-  }
-
-  #count(message: BgpMessage, direction: 'sent' | 'received'): void {
-    const c = this.#counters;
-    const sent = direction === 'sent';
-    switch (message.type) {
-      case MessageType.open:
-        if (sent) c.opensSent++;
-        else c.opensReceived++;
-        return;
-      case MessageType.update:
-        if (sent) c.updatesSent++;
-        else c.updatesReceived++;
-        return;
-      case MessageType.keepalive:
-        if (sent) c.keepalivesSent++;
-        else c.keepalivesReceived++;
-        return;
-      case MessageType.notification:
-        if (sent) c.notificationsSent++;
-        else c.notificationsReceived++;
-        return;
-      case MessageType.routeRefresh:
-        if (!sent) c.routeRefreshesReceived++;
-        return;
-    }
   }
 
   #recordError(
@@ -354,7 +328,7 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
       entry.framer.push(chunk);
       for (let bytes = entry.framer.next(); bytes !== undefined; bytes = entry.framer.next()) {
         const message = decodeBgpMessage(bytes, 0, bytes.length, entry.session);
-        this.#count(message, 'received');
+        countMessage(this.#counters, message, 'received');
         this.#handle(id, message);
         if (!this.#connections.has(id)) return;
       }
@@ -424,25 +398,11 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
       fourOctetAs: negotiated.fourOctetAs,
       maxMessageLength: DEFAULT_SESSION.maxMessageLength,
     };
-    const local = entry.connection.localAddress;
-    const o = this.options;
-    const ctx: PeerContext = {
+    const ctx = peerContext(this.options, entry.connection.localAddress, {
       ibgp: this.ibgp,
       localAsn: this.#deps.localAsn,
       session: entry.session,
-      nextHopIpv4:
-        o.nextHopIpv4 !== undefined
-          ? parseIpv4(o.nextHopIpv4)
-          : local?.includes('.')
-            ? parseIpv4(local)
-            : undefined,
-      nextHopIpv6:
-        o.nextHopIpv6 !== undefined
-          ? parseIpv6(o.nextHopIpv6)
-          : local?.includes(':')
-            ? parseIpv6(local)
-            : undefined,
-    };
+    });
     this.#active = { id, negotiated, ctx };
     this.#endOfRib = { ipv4: false, ipv6: false };
     this.#counters.establishedTransitions++;
@@ -474,18 +434,5 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     this.#counters.prefixesAnnounced += take.announced;
     this.#counters.prefixesWithdrawn += take.withdrawn;
     this.#counters.prefixesWithoutNextHop += take.skipped;
-  }
-}
-
-function timerEvent(timer: TimerName, connection: number | undefined): SessionEvent {
-  switch (timer) {
-    case TimerName.connectRetry:
-      return { type: 'connectRetryTimerExpires' };
-    case TimerName.idleHold:
-      return { type: 'idleHoldTimerExpires' };
-    case TimerName.hold:
-      return { type: 'holdTimerExpires', connection: connection! };
-    case TimerName.keepalive:
-      return { type: 'keepaliveTimerExpires', connection: connection! };
   }
 }

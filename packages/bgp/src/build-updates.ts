@@ -4,6 +4,7 @@
  * unicast goes in the NLRI and Withdrawn Routes fields, IPv6 in MP_REACH_NLRI / MP_UNREACH_NLRI
  * (RFC 4760).
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import {
   Afi,
   AsPathSegmentType,
@@ -17,6 +18,7 @@ import {
   type SessionOptions,
   type UpdateMessage,
 } from '@baremetal-lb/bgp-wire';
+import { parseIpv4, parseIpv6 } from './parse-prefix.ts';
 import type { NormalizedRoute } from './route.ts';
 
 export type PeerContext = {
@@ -28,6 +30,26 @@ export type PeerContext = {
   readonly nextHopIpv4: number | undefined;
   readonly nextHopIpv6: Uint8Array | undefined;
 };
+
+/**
+ * The context of an Established session: next hops default to the configured ones, else the
+ * session's local address of that family.
+ */
+export function peerContext(
+  options: { readonly nextHopIpv4?: string; readonly nextHopIpv6?: string },
+  localAddress: string | undefined,
+  session: Pick<PeerContext, 'ibgp' | 'localAsn' | 'session'>,
+): PeerContext {
+  const local4 = localAddress !== undefined && isIPv4(localAddress) ? localAddress : undefined;
+  const local6 = localAddress !== undefined && isIPv6(localAddress) ? localAddress : undefined;
+  const v4 = options.nextHopIpv4 ?? local4;
+  const v6 = options.nextHopIpv6 ?? local6;
+  return {
+    ...session,
+    nextHopIpv4: v4 === undefined ? undefined : parseIpv4(v4),
+    nextHopIpv6: v6 === undefined ? undefined : parseIpv6(v6),
+  };
+}
 
 /** RFC 4271 section 5.1.5: the value internal peers get when the route sets none. */
 export const DEFAULT_LOCAL_PREF = 100;

@@ -1,4 +1,5 @@
 /** What a peer reports about itself: state, counters, negotiated values and the last error in words. */
+import { type BgpMessage, MessageType } from '@baremetal-lb/bgp-wire';
 import type { Negotiated } from './negotiate.ts';
 import type { SessionState } from './session-state.ts';
 
@@ -70,4 +71,30 @@ export function zeroCounters(): PeerCounters {
     connectAttempts: 0,
     establishedTransitions: 0,
   };
+}
+
+/** Counts one message sent or received. */
+export function countMessage(c: PeerCounters, message: BgpMessage, direction: 'sent' | 'received'): void {
+  const sent = direction === 'sent';
+  switch (message.type) {
+    case MessageType.open:
+      if (sent) c.opensSent++;
+      else c.opensReceived++;
+      return;
+    case MessageType.update:
+      if (sent) c.updatesSent++;
+      else c.updatesReceived++;
+      return;
+    case MessageType.keepalive:
+      if (sent) c.keepalivesSent++;
+      else c.keepalivesReceived++;
+      return;
+    case MessageType.notification:
+      if (sent) c.notificationsSent++;
+      else c.notificationsReceived++;
+      return;
+    case MessageType.routeRefresh:
+      if (!sent) c.routeRefreshesReceived++;
+      return;
+  }
 }

@@ -67,3 +67,17 @@ export const TimerName = {
   keepalive: 'keepalive',
 } as const;
 export type TimerName = (typeof TimerName)[keyof typeof TimerName];
+
+/** The expiry event of `timer` (of `connection` for the per-connection ones). */
+export function timerEvent(timer: TimerName, connection: number | undefined): SessionEvent {
+  switch (timer) {
+    case TimerName.connectRetry:
+      return { type: 'connectRetryTimerExpires' };
+    case TimerName.idleHold:
+      return { type: 'idleHoldTimerExpires' };
+    case TimerName.hold:
+      return { type: 'holdTimerExpires', connection: connection! };
+    case TimerName.keepalive:
+      return { type: 'keepaliveTimerExpires', connection: connection! };
+  }
+}

@@ -15,19 +15,17 @@
  */
 import {
   CeaseSubcode,
-  FsmErrorSubcode,
   KEEPALIVE,
-  MessageType,
   NotificationCode,
   type NotificationMessage,
   type OpenMessage,
-  OpenMessageErrorSubcode,
   UNSPECIFIC_SUBCODE,
 } from '@baremetal-lb/bgp-wire';
 import { type Negotiated, negotiate } from './negotiate.ts';
 import type { SessionAction } from './session-action.ts';
 import type { ConnectionDirection, SessionEvent } from './session-event.ts';
 import { TimerName } from './session-event.ts';
+import { checkPeerOpen, collision, FSM_SUBCODE, notification } from './session-notifications.ts';
 import { type ConnectionPhase, SessionState } from './session-state.ts';
 
 export type MachineConfig = {
@@ -90,17 +88,6 @@ export function backoffMs(failures: number, config: MachineConfig): number {
   const base = Math.min(config.backoff.initialMs * 2 ** Math.max(0, failures - 1), config.backoff.maxMs);
   return Math.round(base * (0.75 + 0.25 * config.random()));
 }
-
-const notification = (
-  code: number,
-  subcode: number,
-  data: Uint8Array = new Uint8Array(0),
-): NotificationMessage => ({
-  type: MessageType.notification,
-  code,
-  subcode,
-  data,
-});
 
 const PHASE_ORDER: Record<ConnectionPhase, number> = { OpenSent: 1, OpenConfirm: 2, Established: 3 };
 
@@ -285,29 +272,6 @@ function onConnectionUp(step: Step, id: number, direction: ConnectionDirection, 
   step.do({ type: 'startTimer', timer: TimerName.hold, connection: id, ms: OPEN_SENT_HOLD_MS });
   step.putConnection({ id, direction, phase: SessionState.openSent });
 }
-
-const collision = () => notification(NotificationCode.cease, CeaseSubcode.connectionCollisionResolution);
-
-/** Section 6.2's checks the decoder cannot make: the peer's AS and its BGP Identifier. */
-function checkPeerOpen(open: OpenMessage, config: MachineConfig): NotificationMessage | undefined {
-  const asn = negotiate(config.open, open).peerAsn;
-  if (asn !== config.peerAsn) {
-    const data = Uint8Array.of(open.myAs >>> 8, open.myAs & 0xff);
-    return notification(NotificationCode.openMessageError, OpenMessageErrorSubcode.badPeerAs, data);
-  }
-  // RFC 6286 section 2.2: an internal peer must not use our identifier.
-  if (config.peerAsn === config.localAsn && open.bgpIdentifier === config.routerId) {
-    return notification(NotificationCode.openMessageError, OpenMessageErrorSubcode.badBgpIdentifier);
-  }
-  return undefined;
-}
-
-/** FSM Error subcodes of RFC 6608 by the state the unexpected message arrived in. */
-const FSM_SUBCODE: Record<ConnectionPhase, number> = {
-  OpenSent: FsmErrorSubcode.unexpectedMessageInOpenSent,
-  OpenConfirm: FsmErrorSubcode.unexpectedMessageInOpenConfirm,
-  Established: FsmErrorSubcode.unexpectedMessageInEstablished,
-};
 
 type ConnectionEvent = Extract<SessionEvent, { connection: number }>;
 
