@@ -40,10 +40,6 @@ export class AdjRibOut {
     return this.#desired.has(key);
   }
 
-  routes(): IterableIterator<NormalizedRoute> {
-    return this.#desired.values();
-  }
-
   set(route: NormalizedRoute): void {
     const key = route.parsed.key;
     const current = this.#desired.get(key);

@@ -228,8 +228,6 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
       case 'established':
         this.#onEstablished(action.connection, action.negotiated);
         return;
-      case 'deliver':
-        return; // the message itself is handled in #receive, after the machine accepted it
       case 'sessionDown':
         this.#active = undefined;
         this.#rib.forgetSent();

@@ -24,7 +24,5 @@ export type SessionAction =
       readonly negotiated: Negotiated;
       readonly peerOpen: OpenMessage;
     }
-  /** An UPDATE or ROUTE-REFRESH arrived on the Established connection (the runtime handles it). */
-  | { readonly type: 'deliver'; readonly connection: number }
   /** The Established session ended. */
   | { readonly type: 'sessionDown'; readonly reason: string };

@@ -344,8 +344,8 @@ function onConnectionEvent(step: Step, event: ConnectionEvent, config: MachineCo
         );
         return;
       }
+      // The runtime handles the message itself once the machine accepted it.
       restartHold(step, connection);
-      step.do({ type: 'deliver', connection: id });
       return;
   }
 }

@@ -53,12 +53,11 @@ class LocalEnd implements BgpConnection {
     queueMicrotask(() => this.remote.hangUp());
   }
 
-  /** Delivers `error`-less closure to the session. */
+  /** The far side closed (or refused): the session hears of it once. */
   end(error?: Error): void {
-    if (this.closed && this.handlers === undefined) return;
-    const wasClosed = this.closed;
+    if (this.closed) return;
     this.closed = true;
-    if (!wasClosed || error !== undefined) queueMicrotask(() => this.handlers?.closed(error));
+    queueMicrotask(() => this.handlers?.closed(error));
   }
 }
 
