@@ -16,7 +16,7 @@ import {
   waitForRouter,
 } from './router-process.ts';
 
-/** BIRD 2: device + one bgp protocol with both channels, `gateway direct` so next hops resolve on-link. */
+/** BIRD 2: device + one bgp protocol with both channels, `gateway direct` so next hops resolve on-link (recursive for multihop). */
 export type BirdProcess = {
   readonly process: ChildProcess;
   birdc(...args: string[]): Promise<string>;
@@ -47,6 +47,11 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
   const config = [
     `router id ${routerId(options)};`,
     'protocol device {}',
+    // Multihop next hops resolve recursively: learn the kernel's routes (the lab's static route
+    // to our subnet) and the connected networks into the IGP table.
+    ...(options.multihop === undefined
+      ? []
+      : ['protocol direct { ipv4; ipv6; }', 'protocol kernel { ipv4 { import all; export none; }; learn; }']),
     ...(options.bfd === undefined
       ? []
       : [
@@ -75,8 +80,12 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
     ...(options.gracefulRestartSeconds === undefined
       ? []
       : ['  graceful restart on;', `  graceful restart time ${options.gracefulRestartSeconds};`]),
-    '  ipv4 { import all; export none; gateway direct; };',
-    '  ipv6 { import all; export none; gateway direct; };',
+    ...(options.multihop === undefined
+      ? [
+          '  ipv4 { import all; export none; gateway direct; };',
+          '  ipv6 { import all; export none; gateway direct; };',
+        ]
+      : ['  ipv4 { import all; export none; };', '  ipv6 { import all; export none; };']),
     '}',
     '',
   ].join('\n');

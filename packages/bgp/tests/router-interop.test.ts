@@ -325,8 +325,7 @@ describe.skipIf(!ready)('eBGP multihop and GTSM through a forwarding namespace (
     return { router, peer };
   }
 
-  // BIRD is left out: its multihop sessions need recursive next hops from an IGP table.
-  for (const name of ['frr', 'gobgp'] as const) {
+  for (const name of ['bird', 'frr', 'gobgp'] as const) {
     it(`${name}: TTL 1 never reaches the router; TTL 2 comes up and the route arrives`, async () => {
       const single = await session(name, { ttl: 1 });
       await new Promise((resolve) => setTimeout(resolve, 3000));
