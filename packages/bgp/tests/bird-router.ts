@@ -52,6 +52,9 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
     ...(options.multihop === undefined
       ? []
       : ['protocol direct { ipv4; ipv6; }', 'protocol kernel { ipv4 { import all; export none; }; learn; }']),
+    // The forwarding plane: what BIRD learns goes into the kernel. On a graceful shutdown of
+    // BIRD the kernel routes stay (`persist`) — irrelevant here, we restart, not BIRD.
+    ...(options.exportToKernel ? ['protocol kernel { ipv4 { import none; export all; }; }'] : []),
     ...(options.bfd === undefined
       ? []
       : [

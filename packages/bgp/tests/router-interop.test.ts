@@ -6,7 +6,9 @@
  * 4200000000 with LOCAL_PREF; a wrong MD5 password never comes up; and a silently cut link is
  * noticed through the hold timer. Timings are printed, never asserted tightly (2 shared cores).
  */
+import { Server, Socket } from 'node:net';
 import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
+import { openStreamFd } from '@baremetal-lb/packet-socket';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpPeer } from '../src/bgp-peer.ts';
 import { BgpSpeaker } from '../src/bgp-speaker.ts';
@@ -250,6 +252,59 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
           'the route dropped without graceful restart',
         );
       }, 60_000);
+
+      if (name === 'bird') {
+        it('graceful restart: traffic to our address keeps flowing through the router while we restart', async () => {
+          // BIRD installs our route into its namespace's kernel; the address lives on our loopback.
+          const router = await startRouter(name, { gracefulRestartSeconds: 60, exportToKernel: true });
+          await speakerHost.exec('ip', ['addr', 'add', '203.0.113.50/32', 'dev', 'lo']);
+          cleanups.push(async () => {
+            await speakerHost.exec('ip', ['addr', 'del', '203.0.113.50/32', 'dev', 'lo']);
+          });
+          // Traffic: TCP connections from the router's namespace to a server on that address.
+          const server = new Server((socket) => socket.end());
+          server.listen({
+            fd: openStreamFd({
+              family: 4,
+              netns: speakerHost.namespacePath,
+              localAddress: '203.0.113.50',
+              localPort: 8080,
+            }),
+          });
+          cleanups.push(() => {
+            server.close();
+          });
+          const ping = () =>
+            new Promise<boolean>((resolve) => {
+              const socket = new Socket({ fd: openStreamFd({ family: 4, netns: routerHost.namespacePath }) });
+              const done = (ok: boolean) => {
+                socket.destroy();
+                resolve(ok);
+              };
+              socket.setTimeout(1000, () => done(false));
+              socket.once('error', () => done(false));
+              socket.connect({ host: '203.0.113.50', port: 8080 }, () => done(true));
+            });
+          expect(await ping()).toBe(false); // no route yet
+          let peer = await startOurs(OUR_ASN, { gracefulRestart: { restartTimeSeconds: 60 } });
+          await bothUp(peer, router);
+          peer.announce({ prefix: '203.0.113.50/32' });
+          await waitUntil(ping, 15_000, 'ping through the router');
+          await cleanups.pop()?.(); // our graceful shutdown
+          const stopped = Date.now();
+          let pings = 0;
+          while (Date.now() - stopped < 3000) {
+            expect(await ping()).toBe(true);
+            pings++;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          peer = await startOurs(OUR_ASN, { gracefulRestart: { restartTimeSeconds: 60, restarting: true } });
+          peer.announce({ prefix: '203.0.113.50/32' });
+          await bothUp(peer, router);
+          expect(await ping()).toBe(true);
+          console.log(`bird: ${pings} TCP connections through the router during our restart, all accepted`);
+        }, 60_000);
+      }
 
       it('a wrong MD5 password never comes up', async () => {
         const router = await startRouter(name, { password: 'right-password' });
