@@ -39,8 +39,14 @@ export async function spawnBird(host: LabHost, config: string): Promise<BirdProc
   ]);
   const output = collectOutput(process);
   const birdc = async (...args: string[]) => (await run('birdc', ['-s', socket, ...args])).stdout;
-  await waitForRouter(async () => (await birdc('show', 'status')).includes('Daemon is up'), 'BIRD', output);
-  return { process, birdc, stop: stopper(process, dir) };
+  const stop = stopper(process, dir);
+  await waitForRouter(
+    async () => (await birdc('show', 'status')).includes('Daemon is up'),
+    'BIRD',
+    output,
+    stop,
+  );
+  return { process, birdc, stop };
 }
 
 export async function startBird(host: LabHost, options: RouterOptions): Promise<BgpRouter> {

@@ -67,7 +67,8 @@ export async function startFrr(host: LabHost, options: RouterOptions): Promise<B
   const output = collectOutput(process);
   const vtysh = async (command: string) => (await run('vtysh', ['--vty_socket', dir, '-c', command])).stdout;
   const json = async (command: string) => JSON.parse(await vtysh(command)) as Record<string, unknown>;
-  await waitForRouter(async () => (await vtysh('show bgp summary')).length > 0, 'FRR', output);
+  const stop = stopper(process, dir);
+  await waitForRouter(async () => (await vtysh('show bgp summary')).length > 0, 'FRR', output, stop);
   return {
     name: 'frr',
     process,
@@ -110,6 +111,6 @@ export async function startFrr(host: LabHost, options: RouterOptions): Promise<B
       await vtysh(`clear bgp ipv4 unicast ${n} soft in`);
       return true;
     },
-    stop: stopper(process, dir),
+    stop,
   };
 }

@@ -76,7 +76,8 @@ export async function startGobgp(host: LabHost, options: RouterOptions): Promise
   const output = collectOutput(process);
   const gobgp = async (...args: string[]) =>
     (await host.exec('gobgp', ['-u', '127.0.0.1', '-p', '50051', ...args])).stdout;
-  await waitForRouter(async () => (await gobgp('neighbor')).includes(options.peer), 'GoBGP', output);
+  const stop = stopper(process, dir);
+  await waitForRouter(async () => (await gobgp('neighbor')).includes(options.peer), 'GoBGP', output, stop);
   return {
     name: 'gobgp',
     process,
@@ -109,6 +110,6 @@ export async function startGobgp(host: LabHost, options: RouterOptions): Promise
     },
     // `gobgp neighbor X softresetin` re-applies policy to GoBGP's own Adj-RIB-In: no ROUTE-REFRESH.
     refresh: async () => false,
-    stop: stopper(process, dir),
+    stop,
   };
 }

@@ -78,15 +78,20 @@ export function collectOutput(process: ChildProcess): () => string {
 export const routerId = (options: RouterOptions) =>
   options.local.includes(':') ? '198.51.100.254' : options.local;
 
+/** Waits until `probe` holds; otherwise stops the router (process and temporary directory) and throws. */
 export async function waitForRouter(
   probe: () => Promise<boolean>,
   name: string,
   output: () => string,
+  stop: () => Promise<void>,
 ): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${name} did not start:\n${output()}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${name} did not start:\n${output()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
