@@ -88,6 +88,14 @@ async function onePeer(
 
 async function bulkBench(speakerHost: LabHost, routerHost: LabHost): Promise<void> {
   const bird = await startBird(routerHost, [speakerHost.ipv4], routerHost.ipv4);
+  try {
+    await bulkRounds(bird, speakerHost, routerHost);
+  } finally {
+    await bird.stop();
+  }
+}
+
+async function bulkRounds(bird: BirdProcess, speakerHost: LabHost, routerHost: LabHost): Promise<void> {
   const { peer, speaker } = await onePeer(speakerHost, routerHost);
   const routes = Array.from({ length: 10_000 }, (_, i) => ({ prefix: `198.18.${i >> 8}.${i & 255}/32` }));
   const prefixes = routes.map((r) => r.prefix);
@@ -105,7 +113,6 @@ async function bulkBench(speakerHost: LabHost, routerHost: LabHost): Promise<voi
   }
   const updates = peer.status().counters.updatesSent;
   speaker.close();
-  await bird.stop();
   const fmt = (v: number[]) => [`${percentile(v, 50).toFixed(0)} ms`, `${Math.max(...v).toFixed(0)} ms`];
   console.log(
     `## bulk: 10,000 /32s, ${bulkRuns} rounds (${updates} UPDATEs sent in all), time until BIRD's RIB agrees`,
@@ -132,6 +139,14 @@ async function latencyBench(speakerHost: LabHost, routerHost: LabHost): Promise<
   // BIRD prints local time; the namespaces share the host's clock, and TZ=UTC makes it UTC.
   process.env.TZ = 'UTC';
   const bird = await startBird(routerHost, [speakerHost.ipv4], routerHost.ipv4);
+  try {
+    await latencySamplesOf(bird, speakerHost, routerHost);
+  } finally {
+    await bird.stop();
+  }
+}
+
+async function latencySamplesOf(bird: BirdProcess, speakerHost: LabHost, routerHost: LabHost): Promise<void> {
   const { peer, speaker } = await onePeer(speakerHost, routerHost);
   const samples: number[] = [];
   for (let i = 0; i < latencySamples; i++) {
@@ -157,7 +172,6 @@ async function latencyBench(speakerHost: LabHost, routerHost: LabHost): Promise<
     await waitUntil(async () => (await arrivalMs(bird, prefix)) === undefined, 10_000, 'withdrawn', 100);
   }
   speaker.close();
-  await bird.stop();
   console.log(
     `## latency: announce() → route in BIRD's RIB (BIRD's own microsecond timestamp), ${samples.length} samples`,
   );

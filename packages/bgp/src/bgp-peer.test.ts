@@ -238,6 +238,22 @@ describe('timers on the fake clock', () => {
     expect(remote.take()).toEqual([{ type: MessageType.keepalive }]);
   });
 
+  it('an UPDATE postpones the next KEEPALIVE by a full interval', async () => {
+    const s = setup();
+    const { peer, remote } = await establish(s, {}, peerOpen(4200000000, { hold: 9 }));
+    remote.take();
+    s.clock.advance(2000);
+    peer.announce({ prefix: '203.0.113.3/32' });
+    await settle();
+    expect(updates(remote.take())).toHaveLength(1);
+    s.clock.advance(2999);
+    await settle();
+    expect(remote.take()).toEqual([]);
+    s.clock.advance(1);
+    await settle();
+    expect(remote.take()).toEqual([{ type: MessageType.keepalive }]);
+  });
+
   it('a silent peer: Hold Timer Expired at exactly the hold time, then reconnects after the backoff', async () => {
     const s = setup();
     const { peer, remote } = await establish(s, {}, peerOpen(4200000000, { hold: 9 }));

@@ -429,6 +429,7 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
       ipv6: active.negotiated.ipv6Unicast,
     });
     for (const update of take.updates) this.#send(active.id, update);
+    if (take.updates.length > 0) this.#dispatch({ type: 'updatesSent', connection: active.id });
     this.#counters.prefixesAnnounced += take.announced;
     this.#counters.prefixesWithdrawn += take.withdrawn;
     this.#counters.prefixesWithoutNextHop += take.skipped;

@@ -57,7 +57,9 @@ export type SessionEvent =
   | { readonly type: 'keepaliveReceived'; readonly connection: number }
   /** Event 27, and ROUTE-REFRESH (RFC 2918), which restarts the hold timer the same way. */
   | { readonly type: 'updateReceived'; readonly connection: number }
-  | { readonly type: 'routeRefreshReceived'; readonly connection: number };
+  | { readonly type: 'routeRefreshReceived'; readonly connection: number }
+  /** The runtime sent UPDATEs: section 4.4 restarts the KeepaliveTimer with each UPDATE. */
+  | { readonly type: 'updatesSent'; readonly connection: number };
 
 /** Timers the machine asks for. Hold and keepalive run per connection, the other two per session. */
 export const TimerName = {

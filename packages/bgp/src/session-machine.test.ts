@@ -316,6 +316,13 @@ describe('Established', () => {
     }
   });
 
+  it('sending UPDATEs restarts the KeepaliveTimer (section 4.4); not in OpenConfirm', () => {
+    expect(timers(run(config(), [...toEstablished, { type: 'updatesSent', connection: 1 }]).actions)).toEqual(
+      ['keepalive1=10000'],
+    );
+    expect(run(config(), [start, up1, open1(), { type: 'updatesSent', connection: 1 }]).actions).toEqual([]);
+  });
+
   it('HoldTimer_Expires: Hold Timer Expired, session down, automatic restart', () => {
     const { model, actions } = run(config(), [...toEstablished, { type: 'holdTimerExpires', connection: 1 }]);
     expect(model).toMatchObject({ state: SessionState.idle, connectRetryCounter: 1, started: true });

@@ -295,6 +295,15 @@ function onConnectionEvent(step: Step, event: ConnectionEvent, config: MachineCo
     case 'holdTimerExpires':
       lose(notification(NotificationCode.holdTimerExpired, UNSPECIFIC_SUBCODE), 'hold timer expired');
       return;
+    case 'updatesSent':
+      if (connection.phase !== SessionState.established || connection.negotiated!.keepaliveMs === 0) return;
+      step.do({
+        type: 'startTimer',
+        timer: TimerName.keepalive,
+        connection: id,
+        ms: connection.negotiated!.keepaliveMs,
+      });
+      return;
     case 'keepaliveTimerExpires':
       if (connection.phase === SessionState.openSent || connection.negotiated === undefined) return;
       step.do({ type: 'send', connection: id, message: KEEPALIVE });
