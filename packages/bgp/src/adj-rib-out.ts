@@ -13,8 +13,8 @@ export type RibOutTake = {
   readonly updates: readonly UpdateMessage[];
   readonly announced: number;
   readonly withdrawn: number;
-  /** Prefixes that could not be sent: no next hop of their family on this session. */
-  readonly skipped: number;
+  /** Prefixes held back now: no next hop of their family on this session (they stay pending). */
+  readonly heldBack: number;
 };
 
 export class AdjRibOut {
@@ -66,7 +66,7 @@ export class AdjRibOut {
   takeUpdates(ctx: PeerContext, families: { readonly ipv4: boolean; readonly ipv6: boolean }): RibOutTake {
     const groups = new Map<string, NormalizedRoute[]>();
     const withdrawals: { 4: Ipv4Prefix[]; 6: Ipv6Prefix[] } = { 4: [], 6: [] };
-    let skipped = 0;
+    let heldBack = 0;
     const keep = new Set<string>();
     for (const key of this.#dirty) {
       const route = this.#desired.get(key);
@@ -86,7 +86,7 @@ export class AdjRibOut {
       }
       if (sent?.attributesKey === route.attributesKey) continue;
       if (nextHopFor(route, ctx) === undefined) {
-        skipped++;
+        heldBack++;
         keep.add(key);
         continue;
       }
@@ -107,6 +107,6 @@ export class AdjRibOut {
       updates.push(...buildAnnouncements(group, ctx));
       announced += group.length;
     }
-    return { updates, announced, withdrawn: withdrawals[4].length + withdrawals[6].length, skipped };
+    return { updates, announced, withdrawn: withdrawals[4].length + withdrawals[6].length, heldBack };
   }
 }

@@ -117,7 +117,11 @@ describe('sending routes', () => {
       buildEndOfRib({ afi: Afi.ipv4, safi: Safi.unicast }),
       buildEndOfRib({ afi: Afi.ipv6, safi: Safi.unicast }),
     ]);
-    expect(peer.status().counters.prefixesWithoutNextHop).toBe(1);
+    expect(peer.status().prefixesWithoutNextHop).toBe(1);
+    // Held back, not counted again on every later flush.
+    peer.announce({ prefix: '203.0.113.4/32' });
+    await settle();
+    expect(peer.status().prefixesWithoutNextHop).toBe(1);
     const first = sent[0]!;
     // eBGP: AS_PATH [our AS], no LOCAL_PREF, next hop = our session address.
     expect(findAttribute(first.attributes, 'asPath')?.segments).toEqual([{ type: 2, asns: [LOCAL_ASN] }]);

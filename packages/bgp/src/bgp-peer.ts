@@ -72,6 +72,7 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
   #lastError: PeerError | undefined;
   #active: { readonly id: number; readonly negotiated: Negotiated; readonly ctx: PeerContext } | undefined;
   #endOfRib = { ipv4: false, ipv6: false };
+  #heldBack = 0;
   #flushQueued = false;
   #queue: SessionEvent[] = [];
   #dispatching = false;
@@ -124,6 +125,7 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
       advertisedPrefixes: this.#rib.advertised,
       configuredRoutes: this.#rib.size,
       pendingChanges: this.#rib.pending,
+      prefixesWithoutNextHop: this.#heldBack,
       negotiated: this.#active?.negotiated,
       localAddress:
         this.#active === undefined
@@ -432,6 +434,6 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     if (take.updates.length > 0) this.#dispatch({ type: 'updatesSent', connection: active.id });
     this.#counters.prefixesAnnounced += take.announced;
     this.#counters.prefixesWithdrawn += take.withdrawn;
-    this.#counters.prefixesWithoutNextHop += take.skipped;
+    this.#heldBack = take.heldBack;
   }
 }

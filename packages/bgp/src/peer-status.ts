@@ -21,8 +21,6 @@ export type PeerCounters = {
   /** Prefix announcements and withdrawals we sent. */
   prefixesAnnounced: number;
   prefixesWithdrawn: number;
-  /** Routes that could not be sent for lack of a next hop of their family. */
-  prefixesWithoutNextHop: number;
   connectAttempts: number;
   establishedTransitions: number;
 };
@@ -44,6 +42,8 @@ export type PeerStatus = {
   readonly advertisedPrefixes: number;
   readonly configuredRoutes: number;
   readonly pendingChanges: number;
+  /** Routes held back for lack of a next hop of their family (e.g. IPv6 on an IPv4 session without nextHopIpv6). */
+  readonly prefixesWithoutNextHop: number;
   readonly negotiated: Negotiated | undefined;
   readonly localAddress: string | undefined;
   readonly lastError: PeerError | undefined;
@@ -67,7 +67,6 @@ export function zeroCounters(): PeerCounters {
     updatesWithDiscardedAttributes: 0,
     prefixesAnnounced: 0,
     prefixesWithdrawn: 0,
-    prefixesWithoutNextHop: 0,
     connectAttempts: 0,
     establishedTransitions: 0,
   };
