@@ -166,7 +166,9 @@ describe('sending routes', () => {
     peer.announce({ prefix: '203.0.113.7/32', med: 6 });
     await settle();
     expect(findAttribute(updates(remote.take())[0]!.attributes, 'multiExitDisc')?.med).toBe(6);
+    expect(peer.hasRoute('203.0.113.7')).toBe(true);
     peer.withdraw('203.0.113.7/32', '203.0.113.99/32');
+    expect(peer.hasRoute('203.0.113.7/32')).toBe(false);
     await settle();
     expect(updates(remote.take())).toEqual([
       {
