@@ -5,6 +5,7 @@
  */
 import {
   Afi,
+  AS_TRANS,
   type BgpMessage,
   buildEndOfRib,
   CeaseSubcode,
@@ -12,6 +13,7 @@ import {
   MessageType,
   NotificationCode,
   type OpenMessage,
+  openCapabilities,
   RouteRefreshSubtype,
   Safi,
   type UpdateMessage,
@@ -151,6 +153,35 @@ describe('sending routes', () => {
     expect(findAttribute(v6!.attributes, 'largeCommunities')?.communities).toEqual([
       { globalAdministrator: 4200000000, localData1: 1, localData2: 2 },
     ]);
+  });
+
+  it('a peer without the 4-octet capability: AS_TRANS in AS_PATH, our real AS in AS4_PATH (RFC 6793)', async () => {
+    const clock = new ManualClock();
+    const network = new MemoryNetwork();
+    const speaker = new BgpSpeaker({
+      localAsn: 4200000001,
+      routerId: '198.51.100.1',
+      transport: network.transport,
+      clock,
+    });
+    setups.push({ clock, network, speaker });
+    const peer = speaker.addPeer({ peerAddress: PEER, peerAsn: 65001 });
+    peer.start();
+    const remote = network.connects[0]!;
+    remote.accept();
+    const open = peerOpen(65001);
+    const capabilities = openCapabilities(open).filter((c) => c.kind !== 'fourOctetAs');
+    remote.send({ ...open, parameters: [{ kind: 'capabilities', capabilities }] });
+    remote.send({ type: MessageType.keepalive });
+    await settle();
+    expect(peer.status().negotiated?.fourOctetAs).toBe(false);
+    remote.session = { fourOctetAs: false, maxMessageLength: 4096 };
+    remote.take();
+    peer.announce({ prefix: '203.0.113.8/32' });
+    await settle();
+    const [update] = updates(remote.take());
+    expect(findAttribute(update!.attributes, 'asPath')?.segments).toEqual([{ type: 2, asns: [AS_TRANS] }]);
+    expect(findAttribute(update!.attributes, 'as4Path')?.segments).toEqual([{ type: 2, asns: [4200000001] }]);
   });
 
   it('sends only differences: the same route again is silent, a change re-announces, withdraw withdraws', async () => {

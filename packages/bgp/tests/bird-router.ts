@@ -80,6 +80,7 @@ export async function startBird(host: LabHost, options: RouterOptions): Promise<
     '  error wait time 1, 5;',
     ...(options.password === undefined ? [] : [`  password "${options.password}";`]),
     ...(options.bfd === undefined ? [] : ['  bfd on;']),
+    ...(options.twoOctetOnly ? ['  enable as4 off;'] : []),
     // iBGP is multihop by default in BIRD; ours is one link away.
     ...(options.multihop === undefined
       ? options.peerAsn === options.routerAsn

@@ -306,6 +306,22 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         }, 60_000);
       }
 
+      if (name === 'bird') {
+        it('a 2-octet-only router (no 4-octet capability): AS_PATH in 2-octet form', async () => {
+          // BIRD with `enable as4 off` still reads our capability for our AS, so it cannot peer with
+          // a 4-octet AS; AS_TRANS with AS4_PATH is covered by the unit tests instead.
+          const router = await startRouter(name, { routerAsn: 64999, twoOctetOnly: true });
+          const peer = await startOurs(OUR_ASN, { peerAsn: 64999 });
+          await bothUp(peer, router);
+          expect(peer.status().negotiated?.fourOctetAs).toBe(false);
+          peer.announce({ prefix: '203.0.113.70/32', communities: ['64512:70'] });
+          expect(await routeIn(router, 4, '203.0.113.70/32')).toMatchObject({
+            asPath: [OUR_ASN],
+            communities: ['64512:70'],
+          });
+        });
+      }
+
       it('a wrong MD5 password never comes up', async () => {
         const router = await startRouter(name, { password: 'right-password' });
         const peer = await startOurs(OUR_ASN, { password: 'wrong-password' });

@@ -29,6 +29,8 @@ export type RouterOptions = {
   readonly multihop?: number;
   /** RFC 4724 helper (and restarting speaker) with this restart time. */
   readonly gracefulRestartSeconds?: number;
+  /** BIRD only: `enable as4 off` — an old 2-octet speaker (RFC 6793's "OLD BGP speaker"). */
+  readonly twoOctetOnly?: boolean;
   /** BIRD only: install the routes it learns into the namespace's kernel table (forwarding). */
   readonly exportToKernel?: boolean;
   /** BIRD only: run BFD for the session (`bfd on`) with these timers. */
