@@ -21,48 +21,4 @@ export class FlagError extends ControllerError {
   }
 }
 
-/** The Kubernetes API answered with an error status, or could not be reached (`status` 0). */
-export class KubeApiError extends ControllerError {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly reason: string;
-  constructor(
-    method: string,
-    path: string,
-    status: number,
-    reason: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(
-      status === 0 ? 'ERR_KUBE_UNREACHABLE' : 'ERR_KUBE_API',
-      `${method} "${path}" failed${status === 0 ? '' : ` with ${status} ${reason}`}: ${message}`,
-      options,
-    );
-    this.name = 'KubeApiError';
-    this.method = method;
-    this.path = path;
-    this.status = status;
-    this.reason = reason;
-  }
-
-  /** 409: the object changed (or was re-created) since we read it. */
-  get isConflict(): boolean {
-    return this.status === 409;
-  }
-
-  get isNotFound(): boolean {
-    return this.status === 404;
-  }
-}
-
-/** The kubeconfig could not be loaded. */
-export class KubeConfigError extends ControllerError {
-  readonly source: string;
-  constructor(source: string, message: string, options?: ErrorOptions) {
-    super('ERR_KUBECONFIG', `cannot load kubeconfig from ${source}: ${message}`, options);
-    this.name = 'KubeConfigError';
-    this.source = source;
-  }
-}
+export { KubeApiError, KubeConfigError } from '@baremetal-lb/kube';

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import { type Clock, formatMicroTime } from '@baremetal-lb/kube';
 import type { Logger } from './log.ts';
 
 /** The object an event is about. */
@@ -131,9 +131,4 @@ export class EventRecorder {
       },
     };
   }
-}
-
-/** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
-export function formatMicroTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { KubeApiError } from './errors.ts';
+import { KubeApiError } from './kube-error.ts';
 import { HttpKubeClient, toJson } from './kube-client.ts';
 
 describe('toJson', () => {

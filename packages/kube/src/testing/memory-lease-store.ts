@@ -1,4 +1,4 @@
-import { KubeApiError } from '../errors.ts';
+import { KubeApiError } from '../kube-error.ts';
 import type { Lease } from '../kube-types.ts';
 import type { LeaseStore } from '../leader-elector.ts';
 

@@ -1,4 +1,4 @@
-import { KubeApiError } from './errors.ts';
+import { KubeApiError } from './kube-error.ts';
 import type { KubeClient, WatchEvent } from './kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
 import type { ObjectStore } from './object-store.ts';

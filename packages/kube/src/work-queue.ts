@@ -1,23 +1,11 @@
+import { type BackoffOptions, backoffDelayMs, type Random } from './backoff.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 
-/** Per-key exponential backoff for failed keys. */
-export type BackoffOptions = {
-  /** First retry delay; doubles with each consecutive failure of the same key. */
-  readonly baseDelayMs: number;
-  /**
-   * Upper bound of the delay. 10 s keeps recovery after an API outage quick while a key that
-   * keeps failing costs at most one request per 10 s.
-   */
-  readonly maxDelayMs: number;
-};
-
+/**
+ * Per-key retry delays: 5 ms doubling to 10 s. 10 s keeps recovery after an API outage quick
+ * while a key that keeps failing costs at most one request per 10 s.
+ */
 export const defaultBackoff: BackoffOptions = { baseDelayMs: 5, maxDelayMs: 10_000 };
-
-/** Delay before retry number `failures` (1-based) of one key. */
-export function backoffDelayMs(options: BackoffOptions, failures: number): number {
-  const exponent = Math.min(Math.max(failures - 1, 0), 40);
-  return Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
-}
 
 /**
  * A de-duplicating, rate-limited work queue in the style of client-go's: a key waits at most once
@@ -27,6 +15,7 @@ export function backoffDelayMs(options: BackoffOptions, failures: number): numbe
 export class WorkQueue {
   readonly #clock: Clock;
   readonly #backoff: BackoffOptions;
+  readonly #random: Random;
   /** Keys ready to hand out, in arrival order (head index avoids O(n) shifts). */
   #ready: string[] = [];
   #head = 0;
@@ -38,9 +27,10 @@ export class WorkQueue {
   readonly #waiters: Array<(key: string | undefined) => void> = [];
   #shutDown = false;
 
-  constructor(options: { clock?: Clock; backoff?: BackoffOptions } = {}) {
+  constructor(options: { clock?: Clock; backoff?: BackoffOptions; random?: Random } = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#backoff = options.backoff ?? defaultBackoff;
+    this.#random = options.random ?? Math.random;
   }
 
   /** Keys waiting to be handed out (not counting delayed ones). */
@@ -94,7 +84,7 @@ export class WorkQueue {
   addRateLimited(key: string): number {
     const failures = (this.#failures.get(key) ?? 0) + 1;
     this.#failures.set(key, failures);
-    const delayMs = backoffDelayMs(this.#backoff, failures);
+    const delayMs = backoffDelayMs(this.#backoff, failures, this.#random);
     this.addAfter(key, delayMs);
     return delayMs;
   }

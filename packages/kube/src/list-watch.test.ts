@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KubeApiError } from './errors.ts';
+import { KubeApiError } from './kube-error.ts';
 import type { WatchEvent } from './kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
 import { ListWatch, type WatchClient } from './list-watch.ts';

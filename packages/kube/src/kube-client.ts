@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { KubeApiError } from './errors.ts';
+import { KubeApiError } from './kube-error.ts';
 import type { KubeConnection } from './kube-config.ts';
 
 export const ContentType = {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KubeConfigError } from './errors.ts';
+import { KubeConfigError } from './kube-error.ts';
 import { loadKubeConfig } from './kube-config.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bmlb-controller-kubeconfig-'));
