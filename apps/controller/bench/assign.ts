@@ -17,8 +17,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { installCrds, startEnvtest } from '@baremetal-lb/envtest';
-import type { Service } from '../src/kube-types.ts';
-import { ListWatch } from '../src/list-watch.ts';
+import { ListWatch, type Service } from '@baremetal-lb/kube';
 import { ControllerProcess } from '../test/support/controller-process.ts';
 import { TestCluster, waitFor } from '../test/support/test-cluster.ts';
 

@@ -1,4 +1,4 @@
-import type { Namespace, Service } from './kube-types.ts';
+import type { Namespace, Service } from '@baremetal-lb/kube';
 import type { IpAddressPoolObject } from './pool-status.ts';
 
 /** What informers call; implementations only enqueue. */

@@ -1,8 +1,12 @@
+import {
+  ContentType,
+  type KubeClient,
+  type Lease,
+  type LeaseStore,
+  type LoadBalancerIngress,
+  type Service,
+} from '@baremetal-lb/kube';
 import type { EventObject, EventSink } from './event-recorder.ts';
-import type { KubeClient } from './kube-client.ts';
-import { ContentType } from './kube-client.ts';
-import type { Lease, LoadBalancerIngress, Service } from './kube-types.ts';
-import type { LeaseStore } from './leader-elector.ts';
 import type { IpAddressPoolObject, PoolStatus } from './pool-status.ts';
 import { poolAnnotation } from './service-translation.ts';
 

@@ -1,9 +1,7 @@
+import { MapStore, type Service, systemClock } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from './clock.ts';
 import { Controller } from './controller.ts';
 import { EventRecorder } from './event-recorder.ts';
-import type { Service } from './kube-types.ts';
-import { MapStore } from './object-store.ts';
 import { buildPoolConfig } from './pool-config.ts';
 import { MemoryCluster } from './testing/memory-cluster.ts';
 

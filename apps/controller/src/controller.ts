@@ -1,18 +1,23 @@
 import { Allocator } from '@baremetal-lb/ipam';
-import type { Clock } from './clock.ts';
+import {
+  type Clock,
+  type LoadBalancerIngress,
+  type Namespace,
+  type ObjectStore,
+  objectKey,
+  type Service,
+  WorkQueue,
+} from '@baremetal-lb/kube';
 import type { ControllerApi } from './controller-api.ts';
 import type { KubeApiError } from './errors.ts';
 import type { EventRecorder, EventSubject } from './event-recorder.ts';
-import { type LoadBalancerIngress, type Namespace, objectKey, type Service } from './kube-types.ts';
 import type { Logger } from './log.ts';
 import type { ControllerMetrics } from './metrics.ts';
-import type { ObjectStore } from './object-store.ts';
 import type { PoolConfig, PoolConfigBuilder } from './pool-config.ts';
 import { desiredPoolStatus, type IpAddressPoolObject, poolStatusEqual } from './pool-status.ts';
 import { decideService, type ServiceDecision } from './service-decision.ts';
 import { serviceFingerprint } from './service-fingerprint.ts';
 import { ingressIps, poolAnnotation, translateService } from './service-translation.ts';
-import { WorkQueue } from './work-queue.ts';
 
 /** What a reconcile asks of the queue. */
 export const SyncState = { success: 'success', retry: 'retry', reprocessAll: 'reprocessAll' } as const;

@@ -1,6 +1,7 @@
+import { formatMicroTime } from '@baremetal-lb/kube';
+import { FakeClock } from '@baremetal-lb/kube/testing';
 import { describe, expect, it } from 'vitest';
-import { type EventObject, EventRecorder, formatMicroTime } from './event-recorder.ts';
-import { FakeClock } from './testing/fake-clock.ts';
+import { type EventObject, EventRecorder } from './event-recorder.ts';
 
 const subject = { apiVersion: 'v1', kind: 'Service', namespace: 'ns', name: 'web', uid: 'u1' };
 

@@ -4,7 +4,5 @@ export { type ControllerApi, KubeControllerApi, KubeLeaseStore } from './control
 export { ControllerError, FlagError, KubeApiError, KubeConfigError } from './errors.ts';
 export { EventRecorder, type EventSink } from './event-recorder.ts';
 export { type ControllerOptions as ControllerFlags, parseFlags, usage } from './flags.ts';
-export { LeaderElector, type LeaseStore } from './leader-elector.ts';
 export { decideService, EventReason, type ServiceDecision } from './service-decision.ts';
 export { poolAnnotation, type ServiceTranslation, translateService } from './service-translation.ts';
-export { WorkQueue } from './work-queue.ts';

@@ -1,9 +1,9 @@
+import type { KubeClient } from '@baremetal-lb/kube';
+import { FakeClock } from '@baremetal-lb/kube/testing';
 import { describe, expect, it } from 'vitest';
 import { KubeApiError } from './errors.ts';
-import type { KubeClient } from './kube-client.ts';
 import { createLogger } from './log.ts';
 import { buildMemberlistSecret, ensureMemberlistSecret, memberlistSecretKey } from './memberlist-secret.ts';
-import { FakeClock } from './testing/fake-clock.ts';
 
 const log = createLogger('fatal');
 

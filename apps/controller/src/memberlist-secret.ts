@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type Clock, sleep } from './clock.ts';
+import { backoffDelayMs, type Clock, type KubeClient, sleep } from '@baremetal-lb/kube';
 import { KubeApiError } from './errors.ts';
-import type { KubeClient } from './kube-client.ts';
 import type { Logger } from './log.ts';
-import { backoffDelayMs } from './work-queue.ts';
 
 /**
  * The speakers authenticate and encrypt their membership traffic with a shared key that the

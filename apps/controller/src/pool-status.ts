@@ -1,6 +1,6 @@
 import { buildStatusConditions, type ConfigProblem } from '@baremetal-lb/config';
 import type { PoolStats } from '@baremetal-lb/ipam';
-import type { Condition, KubeObject } from './kube-types.ts';
+import type { Condition, KubeObject } from '@baremetal-lb/kube';
 
 /** IPAddressPool as the controller reads it (the spec is @baremetal-lb/config's business). */
 export type IpAddressPoolObject = KubeObject & {

@@ -1,6 +1,6 @@
 import { Allocator, type PoolSpec } from '@baremetal-lb/ipam';
+import type { Service } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
-import type { Service } from './kube-types.ts';
 import { decideService } from './service-decision.ts';
 
 const pools: PoolSpec[] = [

@@ -9,7 +9,7 @@ import {
   parseIp,
   type ServiceRequest,
 } from '@baremetal-lb/ipam';
-import type { Service } from './kube-types.ts';
+import type { Service } from '@baremetal-lb/kube';
 import { ingressIps, orderByFamilies, poolAnnotation, translateService } from './service-translation.ts';
 
 export const EventReason = {

@@ -1,4 +1,4 @@
-import type { Service } from './kube-types.ts';
+import type { Service } from '@baremetal-lb/kube';
 import { annotationPrefix, deprecatedAnnotationPrefix, poolAnnotation } from './service-translation.ts';
 
 /**

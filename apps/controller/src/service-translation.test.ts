@@ -1,5 +1,5 @@
+import type { Service } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
-import type { Service } from './kube-types.ts';
 import {
   backendKey,
   ingressIps,

@@ -8,7 +8,7 @@ import {
   type ServicePort,
   type ServiceRequest,
 } from '@baremetal-lb/ipam';
-import type { Service } from './kube-types.ts';
+import type { Service } from '@baremetal-lb/kube';
 
 /** Current annotation prefix; the deprecated one is still read (the current one wins). */
 export const annotationPrefix = 'metallb.io/';

@@ -5,8 +5,8 @@
  * checked on the Lease's own timestamps, not on this machine's timing.
  */
 import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
+import type { Lease } from '@baremetal-lb/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lease } from '../src/kube-types.ts';
 import { ControllerProcess } from './support/controller-process.ts';
 import { controllerIdentity } from './support/controller-rbac.ts';
 import { TestCluster, waitFor } from './support/test-cluster.ts';

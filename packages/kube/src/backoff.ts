@@ -21,7 +21,11 @@ export type Random = () => number;
 const defaultJitter = 0.5;
 
 /** Delay before retry number `failures` (1-based; 0 or less counts as 1). */
-export function backoffDelayMs(options: BackoffOptions, failures: number, random: Random = Math.random): number {
+export function backoffDelayMs(
+  options: BackoffOptions,
+  failures: number,
+  random: Random = Math.random,
+): number {
   const exponent = Math.min(Math.max(failures - 1, 0), 40);
   const capped = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
   const jitter = Math.min(Math.max(options.jitter ?? defaultJitter, 0), 1);

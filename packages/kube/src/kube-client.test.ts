@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { KubeApiError } from './kube-error.ts';
 import { HttpKubeClient, toJson } from './kube-client.ts';
+import { KubeApiError } from './kube-error.ts';
 
 describe('toJson', () => {
   it('writes bigints as exact JSON integers', () => {

@@ -1,13 +1,19 @@
 import http from 'node:http';
 import https from 'node:https';
+import { type Clock, sleep, systemClock } from './clock.ts';
+import type { Credentials, KubeConnection, TlsSettings } from './kube-config.ts';
 import { KubeApiError } from './kube-error.ts';
-import type { KubeConnection } from './kube-config.ts';
+import { ListBodySplitter, type ListMeta } from './list-body-splitter.ts';
+import { type RateLimit, TokenBucket } from './token-bucket.ts';
+import { HttpsTunnelAgent, HttpTunnelAgent } from './tunnel-agent.ts';
 
 export const ContentType = {
   json: 'application/json',
   mergePatch: 'application/merge-patch+json',
 } as const;
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type RequestOptions = {
   readonly body?: unknown;
@@ -18,11 +24,7 @@ export type RequestOptions = {
 
 /** The one HTTP seam to the Kubernetes API: JSON in, JSON out, typed errors. */
 export interface KubeClient {
-  request<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    path: string,
-    options?: RequestOptions,
-  ): Promise<T>;
+  request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
 }
 
 /** One line of a watch stream. */
@@ -31,51 +33,118 @@ export type WatchEvent = { readonly type: string; readonly object: unknown };
 /** Called after every request with its verb and status (0 = unreachable). */
 export type RequestObserver = (verb: string, status: number) => void;
 
-/** How long authentication headers are reused before the kubeconfig is asked again (token rotation). */
-const authRefreshMs = 30_000;
-/** Per-request idle deadline: a hung API server must not stall a worker forever. */
-const requestTimeoutMs = 30_000;
-/** Connections for writes and lists (the default --workers keeps this many requests in flight). */
+export type KubeClientOptions = {
+  readonly observe?: RequestObserver;
+  /**
+   * Client-side budget for requests (watches excluded: they are long-lived). Default 50 qps,
+   * burst 100: ten times client-go's 5/10, since a controller writes status for thousands of
+   * Services after a restart, yet bounded, so a retry storm never floods the API server.
+   */
+  readonly rateLimit?: RateLimit;
+  readonly clock?: Clock;
+  /** How long credentials are reused before the connection is asked again (rotation). */
+  readonly credentialsRefreshMs?: number;
+  /**
+   * A watch silent for this long is treated as broken (a half-open connection the kernel would
+   * notice only after many minutes) and fails with status 0, so the caller reopens it from its
+   * last resourceVersion. Bookmarks, asked for, keep a healthy quiet watch talking about once a
+   * minute; default 90 s.
+   */
+  readonly watchIdleTimeoutMs?: number;
+  /** Per-request idle deadline: a hung API server must not stall a worker forever. Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** Retries of one request answered 429 Too Many Requests (client-go: 10). */
+  readonly maxThrottleRetries?: number;
+};
+
+export const defaultRateLimit: RateLimit = { qps: 50, burst: 100 };
+const defaultCredentialsRefreshMs = 30_000;
+const defaultRequestTimeoutMs = 30_000;
+const defaultWatchIdleTimeoutMs = 90_000;
+/** Connections for writes and lists (the controller's default --workers keeps this many in flight). */
 const maxConnections = 32;
-/**
- * A watch with no data for this long is treated as broken and reopened from its last
- * resourceVersion (bookmarks, asked for, keep a healthy quiet watch talking).
- */
-const watchIdleTimeoutMs = 90_000;
+/** A 429 without Retry-After waits this long (client-go: 1 s). */
+const defaultRetryAfterMs = 1_000;
+/** A Retry-After beyond this is cut down: a stuck proxy must not park a request for hours. */
+const maxRetryAfterMs = 60_000;
+
+type Agents = { readonly requests: http.Agent; readonly watches: http.Agent };
+type Head = { readonly response: http.IncomingMessage; readonly status: number };
 
 /**
- * KubeClient over keep-alive node:https agents. (client-node's generated clients build a fresh
- * dispatcher, hence a fresh TLS connection, per request; at thousands of writes that dominates.
- * node:https rather than undici: the TLS stack is loaded anyway, undici adds about 17 MB.)
+ * KubeClient over keep-alive node:https agents (client-node's generated clients open a fresh TLS
+ * connection per request; node:https rather than undici: the TLS stack is loaded anyway, undici
+ * adds about 17 MB). Every request waits for the rate limiter, honours 429 + Retry-After, and is
+ * retried once with freshly read credentials after a 401 (a rotated token). When the TLS material
+ * changes (a rotated client certificate or CA), new connections use it.
  */
 export class HttpKubeClient implements KubeClient {
   readonly #connection: KubeConnection;
   readonly #server: string;
   readonly #secure: boolean;
   readonly #observe: RequestObserver | undefined;
-  /** Writes and lists share 32 connections; long-lived watches get their own pool, so they never hold one the writers need. */
-  #agents: { readonly requests: http.Agent; readonly watches: http.Agent } | undefined;
-  #headers: Record<string, string> = {};
-  #headersAt = Number.NEGATIVE_INFINITY;
+  readonly #clock: Clock;
+  readonly #limiter: TokenBucket;
+  readonly #refreshMs: number;
+  readonly #watchIdleMs: number;
+  readonly #requestTimeoutMs: number;
+  readonly #maxThrottleRetries: number;
+  /** Writes and lists share 32 connections; watches get their own pool, so they never hold one the writers need. */
+  #agents: Agents | undefined;
+  #tls: TlsSettings | undefined;
+  #headers: Credentials['headers'] = {};
+  #credentialsAt = Number.NEGATIVE_INFINITY;
+  #refreshing: Promise<Agents> | undefined;
 
-  constructor(connection: KubeConnection, observe?: RequestObserver) {
+  constructor(connection: KubeConnection, options: KubeClientOptions | RequestObserver = {}) {
+    const opts = typeof options === 'function' ? { observe: options } : options;
     this.#connection = connection;
     this.#server = connection.server.replace(/\/+$/, '');
     this.#secure = !this.#server.startsWith('http://');
-    this.#observe = observe;
+    this.#observe = opts.observe;
+    this.#clock = opts.clock ?? systemClock;
+    this.#limiter = new TokenBucket(opts.rateLimit ?? defaultRateLimit, this.#clock);
+    this.#refreshMs = opts.credentialsRefreshMs ?? defaultCredentialsRefreshMs;
+    this.#watchIdleMs = opts.watchIdleTimeoutMs ?? defaultWatchIdleTimeoutMs;
+    this.#requestTimeoutMs = opts.requestTimeoutMs ?? defaultRequestTimeoutMs;
+    this.#maxThrottleRetries = opts.maxThrottleRetries ?? 10;
   }
 
-  async #prepare(): Promise<{ readonly requests: http.Agent; readonly watches: http.Agent }> {
-    if (this.#agents && Date.now() - this.#headersAt < authRefreshMs) return this.#agents;
+  /** Agents with current credentials; `force` re-reads them now (after a 401). */
+  #prepare(force = false): Promise<Agents> {
+    if (!force && this.#agents && this.#clock.now() - this.#credentialsAt < this.#refreshMs)
+      return Promise.resolve(this.#agents);
+    this.#refreshing ??= this.#refresh().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<Agents> {
     const { headers, tls } = await this.#connection.credentials();
-    this.#headers = { ...headers };
-    this.#headersAt = Date.now();
-    const agent = (maxSockets: number) =>
-      this.#secure
-        ? new https.Agent({ keepAlive: true, maxSockets, ...tls })
-        : new http.Agent({ keepAlive: true, maxSockets });
-    this.#agents ??= { requests: agent(maxConnections), watches: agent(Number.POSITIVE_INFINITY) };
+    this.#headers = headers;
+    this.#credentialsAt = this.#clock.now();
+    if (this.#agents && this.#tls && sameTls(this.#tls, tls)) return this.#agents;
+    // New TLS material: new connections use it; idle old ones close, busy ones finish.
+    const old = this.#agents;
+    this.#tls = tls;
+    this.#agents = {
+      requests: this.#agent(maxConnections, tls),
+      watches: this.#agent(Number.POSITIVE_INFINITY, tls),
+    };
+    if (old) for (const agent of [old.requests, old.watches]) closeIdleSockets(agent);
     return this.#agents;
+  }
+
+  #agent(maxSockets: number, tls: TlsSettings): http.Agent {
+    const proxy = this.#connection.proxy;
+    if (this.#secure) {
+      const options = { keepAlive: true, maxSockets, ...tls };
+      return proxy ? new HttpsTunnelAgent(proxy, options) : new https.Agent(options);
+    }
+    return proxy
+      ? new HttpTunnelAgent(proxy, { keepAlive: true, maxSockets })
+      : new http.Agent({ keepAlive: true, maxSockets });
   }
 
   /** Sends one request and resolves with the response head (the body still to be read). */
@@ -88,7 +157,10 @@ export class HttpKubeClient implements KubeClient {
     idleTimeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<http.IncomingMessage> {
-    const headers: Record<string, string> = { ...this.#headers, accept: 'application/json' };
+    const headers: Record<string, string | readonly string[]> = {
+      ...this.#headers,
+      accept: 'application/json',
+    };
     if (body !== null) {
       headers['content-type'] = contentType ?? ContentType.json;
       headers['content-length'] = String(Buffer.byteLength(body));
@@ -96,16 +168,62 @@ export class HttpKubeClient implements KubeClient {
     return new Promise((resolve, reject) => {
       const request = (this.#secure ? https : http).request(
         url,
-        { method, headers, agent, ...(signal ? { signal } : {}) },
+        { method, headers: headers as http.OutgoingHttpHeaders, agent, ...(signal ? { signal } : {}) },
         resolve,
       );
-      // An idle socket (no answer, or a body that stops) fails the request instead of hanging.
+      // An idle socket (no answer, or a body that stops: a black-holed connection) fails the
+      // request instead of hanging.
       request.setTimeout(idleTimeoutMs, () =>
         request.destroy(new Error(`no data from the API server for ${idleTimeoutMs} ms`)),
       );
       request.once('error', reject);
       request.end(body ?? undefined);
     });
+  }
+
+  /**
+   * Sends until the answer is neither 429 (waits Retry-After, up to maxThrottleRetries times) nor
+   * a first 401 (re-reads credentials once). Non-2xx answers after that are returned, not thrown.
+   */
+  async #exchange(
+    method: Method,
+    path: string,
+    query: Readonly<Record<string, string>>,
+    options: { body: string | null; contentType?: string; signal?: AbortSignal; watch: boolean },
+  ): Promise<Head> {
+    const url = new URL(this.#server + path);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    let reauthenticated = false;
+    for (let throttled = 0; ; ) {
+      if (!options.watch) await this.#limiter.take(options.signal);
+      options.signal?.throwIfAborted();
+      const agents = await this.#prepare();
+      const response = await this.#send(
+        url,
+        method,
+        options.watch ? agents.watches : agents.requests,
+        options.body,
+        options.contentType,
+        options.watch ? this.#watchIdleMs : this.#requestTimeoutMs,
+        options.signal,
+      );
+      const status = response.statusCode ?? 0;
+      if (status === 429 && throttled < this.#maxThrottleRetries) {
+        throttled++;
+        response.resume();
+        this.#observe?.(options.watch ? 'WATCH' : method, status);
+        await sleep(this.#clock, retryAfterMs(response.headers['retry-after']), options.signal);
+        continue;
+      }
+      if (status === 401 && !reauthenticated) {
+        reauthenticated = true;
+        response.resume();
+        this.#observe?.(options.watch ? 'WATCH' : method, status);
+        await this.#prepare(true);
+        continue;
+      }
+      return { response, status };
+    }
   }
 
   /**
@@ -120,19 +238,20 @@ export class HttpKubeClient implements KubeClient {
     signal?: AbortSignal,
     onOpen?: () => void,
   ): Promise<void> {
-    const url = new URL(this.#server + path);
-    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-    url.searchParams.set('watch', 'true');
     let status = 0;
     try {
-      const { watches } = await this.#prepare();
-      const response = await this.#send(url, 'GET', watches, null, undefined, watchIdleTimeoutMs, signal);
-      status = response.statusCode ?? 0;
-      if (status !== 200) throw apiError('GET', path, status, await readText(response));
+      const head = await this.#exchange(
+        'GET',
+        path,
+        { ...query, watch: 'true' },
+        { body: null, ...(signal ? { signal } : {}), watch: true },
+      );
+      status = head.status;
+      if (status !== 200) throw apiError('GET', path, status, await readText(head.response));
       onOpen?.();
-      response.setEncoding('utf8');
+      head.response.setEncoding('utf8');
       let pending = '';
-      for await (const chunk of response as AsyncIterable<string>) {
+      for await (const chunk of head.response as AsyncIterable<string>) {
         pending += chunk;
         let end = pending.indexOf('\n');
         while (end >= 0) {
@@ -144,44 +263,58 @@ export class HttpKubeClient implements KubeClient {
       }
       if (pending.trim() !== '') onEvent(JSON.parse(pending) as WatchEvent);
     } catch (error) {
-      if (error instanceof KubeApiError) throw error;
-      throw new KubeApiError('GET', path, 0, '', error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });
+      throw asApiError('GET', path, error);
     } finally {
       this.#observe?.('WATCH', status);
     }
   }
 
-  async request<T>(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  /**
+   * One page of a List, its items parsed as the body streams in and handed to `onItem` one by
+   * one. Resolves with the list's resourceVersion and continue token.
+   */
+  async listPage(
     path: string,
-    options: RequestOptions = {},
-  ): Promise<T> {
-    const url = new URL(this.#server + path);
-    for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+    query: Readonly<Record<string, string>>,
+    onItem: (item: unknown) => void,
+    signal?: AbortSignal,
+  ): Promise<ListMeta> {
     let status = 0;
     try {
-      const { requests } = await this.#prepare();
+      const head = await this.#exchange('GET', path, query, {
+        body: null,
+        ...(signal ? { signal } : {}),
+        watch: false,
+      });
+      status = head.status;
+      if (status < 200 || status >= 300) throw apiError('GET', path, status, await readText(head.response));
+      const splitter = new ListBodySplitter(onItem);
+      head.response.setEncoding('utf8');
+      for await (const chunk of head.response as AsyncIterable<string>) splitter.write(chunk);
+      return splitter.end();
+    } catch (error) {
+      throw asApiError('GET', path, error);
+    } finally {
+      this.#observe?.('LIST', status);
+    }
+  }
+
+  async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    let status = 0;
+    try {
       const body = options.body === undefined ? null : toJson(options.body);
-      const response = await this.#send(
-        url,
-        method,
-        requests,
+      const head = await this.#exchange(method, path, options.query ?? {}, {
         body,
-        options.contentType,
-        requestTimeoutMs,
-        options.signal,
-      );
-      const text = await readText(response);
-      status = response.statusCode ?? 0;
+        ...(options.contentType ? { contentType: options.contentType } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        watch: false,
+      });
+      status = head.status;
+      const text = await readText(head.response);
       if (status >= 200 && status < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
       throw apiError(method, path, status, text);
     } catch (error) {
-      if (error instanceof KubeApiError) throw error;
-      throw new KubeApiError(method, path, 0, '', error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });
+      throw asApiError(method, path, error);
     } finally {
       this.#observe?.(method, status);
     }
@@ -193,11 +326,45 @@ export class HttpKubeClient implements KubeClient {
   }
 }
 
+/** Retry-After in seconds (RFC 9110 §10.2.3; the API server never sends the date form). */
+export function retryAfterMs(header: string | string[] | undefined): number {
+  const seconds = Number(Array.isArray(header) ? header[0] : header);
+  if (!Number.isFinite(seconds) || seconds < 0 || header === undefined || header === '')
+    return defaultRetryAfterMs;
+  return Math.min(seconds * 1000, maxRetryAfterMs);
+}
+
+function sameTls(a: TlsSettings, b: TlsSettings): boolean {
+  const same = (x: string | Buffer | undefined, y: string | Buffer | undefined) =>
+    x === y || (x !== undefined && y !== undefined && Buffer.from(x).equals(Buffer.from(y)));
+  return (
+    same(a.ca, b.ca) &&
+    same(a.cert, b.cert) &&
+    same(a.key, b.key) &&
+    a.rejectUnauthorized === b.rejectUnauthorized &&
+    a.servername === b.servername
+  );
+}
+
+function closeIdleSockets(agent: http.Agent): void {
+  for (const sockets of Object.values(agent.freeSockets))
+    for (const socket of sockets ?? []) socket.destroy();
+  // Sockets still busy close when their request ends (no keep-alive reuse on a retired agent).
+  agent.on('free', (socket) => socket.destroy());
+}
+
 async function readText(response: http.IncomingMessage): Promise<string> {
   response.setEncoding('utf8');
   let text = '';
   for await (const chunk of response as AsyncIterable<string>) text += chunk;
   return text;
+}
+
+function asApiError(method: string, path: string, error: unknown): KubeApiError {
+  if (error instanceof KubeApiError) return error;
+  return new KubeApiError(method, path, 0, '', error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
 }
 
 /** The error for a non-2xx answer, with the reason and message of its Status body if it has one. */

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KubeConfigError } from './kube-error.ts';
 import { loadKubeConfig } from './kube-config.ts';
+import { KubeConfigError } from './kube-error.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bmlb-controller-kubeconfig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,7 +111,7 @@ describe('loadKubeConfig', () => {
     const connection = loadKubeConfig(
       undefined,
       { KUBERNETES_SERVICE_HOST: '2001:db8::1', KUBERNETES_SERVICE_PORT: '6443' },
-      mount,
+      { serviceAccountDir: mount },
     );
     expect(connection.server).toBe('https://[2001:db8::1]:6443');
     const first = await connection.credentials();
@@ -119,7 +119,11 @@ describe('loadKubeConfig', () => {
     writeFileSync(path.join(mount, 'token'), 'rotated');
     expect((await connection.credentials()).headers.authorization).toBe('Bearer rotated');
     const missing = () =>
-      loadKubeConfig(undefined, { KUBERNETES_SERVICE_HOST: '192.0.2.1' }, path.join(dir, 'none'));
+      loadKubeConfig(
+        undefined,
+        { KUBERNETES_SERVICE_HOST: '192.0.2.1' },
+        { serviceAccountDir: path.join(dir, 'none') },
+      );
     expect(missing).toThrow(KubeConfigError);
   });
 

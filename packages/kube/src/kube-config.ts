@@ -139,10 +139,22 @@ function fromDocuments(documents: readonly KubeconfigDocument[], origin: Origin)
   };
   const server = cluster.fields.server.replace(/\/+$/, '');
   const proxyUrl = cluster.fields['proxy-url'];
-  const proxy = proxyForServer(server, typeof proxyUrl === 'string' ? proxyUrl : undefined, origin.env, source);
+  const proxy = proxyForServer(
+    server,
+    typeof proxyUrl === 'string' ? proxyUrl : undefined,
+    origin.env,
+    source,
+  );
   const impersonation = impersonationHeaders(user.fields);
   if (user.fields.exec !== undefined || user.fields['auth-provider'] !== undefined)
-    return connectViaClientNode({ server, proxy, file: origin.file, context: current, source, impersonation });
+    return connectViaClientNode({
+      server,
+      proxy,
+      file: origin.file,
+      context: current,
+      source,
+      impersonation,
+    });
 
   const material = (entry: Entry, dataKey: string, fileKey: string): ReloadingFile | Buffer | undefined => {
     const data = entry.fields[dataKey];
@@ -154,7 +166,8 @@ function fromDocuments(documents: readonly KubeconfigDocument[], origin: Origin)
   const ca = material(cluster, 'certificate-authority-data', 'certificate-authority');
   const cert = material(user, 'client-certificate-data', 'client-certificate');
   const key = material(user, 'client-key-data', 'client-key');
-  const tokenFile = typeof user.fields.tokenFile === 'string' && user.fields.tokenFile !== '' ? user.fields.tokenFile : '';
+  const tokenFile =
+    typeof user.fields.tokenFile === 'string' && user.fields.tokenFile !== '' ? user.fields.tokenFile : '';
   const tokenSource = tokenFile
     ? new ReloadingFile(path.resolve(user.dir, tokenFile), `token file "${tokenFile}"`, source)
     : undefined;
@@ -192,7 +205,9 @@ function fromDocuments(documents: readonly KubeconfigDocument[], origin: Origin)
  * The Impersonate-* headers of the user's `as`, `as-uid`, `as-groups` and `as-user-extra` fields
  * (what kubectl --as sends; the API server checks the `impersonate` verb for the real user).
  */
-export function impersonationHeaders(fields: Readonly<Record<string, unknown>>): Record<string, string | string[]> {
+export function impersonationHeaders(
+  fields: Readonly<Record<string, unknown>>,
+): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   const as = fields.as;
   if (typeof as === 'string' && as !== '') headers['impersonate-user'] = as;

@@ -1,7 +1,7 @@
 import { type Clock, sleep, type TimerHandle } from './clock.ts';
-import { formatMicroTime } from './micro-time.ts';
 import type { Lease } from './kube-types.ts';
 import type { Logger } from './logger.ts';
+import { formatMicroTime } from './micro-time.ts';
 
 /** The Lease object, behind a small interface (the API in production, memory in tests). */
 export interface LeaseStore {

@@ -36,8 +36,15 @@ describe('ListBodySplitter', () => {
       items: [],
       meta: { resourceVersion: '7', continue: '' },
     });
-    const pretty = JSON.stringify({ items: [{ a: 1 }, { b: [2] }], metadata: { resourceVersion: '9' } }, null, 2);
-    expect(split([pretty])).toEqual({ items: [{ a: 1 }, { b: [2] }], meta: { resourceVersion: '9', continue: '' } });
+    const pretty = JSON.stringify(
+      { items: [{ a: 1 }, { b: [2] }], metadata: { resourceVersion: '9' } },
+      null,
+      2,
+    );
+    expect(split([pretty])).toEqual({
+      items: [{ a: 1 }, { b: [2] }],
+      meta: { resourceVersion: '9', continue: '' },
+    });
   });
 
   it('ignores arrays named otherwise and nested "items" keys', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KubeApiError } from './kube-error.ts';
 import type { WatchEvent } from './kube-client.ts';
+import { KubeApiError } from './kube-error.ts';
 import type { KubeObject } from './kube-types.ts';
 import { ListWatch, type WatchClient } from './list-watch.ts';
 
@@ -17,12 +17,17 @@ class FakeClient implements WatchClient {
   readonly watchQueries: Array<Readonly<Record<string, string>>> = [];
   listCalls = 0;
 
-  async request<T>(): Promise<T> {
+  async listPage(
+    _path: string,
+    _query: Readonly<Record<string, string>>,
+    onItem: (item: unknown) => void,
+  ): Promise<{ resourceVersion: string; continue: string }> {
     this.listCalls++;
     const next = this.lists.shift();
     if (next === undefined) throw new Error('unexpected list');
     if (next instanceof Error) throw next;
-    return { metadata: { resourceVersion: next.resourceVersion }, items: next.items } as T;
+    for (const item of next.items) onItem(item);
+    return { resourceVersion: next.resourceVersion, continue: '' };
   }
 
   async watch(
@@ -144,10 +149,10 @@ describe('ListWatch', () => {
     await informer.stop();
   });
 
-  it('caches and hands out what trim returns', async () => {
+  it('caches and hands out what transform returns', async () => {
     const client = new FakeClient();
     client.lists.push({ items: [obj('a', '1', 'big')], resourceVersion: '1' });
-    const informer = new ListWatch<Obj>(client, '/x', (o) => ({ metadata: o.metadata }));
+    const informer = new ListWatch<Obj>(client, '/x', { transform: (o) => ({ metadata: o.metadata }) });
     const seen: Obj[] = [];
     informer.on('add', (o) => seen.push(o));
     await informer.start();

@@ -1,10 +1,11 @@
+import { Backoff } from './backoff.ts';
+import type { HttpKubeClient, WatchEvent } from './kube-client.ts';
 import { KubeApiError } from './kube-error.ts';
-import type { KubeClient, WatchEvent } from './kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
 import type { ObjectStore } from './object-store.ts';
 
-/** What a ListWatch needs from the API: a list request and a watch stream. */
-export interface WatchClient extends Pick<KubeClient, 'request'> {
+/** What a ListWatch needs from the API: pages of a list and a watch stream. */
+export interface WatchClient extends Pick<HttpKubeClient, 'listPage'> {
   watch(
     path: string,
     query: Readonly<Record<string, string>>,
@@ -14,7 +15,20 @@ export interface WatchClient extends Pick<KubeClient, 'request'> {
   ): Promise<void>;
 }
 
-type ListObject<T> = { readonly metadata?: { readonly resourceVersion?: string }; readonly items?: T[] };
+export type ListWatchOptions<T> = {
+  /**
+   * Shrinks each object before it is cached and handed to the callbacks, so the cache keeps only
+   * what its user reads (see dropUnneededFields). Default: the object as the server sent it.
+   */
+  readonly transform?: (object: T) => T;
+  /**
+   * Objects per list page (`limit`): a list of thousands of objects arrives in pages, each parsed
+   * as it streams, never as one body. Default 500, client-go's pager size.
+   */
+  readonly pageSize?: number;
+  /** labelSelector / fieldSelector, applied to the list and the watch. */
+  readonly selectors?: { readonly labelSelector?: string; readonly fieldSelector?: string };
+};
 type Handlers<T> = {
   add: Array<(object: T) => void>;
   update: Array<(object: T) => void>;
@@ -23,8 +37,8 @@ type Handlers<T> = {
 };
 
 /** Delays before reopening a watch that ended without delivering anything: 1 s doubling to 30 s. */
-const quietReopenBaseMs = 1_000;
-const quietReopenMaxMs = 30_000;
+const quietReopenBackoff = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
+const defaultPageSize = 500;
 
 /**
  * An informer cache over one collection (client-go's reflector + store, the subset we use):
@@ -34,23 +48,30 @@ const quietReopenMaxMs = 30_000;
  * resourceVersion differs); a relist deletes what disappeared meanwhile. Any other failure
  * fires `error` and stops; `start()` again resumes from the last resourceVersion.
  *
- * `trim` may shrink each object before it is cached and handed to the callbacks (the cache
- * keeps only what the controller reads).
+ * Lists are paginated (`limit` / `continue`); a continue token that expired (410) restarts the
+ * list. Watches ask for bookmarks and a server-side timeout of 5 to 10 minutes; the client's idle
+ * watchdog fails a silent watch, which `start()` then resumes from the last resourceVersion.
  */
 export class ListWatch<T extends KubeObject> implements ObjectStore<T> {
   readonly #client: WatchClient;
   readonly #path: string;
-  readonly #trim: (object: T) => T;
+  readonly #transform: (object: T) => T;
+  readonly #pageSize: number;
+  readonly #selectors: Readonly<Record<string, string>>;
   readonly #handlers: Handlers<T> = { add: [], update: [], delete: [], error: [] };
   #objects = new Map<string, Map<string, T>>();
   #resourceVersion = '';
   #abort: AbortController | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(client: WatchClient, path: string, trim: (object: T) => T = (object) => object) {
+  constructor(client: WatchClient, path: string, options: ListWatchOptions<T> = {}) {
     this.#client = client;
     this.#path = path;
-    this.#trim = trim;
+    this.#transform = options.transform ?? ((object) => object);
+    this.#pageSize = options.pageSize ?? defaultPageSize;
+    this.#selectors = Object.fromEntries(
+      Object.entries(options.selectors ?? {}).filter(([, value]) => value !== undefined && value !== ''),
+    ) as Record<string, string>;
   }
 
   on(verb: 'add' | 'update' | 'delete', handler: (object: T) => void): void;
@@ -107,20 +128,25 @@ export class ListWatch<T extends KubeObject> implements ObjectStore<T> {
   }
 
   async #run(signal: AbortSignal, opened: () => void): Promise<void> {
-    let quietDelayMs = 0;
+    const quiet = new Backoff(quietReopenBackoff);
     while (!signal.aborted) {
       if (this.#resourceVersion === '') {
-        const list = await this.#client.request<ListObject<T>>('GET', this.#path, { signal });
+        const { items, resourceVersion } = await this.#list(signal);
         if (signal.aborted) return;
-        this.#replace(list.items ?? []);
-        this.#resourceVersion = list.metadata?.resourceVersion ?? '';
+        this.#replace(items);
+        this.#resourceVersion = resourceVersion;
       }
       let delivered = false;
       // Like client-go: the server ends each watch after 5 to 10 minutes, spreading reconnects.
       const timeoutSeconds = String(300 + Math.floor(Math.random() * 300));
       const watching = this.#client.watch(
         this.#path,
-        { resourceVersion: this.#resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds },
+        {
+          ...this.#selectors,
+          resourceVersion: this.#resourceVersion,
+          allowWatchBookmarks: 'true',
+          timeoutSeconds,
+        },
         (event) => {
           if (signal.aborted) return;
           delivered = true;
@@ -141,10 +167,42 @@ export class ListWatch<T extends KubeObject> implements ObjectStore<T> {
         throw error;
       }
       // The server ended the watch normally: reopen it, pausing only when it delivered nothing.
-      quietDelayMs = delivered
-        ? 0
-        : Math.min(Math.max(quietDelayMs * 2, quietReopenBaseMs), quietReopenMaxMs);
-      if (quietDelayMs > 0) await delay(quietDelayMs, signal);
+      if (delivered) quiet.succeeded();
+      else await delay(quiet.failed(), signal);
+    }
+  }
+
+  /**
+   * All pages of the list, each object transformed as it is parsed. All pages come from one
+   * snapshot (the first page's resourceVersion); an expired continue token lists again.
+   */
+  async #list(signal: AbortSignal): Promise<{ items: T[]; resourceVersion: string }> {
+    for (;;) {
+      const items: T[] = [];
+      let resourceVersion = '';
+      let token = '';
+      try {
+        do {
+          const query = {
+            ...this.#selectors,
+            limit: String(this.#pageSize),
+            ...(token ? { continue: token } : {}),
+          };
+          const page = await this.#client.listPage(
+            this.#path,
+            query,
+            (item) => items.push(this.#transform(item as T)),
+            signal,
+          );
+          resourceVersion ||= page.resourceVersion;
+          token = page.continue;
+        } while (token !== '' && !signal.aborted);
+        return { items, resourceVersion };
+      } catch (error) {
+        if (token !== '' && error instanceof KubeApiError && error.status === 410 && !signal.aborted)
+          continue;
+        throw error;
+      }
     }
   }
 
@@ -153,10 +211,10 @@ export class ListWatch<T extends KubeObject> implements ObjectStore<T> {
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED':
-        this.#addOrUpdate(this.#trim(object));
+        this.#addOrUpdate(this.#transform(object));
         break;
       case 'DELETED':
-        this.#delete(this.#trim(object));
+        this.#delete(this.#transform(object));
         break;
       case 'ERROR':
         // A Status inside the stream; 410 means list again once the server closes the stream.
@@ -175,7 +233,7 @@ export class ListWatch<T extends KubeObject> implements ObjectStore<T> {
     for (const object of this.list()) {
       if (!listed.has(`${object.metadata.namespace ?? ''}/${object.metadata.name}`)) this.#delete(object);
     }
-    for (const item of items) this.#addOrUpdate(this.#trim(item));
+    for (const item of items) this.#addOrUpdate(item);
   }
 
   #addOrUpdate(object: T): void {

@@ -42,7 +42,9 @@ export function bypassesProxy(server: string, noProxy: string): boolean {
     const entry = raw.trim().toLowerCase();
     if (entry === '') continue;
     if (entry === '*') return true;
-    const [pattern = '', port] = entry.startsWith('[') ? [entry.slice(1, entry.indexOf(']')), undefined] : entry.split(':');
+    const [pattern = '', port] = entry.startsWith('[')
+      ? [entry.slice(1, entry.indexOf(']')), undefined]
+      : entry.split(':');
     if (port !== undefined && port !== (url.port || (url.protocol === 'http:' ? '80' : '443'))) continue;
     if (pattern.includes('/')) {
       if (inCidr(host, pattern)) return true;
@@ -63,7 +65,7 @@ function inCidr(host: string, cidr: string): boolean {
   const b = addressBytes(network);
   if (!Number.isInteger(bits) || bits < 0 || bits > a.length * 8) return false;
   for (let i = 0; i < bits; i++) {
-    const mask = 0x80 >> i % 8;
+    const mask = 0x80 >> (i % 8);
     if (((a[i >> 3] ?? 0) & mask) !== ((b[i >> 3] ?? 0) & mask)) return false;
   }
   return true;

@@ -21,7 +21,8 @@ export class TokenBucket {
   #queue: Promise<void> = Promise.resolve();
 
   constructor(limit: RateLimit, clock: Clock) {
-    if (!(limit.qps > 0) || !(limit.burst >= 1)) throw new RangeError(`rate limit needs qps > 0 and burst >= 1`);
+    if (!(limit.qps > 0) || !(limit.burst >= 1))
+      throw new RangeError(`rate limit needs qps > 0 and burst >= 1`);
     this.#limit = limit;
     this.#clock = clock;
     this.#tokens = limit.burst;

@@ -78,5 +78,4 @@ describe('WorkQueue', () => {
     queue.add('late');
     expect(queue.length).toBe(0);
   });
-
 });

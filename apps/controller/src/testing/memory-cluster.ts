@@ -1,9 +1,8 @@
+import { MapStore, type Namespace, type Service } from '@baremetal-lb/kube';
 import type { ClusterWatcher } from '../cluster-watcher.ts';
 import type { ControllerApi, ServiceStatusChange } from '../controller-api.ts';
 import { KubeApiError } from '../errors.ts';
 import type { EventObject } from '../event-recorder.ts';
-import type { Namespace, Service } from '../kube-types.ts';
-import { MapStore } from '../object-store.ts';
 import type { IpAddressPoolObject, PoolStatus } from '../pool-status.ts';
 import { poolAnnotation } from '../service-translation.ts';
 

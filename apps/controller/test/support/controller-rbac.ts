@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createServiceAccountKubeconfig } from '@baremetal-lb/envtest';
+import type { HttpKubeClient } from '@baremetal-lb/kube';
 import { loadAllYaml } from '@kubernetes/client-node';
-import type { HttpKubeClient } from '../../src/kube-client.ts';
 
 export const rbacFile = path.resolve(import.meta.dirname, '../../../../deploy/rbac/controller.yaml');
 

@@ -1,5 +1,5 @@
 import { parseIp } from '@baremetal-lb/ipam';
-import type { Service } from '../../src/kube-types.ts';
+import type { Service } from '@baremetal-lb/kube';
 
 /**
  * Problems with the final state: Services without an IP, IPs outside `inRange`, and IPs shared

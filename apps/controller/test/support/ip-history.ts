@@ -1,5 +1,4 @@
-import type { Service } from '../../src/kube-types.ts';
-import { ListWatch } from '../../src/list-watch.ts';
+import { ListWatch, type Service } from '@baremetal-lb/kube';
 import type { TestCluster } from './test-cluster.ts';
 
 /** A change of a live Service's ingress after it first had one: what a restart must never do. */

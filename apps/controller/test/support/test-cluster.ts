@@ -1,6 +1,4 @@
-import { HttpKubeClient } from '../../src/kube-client.ts';
-import { loadKubeConfig } from '../../src/kube-config.ts';
-import type { Service } from '../../src/kube-types.ts';
+import { HttpKubeClient, loadKubeConfig, type Service } from '@baremetal-lb/kube';
 import type { IpAddressPoolObject } from '../../src/pool-status.ts';
 
 export type EventItem = {

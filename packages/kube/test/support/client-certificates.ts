@@ -7,10 +7,23 @@ const curve = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-no
 
 /** Writes ca.crt and ca.key into `dir`: a throwaway CA for client certificates (openssl). */
 export function createClientCa(dir: string): void {
-  execFileSync('openssl', [
-    'req', '-x509', ...curve, '-days', '1', '-subj', '/CN=bmlb-kube-test-client-ca',
-    '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt'),
-  ], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...curve,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=bmlb-kube-test-client-ca',
+      '-keyout',
+      path.join(dir, 'ca.key'),
+      '-out',
+      path.join(dir, 'ca.crt'),
+    ],
+    { stdio: 'pipe' },
+  );
 }
 
 /**
@@ -30,13 +43,35 @@ export function issueClientCertificate(options: {
   const ext = `${certFile}.ext`;
   writeFileSync(ext, 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n');
   try {
-    execFileSync('openssl', ['req', '-new', ...curve, '-subj', subject, '-keyout', `${keyFile}.new`, '-out', csr], {
-      stdio: 'pipe',
-    });
-    execFileSync('openssl', [
-      'x509', '-req', '-in', csr, '-CA', path.join(caDir, 'ca.crt'), '-CAkey', path.join(caDir, 'ca.key'),
-      '-set_serial', String(randomInt(1, 2 ** 47)), '-days', '1', '-extfile', ext, '-out', `${certFile}.new`,
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      ['req', '-new', ...curve, '-subj', subject, '-keyout', `${keyFile}.new`, '-out', csr],
+      {
+        stdio: 'pipe',
+      },
+    );
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        path.join(caDir, 'ca.crt'),
+        '-CAkey',
+        path.join(caDir, 'ca.key'),
+        '-set_serial',
+        String(randomInt(1, 2 ** 47)),
+        '-days',
+        '1',
+        '-extfile',
+        ext,
+        '-out',
+        `${certFile}.new`,
+      ],
+      { stdio: 'pipe' },
+    );
     // Certificate and key change together, each with an atomic rename.
     renameSync(`${keyFile}.new`, keyFile);
     renameSync(`${certFile}.new`, certFile);

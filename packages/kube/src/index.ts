@@ -1,0 +1,45 @@
+export type { BackoffOptions, Random } from './backoff.ts';
+export { Backoff, backoffDelayMs } from './backoff.ts';
+export type { Clock, TimerHandle } from './clock.ts';
+export { sleep, systemClock } from './clock.ts';
+export type { DropOptions } from './drop-unneeded-fields.ts';
+export { dropUnneededFields } from './drop-unneeded-fields.ts';
+export type { Informer, InformerHandlers } from './informer.ts';
+export { informerRestartBackoff, startInformer } from './informer.ts';
+export type {
+  KubeClient,
+  KubeClientOptions,
+  Method,
+  RequestObserver,
+  RequestOptions,
+  WatchEvent,
+} from './kube-client.ts';
+export { ContentType, defaultRateLimit, HttpKubeClient, retryAfterMs, toJson } from './kube-client.ts';
+export type { Credentials, KubeConnection, LoadKubeConfigOptions, TlsSettings } from './kube-config.ts';
+export { impersonationHeaders, loadKubeConfig, serviceAccountDir } from './kube-config.ts';
+export { KubeApiError, KubeConfigError, KubeError } from './kube-error.ts';
+export type {
+  Condition,
+  KubeObject,
+  Lease,
+  LoadBalancerIngress,
+  Namespace,
+  ObjectMeta,
+  Service,
+  ServicePortSpec,
+} from './kube-types.ts';
+export { objectKey } from './kube-types.ts';
+export type { LeaderCallbacks, LeaderTimings, LeaseStore } from './leader-elector.ts';
+export { defaultLeaderTimings, LeaderElector } from './leader-elector.ts';
+export type { ListMeta } from './list-body-splitter.ts';
+export { ListBodySplitter } from './list-body-splitter.ts';
+export type { ListWatchOptions, WatchClient } from './list-watch.ts';
+export { ListWatch } from './list-watch.ts';
+export type { Logger } from './logger.ts';
+export { formatMicroTime } from './micro-time.ts';
+export type { ObjectStore } from './object-store.ts';
+export { MapStore } from './object-store.ts';
+export { bypassesProxy, proxyForServer } from './proxy-for-server.ts';
+export type { RateLimit } from './token-bucket.ts';
+export { TokenBucket } from './token-bucket.ts';
+export { defaultBackoff, WorkQueue } from './work-queue.ts';
