@@ -29,7 +29,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   createClientCa(dir);
   const teardown = await createEnvtestGlobalSetup({
     crdDirs: [],
-    extraApiServerArgs: [`--client-ca-file=${path.join(dir, 'ca.crt')}`],
+    extraApiServerArgs: [
+      `--client-ca-file=${path.join(dir, 'ca.crt')}`,
+      // The 410 test needs a watch from a compacted resourceVersion: ConfigMap watches go straight
+      // to etcd (no watch cache, which would keep recent history), and etcd compacts every 5 s.
+      '--watch-cache-sizes=configmaps#0',
+      '--etcd-compaction-interval=5s',
+    ],
   })(project);
   project.provide('kubeClientCa', teardown ? dir : null);
   return async () => {
