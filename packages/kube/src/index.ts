@@ -1,3 +1,4 @@
+export { toJson } from './api-response.ts';
 export type { BackoffOptions, Random } from './backoff.ts';
 export { Backoff, backoffDelayMs } from './backoff.ts';
 export type { Clock, TimerHandle } from './clock.ts';
@@ -14,7 +15,7 @@ export type {
   RequestOptions,
   WatchEvent,
 } from './kube-client.ts';
-export { ContentType, defaultRateLimit, HttpKubeClient, retryAfterMs, toJson } from './kube-client.ts';
+export { ContentType, defaultRateLimit, HttpKubeClient } from './kube-client.ts';
 export type { Credentials, KubeConnection, LoadKubeConfigOptions, TlsSettings } from './kube-config.ts';
 export { impersonationHeaders, loadKubeConfig, serviceAccountDir } from './kube-config.ts';
 export { KubeApiError, KubeConfigError, KubeError } from './kube-error.ts';
@@ -40,6 +41,7 @@ export { formatMicroTime } from './micro-time.ts';
 export type { ObjectStore } from './object-store.ts';
 export { MapStore } from './object-store.ts';
 export { bypassesProxy, proxyForServer } from './proxy-for-server.ts';
+export { retryAfterMs } from './retry-after.ts';
 export type { RateLimit } from './token-bucket.ts';
 export { TokenBucket } from './token-bucket.ts';
 export { defaultBackoff, WorkQueue } from './work-queue.ts';

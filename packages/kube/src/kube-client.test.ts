@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { HttpKubeClient, toJson } from './kube-client.ts';
+import { toJson } from './api-response.ts';
+import { HttpKubeClient } from './kube-client.ts';
 import { KubeApiError } from './kube-error.ts';
+import { retryAfterMs } from './retry-after.ts';
 
 describe('toJson', () => {
   it('writes bigints as exact JSON integers', () => {
@@ -89,5 +91,17 @@ describe('HttpKubeClient', () => {
       await client.request('PATCH', '/z', { body: { n: 1 }, contentType: 'application/merge-patch+json' }),
     ).toEqual({ method: 'PATCH', type: 'application/merge-patch+json', body: '{"n":1}' });
     await close();
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads seconds, defaults to 1 s and caps at 60 s', () => {
+    expect(retryAfterMs('3')).toBe(3_000);
+    expect(retryAfterMs('0')).toBe(0);
+    expect(retryAfterMs(undefined)).toBe(1_000);
+    expect(retryAfterMs('')).toBe(1_000);
+    expect(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT')).toBe(1_000);
+    expect(retryAfterMs('-5')).toBe(1_000);
+    expect(retryAfterMs('86400')).toBe(60_000);
   });
 });

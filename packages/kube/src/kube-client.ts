@@ -1,9 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
+import { closeIdleSockets, sameTls } from './agent-pool.ts';
+import { apiError, asApiError, readText, toJson } from './api-response.ts';
 import { type Clock, sleep, systemClock } from './clock.ts';
 import type { Credentials, KubeConnection, TlsSettings } from './kube-config.ts';
-import { KubeApiError } from './kube-error.ts';
 import { ListBodySplitter, type ListMeta } from './list-body-splitter.ts';
+import { retryAfterMs } from './retry-after.ts';
 import { type RateLimit, TokenBucket } from './token-bucket.ts';
 import { HttpsTunnelAgent, HttpTunnelAgent } from './tunnel-agent.ts';
 
@@ -63,10 +65,6 @@ const defaultRequestTimeoutMs = 30_000;
 const defaultWatchIdleTimeoutMs = 90_000;
 /** Connections for writes and lists (the controller's default --workers keeps this many in flight). */
 const maxConnections = 32;
-/** A 429 without Retry-After waits this long (client-go: 1 s). */
-const defaultRetryAfterMs = 1_000;
-/** A Retry-After beyond this is cut down: a stuck proxy must not park a request for hours. */
-const maxRetryAfterMs = 60_000;
 
 type Agents = { readonly requests: http.Agent; readonly watches: http.Agent };
 type Head = { readonly response: http.IncomingMessage; readonly status: number };
@@ -324,66 +322,4 @@ export class HttpKubeClient implements KubeClient {
     this.#agents?.requests.destroy();
     this.#agents?.watches.destroy();
   }
-}
-
-/** Retry-After in seconds (RFC 9110 §10.2.3; the API server never sends the date form). */
-export function retryAfterMs(header: string | string[] | undefined): number {
-  const seconds = Number(Array.isArray(header) ? header[0] : header);
-  if (!Number.isFinite(seconds) || seconds < 0 || header === undefined || header === '')
-    return defaultRetryAfterMs;
-  return Math.min(seconds * 1000, maxRetryAfterMs);
-}
-
-function sameTls(a: TlsSettings, b: TlsSettings): boolean {
-  const same = (x: string | Buffer | undefined, y: string | Buffer | undefined) =>
-    x === y || (x !== undefined && y !== undefined && Buffer.from(x).equals(Buffer.from(y)));
-  return (
-    same(a.ca, b.ca) &&
-    same(a.cert, b.cert) &&
-    same(a.key, b.key) &&
-    a.rejectUnauthorized === b.rejectUnauthorized &&
-    a.servername === b.servername
-  );
-}
-
-function closeIdleSockets(agent: http.Agent): void {
-  for (const sockets of Object.values(agent.freeSockets))
-    for (const socket of sockets ?? []) socket.destroy();
-  // Sockets still busy close when their request ends (no keep-alive reuse on a retired agent).
-  agent.on('free', (socket) => socket.destroy());
-}
-
-async function readText(response: http.IncomingMessage): Promise<string> {
-  response.setEncoding('utf8');
-  let text = '';
-  for await (const chunk of response as AsyncIterable<string>) text += chunk;
-  return text;
-}
-
-function asApiError(method: string, path: string, error: unknown): KubeApiError {
-  if (error instanceof KubeApiError) return error;
-  return new KubeApiError(method, path, 0, '', error instanceof Error ? error.message : String(error), {
-    cause: error,
-  });
-}
-
-/** The error for a non-2xx answer, with the reason and message of its Status body if it has one. */
-function apiError(method: string, path: string, status: number, text: string): KubeApiError {
-  let reason = '';
-  let message = text.slice(0, 500);
-  try {
-    const parsed = JSON.parse(text) as { reason?: string; message?: string };
-    reason = parsed.reason ?? '';
-    message = parsed.message ?? message;
-  } catch {
-    // Not a Status object (a proxy error page, say); keep the raw text.
-  }
-  return new KubeApiError(method, path, status, reason, message);
-}
-
-/** JSON.stringify that writes bigints as plain JSON integers (int64 status fields beyond 2^53). */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    typeof item === 'bigint' ? `\u0000bigint:${item}` : item,
-  ).replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
 }

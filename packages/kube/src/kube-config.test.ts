@@ -176,3 +176,65 @@ describe('loadKubeConfig', () => {
     expect((await connection.credentials()).headers.authorization).toBe('Bearer from-exec');
   });
 });
+
+describe('loadKubeConfig: fields beyond the basics', () => {
+  it('lets a tokenFile win over a static token (as client-go does)', async () => {
+    write('from-file\n', 'token-wins');
+    const file = write(
+      kubeconfig('    server: https://203.0.113.1', '    token: static\n    tokenFile: token-wins'),
+    );
+    expect((await loadKubeConfig(file, {}).credentials()).headers.authorization).toBe('Bearer from-file');
+  });
+
+  it('picks another context than current-context on request', async () => {
+    const file = write(`apiVersion: v1
+kind: Config
+current-context: a
+contexts:
+- {name: a, context: {cluster: ca, user: u}}
+- {name: b, context: {cluster: cb, user: u}}
+clusters:
+- {name: ca, cluster: {server: "https://203.0.113.1"}}
+- {name: cb, cluster: {server: "https://203.0.113.2", proxy-url: "http://198.51.100.1:3128"}}
+users:
+- {name: u, user: {token: t}}
+`);
+    expect(loadKubeConfig(file, {}).server).toBe('https://203.0.113.1');
+    const other = loadKubeConfig(file, {}, { context: 'b' });
+    expect([other.server, other.proxy]).toEqual(['https://203.0.113.2', 'http://198.51.100.1:3128']);
+    expect(() => loadKubeConfig(file, {}, { context: 'c' })).toThrow('context "c" not found');
+  });
+
+  it('sends impersonation headers for as, as-uid, as-groups and as-user-extra', async () => {
+    const file = write(
+      kubeconfig(
+        '    server: https://203.0.113.1',
+        '    token: t\n    as: jane\n    as-uid: "42"\n    as-groups: [dev, ops]\n    as-user-extra:\n      reason/why: [audit]',
+      ),
+    );
+    expect((await loadKubeConfig(file, {}).credentials()).headers).toEqual({
+      authorization: 'Bearer t',
+      'impersonate-user': 'jane',
+      'impersonate-uid': '42',
+      'impersonate-group': ['dev', 'ops'],
+      'impersonate-extra-reason%2fwhy': ['audit'],
+    });
+  });
+
+  it('re-reads a rotated client certificate, and keeps the last one while a file is missing', async () => {
+    const cert = write('CERT-1', 'rotating.crt');
+    write('KEY-1', 'rotating.key');
+    const file = write(
+      kubeconfig(
+        '    server: https://203.0.113.1',
+        '    client-certificate: rotating.crt\n    client-key: rotating.key',
+      ),
+    );
+    const connection = loadKubeConfig(file, {});
+    expect(String((await connection.credentials()).tls.cert)).toBe('CERT-1');
+    writeFileSync(cert, 'CERT-2');
+    expect(String((await connection.credentials()).tls.cert)).toBe('CERT-2');
+    rmSync(cert);
+    expect(String((await connection.credentials()).tls.cert)).toBe('CERT-2');
+  });
+});

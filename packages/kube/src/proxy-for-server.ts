@@ -42,9 +42,7 @@ export function bypassesProxy(server: string, noProxy: string): boolean {
     const entry = raw.trim().toLowerCase();
     if (entry === '') continue;
     if (entry === '*') return true;
-    const [pattern = '', port] = entry.startsWith('[')
-      ? [entry.slice(1, entry.indexOf(']')), undefined]
-      : entry.split(':');
+    const [pattern, port] = splitHostPort(entry);
     if (port !== undefined && port !== (url.port || (url.protocol === 'http:' ? '80' : '443'))) continue;
     if (pattern.includes('/')) {
       if (inCidr(host, pattern)) return true;
@@ -54,6 +52,18 @@ export function bypassesProxy(server: string, noProxy: string): boolean {
     if (host === domain || (isIP(host) === 0 && host.endsWith(`.${domain}`))) return true;
   }
   return false;
+}
+
+/** `host:port`, `[v6]:port`, a bare IPv6 address or a CIDR: the host pattern and the port, if any. */
+function splitHostPort(entry: string): [string, string | undefined] {
+  if (entry.startsWith('[')) {
+    const end = entry.indexOf(']');
+    const port = entry.slice(end + 1).replace(/^:/, '');
+    return [entry.slice(1, end), port === '' ? undefined : port];
+  }
+  if (entry.includes('/') || isIP(entry) === 6) return [entry, undefined];
+  const colon = entry.lastIndexOf(':');
+  return colon < 0 ? [entry, undefined] : [entry.slice(0, colon), entry.slice(colon + 1)];
 }
 
 function inCidr(host: string, cidr: string): boolean {

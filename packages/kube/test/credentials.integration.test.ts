@@ -24,7 +24,9 @@ describe.skipIf(!envtest || !clientCa)('credentials against a real kube-apiserve
     await api.allowConfigMaps(namespace, { kind: 'ServiceAccount', name: 'rotator' });
     // Tokens bound to Secrets: deleting a Secret revokes its token at once.
     const tokenBoundTo = async (secret: string): Promise<string> => {
-      await api.admin.request('POST', `/api/v1/namespaces/${namespace}/secrets`, { body: { metadata: { name: secret } } });
+      await api.admin.request('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+        body: { metadata: { name: secret } },
+      });
       const { metadata } = await api.admin.request<{ metadata: { uid: string } }>(
         'GET',
         `/api/v1/namespaces/${namespace}/secrets/${secret}`,
@@ -36,7 +38,10 @@ describe.skipIf(!envtest || !clientCa)('credentials against a real kube-apiserve
           body: {
             apiVersion: 'authentication.k8s.io/v1',
             kind: 'TokenRequest',
-            spec: { expirationSeconds: 3600, boundObjectRef: { apiVersion: 'v1', kind: 'Secret', name: secret, uid: metadata.uid } },
+            spec: {
+              expirationSeconds: 3600,
+              boundObjectRef: { apiVersion: 'v1', kind: 'Secret', name: secret, uid: metadata.uid },
+            },
           },
         },
       );
@@ -61,7 +66,13 @@ describe.skipIf(!envtest || !clientCa)('credentials against a real kube-apiserve
       writeFileSync(tokenFile, second);
       await api.admin.request('DELETE', `/api/v1/namespaces/${namespace}/secrets/first`);
       await waitFor('the first token to be revoked', async () => {
-        const probe = new HttpKubeClient({ server: api.server, credentials: async () => ({ headers: { authorization: `Bearer ${first}` }, tls: { ca: api.caPem } }) });
+        const probe = new HttpKubeClient({
+          server: api.server,
+          credentials: async () => ({
+            headers: { authorization: `Bearer ${first}` },
+            tls: { ca: api.caPem },
+          }),
+        });
         try {
           await probe.request('GET', `/api/v1/namespaces/${namespace}/configmaps`);
           return false;
@@ -85,12 +96,18 @@ describe.skipIf(!envtest || !clientCa)('credentials against a real kube-apiserve
     const certFile = path.join(api.dir, 'client.crt');
     const keyFile = path.join(api.dir, 'client.key');
     issueClientCertificate({ caDir: clientCa!, user: 'kube-it-cert-first', certFile, keyFile });
-    const kubeconfig = api.writeKubeconfig('client-cert', { 'client-certificate': certFile, 'client-key': keyFile });
+    const kubeconfig = api.writeKubeconfig('client-cert', {
+      'client-certificate': certFile,
+      'client-key': keyFile,
+    });
     const client = new HttpKubeClient(loadKubeConfig(kubeconfig, {}), { credentialsRefreshMs: 200 });
     try {
       expect(await whoAmI(client)).toBe('kube-it-cert-first');
       issueClientCertificate({ caDir: clientCa!, user: 'kube-it-cert-second', certFile, keyFile });
-      await waitFor('a request with the new certificate', async () => (await whoAmI(client)) === 'kube-it-cert-second');
+      await waitFor(
+        'a request with the new certificate',
+        async () => (await whoAmI(client)) === 'kube-it-cert-second',
+      );
       // Without the reload the answer never changes: prove the old identity is gone for good.
       expect(await whoAmI(client)).toBe('kube-it-cert-second');
     } finally {
@@ -105,11 +122,17 @@ describe.skipIf(!envtest || !clientCa)('credentials against a real kube-apiserve
     issueClientCertificate({ caDir: clientCa!, user: 'kube-it-impersonator', certFile, keyFile });
     await api.apply('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
       metadata: { name: 'kube-it-impersonate-target' },
-      rules: [{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'], resourceNames: ['kube-it-target'] }],
+      rules: [
+        { apiGroups: [''], resources: ['users'], verbs: ['impersonate'], resourceNames: ['kube-it-target'] },
+      ],
     });
     await api.apply('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
       metadata: { name: 'kube-it-impersonate-target' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kube-it-impersonate-target' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'kube-it-impersonate-target',
+      },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'kube-it-impersonator' }],
     });
     await api.allowConfigMaps(namespace, { kind: 'User', name: 'kube-it-target' });

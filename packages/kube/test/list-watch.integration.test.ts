@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HttpKubeClient,
   type KubeConnection,
@@ -112,9 +112,13 @@ describe.skipIf(!envtest)('list-watch against a real kube-apiserver', () => {
     const total = 2_000;
     const names = Array.from({ length: total }, (_, i) => `cm-${String(i).padStart(4, '0')}`);
     for (let i = 0; i < total; i += 50)
-      await Promise.all(names.slice(i, i + 50).map((name) => api.createConfigMap(namespace, name, { i: name })));
+      await Promise.all(
+        names.slice(i, i + 50).map((name) => api.createConfigMap(namespace, name, { i: name })),
+      );
     const requests: string[] = [];
-    const client = new HttpKubeClient(admin, { observe: (verb, status) => requests.push(`${verb} ${status}`) });
+    const client = new HttpKubeClient(admin, {
+      observe: (verb, status) => requests.push(`${verb} ${status}`),
+    });
     const informer = new ListWatch<KubeObject>(client, `/api/v1/namespaces/${namespace}/configmaps`, {
       pageSize: 73,
     });
@@ -123,7 +127,9 @@ describe.skipIf(!envtest)('list-watch against a real kube-apiserver', () => {
       expect(informer.list()).toHaveLength(total);
       expect(requests.filter((r) => r === 'LIST 200')).toHaveLength(Math.ceil(total / 73));
       const fresh = await api.configMapVersions(namespace);
-      expect(new Map(informer.list().map((o) => [o.metadata.name, o.metadata.resourceVersion ?? '']))).toEqual(fresh);
+      expect(
+        new Map(informer.list().map((o) => [o.metadata.name, o.metadata.resourceVersion ?? ''])),
+      ).toEqual(fresh);
     } finally {
       await informer.stop();
       await client.close();

@@ -24,7 +24,10 @@ describe.skipIf(!envtest)('proxies in front of a real kube-apiserver', () => {
       expect(await whoAmI(client)).toBe('envtest-admin');
       await informer.start();
       await api.createConfigMap(namespace, 'through-the-tunnel');
-      await waitFor('the watch event through the tunnel', () => informer.get('through-the-tunnel', namespace) !== undefined);
+      await waitFor(
+        'the watch event through the tunnel',
+        () => informer.get('through-the-tunnel', namespace) !== undefined,
+      );
       const target = new URL(api.server).host;
       expect(proxy.tunnels.length).toBeGreaterThanOrEqual(2);
       expect(new Set(proxy.tunnels)).toEqual(new Set([target]));
@@ -39,7 +42,9 @@ describe.skipIf(!envtest)('proxies in front of a real kube-apiserver', () => {
     const proxy = await ConnectProxy.start();
     const kubeconfig = api.writeKubeconfig('env-proxied', { token: api.adminToken });
     const viaEnv = new HttpKubeClient(loadKubeConfig(kubeconfig, { HTTPS_PROXY: proxy.url }));
-    const bypassed = new HttpKubeClient(loadKubeConfig(kubeconfig, { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.0/8' }));
+    const bypassed = new HttpKubeClient(
+      loadKubeConfig(kubeconfig, { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.0/8' }),
+    );
     try {
       expect(await whoAmI(bypassed)).toBe('envtest-admin');
       expect(proxy.tunnels).toEqual([]);

@@ -37,7 +37,11 @@ export class TestApi {
     return name;
   }
 
-  async createConfigMap(namespace: string, name: string, data: Record<string, string> = {}): Promise<KubeObject> {
+  async createConfigMap(
+    namespace: string,
+    name: string,
+    data: Record<string, string> = {},
+  ): Promise<KubeObject> {
     return this.admin.request<KubeObject>('POST', `/api/v1/namespaces/${namespace}/configmaps`, {
       body: { metadata: { name }, data },
     });
@@ -45,7 +49,10 @@ export class TestApi {
 
   /** Names and resourceVersions of the configmaps in `namespace`, from a fresh list. */
   async configMapVersions(namespace: string): Promise<Map<string, string>> {
-    const list = await this.admin.request<{ items: KubeObject[] }>('GET', `/api/v1/namespaces/${namespace}/configmaps`);
+    const list = await this.admin.request<{ items: KubeObject[] }>(
+      'GET',
+      `/api/v1/namespaces/${namespace}/configmaps`,
+    );
     return new Map(list.items.map((item) => [item.metadata.name, item.metadata.resourceVersion ?? '']));
   }
 
@@ -59,7 +66,10 @@ export class TestApi {
   }
 
   /** Lets `subject` (a User or ServiceAccount) get and list configmaps in `namespace`. */
-  async allowConfigMaps(namespace: string, subject: { kind: 'User' | 'ServiceAccount'; name: string; namespace?: string }): Promise<void> {
+  async allowConfigMaps(
+    namespace: string,
+    subject: { kind: 'User' | 'ServiceAccount'; name: string; namespace?: string },
+  ): Promise<void> {
     await this.apply(`/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`, {
       metadata: { name: 'configmap-reader' },
       rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }],
@@ -80,7 +90,12 @@ export class TestApi {
    * Writes a kubeconfig for this server with `user` fields (and extra `cluster` fields, such as
    * proxy-url), and returns its path.
    */
-  writeKubeconfig(name: string, user: Record<string, unknown>, cluster: Record<string, unknown> = {}, server = this.server): string {
+  writeKubeconfig(
+    name: string,
+    user: Record<string, unknown>,
+    cluster: Record<string, unknown> = {},
+    server = this.server,
+  ): string {
     const file = path.join(this.dir, name);
     const config = {
       apiVersion: 'v1',
@@ -88,7 +103,11 @@ export class TestApi {
       clusters: [
         {
           name: 'c',
-          cluster: { server, 'certificate-authority-data': Buffer.from(this.caPem).toString('base64'), ...cluster },
+          cluster: {
+            server,
+            'certificate-authority-data': Buffer.from(this.caPem).toString('base64'),
+            ...cluster,
+          },
         },
       ],
       users: [{ name: 'u', user }],
@@ -115,7 +134,11 @@ export async function whoAmI(client: HttpKubeClient): Promise<string> {
 }
 
 /** Polls `check` every 100 ms until it returns true or `timeoutMs` passes. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -123,4 +146,3 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-

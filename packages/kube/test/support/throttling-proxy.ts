@@ -30,8 +30,13 @@ export class ThrottlingProxy {
         times.push(Date.now());
         proxy.throttled.set(key, times);
         request.resume();
-        response.writeHead(429, { 'retry-after': String(proxy.retryAfterSeconds), 'content-type': 'application/json' });
-        response.end(JSON.stringify({ kind: 'Status', code: 429, reason: 'TooManyRequests', message: 'storm' }));
+        response.writeHead(429, {
+          'retry-after': String(proxy.retryAfterSeconds),
+          'content-type': 'application/json',
+        });
+        response.end(
+          JSON.stringify({ kind: 'Status', code: 429, reason: 'TooManyRequests', message: 'storm' }),
+        );
         return;
       }
       if (proxy) proxy.forwarded++;
