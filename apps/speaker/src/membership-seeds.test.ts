@@ -1,8 +1,8 @@
-import type { V1Node } from '@kubernetes/client-node';
+import type { Node } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
 import { membershipAddresses } from './membership-seeds.ts';
 
-function node(name: string, ...ips: string[]): V1Node {
+function node(name: string, ...ips: string[]): Node {
   return {
     metadata: { name },
     status: { addresses: ips.map((address) => ({ type: 'InternalIP', address })) },

@@ -3,8 +3,8 @@
  * and this node's own as the address others should use (a wildcard bind address is no address).
  */
 import { isIPv6 } from 'node:net';
+import type { Node } from '@baremetal-lb/kube';
 import { formatUdpAddress } from '@baremetal-lb/leader';
-import type { V1Node } from '@kubernetes/client-node';
 import { nodeInternalIps } from './k8s/build-speaker-state.ts';
 
 export type MembershipAddresses = {
@@ -13,7 +13,7 @@ export type MembershipAddresses = {
 };
 
 export function membershipAddresses(
-  nodes: readonly V1Node[],
+  nodes: readonly Node[],
   self: string,
   bindAddr: string,
   port: number,

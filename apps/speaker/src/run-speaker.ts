@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { HttpKubeClient, systemClock as kubeClock, loadKubeConfig } from '@baremetal-lb/kube';
 import { Membership, UdpTransport } from '@baremetal-lb/leader';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Announcer, defaultHandOverOptions } from './announce/announcer.ts';
 import { systemClock } from './announce/clock.ts';
@@ -67,14 +67,6 @@ export class SpeakerStartError extends Error {
   }
 }
 
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path !== undefined) kc.loadFromFile(path);
-  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-  else kc.loadFromDefault();
-  return kc;
-}
-
 async function readSecret(path: string | undefined): Promise<string> {
   if (path === undefined) {
     throw new SpeakerStartError(
@@ -91,12 +83,14 @@ async function readSecret(path: string | undefined): Promise<string> {
 export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<RunningSpeaker> {
   const secret = await readSecret(flags.mlSecretPath);
   const exclude = compileExcludePatterns(flags.excludeInterfaces);
-  const kc = loadKubeConfig(flags.kubeconfig);
   const metrics = new SpeakerMetrics();
+  const client = new HttpKubeClient(loadKubeConfig(flags.kubeconfig));
   const clock = systemClock;
 
   let speaker: Speaker | undefined;
-  const cluster = new ClusterCache(kc, flags.namespace, log, () => speaker?.requestReconcile());
+  const cluster = new ClusterCache(client, flags.namespace, kubeClock, log, () =>
+    speaker?.requestReconcile(),
+  );
   cluster.start();
   // Membership seeds come from the Node list, and without the caches there is nothing to announce:
   // wait for the API server however long it takes (joining without seeds would leave this node
@@ -153,8 +147,8 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     interfaces: () => responders.interfaces,
     announcer,
     startHold: { holdMs: startHoldMs, now: clock.now },
-    statusWriter: new StatusWriter(kc.makeApiClient(CustomObjectsApi), flags.namespace, flags.nodeName),
-    events: new EventRecorder(kc.makeApiClient(CoreV1Api), flags.nodeName),
+    statusWriter: new StatusWriter(client, flags.namespace, flags.nodeName),
+    events: new EventRecorder(client, flags.nodeName),
   });
 
   // Interface changes (including the initial list) reopen sockets and re-place the IPs.
@@ -223,6 +217,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
           await membership.stop();
         }
         await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
+        await client.close();
         await new Promise<void>((resolve) => health.close(() => resolve()));
         health.closeAllConnections?.();
         log.info('stopped: sockets, watches and the health server closed');

@@ -1,4 +1,4 @@
-import type { V1Node, V1Service } from '@kubernetes/client-node';
+import type { Node, Service } from '@baremetal-lb/kube';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Announcer, type AnnounceTarget, type Placement } from './announce/announcer.ts';
@@ -10,11 +10,11 @@ import { FakeClock } from './testing/fake-clock.ts';
 
 const VIP = '10.0.0.1'; // MetalLB's golden vector: node-b, node-a, node-c.
 
-function node(name: string): V1Node {
+function node(name: string): Node {
   return { metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: '192.0.2.1' }] } };
 }
 
-function service(name: string, ip: string): V1Service {
+function service(name: string, ip: string): Service {
   return {
     metadata: { namespace: 'default', name, uid: `uid-${name}` },
     spec: { type: 'LoadBalancer' },
@@ -22,7 +22,7 @@ function service(name: string, ip: string): V1Service {
   };
 }
 
-function snapshot(services: V1Service[]): ClusterSnapshot {
+function snapshot(services: Service[]): ClusterSnapshot {
   return {
     services,
     endpointSlices: services.map((s) => ({

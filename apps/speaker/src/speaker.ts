@@ -4,6 +4,7 @@
  * latency is this path). Status objects and events follow asynchronously and never hold it up;
  * while the API server is unreachable the loop keeps running on the last known caches.
  */
+import { Backoff } from '@baremetal-lb/kube';
 import { Ranker } from '@baremetal-lb/leader';
 import type { Logger } from 'pino';
 import type { Announcer, Released, ResponderInterface } from './announce/announcer.ts';
@@ -61,9 +62,8 @@ export type SpeakerDeps = {
   };
 };
 
-/** After a failed status sync, retry after this long (doubling to the max), ms. */
-const statusRetryBaseMs = 500;
-const statusRetryMaxMs = 5000;
+/** After a failed status sync, retry after 0.5 s doubling to 5 s, jittered. */
+const statusRetryBackoff = { baseDelayMs: 500, maxDelayMs: 5_000 };
 /** Level-triggered repair of status objects even without changes, ms. */
 const statusResyncMs = 30_000;
 
@@ -81,7 +81,7 @@ export class Speaker {
   #lastStatusKey = '';
   #statusRunning = false;
   #statusAgain = false;
-  #statusRetryMs = 0;
+  readonly #statusRetry = new Backoff(statusRetryBackoff);
   #statusTimer: NodeJS.Timeout | undefined;
   #reconciles = 0;
 
@@ -301,7 +301,7 @@ export class Speaker {
     writer.sync(desired, new Set(this.#d.members.liveMembers())).then(
       (created) => {
         this.#statusRunning = false;
-        this.#statusRetryMs = 0;
+        this.#statusRetry.succeeded();
         const snapshot = this.#d.cluster.snapshot();
         for (const c of created) {
           const uid = snapshot.services.find(
@@ -321,15 +321,9 @@ export class Speaker {
       },
       (error: unknown) => {
         this.#statusRunning = false;
-        this.#statusRetryMs = Math.min(
-          Math.max(this.#statusRetryMs * 2, statusRetryBaseMs),
-          statusRetryMaxMs,
-        );
-        this.#d.log.debug(
-          { err: String(error), retryMs: this.#statusRetryMs },
-          'ServiceL2Status sync failed',
-        );
-        setTimeout(() => this.#syncStatus(), this.#statusRetryMs).unref();
+        const retryMs = this.#statusRetry.failed();
+        this.#d.log.debug({ err: String(error), retryMs }, 'ServiceL2Status sync failed');
+        setTimeout(() => this.#syncStatus(), retryMs).unref();
       },
     );
   }

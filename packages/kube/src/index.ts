@@ -21,10 +21,12 @@ export { impersonationHeaders, loadKubeConfig, serviceAccountDir } from './kube-
 export { KubeApiError, KubeConfigError, KubeError } from './kube-error.ts';
 export type {
   Condition,
+  EndpointSlice,
   KubeObject,
   Lease,
   LoadBalancerIngress,
   Namespace,
+  Node,
   ObjectMeta,
   Service,
   ServicePortSpec,

@@ -34,6 +34,8 @@ export function startInformer<T extends KubeObject>(options: {
   readonly listWatch?: ListWatchOptions<T>;
   readonly log?: Logger;
   readonly backoff?: BackoffOptions;
+  /** Called for every failed list or watch (the informer retries on its own). */
+  readonly onError?: (error: unknown) => void;
 }): Informer<T> {
   const { path, clock, handlers, log } = options;
   const informer = new ListWatch<T>(options.client, path, options.listWatch);
@@ -68,6 +70,7 @@ export function startInformer<T extends KubeObject>(options: {
     failedSinceStart = true;
     lastError = error instanceof Error ? error.message : String(error);
     if (stopping.signal.aborted) return;
+    options.onError?.(error);
     log?.debug({ err: error, path }, 'watch error');
     // An error after a successful start ends the ListWatch: restart it in the background.
     if (restarting === undefined) {

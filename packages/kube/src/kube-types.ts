@@ -68,3 +68,25 @@ export type Lease = KubeObject & {
 export function objectKey(object: KubeObject): string {
   return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
+
+/** core/v1 Node: what the speaker reads (labels, addresses, NetworkUnavailable). */
+export type Node = KubeObject & {
+  readonly status?: {
+    readonly conditions?: ReadonlyArray<{ readonly type: string; readonly status: string }>;
+    readonly addresses?: ReadonlyArray<{ readonly type: string; readonly address: string }>;
+  };
+};
+
+/** discovery.k8s.io/v1 EndpointSlice: which nodes have endpoints, and in which condition. */
+export type EndpointSlice = KubeObject & {
+  readonly addressType?: string;
+  readonly endpoints?: ReadonlyArray<{
+    readonly addresses?: readonly string[];
+    readonly nodeName?: string;
+    readonly conditions?: {
+      readonly ready?: boolean;
+      readonly serving?: boolean;
+      readonly terminating?: boolean;
+    };
+  }>;
+};

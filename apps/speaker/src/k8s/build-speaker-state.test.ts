@@ -1,4 +1,4 @@
-import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
+import type { EndpointSlice, Node, Service } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
 import {
   buildSpeakerState,
@@ -13,7 +13,7 @@ const config: ConfigView = {
   poolOf: (ip) => (ip.startsWith('192.0.2.') || ip.startsWith('2001:db8:') ? 'pool-a' : undefined),
 };
 
-function svc(name: string, spec: NonNullable<V1Service['spec']>, ips: string[] = ['192.0.2.10']): V1Service {
+function svc(name: string, spec: NonNullable<Service['spec']>, ips: string[] = ['192.0.2.10']): Service {
   return {
     metadata: { namespace: 'default', name, labels: { app: name } },
     spec,
@@ -32,7 +32,7 @@ describe('handlesService', () => {
 });
 
 describe('nodes', () => {
-  const node: V1Node = {
+  const node: Node = {
     metadata: { name: 'n1', labels: { zone: 'a' } },
     status: {
       conditions: [{ type: 'NetworkUnavailable', status: 'True' }],
@@ -58,7 +58,7 @@ describe('nodes', () => {
 
 describe('buildSpeakerState', () => {
   it('joins EndpointSlices to their Service and resolves the pool', () => {
-    const slice: V1EndpointSlice = {
+    const slice: EndpointSlice = {
       addressType: 'IPv4',
       metadata: { namespace: 'default', name: 'web-abc', labels: { 'kubernetes.io/service-name': 'web' } },
       endpoints: [

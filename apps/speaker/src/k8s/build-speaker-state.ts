@@ -4,7 +4,7 @@
  */
 
 import type { ResolvedL2Advertisement } from '@baremetal-lb/config';
-import type { V1EndpointSlice, V1Node, V1Service } from '@kubernetes/client-node';
+import type { EndpointSlice, Node, Service } from '@baremetal-lb/kube';
 import type { EndpointView, NodeView, ServiceView, SpeakerState } from '../election/speaker-state.ts';
 
 /** The configuration as election needs it (built from IPAddressPools and L2Advertisements). */
@@ -16,9 +16,9 @@ export type ConfigView = {
 };
 
 export type ClusterObjects = {
-  readonly services: readonly V1Service[];
-  readonly endpointSlices: readonly V1EndpointSlice[];
-  readonly nodes: readonly V1Node[];
+  readonly services: readonly Service[];
+  readonly endpointSlices: readonly EndpointSlice[];
+  readonly nodes: readonly Node[];
 };
 
 /** Label on an EndpointSlice naming its Service. */
@@ -28,13 +28,13 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
  * Whether this speaker handles `svc` (`spec.loadBalancerClass`): without `--lb-class`, only
  * Services with no class; with it, only that class (MetalLB).
  */
-export function handlesService(svc: V1Service, lbClass: string | undefined): boolean {
+export function handlesService(svc: Service, lbClass: string | undefined): boolean {
   if (svc.spec?.type !== 'LoadBalancer') return false;
   const cls = svc.spec.loadBalancerClass;
   return lbClass === undefined ? cls === undefined || cls === null || cls === '' : cls === lbClass;
 }
 
-export function toNodeView(node: V1Node): NodeView | undefined {
+export function toNodeView(node: Node): NodeView | undefined {
   const name = node.metadata?.name;
   if (name === undefined) return undefined;
   const networkUnavailable = (node.status?.conditions ?? []).some(
@@ -44,7 +44,7 @@ export function toNodeView(node: V1Node): NodeView | undefined {
 }
 
 /** InternalIP addresses of a Node, in order (membership seeds). */
-export function nodeInternalIps(node: V1Node): readonly string[] {
+export function nodeInternalIps(node: Node): readonly string[] {
   return (node.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
 }
 

@@ -1,25 +1,25 @@
 /**
- * Informers on Services, EndpointSlices, Nodes, IPAddressPools and L2Advertisements. Callbacks
- * only signal "something changed"; the speaker reads the caches. When the API server is
- * unreachable the caches keep their last contents (the speaker keeps announcing from them) and
- * each informer restarts with a capped backoff.
+ * Informers on Services, EndpointSlices, Nodes, IPAddressPools and L2Advertisements over
+ * @baremetal-lb/kube: paginated lists parsed as they stream, each object cut down to what the
+ * speaker reads, watches with an idle watchdog. Callbacks only signal "something changed"; the
+ * speaker reads the caches. When the API server is unreachable the caches keep their last
+ * contents (the speaker keeps announcing from them) and each informer restarts with jittered
+ * backoff.
  */
 import {
-  CoreV1Api,
-  CustomObjectsApi,
-  DiscoveryV1Api,
+  type Clock,
+  dropUnneededFields,
+  type EndpointSlice,
   type Informer,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  makeInformer,
-  type ObjectCache,
-  type V1EndpointSlice,
-  type V1Node,
-  type V1Service,
-} from '@kubernetes/client-node';
+  type KubeObject,
+  type ListWatchOptions,
+  type Node,
+  type ObjectStore,
+  type Service,
+  startInformer,
+  type WatchClient,
+} from '@baremetal-lb/kube';
 import type { Logger } from 'pino';
-import { errorText } from '../observe/error-text.ts';
 import type { ClusterObjects } from './build-speaker-state.ts';
 import {
   type IpAddressPoolResource,
@@ -27,149 +27,108 @@ import {
   metallbGroup,
   metallbVersion,
 } from './metallb-resources.ts';
+import { slimEndpointSlice, slimNode, slimService } from './slim-objects.ts';
 
-type Cached<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
-
-type Entry = { name: string; informer: Cached<KubernetesObject>; synced: boolean; delayMs: number };
-
-/** First retry after an informer error, ms; doubles up to the max. */
-const restartBaseDelayMs = 250;
-/** Cap: an API server back from an outage is noticed within 4 s. */
-const restartMaxDelayMs = 4000;
+/** Restart delays after an informer error: 250 ms doubling to 4 s, so an API server back from an outage is noticed within 4 s. */
+const restartBackoff = { baseDelayMs: 250, maxDelayMs: 4_000 };
 
 export type ClusterSnapshot = ClusterObjects & {
   readonly pools: readonly IpAddressPoolResource[];
   readonly advertisements: readonly L2AdvertisementResource[];
 };
 
+type Entry = { readonly informer: Informer<KubeObject>; synced: boolean };
+
 export class ClusterCache {
+  readonly #client: WatchClient;
+  readonly #clock: Clock;
   readonly #log: Logger;
   readonly #onChange: () => void;
-  readonly #informers: Entry[] = [];
-  #stopped = false;
+  readonly #entries: Entry[] = [];
+  readonly #starts: Array<() => Entry> = [];
   #connected = false;
-  readonly services: Cached<V1Service>;
-  readonly endpointSlices: Cached<V1EndpointSlice>;
-  readonly nodes: Cached<V1Node>;
-  readonly pools: Cached<IpAddressPoolResource>;
-  readonly advertisements: Cached<L2AdvertisementResource>;
+  services: ObjectStore<Service> = emptyStore();
+  endpointSlices: ObjectStore<EndpointSlice> = emptyStore();
+  nodes: ObjectStore<Node> = emptyStore();
+  pools: ObjectStore<IpAddressPoolResource> = emptyStore();
+  advertisements: ObjectStore<L2AdvertisementResource> = emptyStore();
 
-  constructor(kc: KubeConfig, namespace: string, log: Logger, onChange: () => void) {
+  constructor(client: WatchClient, namespace: string, clock: Clock, log: Logger, onChange: () => void) {
+    this.#client = client;
+    this.#clock = clock;
     this.#log = log;
     this.#onChange = onChange;
-    const core = kc.makeApiClient(CoreV1Api);
-    const discovery = kc.makeApiClient(DiscoveryV1Api);
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    const listCustom =
-      <T extends KubernetesObject>(plural: string) =>
-      () =>
-        custom.listNamespacedCustomObject({
-          group: metallbGroup,
-          version: metallbVersion,
-          namespace,
-          plural,
-        }) as Promise<KubernetesListObject<T>>;
     const crPath = (plural: string) =>
       `/apis/${metallbGroup}/${metallbVersion}/namespaces/${namespace}/${plural}`;
-
-    this.services = this.#add(
-      'services',
-      makeInformer(kc, '/api/v1/services', () => core.listServiceForAllNamespaces()),
-    );
-    this.endpointSlices = this.#add(
-      'endpointslices',
-      makeInformer(kc, '/apis/discovery.k8s.io/v1/endpointslices', () =>
-        discovery.listEndpointSliceForAllNamespaces(),
-      ),
-    );
-    this.nodes = this.#add(
-      'nodes',
-      makeInformer(kc, '/api/v1/nodes', () => core.listNode()),
-    );
-    this.pools = this.#add(
-      'ipaddresspools',
-      makeInformer(kc, crPath('ipaddresspools'), listCustom<IpAddressPoolResource>('ipaddresspools')),
-    );
-    this.advertisements = this.#add(
-      'l2advertisements',
-      makeInformer(kc, crPath('l2advertisements'), listCustom<L2AdvertisementResource>('l2advertisements')),
+    this.#starts.push(
+      () => this.#watch('/api/v1/services', { transform: slimService }, (s) => (this.services = s)),
+      () =>
+        this.#watch('/apis/discovery.k8s.io/v1/endpointslices', { transform: slimEndpointSlice }, (s) => {
+          this.endpointSlices = s;
+        }),
+      () => this.#watch('/api/v1/nodes', { transform: slimNode }, (s) => (this.nodes = s)),
+      () =>
+        this.#watch<IpAddressPoolResource>(
+          crPath('ipaddresspools'),
+          { transform: dropUnneededFields() },
+          (s) => {
+            this.pools = s;
+          },
+        ),
+      () =>
+        this.#watch<L2AdvertisementResource>(
+          crPath('l2advertisements'),
+          { transform: dropUnneededFields() },
+          (s) => {
+            this.advertisements = s;
+          },
+        ),
     );
   }
 
-  #add<T extends KubernetesObject>(name: string, informer: Cached<T>): Cached<T> {
-    const entry: Entry = {
-      name,
-      informer: informer as unknown as Cached<KubernetesObject>,
-      synced: false,
-      delayMs: 0,
-    };
-    this.#informers.push(entry);
+  #watch<T extends KubeObject>(
+    path: string,
+    listWatch: ListWatchOptions<T>,
+    publish: (store: ObjectStore<T>) => void,
+  ): Entry {
     const changed = () => {
-      entry.synced = true;
-      entry.delayMs = 0;
       this.#connected = true;
       this.#onChange();
     };
-    informer.on('add', changed);
-    informer.on('update', changed);
-    informer.on('delete', changed);
-    informer.on('connect', () => {
-      entry.delayMs = 0;
-    });
-    informer.on('error', (error: unknown) => {
-      // stop() aborts every watch, and client-node reports each abort as an error: expected.
-      if (this.#stopped) return;
-      this.#connected = false;
-      entry.delayMs = Math.min(Math.max(entry.delayMs * 2, restartBaseDelayMs), restartMaxDelayMs);
-      this.#log.warn(
-        { resource: name, err: errorText(error), retryMs: entry.delayMs },
-        'informer error; keeping last known state',
-      );
-      this.#restartLater(entry);
-    });
-    return informer;
-  }
-
-  #restartLater(entry: Entry): void {
-    if (this.#stopped) return;
-    setTimeout(() => {
-      if (this.#stopped) return;
-      this.#startOne(entry);
-    }, entry.delayMs).unref();
-  }
-
-  #startOne(entry: Entry): void {
-    entry.informer.start().then(
-      () => {
-        // The initial list succeeded (even when it held no objects).
-        if (!entry.synced) {
-          entry.synced = true;
-          this.#onChange();
-        }
-        this.#connected = true;
-      },
-      (error: unknown) => {
-        if (this.#stopped) return;
+    const informer = startInformer<T>({
+      client: this.#client,
+      path,
+      clock: this.#clock,
+      handlers: { change: changed, remove: changed },
+      listWatch,
+      backoff: restartBackoff,
+      log: this.#log,
+      onError: () => {
         this.#connected = false;
-        entry.delayMs = Math.min(Math.max(entry.delayMs * 2, restartBaseDelayMs), restartMaxDelayMs);
-        this.#log.warn({ resource: entry.name, err: errorText(error) }, 'informer start failed');
-        this.#restartLater(entry);
       },
-    );
+    });
+    publish(informer.store);
+    const entry: Entry = { informer: informer as unknown as Informer<KubeObject>, synced: false };
+    void informer.synced.then(() => {
+      // The initial list succeeded (even when it held no objects).
+      entry.synced = true;
+      this.#connected = true;
+      this.#onChange();
+    });
+    return entry;
   }
 
   start(): void {
-    for (const entry of this.#informers) this.#startOne(entry);
+    for (const start of this.#starts.splice(0)) this.#entries.push(start());
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    await Promise.allSettled(this.#informers.map((e) => e.informer.stop()));
+    await Promise.allSettled(this.#entries.map((e) => e.informer.stop()));
   }
 
   /** Every informer has listed at least once. */
   get synced(): boolean {
-    return this.#informers.every((e) => e.synced);
+    return this.#entries.length > 0 && this.#entries.every((e) => e.synced);
   }
 
   /** The last API interaction succeeded. */
@@ -186,4 +145,8 @@ export class ClusterCache {
       advertisements: this.advertisements.list(),
     };
   }
+}
+
+function emptyStore<T>(): ObjectStore<T> {
+  return { get: () => undefined, list: () => [] };
 }

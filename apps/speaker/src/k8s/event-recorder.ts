@@ -3,7 +3,7 @@
  * `IPConflict` (Warning) when another host answers for its IP. Best effort: a failed write is
  * logged by the caller and not retried (events are hints, the metrics are the record).
  */
-import type { CoreV1Api } from '@kubernetes/client-node';
+import type { KubeClient } from '@baremetal-lb/kube';
 
 export const EventReason = { nodeAssigned: 'nodeAssigned', ipConflict: 'IPConflict' } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
@@ -17,10 +17,10 @@ export type ServiceRef = {
 const component = 'metallb-speaker';
 
 export class EventRecorder {
-  readonly #api: CoreV1Api;
+  readonly #api: KubeClient;
   readonly #node: string;
 
-  constructor(api: CoreV1Api, node: string) {
+  constructor(api: KubeClient, node: string) {
     this.#api = api;
     this.#node = node;
   }
@@ -31,9 +31,8 @@ export class EventRecorder {
     reason: EventReason,
     message: string,
   ): Promise<void> {
-    const now = new Date();
-    await this.#api.createNamespacedEvent({
-      namespace: service.namespace,
+    const now = new Date().toISOString();
+    await this.#api.request('POST', `/api/v1/namespaces/${service.namespace}/events`, {
       body: {
         metadata: { generateName: `${service.name}.`, namespace: service.namespace },
         involvedObject: {

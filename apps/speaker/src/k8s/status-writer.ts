@@ -3,7 +3,7 @@
  * and reports which Services just moved here so `nodeAssigned` is emitted once per move.
  * Failures (API unreachable) are left for the next sync: the speaker never waits on them.
  */
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { KubeApiError, type KubeClient } from '@baremetal-lb/kube';
 import {
   metallbGroup,
   metallbVersion,
@@ -15,11 +15,11 @@ import { type DesiredL2Status, planStatusSync, statusBody } from './plan-status-
 const plural = 'servicel2statuses';
 
 export class StatusWriter {
-  readonly #api: CustomObjectsApi;
+  readonly #api: KubeClient;
   readonly #namespace: string;
   readonly #node: string;
 
-  constructor(api: CustomObjectsApi, namespace: string, node: string) {
+  constructor(api: KubeClient, namespace: string, node: string) {
     this.#api = api;
     this.#namespace = namespace;
     this.#node = node;
@@ -34,12 +34,12 @@ export class StatusWriter {
     desired: readonly DesiredL2Status[],
     liveNodes?: ReadonlySet<string>,
   ): Promise<readonly DesiredL2Status[]> {
-    const base = { group: metallbGroup, version: metallbVersion, namespace: this.#namespace, plural };
+    const base = this.#path();
     const list = async (labelSelector: string) =>
       (
-        (await this.#api.listNamespacedCustomObject({ ...base, labelSelector })) as {
-          items?: ServiceL2StatusResource[];
-        }
+        await this.#api.request<{ items?: ServiceL2StatusResource[] }>('GET', base, {
+          query: { labelSelector },
+        })
       ).items ?? [];
     const existing = await list(`${ServiceL2StatusLabel.node}=${this.#node}`);
     if (liveNodes !== undefined && desired.length > 0) {
@@ -49,11 +49,10 @@ export class StatusWriter {
     }
     const plan = planStatusSync(this.#node, desired, existing, liveNodes);
     for (const name of plan.remove) {
-      await this.#api.deleteNamespacedCustomObject({ ...base, name }).catch(ignoreNotFound);
+      await this.#api.request('DELETE', this.#path(name)).catch(ignoreNotFound);
     }
     for (const d of plan.create) {
-      const created = (await this.#api.createNamespacedCustomObject({
-        ...base,
+      const created = await this.#api.request<ServiceL2StatusResource>('POST', base, {
         body: {
           apiVersion: `${metallbGroup}/${metallbVersion}`,
           kind: 'ServiceL2Status',
@@ -68,17 +67,14 @@ export class StatusWriter {
           },
           status: statusBody(this.#node, d),
         },
-      })) as ServiceL2StatusResource;
+      });
       // With a status subresource the API server drops status on create; set it now.
       if (JSON.stringify(created.status ?? {}) !== JSON.stringify(statusBody(this.#node, d))) {
         await this.#writeStatus(created, d);
       }
     }
     for (const u of plan.update) {
-      const current = (await this.#api.getNamespacedCustomObject({
-        ...base,
-        name: u.name,
-      })) as ServiceL2StatusResource;
+      const current = await this.#api.request<ServiceL2StatusResource>('GET', this.#path(u.name));
       await this.#writeStatus(current, u.status);
     }
     return plan.create;
@@ -86,18 +82,16 @@ export class StatusWriter {
 
   async #writeStatus(object: ServiceL2StatusResource, d: DesiredL2Status): Promise<void> {
     const body = { ...object, status: statusBody(this.#node, d) };
-    await this.#api.replaceNamespacedCustomObjectStatus({
-      group: metallbGroup,
-      version: metallbVersion,
-      namespace: this.#namespace,
-      plural,
-      name: object.metadata!.name!,
-      body,
-    });
+    await this.#api.request('PUT', `${this.#path(object.metadata.name)}/status`, { body });
+  }
+
+  #path(name?: string): string {
+    const collection = `/apis/${metallbGroup}/${metallbVersion}/namespaces/${this.#namespace}/${plural}`;
+    return name === undefined ? collection : `${collection}/${name}`;
   }
 }
 
 function ignoreNotFound(error: unknown): void {
-  if ((error as { code?: number }).code === 404) return;
+  if (error instanceof KubeApiError && error.isNotFound) return;
   throw error;
 }
