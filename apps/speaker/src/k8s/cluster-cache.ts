@@ -20,6 +20,7 @@ import {
   type WatchClient,
 } from '@baremetal-lb/kube';
 import type { Logger } from 'pino';
+import { errorText } from '../observe/error-text.ts';
 import type { ClusterObjects } from './build-speaker-state.ts';
 import {
   type IpAddressPoolResource,
@@ -102,9 +103,9 @@ export class ClusterCache {
       handlers: { change: changed, remove: changed },
       listWatch,
       backoff: restartBackoff,
-      log: this.#log,
-      onError: () => {
+      onError: (error) => {
         this.#connected = false;
+        this.#log.warn({ resource: path, err: errorText(error) }, 'informer error; keeping last known state');
       },
     });
     publish(informer.store);

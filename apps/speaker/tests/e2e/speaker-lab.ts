@@ -44,7 +44,7 @@ const node24 = path.join(repoRoot, 'node_modules/.bin/node');
  * before a change).
  */
 const entry = process.env.BMLB_SPEAKER_ENTRY;
-const speakerEntry =
+export const speakerEntry: readonly string[] =
   entry === 'dist'
     ? [path.join(repoRoot, 'apps/speaker/dist/main.js')]
     : ['--conditions=@baremetal-lb/source', entry ?? path.join(repoRoot, 'apps/speaker/src/main.ts')];
@@ -95,8 +95,11 @@ export type SpeakerLab = {
   readonly peer: LabHost;
   readonly nodes: readonly LabHost[];
   readonly speakers: Map<string, SpeakerProcess>;
-  /** Starts the speaker of `host` (extra flags appended) and waits until /readyz answers. */
-  start(host: LabHost, extraArgs?: readonly string[]): Promise<SpeakerProcess>;
+  /**
+   * Starts the speaker of `host` (extra flags appended) and waits until /readyz answers. `entry`
+   * replaces the node arguments before the flags (another checkout's speaker, node options).
+   */
+  start(host: LabHost, extraArgs?: readonly string[], entry?: readonly string[]): Promise<SpeakerProcess>;
   /** Sends `signal` and waits for the exit. */
   kill(host: LabHost, signal: NodeJS.Signals): Promise<void>;
   hostByMac(mac: string | undefined): LabHost | undefined;
@@ -149,10 +152,14 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
 
     const speakers = new Map<string, SpeakerProcess>();
     const env = envtest;
-    const start = async (host: LabHost, extraArgs: readonly string[] = []): Promise<SpeakerProcess> => {
+    const start = async (
+      host: LabHost,
+      extraArgs: readonly string[] = [],
+      entry: readonly string[] = speakerEntry,
+    ): Promise<SpeakerProcess> => {
       const name = NODE_NAMES[nodes.indexOf(host)]!;
       const child = host.spawn(node24, [
-        ...speakerEntry,
+        ...entry,
         `--node-name=${name}`,
         `--kubeconfig=${sa.kubeconfigPath}`,
         `--namespace=${NAMESPACE}`,

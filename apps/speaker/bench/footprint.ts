@@ -1,0 +1,199 @@
+/**
+ * Speaker footprint, before vs after, side by side in one e2e lab run (root; 3 nodes, real
+ * kube-apiserver): for each speaker build, RSS / CPU-seconds per minute / threads of each
+ * speaker idle with 1 Service, start-up (process start → the owner's first gratuitous ARP for
+ * the VIP, after the stand-in took it over) TRIALS times, and RSS with 100 Services; then a heap
+ * snapshot summary of the last build's owner with 100 Services.
+ *
+ *   BEFORE_ENTRY=/path/to/other/apps/speaker/src/main.ts node --conditions=@baremetal-lb/source bench/footprint.ts
+ *
+ * Without BEFORE_ENTRY only this checkout is measured. Prints tables; asserts nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { rankCandidates } from '@baremetal-lb/leader';
+import {
+  arpingMac,
+  captureGratuitousArp,
+  createLbService,
+  createMetallbObject,
+  createSpeakerLab,
+  NET,
+  NODE_NAMES,
+  type SpeakerLab,
+  speakerEntry,
+  waitFor,
+} from '../tests/e2e/speaker-lab.ts';
+import { BENCH_SPEAKER_FLAGS, percentile } from './bench-lab.ts';
+import { summarizeHeapSnapshot } from './heap-summary.ts';
+
+const trials = Number(process.env.TRIALS ?? 10);
+const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
+const vip = `${NET}.200`;
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Process = { rssMiB: number; threads: number; cpuSeconds: number };
+
+async function readProcess(pid: number): Promise<Process> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted after "pid (comm) ".
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return {
+    rssMiB: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024,
+    threads: Number(/Threads:\s+(\d+)/.exec(status)![1]),
+    cpuSeconds: ticks / clockTicks,
+  };
+}
+
+function pids(t: SpeakerLab): number[] {
+  return NODE_NAMES.map((n) => t.speakers.get(n)!.child.pid!);
+}
+
+const range = (values: readonly number[], digits = 0) =>
+  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+
+type Row = {
+  build: string;
+  idleRss: string;
+  cpuPerMinute: string;
+  threads: string;
+  startupMedian: string;
+  startupRange: string;
+  rss100: string;
+};
+
+async function measure(
+  t: SpeakerLab,
+  build: string,
+  entry: readonly string[],
+  snapshotDir?: string,
+): Promise<Row> {
+  const owner = t.hostOf(rankCandidates(NODE_NAMES, vip)[0]!);
+  const standIn = t.hostOf(
+    rankCandidates(
+      NODE_NAMES.filter((n) => n !== NODE_NAMES[t.nodes.indexOf(owner)]),
+      vip,
+    )[0]!,
+  );
+  const flags = [...BENCH_SPEAKER_FLAGS, '--log-level=warn'];
+  await Promise.all(t.nodes.map((h) => t.start(h, flags, entry)));
+  await waitFor(async () => (await arpingMac(t.client, vip)) === owner.mac, 30_000, 'announce');
+  await sleep(10_000);
+  const before = await Promise.all(pids(t).map(readProcess));
+  await sleep(idleSeconds * 1000);
+  const after = await Promise.all(pids(t).map(readProcess));
+  const cpu = after.map((a, i) => ((a.cpuSeconds - before[i]!.cpuSeconds) * 60) / idleSeconds);
+
+  const startups: number[] = [];
+  for (let i = 0; i < trials; i++) {
+    await t.kill(owner, 'SIGTERM');
+    await waitFor(
+      async () => (await arpingMac(t.client, vip)) === standIn.mac.toLowerCase(),
+      20_000,
+      'stand-in',
+    );
+    await sleep(500);
+    const capture = captureGratuitousArp(t, vip);
+    try {
+      const t0 = performance.now();
+      const starting = t.start(owner, flags, entry);
+      await waitFor(
+        () => capture.seen.some((g) => g.mac === owner.mac.toLowerCase()),
+        30_000,
+        'owner announces',
+      );
+      startups.push(capture.seen.find((g) => g.mac === owner.mac.toLowerCase())!.at - t0);
+      const strangers = capture.seen.filter(
+        (g) => g.mac !== owner.mac.toLowerCase() && g.mac !== standIn.mac.toLowerCase(),
+      );
+      if (strangers.length > 0) throw new Error(`${build}: a third node announced ${vip} during start-up`);
+      await starting;
+    } finally {
+      await capture.close();
+    }
+  }
+
+  const names = Array.from({ length: 99 }, (_, i) => `bulk-${i}`);
+  for (const [i, name] of names.entries())
+    await createLbService(t, name, [`${NET}.${100 + i}`], 'Cluster', ['nodea']);
+  await sleep(20_000);
+  const with100 = await Promise.all(pids(t).map(readProcess));
+  if (snapshotDir !== undefined) {
+    process.kill(t.speakers.get(NODE_NAMES[t.nodes.indexOf(owner)]!)!.child.pid!, 'SIGUSR2');
+    await sleep(15_000);
+  }
+  for (const name of names) {
+    await t.core.deleteNamespacedService({ name, namespace: 'default' });
+    await t.discovery.deleteNamespacedEndpointSlice({ name: `${name}-1`, namespace: 'default' });
+  }
+  for (const h of t.nodes) await t.kill(h, 'SIGTERM');
+  const sorted = [...startups].sort((a, b) => a - b);
+  return {
+    build,
+    idleRss: range(after.map((p) => p.rssMiB)),
+    cpuPerMinute: range(cpu, 2),
+    threads: range(after.map((p) => p.threads)),
+    startupMedian: (percentile(sorted, 50) / 1000).toFixed(2),
+    startupRange: range(
+      sorted.map((ms) => ms / 1000),
+      2,
+    ),
+    rss100: range(with100.map((p) => p.rssMiB)),
+  };
+}
+
+async function main(): Promise<void> {
+  const builds: Array<{ name: string; entry: readonly string[] }> = [];
+  if (process.env.BEFORE_ENTRY)
+    builds.push({ name: 'before', entry: ['--conditions=@baremetal-lb/source', process.env.BEFORE_ENTRY] });
+  builds.push({ name: 'after', entry: speakerEntry });
+  const snapshotDir = await mkdtemp(path.join(tmpdir(), 'bmlb-speaker-heap-'));
+  const t = await createSpeakerLab();
+  const rows: Row[] = [];
+  try {
+    await createMetallbObject(t, 'ipaddresspools', {
+      kind: 'IPAddressPool',
+      metadata: { name: 'main' },
+      spec: { addresses: [`${NET}.100-${NET}.220`] },
+    });
+    await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'main' } });
+    await createLbService(t, 'web', [vip], 'Cluster', ['nodea']);
+    for (const [i, build] of builds.entries()) {
+      const last = i === builds.length - 1;
+      const entry = last
+        ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${snapshotDir}`, ...build.entry]
+        : build.entry;
+      rows.push(await measure(t, build.name, entry, last ? snapshotDir : undefined));
+    }
+  } finally {
+    await t.destroy();
+  }
+  console.log(
+    `\nSpeaker footprint (3 nodes, ${cpus().length} CPUs, Node ${process.version}, idle ${idleSeconds} s, ${trials} start-ups)\n`,
+  );
+  console.log(
+    '| build | RSS idle, 1 Service (MiB) | CPU-s/min idle | threads | start-up median (s) | start-up range (s) | RSS, 100 Services (MiB) |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows)
+    console.log(
+      `| ${r.build} | ${r.idleRss} | ${r.cpuPerMinute} | ${r.threads} | ${r.startupMedian} | ${r.startupRange} | ${r.rss100} |`,
+    );
+  const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
+  if (file !== undefined) {
+    const { total, groups } = await summarizeHeapSnapshot(path.join(snapshotDir, file));
+    console.log(
+      `\nHeap snapshot of the owner (last build, 100 Services): ${(total / 2 ** 20).toFixed(1)} MiB self size\n`,
+    );
+    console.log('| group | MiB | count |');
+    console.log('|---|---|---|');
+    for (const g of groups) console.log(`| ${g.name} | ${(g.bytes / 2 ** 20).toFixed(2)} | ${g.count} |`);
+  }
+  await rm(snapshotDir, { recursive: true, force: true });
+}
+
+await main();
