@@ -1,18 +1,10 @@
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { createLogger as createJsonLogger } from '@baremetal-lb/kube';
+import type { DestinationStream, Logger } from 'pino';
 import type { LogLevel } from './flags.ts';
 
 export type { Logger } from 'pino';
 
-/**
- * JSON lines on stdout, one object per line, with ISO timestamps so log shippers need no parsing
- * rules. `destination` lets tests capture the lines.
- */
+/** The controller's JSON-lines logger (see @baremetal-lb/kube's createLogger). */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  const options = {
-    level,
-    base: { component: 'controller' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
-  };
-  return destination ? pino(options, destination) : pino(options);
+  return createJsonLogger(level, { component: 'controller' }, destination);
 }

@@ -3,6 +3,7 @@ export type { BackoffOptions, Random } from './backoff.ts';
 export { Backoff, backoffDelayMs } from './backoff.ts';
 export type { Clock, TimerHandle } from './clock.ts';
 export { sleep, systemClock } from './clock.ts';
+export { createLogger } from './create-logger.ts';
 export type { DropOptions } from './drop-unneeded-fields.ts';
 export { dropUnneededFields } from './drop-unneeded-fields.ts';
 export type { Informer, InformerHandlers } from './informer.ts';

@@ -93,6 +93,8 @@ export class HttpKubeClient implements KubeClient {
   #headers: Credentials['headers'] = {};
   #credentialsAt = Number.NEGATIVE_INFINITY;
   #refreshing: Promise<Agents> | undefined;
+  /** Agents replaced after a TLS change, still serving requests (watches) opened before it. */
+  readonly #retired = new Set<http.Agent>();
 
   constructor(connection: KubeConnection, options: KubeClientOptions | RequestObserver = {}) {
     const opts = typeof options === 'function' ? { observe: options } : options;
@@ -130,7 +132,16 @@ export class HttpKubeClient implements KubeClient {
       requests: this.#agent(maxConnections, tls),
       watches: this.#agent(Number.POSITIVE_INFINITY, tls),
     };
-    if (old) for (const agent of [old.requests, old.watches]) closeIdleSockets(agent);
+    if (old) {
+      // Two rotations back: whatever still runs there (a watch) is older than a rotation period
+      // and ends now, to reconnect with the current material.
+      for (const agent of this.#retired) agent.destroy();
+      this.#retired.clear();
+      for (const agent of [old.requests, old.watches]) {
+        closeIdleSockets(agent);
+        this.#retired.add(agent);
+      }
+    }
     return this.#agents;
   }
 
@@ -321,5 +332,7 @@ export class HttpKubeClient implements KubeClient {
   async close(): Promise<void> {
     this.#agents?.requests.destroy();
     this.#agents?.watches.destroy();
+    for (const agent of this.#retired) agent.destroy();
+    this.#retired.clear();
   }
 }

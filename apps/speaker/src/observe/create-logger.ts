@@ -1,13 +1,8 @@
-/** JSON lines on stdout with ISO timestamps and string levels; `destination` lets tests capture. */
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { createLogger as createJsonLogger } from '@baremetal-lb/kube';
+import type { DestinationStream, Logger } from 'pino';
 import type { LogLevel } from '../cli/speaker-flags.ts';
 
+/** The speaker's JSON-lines logger (see @baremetal-lb/kube's createLogger). */
 export function createLogger(level: LogLevel, node: string, destination?: DestinationStream): Logger {
-  const options = {
-    level,
-    base: { component: 'speaker', node },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
-  };
-  return destination ? pino(options, destination) : pino(options);
+  return createJsonLogger(level, { component: 'speaker', node }, destination);
 }
