@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readKubeconfig } from '@baremetal-lb/envtest';
@@ -94,7 +94,6 @@ export class TestApi {
     name: string,
     user: Record<string, unknown>,
     cluster: Record<string, unknown> = {},
-    server = this.server,
   ): string {
     const file = path.join(this.dir, name);
     const config = {
@@ -104,7 +103,7 @@ export class TestApi {
         {
           name: 'c',
           cluster: {
-            server,
+            server: this.server,
             'certificate-authority-data': Buffer.from(this.caPem).toString('base64'),
             ...cluster,
           },
@@ -120,6 +119,7 @@ export class TestApi {
 
   async close(): Promise<void> {
     await this.admin.close();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
