@@ -1,4 +1,7 @@
 /** Small helpers for the CRD integration tests: create metallb.io objects and read the verdict. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { type ApiConnection, sendApiRequest } from '../api-request.ts';
 
 export type Verdict = {
@@ -8,11 +11,23 @@ export type Verdict = {
   readonly body: unknown;
 };
 
-const plurals: Readonly<Record<string, string>> = {
-  IPAddressPool: 'ipaddresspools',
-  L2Advertisement: 'l2advertisements',
-  ServiceL2Status: 'servicel2statuses',
+/** Kind → plural and the one version served (BGPPeer: v1beta2 only, see its CRD). */
+const resources: Readonly<Record<string, { readonly plural: string; readonly version: string }>> = {
+  IPAddressPool: { plural: 'ipaddresspools', version: 'v1beta1' },
+  L2Advertisement: { plural: 'l2advertisements', version: 'v1beta1' },
+  ServiceL2Status: { plural: 'servicel2statuses', version: 'v1beta1' },
+  BGPPeer: { plural: 'bgppeers', version: 'v1beta2' },
+  BGPAdvertisement: { plural: 'bgpadvertisements', version: 'v1beta1' },
+  Community: { plural: 'communities', version: 'v1beta1' },
+  BFDProfile: { plural: 'bfdprofiles', version: 'v1beta1' },
+  ServiceBGPStatus: { plural: 'servicebgpstatuses', version: 'v1beta1' },
 };
+
+function resourceOf(kind: string): { readonly plural: string; readonly version: string } {
+  const resource = resources[kind];
+  if (resource === undefined) throw new Error(`unknown metallb.io kind "${kind}"`);
+  return resource;
+}
 
 type MetallbObject = {
   readonly kind: string;
@@ -20,9 +35,8 @@ type MetallbObject = {
 };
 
 export function resourcePath(kind: string, namespace: string, name?: string, subresource?: string): string {
-  const plural = plurals[kind];
-  if (plural === undefined) throw new Error(`unknown metallb.io kind "${kind}"`);
-  const base = `/apis/metallb.io/v1beta1/namespaces/${namespace}/${plural}`;
+  const { plural, version } = resourceOf(kind);
+  const base = `/apis/metallb.io/${version}/namespaces/${namespace}/${plural}`;
   return [base, name, subresource].filter((part) => part !== undefined).join('/');
 }
 
@@ -37,7 +51,7 @@ export async function createObject(
   const response = await sendApiRequest(connection, {
     method: 'POST',
     path: `${resourcePath(object.kind, namespace)}${query}`,
-    body: { apiVersion: 'metallb.io/v1beta1', ...object },
+    body: { apiVersion: `metallb.io/${resourceOf(object.kind).version}`, ...object },
   });
   const body = JSON.parse(response.body) as { message?: string };
   return {
@@ -46,4 +60,15 @@ export async function createObject(
     message: body.message ?? '',
     body,
   };
+}
+
+export type Example = {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+};
+
+/** The documents of a file in fixtures/ (MetalLB documentation examples). */
+export async function readExamples(file: string): Promise<Example[]> {
+  const text = await readFile(path.join(import.meta.dirname, 'fixtures', file), 'utf8');
+  return parseAllDocuments(text).map((document) => document.toJS() as Example);
 }

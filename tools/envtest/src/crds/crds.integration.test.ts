@@ -1,24 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { type ApiConnection, callApi, sendApiRequest } from '../api-request.ts';
 import { createTestNamespace } from '../create-test-namespace.ts';
 import { readKubeconfig } from '../kubeconfig.ts';
 import { injectEnvtest } from '../vitest/inject-envtest.ts';
-import { createObject, resourcePath } from './crd-test-client.ts';
+import { createObject, readExamples, resourcePath } from './crd-test-client.ts';
 
 const envtest = injectEnvtest();
-
-type Example = { kind: string; metadata: { name: string; namespace: string } };
-
-async function readExamples(): Promise<Example[]> {
-  const text = await readFile(
-    path.join(import.meta.dirname, 'fixtures', 'metallb-docs-examples.yaml'),
-    'utf8',
-  );
-  return parseAllDocuments(text).map((document) => document.toJS() as Example);
-}
 
 function pool(
   name: string,
@@ -55,7 +42,7 @@ describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () =>
   });
 
   it('accepts every MetalLB documentation example unchanged', async () => {
-    const examples = await readExamples();
+    const examples = await readExamples('metallb-docs-examples.yaml');
     expect(examples.length).toBeGreaterThanOrEqual(12);
     for (const example of examples) {
       const verdict = await createObject(api, example, { dryRun: true });
