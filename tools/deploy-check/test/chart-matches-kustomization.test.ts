@@ -60,7 +60,7 @@ describe.skipIf(!tools)('chart values', () => {
     expect(kinds(objects)).not.toContain('Namespace');
     expect(kinds(objects)).not.toContain('Secret');
     expect(kinds(objects).filter((k) => k.endsWith('Monitor'))).toEqual([]);
-    expect(kinds(objects).filter((k) => k === 'CustomResourceDefinition')).toHaveLength(3);
+    expect(kinds(objects).filter((k) => k === 'CustomResourceDefinition')).toHaveLength(8);
   });
 
   it('generates the membership Secret when asked: 64 random characters, kept on uninstall', async () => {
@@ -109,6 +109,21 @@ describe.skipIf(!tools)('chart values', () => {
         '--lb-class=example.com/lb',
       );
     }
+  });
+
+  it('renders BGP peers, advertisements and BFD profiles with their API versions', async () => {
+    const objects = await tools!.renderChart({ values: everyValue });
+    const bgp = objects
+      .filter((o) => ['BGPPeer', 'BGPAdvertisement', 'BFDProfile'].includes(o.kind))
+      .map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace]);
+    expect(bgp.sort()).toEqual([
+      ['metallb.io/v1beta1', 'BFDProfile', 'fast', 'metallb-system'],
+      ['metallb.io/v1beta1', 'BGPAdvertisement', 'everything', 'metallb-system'],
+      ['metallb.io/v1beta1', 'BGPAdvertisement', 'local', 'metallb-system'],
+      ['metallb.io/v1beta2', 'BGPPeer', 'router', 'metallb-system'],
+    ]);
+    expect(find(objects, 'BGPPeer', 'router')?.spec).toEqual(everyValue.bgpPeers[0].spec);
+    expect(find(objects, 'BGPAdvertisement', 'everything')?.spec).toBeUndefined();
   });
 
   it('applies every value of the full values file to the objects', async () => {

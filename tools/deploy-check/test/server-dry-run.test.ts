@@ -63,8 +63,13 @@ describe.skipIf(!tools || !haveGo)('deploy/ against a real API server', () => {
   it('accepts kubectl apply -f deploy/crds (the README’s CRD upgrade), links followed', async () => {
     const { stdout } = await dryRun(['-f', path.join(deployDir, 'crds')]);
     expect(stdout.trim().split('\n').sort()).toEqual([
+      'customresourcedefinition.apiextensions.k8s.io/bfdprofiles.metallb.io serverside-applied (server dry run)',
+      'customresourcedefinition.apiextensions.k8s.io/bgpadvertisements.metallb.io serverside-applied (server dry run)',
+      'customresourcedefinition.apiextensions.k8s.io/bgppeers.metallb.io serverside-applied (server dry run)',
+      'customresourcedefinition.apiextensions.k8s.io/communities.metallb.io serverside-applied (server dry run)',
       'customresourcedefinition.apiextensions.k8s.io/ipaddresspools.metallb.io serverside-applied (server dry run)',
       'customresourcedefinition.apiextensions.k8s.io/l2advertisements.metallb.io serverside-applied (server dry run)',
+      'customresourcedefinition.apiextensions.k8s.io/servicebgpstatuses.metallb.io serverside-applied (server dry run)',
       'customresourcedefinition.apiextensions.k8s.io/servicel2statuses.metallb.io serverside-applied (server dry run)',
     ]);
   });

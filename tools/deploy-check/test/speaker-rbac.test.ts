@@ -1,0 +1,91 @@
+/**
+ * deploy/rbac/speaker.yaml grants the speaker read access to the BGP kinds in its own namespace
+ * and nothing more on them: applied to a real API server (in a test namespace, cluster-scoped
+ * names prefixed, as the chart does per release), then asked with SubjectAccessReviews. The
+ * layer-2 grants are proven sufficient by apps/speaker's e2e, which runs as this ServiceAccount.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type ApiConnection, callApi, createTestNamespace, readKubeconfig } from '@baremetal-lb/envtest';
+import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deployDir } from '../src/deploy-paths.ts';
+import { type KubeObject, parseManifests } from '../src/manifests.ts';
+
+const envtest = injectEnvtest();
+
+const collections: Readonly<Record<string, (namespace: string) => string>> = {
+  ServiceAccount: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts`,
+  ClusterRole: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+  ClusterRoleBinding: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  Role: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`,
+  RoleBinding: (ns) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`,
+};
+
+const bgpKinds = ['bgppeers', 'bgpadvertisements', 'communities', 'bfdprofiles'] as const;
+
+describe.skipIf(!envtest)('speaker RBAC for BGP mode (deploy/rbac/speaker.yaml)', () => {
+  let api: ApiConnection;
+  let namespace: string;
+
+  const allowed = async (attributes: Record<string, string>): Promise<boolean> => {
+    const review = await callApi<{ status: { allowed: boolean } }>(api, {
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user: `system:serviceaccount:${namespace}:speaker`,
+          groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+          resourceAttributes: attributes,
+        },
+      },
+    });
+    return review.status.allowed;
+  };
+
+  beforeAll(async () => {
+    api = await readKubeconfig(envtest!.kubeconfigPath);
+    namespace = await createTestNamespace(envtest!.kubeconfigPath, 'speaker-rbac');
+    const text = (await readFile(path.join(deployDir, 'rbac', 'speaker.yaml'), 'utf8'))
+      .replaceAll('namespace: metallb-system', `namespace: ${namespace}`)
+      .replaceAll('name: baremetal-lb:', `name: ${namespace}:`);
+    for (const object of parseManifests(text) as KubeObject[]) {
+      const collection = collections[object.kind];
+      if (collection === undefined) throw new Error(`unexpected kind ${object.kind} in deploy/rbac/speaker.yaml`);
+      await callApi(api, {
+        method: 'PATCH',
+        path: `${collection(namespace)}/${object.metadata.name}?fieldManager=deploy-check&force=true`,
+        body: object,
+        contentType: 'application/apply-patch+yaml',
+      });
+    }
+  });
+
+  it.each(bgpKinds)('lets the speaker list and watch %s in its namespace', async (resource) => {
+    for (const verb of ['list', 'watch']) {
+      expect({ verb, allowed: await allowed({ verb, resource, group: 'metallb.io', namespace }) }).toEqual({
+        verb,
+        allowed: true,
+      });
+    }
+  });
+
+  it.each(bgpKinds)('does not let the speaker write %s, nor read them elsewhere', async (resource) => {
+    for (const verb of ['create', 'update', 'patch', 'delete', 'deletecollection']) {
+      expect({ verb, allowed: await allowed({ verb, resource, group: 'metallb.io', namespace }) }).toEqual({
+        verb,
+        allowed: false,
+      });
+    }
+    expect(await allowed({ verb: 'list', resource, group: 'metallb.io', namespace: 'default' })).toBe(false);
+    expect(await allowed({ verb: 'list', resource, group: 'metallb.io' })).toBe(false);
+  });
+
+  it('gives no access to Secrets (BGP passwords are not read yet)', async () => {
+    for (const verb of ['get', 'list', 'watch']) {
+      expect(await allowed({ verb, resource: 'secrets', namespace })).toBe(false);
+    }
+  });
+});
