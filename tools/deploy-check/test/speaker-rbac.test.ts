@@ -53,7 +53,8 @@ describe.skipIf(!envtest)('speaker RBAC for BGP mode (deploy/rbac/speaker.yaml)'
       .replaceAll('name: baremetal-lb:', `name: ${namespace}:`);
     for (const object of parseManifests(text) as KubeObject[]) {
       const collection = collections[object.kind];
-      if (collection === undefined) throw new Error(`unexpected kind ${object.kind} in deploy/rbac/speaker.yaml`);
+      if (collection === undefined)
+        throw new Error(`unexpected kind ${object.kind} in deploy/rbac/speaker.yaml`);
       await callApi(api, {
         method: 'PATCH',
         path: `${collection(namespace)}/${object.metadata.name}?fieldManager=deploy-check&force=true`,
