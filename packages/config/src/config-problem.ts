@@ -18,6 +18,18 @@ export const ConfigProblemCode = {
   unknownPool: 'WARN_CONFIG_L2_UNKNOWN_POOL',
   rejectedPool: 'WARN_CONFIG_L2_REJECTED_POOL',
   invalidField: 'ERR_CONFIG_INVALID_FIELD',
+  invalidBgpPeer: 'ERR_CONFIG_BGP_PEER_INVALID',
+  unknownBfdProfile: 'WARN_CONFIG_BGP_UNKNOWN_BFD_PROFILE',
+  passwordSecret: 'WARN_CONFIG_BGP_PASSWORD_SECRET',
+  peerNodeConflict: 'WARN_CONFIG_BGP_PEER_NODE_CONFLICT',
+  unknownBgpPool: 'WARN_CONFIG_BGP_UNKNOWN_POOL',
+  rejectedBgpPool: 'WARN_CONFIG_BGP_REJECTED_POOL',
+  unknownPeer: 'WARN_CONFIG_BGP_UNKNOWN_PEER',
+  aggregationLength: 'WARN_CONFIG_BGP_AGGREGATION_LENGTH',
+  localPrefConflict: 'WARN_CONFIG_BGP_LOCAL_PREF_CONFLICT',
+  invalidCommunity: 'ERR_CONFIG_BGP_INVALID_COMMUNITY',
+  unknownCommunityAlias: 'ERR_CONFIG_BGP_UNKNOWN_COMMUNITY_ALIAS',
+  duplicateCommunityAlias: 'WARN_CONFIG_BGP_DUPLICATE_COMMUNITY_ALIAS',
 } as const;
 export type ConfigProblemCode = (typeof ConfigProblemCode)[keyof typeof ConfigProblemCode];
 
@@ -36,6 +48,18 @@ export const configProblemReason: Readonly<Record<ConfigProblemCode, string>> = 
   [ConfigProblemCode.unknownPool]: 'UnknownPool',
   [ConfigProblemCode.rejectedPool]: 'RejectedPool',
   [ConfigProblemCode.invalidField]: 'InvalidField',
+  [ConfigProblemCode.invalidBgpPeer]: 'InvalidBGPPeer',
+  [ConfigProblemCode.unknownBfdProfile]: 'UnknownBFDProfile',
+  [ConfigProblemCode.passwordSecret]: 'PasswordSecretUnusable',
+  [ConfigProblemCode.peerNodeConflict]: 'PeerNodeConflict',
+  [ConfigProblemCode.unknownBgpPool]: 'UnknownPool',
+  [ConfigProblemCode.rejectedBgpPool]: 'RejectedPool',
+  [ConfigProblemCode.unknownPeer]: 'UnknownPeer',
+  [ConfigProblemCode.aggregationLength]: 'AggregationLengthTooShort',
+  [ConfigProblemCode.localPrefConflict]: 'LocalPrefConflict',
+  [ConfigProblemCode.invalidCommunity]: 'InvalidCommunity',
+  [ConfigProblemCode.unknownCommunityAlias]: 'UnknownCommunityAlias',
+  [ConfigProblemCode.duplicateCommunityAlias]: 'DuplicateCommunityAlias',
 };
 
 export type ObjectRef = { readonly kind: MetallbKind; readonly name: string };

@@ -9,11 +9,16 @@ export const metallbGroup = 'metallb.io';
 export const metallbVersion = 'v1beta1';
 export const metallbApiVersion = 'metallb.io/v1beta1';
 
-/** Kind → plural resource name (for API paths and RBAC). */
+/** Kind → plural resource name (for API paths and RBAC). BGPPeer is served as v1beta2 only. */
 export const MetallbResource = {
   IPAddressPool: 'ipaddresspools',
   L2Advertisement: 'l2advertisements',
   ServiceL2Status: 'servicel2statuses',
+  BGPPeer: 'bgppeers',
+  BGPAdvertisement: 'bgpadvertisements',
+  Community: 'communities',
+  BFDProfile: 'bfdprofiles',
+  ServiceBGPStatus: 'servicebgpstatuses',
 } as const;
 export type MetallbKind = keyof typeof MetallbResource;
 

@@ -15,6 +15,12 @@ export function isRecord(value: unknown): value is Readonly<Record<string, unkno
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The `spec` of an object as a record; empty when absent or malformed. */
+export function specOf(object: unknown): Readonly<Record<string, unknown>> {
+  const spec = isRecord(object) ? object.spec : undefined;
+  return isRecord(spec) ? spec : {};
+}
+
 /** A list of strings; absent means empty. Non-string items are reported and dropped. */
 export function readStringList(value: unknown, field: string, report: ReportProblem): string[] {
   if (value === undefined || value === null) return [];
@@ -38,6 +44,31 @@ export function readOptionalBoolean(
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
   report(field, `${field} must be true or false`);
+  return undefined;
+}
+
+/** A string, or undefined when absent; anything else is reported. */
+export function readOptionalString(value: unknown, field: string, report: ReportProblem): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  report(field, `${field} must be a string`);
+  return undefined;
+}
+
+/** An integer within [min, max], or undefined when absent; anything else is reported. */
+export function readOptionalInteger(
+  value: unknown,
+  field: string,
+  report: ReportProblem,
+  range: { readonly min: number; readonly max: number },
+): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max)
+    return value;
+  report(
+    field,
+    `${field} ${JSON.stringify(value) ?? String(value)} is not an integer from ${range.min} to ${range.max}`,
+  );
   return undefined;
 }
 

@@ -4,10 +4,11 @@
  * that does not exist, or names a pool that is left out, is a warning: MetalLB ignores unknown
  * names, and so does this, but says so.
  */
-import { type LabelSelector, type Labels, matchesLabelSelector } from '@baremetal-lb/ipam';
+import { type LabelSelector, matchesLabelSelector } from '@baremetal-lb/ipam';
 import { type ConfigProblem, ConfigProblemCode, problemCodeForField } from './config-problem.ts';
 import type { LabeledObject, PreferredNodeSelector } from './metallb-resources.ts';
 import { nameObjects } from './name-objects.ts';
+import { matchesAny, selectNodes, toNodeViews } from './node-views.ts';
 import {
   isRecord,
   type ReportProblem,
@@ -40,8 +41,6 @@ const kind = 'L2Advertisement';
 // Linux interface names: 1..15 bytes (IFNAMSIZ 16 with the NUL), no '/', ':' or whitespace.
 const interfaceNamePattern = /^[^/:\s]{1,15}$/;
 
-type NodeView = { readonly name: string; readonly labels: Labels | undefined };
-
 function readPreferred(
   value: unknown,
   report: ReportProblem,
@@ -73,10 +72,6 @@ function readPreferred(
   return { selectors, valid };
 }
 
-function matchesAny(labels: Labels | undefined, selectors: readonly LabelSelector[]): boolean {
-  return selectors.some((selector) => matchesLabelSelector(labels, selector));
-}
-
 export function resolveL2Advertisements(
   objects: readonly unknown[],
   pools: readonly ConfiguredPool[],
@@ -84,10 +79,7 @@ export function resolveL2Advertisements(
   nodes: readonly LabeledObject[],
   problems: ConfigProblem[],
 ): ResolvedL2Advertisement[] {
-  const nodeViews: NodeView[] = nodes
-    .filter((node) => typeof node?.metadata?.name === 'string')
-    .map((node) => ({ name: node.metadata.name as string, labels: node.metadata.labels }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const nodeViews = toNodeViews(nodes);
   const poolNames = new Set(pools.map((pool) => pool.name));
   const resolved: ResolvedL2Advertisement[] = [];
   for (const { name, object } of nameObjects(kind, objects as { metadata?: unknown }[], problems)) {
@@ -155,9 +147,7 @@ export function resolveL2Advertisements(
     for (const pool of pools) {
       if (allPools || matchesAny(pool.labels, poolSelectors.selectors)) covered.add(pool.name);
     }
-    const eligible = nodeViews.filter(
-      (node) => nodeSelectors.selectors.length === 0 || matchesAny(node.labels, nodeSelectors.selectors),
-    );
+    const eligible = selectNodes(nodeViews, nodeSelectors.selectors);
     const nodePreference = new Map<string, number>();
     for (const node of eligible) {
       let score = 0;
