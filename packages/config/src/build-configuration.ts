@@ -85,6 +85,7 @@ export function buildConfiguration(input: ConfigInput): Configuration {
       { pools, rejectedPools: rejected, peers: bgpPeers, communities: communityAliases, nodes },
       problems,
     ),
+    pools,
     nodes.length > 0,
     problems,
   );

@@ -1,13 +1,16 @@
 /**
  * MetalLB's localPref rule (validateBGPAdvPerPool): two advertisements of one pool must not set
  * different LOCAL_PREF when they would send the same prefix to the same peer from the same node,
- * i.e. when they share an aggregation length, a peer and a node. A router would receive one prefix
- * with two preferences from one speaker, and which one wins is arbitrary. Advertisements with
+ * i.e. when they share the aggregation length of a family the pool has, a peer and a node. A
+ * router would receive one prefix with two preferences from one speaker, and which one wins is
+ * arbitrary. Advertisements with
  * serviceSelectors are skipped (they may never select the same Service; the speaker re-checks per
  * Service). Oldest first: the newer advertisement stops announcing that pool, and both say so.
  */
+import { IpFamily, parseAddressEntry } from '@baremetal-lb/ipam';
 import { type ConfigProblem, ConfigProblemCode } from './config-problem.ts';
 import type { ResolvedBgpAdvertisement } from './resolve-bgp-advertisements.ts';
+import type { ConfiguredPool } from './resolve-pools.ts';
 
 const kind = 'BGPAdvertisement';
 
@@ -15,9 +18,24 @@ function intersect(a: readonly string[], b: readonly string[]): boolean {
   return a.some((item) => b.includes(item));
 }
 
-function overlaps(a: ResolvedBgpAdvertisement, b: ResolvedBgpAdvertisement, nodesKnown: boolean): boolean {
+function familiesOf(pool: ConfiguredPool): Set<IpFamily> {
+  const families = new Set<IpFamily>();
+  for (const entry of pool.spec.addresses) {
+    const parsed = parseAddressEntry(entry);
+    if (parsed.ok) families.add(parsed.range.family);
+  }
+  return families;
+}
+
+function overlaps(
+  a: ResolvedBgpAdvertisement,
+  b: ResolvedBgpAdvertisement,
+  families: ReadonlySet<IpFamily>,
+  nodesKnown: boolean,
+): boolean {
   const sameLength =
-    a.aggregationLength === b.aggregationLength || a.aggregationLengthV6 === b.aggregationLengthV6;
+    (families.has(IpFamily.ipv4) && a.aggregationLength === b.aggregationLength) ||
+    (families.has(IpFamily.ipv6) && a.aggregationLengthV6 === b.aggregationLengthV6);
   const samePeer = a.allPeers || b.allPeers || intersect(a.peers, b.peers);
   // Without nodes (the controller) a shared node is assumed: the speakers, which know them, settle it.
   const sameNode = !nodesKnown || intersect(a.nodes, b.nodes);
@@ -26,9 +44,11 @@ function overlaps(a: ResolvedBgpAdvertisement, b: ResolvedBgpAdvertisement, node
 
 export function settleLocalPrefConflicts(
   advertisements: readonly ResolvedBgpAdvertisement[],
+  pools: readonly ConfiguredPool[],
   nodesKnown: boolean,
   problems: ConfigProblem[],
 ): ResolvedBgpAdvertisement[] {
+  const families = new Map(pools.map((pool) => [pool.name, familiesOf(pool)]));
   const settled: ResolvedBgpAdvertisement[] = [];
   for (const advertisement of advertisements) {
     const dropped = new Set<string>();
@@ -36,8 +56,9 @@ export function settleLocalPrefConflicts(
       for (const older of settled) {
         if (older.serviceSelectors.length > 0) continue;
         if ((older.localPref ?? 0) === (advertisement.localPref ?? 0)) continue;
-        if (!overlaps(older, advertisement, nodesKnown)) continue;
-        for (const pool of advertisement.pools.filter((p) => older.pools.includes(p) && !dropped.has(p))) {
+        const shared = advertisement.pools.filter((pool) => older.pools.includes(pool) && !dropped.has(pool));
+        for (const pool of shared) {
+          if (!overlaps(older, advertisement, families.get(pool) ?? new Set(), nodesKnown)) continue;
           dropped.add(pool);
           const detail = `localPref ${advertisement.localPref ?? 0} vs ${older.localPref ?? 0} for pool "${pool}" on shared peers and nodes`;
           problems.push({
