@@ -5,10 +5,11 @@
  * names, and so does this, but says so.
  */
 import { type LabelSelector, matchesLabelSelector } from '@baremetal-lb/ipam';
-import { type ConfigProblem, ConfigProblemCode, problemCodeForField } from './config-problem.ts';
+import { type ConfigProblem, ConfigProblemCode } from './config-problem.ts';
 import type { LabeledObject, PreferredNodeSelector } from './metallb-resources.ts';
 import { nameObjects } from './name-objects.ts';
 import { matchesAny, selectNodes, toNodeViews } from './node-views.ts';
+import { objectReporter } from './object-reporter.ts';
 import {
   isRecord,
   type ReportProblem,
@@ -83,24 +84,7 @@ export function resolveL2Advertisements(
   const poolNames = new Set(pools.map((pool) => pool.name));
   const resolved: ResolvedL2Advertisement[] = [];
   for (const { name, object } of nameObjects(kind, objects as { metadata?: unknown }[], problems)) {
-    let broken = false;
-    const problem = (
-      severity: 'error' | 'warning',
-      code: ConfigProblemCode,
-      field: string,
-      message: string,
-    ) => {
-      if (severity === 'error') broken = true;
-      problems.push({
-        severity,
-        code,
-        object: { kind, name },
-        field,
-        message: `advertisement "${name}": ${message}`,
-      });
-    };
-    const report: ReportProblem = (field, message) =>
-      problem('error', problemCodeForField(field), field, message);
+    const { problem, report, broken } = objectReporter(kind, name, problems, 'advertisement');
     const rawSpec: unknown = (object as Readonly<Record<string, unknown>>).spec;
     const spec = isRecord(rawSpec) ? rawSpec : {};
     const namedPools = readStringList(spec.ipAddressPools, 'spec.ipAddressPools', report);
@@ -113,7 +97,7 @@ export function resolveL2Advertisements(
     const interfaces = readStringList(spec.interfaces, 'spec.interfaces', report);
     const serviceSelectors = readSelectorList(spec.serviceSelectors, 'spec.serviceSelectors', report);
     const preferred = readPreferred(spec.preferredNodeSelectors, report);
-    if (broken) continue;
+    if (broken()) continue;
     interfaces.forEach((interfaceName, index) => {
       if (!interfaceNamePattern.test(interfaceName)) {
         problem(

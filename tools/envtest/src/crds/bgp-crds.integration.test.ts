@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiConnection, callApi, sendApiRequest } from '../api-request.ts';
-import { createTestNamespace } from '../create-test-namespace.ts';
-import { readKubeconfig } from '../kubeconfig.ts';
 import { injectEnvtest } from '../vitest/inject-envtest.ts';
-import { createObject, readExamples, resourcePath } from './crd-test-client.ts';
+import { createObject, prepareCrdTests, readExamples, resourcePath } from './crd-test-client.ts';
 
 const envtest = injectEnvtest();
 
@@ -43,14 +41,7 @@ describe.skipIf(!envtest)('metallb.io BGP CRDs against a real kube-apiserver', (
         'servicebgpstatuses.metallb.io',
       ]),
     );
-    api = await readKubeconfig(envtest.kubeconfigPath);
-    namespace = await createTestNamespace(envtest.kubeconfigPath, 'bgp-crds');
-    const created = await sendApiRequest(api, {
-      method: 'POST',
-      path: '/api/v1/namespaces',
-      body: { metadata: { name: 'metallb-system' } },
-    });
-    expect([201, 409]).toContain(created.status);
+    ({ api, namespace } = await prepareCrdTests(envtest.kubeconfigPath, 'bgp-crds'));
   });
 
   it('accepts every MetalLB BGP documentation example unchanged', async () => {

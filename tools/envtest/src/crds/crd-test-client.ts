@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { type ApiConnection, sendApiRequest } from '../api-request.ts';
+import { createTestNamespace } from '../create-test-namespace.ts';
+import { readKubeconfig } from '../kubeconfig.ts';
 
 export type Verdict = {
   readonly accepted: boolean;
@@ -71,4 +73,24 @@ export type Example = {
 export async function readExamples(file: string): Promise<Example[]> {
   const text = await readFile(path.join(import.meta.dirname, 'fixtures', file), 'utf8');
   return parseAllDocuments(text).map((document) => document.toJS() as Example);
+}
+
+/**
+ * A connection, a fresh test namespace, and namespace metallb-system (which MetalLB's examples
+ * name), created once and shared by the test files.
+ */
+export async function prepareCrdTests(
+  kubeconfigPath: string,
+  prefix: string,
+): Promise<{ readonly api: ApiConnection; readonly namespace: string }> {
+  const api = await readKubeconfig(kubeconfigPath);
+  const namespace = await createTestNamespace(kubeconfigPath, prefix);
+  const created = await sendApiRequest(api, {
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { metadata: { name: 'metallb-system' } },
+  });
+  if (created.status !== 201 && created.status !== 409)
+    throw new Error(`creating namespace metallb-system returned ${created.status}: ${created.body}`);
+  return { api, namespace };
 }

@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiConnection, callApi, sendApiRequest } from '../api-request.ts';
-import { createTestNamespace } from '../create-test-namespace.ts';
-import { readKubeconfig } from '../kubeconfig.ts';
 import { injectEnvtest } from '../vitest/inject-envtest.ts';
-import { createObject, readExamples, resourcePath } from './crd-test-client.ts';
+import { createObject, prepareCrdTests, readExamples, resourcePath } from './crd-test-client.ts';
 
 const envtest = injectEnvtest();
 
@@ -31,14 +29,7 @@ describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () =>
         'servicel2statuses.metallb.io',
       ]),
     );
-    api = await readKubeconfig(envtest.kubeconfigPath);
-    namespace = await createTestNamespace(envtest.kubeconfigPath, 'crds');
-    const created = await sendApiRequest(api, {
-      method: 'POST',
-      path: '/api/v1/namespaces',
-      body: { metadata: { name: 'metallb-system' } },
-    });
-    expect([201, 409]).toContain(created.status);
+    ({ api, namespace } = await prepareCrdTests(envtest.kubeconfigPath, 'crds'));
   });
 
   it('accepts every MetalLB documentation example unchanged', async () => {
