@@ -100,6 +100,8 @@ export type SpeakerLab = {
    * replaces the node arguments before the flags (another checkout's speaker, node options).
    */
   start(host: LabHost, extraArgs?: readonly string[], entry?: readonly string[]): Promise<SpeakerProcess>;
+  /** Starts the speaker of `host` without waiting for anything (arguments as for `start`). */
+  spawn(host: LabHost, extraArgs?: readonly string[], entry?: readonly string[]): SpeakerProcess;
   /** Sends `signal` and waits for the exit. */
   kill(host: LabHost, signal: NodeJS.Signals): Promise<void>;
   hostByMac(mac: string | undefined): LabHost | undefined;
@@ -152,22 +154,27 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
 
     const speakers = new Map<string, SpeakerProcess>();
     const env = envtest;
-    const start = async (
+    const spawnSpeaker = (
       host: LabHost,
       extraArgs: readonly string[] = [],
       entry: readonly string[] = speakerEntry,
-    ): Promise<SpeakerProcess> => {
+    ): SpeakerProcess => {
       const name = NODE_NAMES[nodes.indexOf(host)]!;
-      const child = host.spawn(node24, [
-        ...entry,
-        `--node-name=${name}`,
-        `--kubeconfig=${sa.kubeconfigPath}`,
-        `--namespace=${NAMESPACE}`,
-        `--ml-secret-path=${secretPath}`,
-        `--responder-priority=${DEPLOYED_RESPONDER_PRIORITY}`,
-        '--log-level=debug',
-        ...extraArgs,
-      ]);
+      const child = host.spawn(
+        node24,
+        [
+          ...entry,
+          `--node-name=${name}`,
+          `--kubeconfig=${sa.kubeconfigPath}`,
+          `--namespace=${NAMESPACE}`,
+          `--ml-secret-path=${secretPath}`,
+          `--responder-priority=${DEPLOYED_RESPONDER_PRIORITY}`,
+          '--log-level=debug',
+          ...extraArgs,
+        ],
+        // As deploy/speaker.yaml sets it (status.hostIP): membership and metrics bind this address.
+        { env: { ...process.env, METALLB_HOST: host.ipv4 } },
+      );
       const logs: string[] = [];
       const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
       child.stdout?.on('data', collect);
@@ -175,6 +182,16 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const p = { host, child, logs, exited };
       speakers.set(name, p);
+      return p;
+    };
+    const start = async (
+      host: LabHost,
+      extraArgs: readonly string[] = [],
+      entry: readonly string[] = speakerEntry,
+    ): Promise<SpeakerProcess> => {
+      const p = spawnSpeaker(host, extraArgs, entry);
+      const { child, logs } = p;
+      const name = NODE_NAMES[nodes.indexOf(host)]!;
       // Ready = its health server answers /readyz (caches synced, sockets open). Go builds and
       // other labs share this machine's 2 cores: under such load start-up has taken up to 16 s.
       await waitFor(async () => {
@@ -199,6 +216,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       nodes,
       speakers,
       start,
+      spawn: spawnSpeaker,
       async kill(host, signal) {
         const p = speakers.get(NODE_NAMES[nodes.indexOf(host)]!);
         if (p === undefined || p.child.exitCode !== null || p.child.signalCode !== null) return;
