@@ -63,14 +63,33 @@ export const NODE_NAMES = ['nodea', 'nodeb', 'nodec'] as const;
 /** `--responder-priority` as deploy/speaker.yaml sets it: the lab runs speakers as deployed. */
 export const DEPLOYED_RESPONDER_PRIORITY = await deployedFlagValue('responder-priority').then(Number);
 
-async function deployedFlagValue(flag: string): Promise<string> {
+export type LivenessProbe = {
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+};
+
+/** The speaker's livenessProbe in deploy/speaker.yaml: when the kubelet would restart it. */
+export const DEPLOYED_LIVENESS_PROBE: LivenessProbe = await deployedSpeakerContainer().then((c) => {
+  const probe = c?.livenessProbe;
+  if (probe === undefined) throw new Error('deploy/speaker.yaml: the speaker container has no livenessProbe');
+  return probe;
+});
+
+type Container = { name: string; args?: string[]; livenessProbe?: LivenessProbe };
+
+async function deployedSpeakerContainer(): Promise<Container | undefined> {
   const docs = loadAllYaml(await readFile(path.join(repoRoot, 'deploy/speaker.yaml'), 'utf8')) as {
     kind?: string;
-    spec?: { template?: { spec?: { containers?: { name: string; args?: string[] }[] } } };
+    spec?: { template?: { spec?: { containers?: Container[] } } };
   }[];
-  const args = docs
+  return docs
     .find((d) => d.kind === 'DaemonSet')
-    ?.spec?.template?.spec?.containers?.find((c) => c.name === 'speaker')?.args;
+    ?.spec?.template?.spec?.containers?.find((c) => c.name === 'speaker');
+}
+
+async function deployedFlagValue(flag: string): Promise<string> {
+  const args = (await deployedSpeakerContainer())?.args;
   const value = args?.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
   if (value === undefined) throw new Error(`deploy/speaker.yaml: the speaker container has no --${flag}`);
   return value;
