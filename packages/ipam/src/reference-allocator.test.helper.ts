@@ -7,6 +7,7 @@
  */
 import { formatIp, type IpValue } from './ip-address.ts';
 import { IpamError, type IpamErrorCode } from './ipam-error.ts';
+import type { NormalizedRequest } from './normalize-request.ts';
 import type { PoolSpec } from './pool-spec.ts';
 import {
   fail as code,
@@ -14,7 +15,6 @@ import {
   modelReadRequest,
   modelRequestedIps,
   modelSelects,
-  type ModelRequest as NormalizedRequest,
 } from './reference-inputs.test.helper.ts';
 import type { Assignment, IpFamily, ServicePort, ServiceRequest } from './service-request.ts';
 

@@ -6,8 +6,10 @@
  */
 import type { IpValue } from './ip-address.ts';
 import { IpamError, type IpamErrorCode } from './ipam-error.ts';
+// The shape only: the model fills it in by itself (modelReadRequest), never with normalizeRequest.
+import type { NormalizedRequest } from './normalize-request.ts';
 import type { PoolSpec } from './pool-spec.ts';
-import type { IpFamily, IpFamilyPolicy, ServicePort, ServiceRequest } from './service-request.ts';
+import type { IpFamily, ServiceRequest } from './service-request.ts';
 
 /** The model's refusal: the same error type as the allocator's, so outcomes compare by code. */
 export const fail = (code: IpamErrorCode): never => {
@@ -119,23 +121,6 @@ export function modelCheckPools(specs: readonly PoolSpec[]): IpValue[][] {
   return addresses;
 }
 
-/** A request as the model reads it (defaults filled in). */
-export type ModelRequest = {
-  readonly key: string;
-  readonly namespace: string;
-  readonly labels: Readonly<Record<string, string>> | undefined;
-  readonly namespaceLabels: Readonly<Record<string, string>> | undefined;
-  readonly ports: readonly ServicePort[];
-  readonly sharingKey: string;
-  readonly backendKey: string;
-  readonly policy: IpFamilyPolicy;
-  readonly primary: IpFamily;
-  /** The other family when two IPs are wanted: RequireDualStack, or PreferDualStack with two families. */
-  readonly secondary: IpFamily | undefined;
-  readonly requested: readonly IpValue[];
-  readonly pool: string | undefined;
-};
-
 /** Up to two IPs of different families (MetalLB's loadBalancerIPs rule). */
 export function modelRequestedIps(texts: readonly string[]): IpValue[] {
   const ips = texts.map((text) => modelParseIp(text) ?? fail('ERR_IPAM_INVALID_ADDRESS'));
@@ -145,7 +130,7 @@ export function modelRequestedIps(texts: readonly string[]): IpValue[] {
 }
 
 /** The model's reading of a (well-typed) request: the property test generates only those. */
-export function modelReadRequest(request: ServiceRequest): ModelRequest {
+export function modelReadRequest(request: ServiceRequest): NormalizedRequest {
   const policy = request.ipFamilyPolicy ?? 'SingleStack';
   const families = request.ipFamilies ?? ['IPv4'];
   const primary = families[0]!;

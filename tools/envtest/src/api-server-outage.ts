@@ -28,17 +28,40 @@ async function findApiServer(envtestDir: string): Promise<{ pid: number; argv: s
   throw new EnvtestError(EnvtestErrorCode.noSuchProcess, `no kube-apiserver under "${envtestDir}"`);
 }
 
-/** SIGTERM to the envtest's kube-apiserver; resolves once it is gone (at most 10 s). */
+/**
+ * kube-apiserver's graceful stop drains requests and keeps serving meanwhile; it has taken 10 s
+ * and more here (envtest gives it the same before SIGKILL), ms.
+ */
+const stopGraceMs = 10_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls every 50 ms until `pid` is gone or `timeoutMs` passed; whether it is gone. */
+async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (!alive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return !alive(pid);
+}
+
+/**
+ * Stops the envtest's kube-apiserver: SIGTERM, SIGKILL after the grace period; resolves once the
+ * process is gone, so the outage has begun for sure (a server still draining answers requests).
+ */
 export async function stopApiServer(envtestDir: string): Promise<StoppedApiServer> {
   const { pid, argv } = await findApiServer(envtestDir);
   process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 200; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!(await waitGone(pid, stopGraceMs))) {
+    process.kill(pid, 'SIGKILL');
+    await waitGone(pid, stopGraceMs);
   }
   return {
     async restart() {

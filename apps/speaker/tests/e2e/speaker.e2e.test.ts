@@ -646,6 +646,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
       await expectArpOwner(VIP4, undefined);
       const stopped = await stopApiServer(t.envtest.dir);
       try {
+        await expect(t.core.listNode(), 'the API server is away').rejects.toThrow();
         const spawnedAt = Date.now();
         for (const h of t.nodes) t.spawn(h);
         // The kubelet's view, more often than the kubelet looks: /healthz and /readyz of every
