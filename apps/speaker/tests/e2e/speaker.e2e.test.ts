@@ -682,14 +682,15 @@ describe.skipIf(!ready)('speaker e2e', () => {
         // at initialDelaySeconds: a speaker must be live before the last of those.
         const { initialDelaySeconds, periodSeconds, failureThreshold } = DEPLOYED_LIVENESS_PROBE;
         const restartAtMs = (initialDelaySeconds + (failureThreshold - 1) * periodSeconds) * 1000;
+        // Soft: a run that fails here goes on to show what happens when the API server returns.
         for (const host of t.nodes) {
-          expect(firstLive.get(host.name) ?? Number.POSITIVE_INFINITY, `${host.name} live`).toBeLessThan(
-            restartAtMs,
-          );
+          expect
+            .soft(firstLive.get(host.name) ?? Number.POSITIVE_INFINITY, `${host.name} live`)
+            .toBeLessThan(restartAtMs);
         }
-        expect(failuresAfterLive, 'liveness failures once live').toEqual([]);
-        expect(readyDuringOutage, 'ready without the caches').toBe(0);
-        for (const [name, p] of t.speakers) expect(p.child.exitCode, `${name} exited`).toBeNull();
+        expect.soft(failuresAfterLive, 'liveness failures once live').toEqual([]);
+        expect.soft(readyDuringOutage, 'ready without the caches').toBe(0);
+        for (const [name, p] of t.speakers) expect.soft(p.child.exitCode, `${name} exited`).toBeNull();
       } finally {
         stopRestartedApiServer = await stopped.restart();
       }
@@ -706,12 +707,22 @@ describe.skipIf(!ready)('speaker e2e', () => {
         'the API server back',
       );
       const back = performance.now();
-      await expectArpOwner(VIP4, owner, announceAfterApiReturnBoundMs);
-      const ms = performance.now() - back;
-      console.log(
-        `API server away ${apiOutageMs / 1000} s at start-up: ${owner} answers ARP ${ms.toFixed(0)} ms after it is back`,
-      );
-      expect(ms).toBeLessThanOrEqual(announceAfterApiReturnBoundMs);
+      // Only the owner may claim the VIP: a speaker that joined alone would win every IP.
+      const capture = captureGratuitous(VIP4);
+      try {
+        await expectArpOwner(VIP4, owner, announceAfterApiReturnBoundMs);
+        const ms = performance.now() - back;
+        console.log(
+          `API server away ${apiOutageMs / 1000} s at start-up: ${owner} answers ARP ${ms.toFixed(0)} ms after it is back`,
+        );
+        expect(ms).toBeLessThanOrEqual(announceAfterApiReturnBoundMs);
+        await new Promise((r) => setTimeout(r, 3000));
+        const ownerMac = hostOf(owner).mac.toLowerCase();
+        const others = capture.seen.filter((g) => g.mac !== ownerMac).map((g) => t.hostByMac(g.mac)?.name);
+        expect(others, 'gratuitous ARPs for the VIP from other nodes').toEqual([]);
+      } finally {
+        await capture.close();
+      }
       for (const host of t.nodes) {
         await waitFor(
           async () => (await fetch(`http://${host.ipv4}:7472/readyz`)).ok,
