@@ -53,15 +53,33 @@ export function sampleThreadCpu(pid: number, tid: number, intervalMs: number) {
 }
 
 export type ThreadCpuSummary = {
-  /** CPU over the whole span, share of one core (schedstat). */
-  readonly share: number;
-  /** The same from stat's utime + stime (10 ms resolution). */
+  /** From stat's utime + stime over the whole span, share of one core (10 ms resolution). */
   readonly shareFromTicks: number;
+  /** Highest CPU share of one core over any 1 s of the span (schedstat): the storm itself. */
+  readonly peakSecondShare: number;
+  /** Highest CPU share over any `windowMs`, in any scheduling class. */
+  readonly peakWindowShare: number;
+  /** Highest CPU share over any `windowMs` that the thread spent wholly in SCHED_FIFO. */
+  readonly peakRealtimeWindowShare: number;
   /** Share of the span spent in SCHED_FIFO. */
   readonly realtimeShare: number;
-  /** Highest CPU share of one core over any `windowMs` span that the thread spent in SCHED_FIFO. */
-  readonly maxRealtimeWindowShare: number;
 };
+
+/** Highest CPU share of one core over any span of at least `windowMs` (the shortest such). */
+function peakShare(samples: readonly ThreadCpuSample[], windowMs: number, realtimeOnly: boolean): number {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) {
+    for (let j = i + 1; j < samples.length; j++) {
+      const span = samples[j]!.atMs - samples[i]!.atMs;
+      if (span < windowMs) continue;
+      if (!realtimeOnly || samples.slice(i, j + 1).every((s) => s.realtime)) {
+        peak = Math.max(peak, (samples[j]!.cpuNs - samples[i]!.cpuNs) / 1e6 / span);
+      }
+      break;
+    }
+  }
+  return peak;
+}
 
 export function summarizeThreadCpu(samples: readonly ThreadCpuSample[], windowMs: number): ThreadCpuSummary {
   const first = samples[0]!;
@@ -72,21 +90,11 @@ export function summarizeThreadCpu(samples: readonly ThreadCpuSample[], windowMs
     if (samples[i - 1]!.realtime && samples[i]!.realtime)
       realtimeMs += samples[i]!.atMs - samples[i - 1]!.atMs;
   }
-  let maxWindow = 0;
-  for (let i = 0; i < samples.length; i++) {
-    for (let j = i + 1; j < samples.length; j++) {
-      const span = samples[j]!.atMs - samples[i]!.atMs;
-      if (span < windowMs) continue;
-      if (samples.slice(i, j + 1).every((s) => s.realtime)) {
-        maxWindow = Math.max(maxWindow, (samples[j]!.cpuNs - samples[i]!.cpuNs) / 1e6 / span);
-      }
-      break;
-    }
-  }
   return {
-    share: (last.cpuNs - first.cpuNs) / 1e6 / spanMs,
     shareFromTicks: ((last.ticks - first.ticks) * 10) / spanMs,
+    peakSecondShare: peakShare(samples, 1000, false),
+    peakWindowShare: peakShare(samples, windowMs, false),
+    peakRealtimeWindowShare: peakShare(samples, windowMs, true),
     realtimeShare: realtimeMs / spanMs,
-    maxRealtimeWindowShare: maxWindow,
   };
 }
