@@ -3,8 +3,11 @@
  * informers fail their lists and retry, and the cache must not call itself synced (the speaker
  * waits for sync before it joins the membership, and reports it as readiness).
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HttpKubeClient, loadKubeConfig, systemClock } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../observe/create-logger.ts';
 import { ClusterCache } from './cluster-cache.ts';
@@ -20,16 +23,23 @@ async function closedPort(): Promise<number> {
 
 describe('ClusterCache while the API server is away', () => {
   it('is neither synced nor connected, and keeps retrying', async () => {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${await closedPort()}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 'x' }],
-      contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-      currentContext: 'c',
-    });
+    const dir = await mkdtemp(path.join(tmpdir(), 'bmlb-cluster-cache-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    await writeFile(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: `http://127.0.0.1:${await closedPort()}` } }],
+        users: [{ name: 'u', user: { token: 'x' } }],
+        contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'c',
+      }),
+    );
+    const client = new HttpKubeClient(loadKubeConfig(kubeconfig, {}));
     const lines: string[] = [];
     const log = createLogger('warn', 'n1', { write: (line: string) => lines.push(line) });
-    const cache = new ClusterCache(kc, 'metallb-system', log, () => {});
+    const cache = new ClusterCache(client, 'metallb-system', systemClock, log, () => {});
     cache.start();
     try {
       // Long enough for the first lists to fail and the first retries (250 ms, 500 ms) to fail too.
@@ -40,6 +50,8 @@ describe('ClusterCache while the API server is away', () => {
       expect(cache.connected).toBe(false);
     } finally {
       await cache.stop();
+      await client.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSubnetFree } from '../check-subnet-free.ts';
 import { checkPrerequisites } from '../prerequisites.ts';
 import { listLabNamespaces } from '../sweep-stale-labs.ts';
+import { nodeNames } from './quickstart-cluster.ts';
+import { quickstartNeeds } from './quickstart-prerequisites.ts';
+import { runQuickstart } from './run-quickstart.ts';
+import { waitFor } from './wait-for.ts';
 
 /**
  * Regression bound on the failover (announcing node down → another node's MAC answers), ms. Fixed,
@@ -15,10 +19,6 @@ import { listLabNamespaces } from '../sweep-stale-labs.ts';
  * 5× the usual tail and 3× the worst, so a failover of 3 s fails and noise does not.
  */
 const failoverBoundMs = 2_500;
-import { nodeNames } from './quickstart-cluster.ts';
-import { quickstartNeeds } from './quickstart-prerequisites.ts';
-import { runQuickstart } from './run-quickstart.ts';
-import { waitFor } from './wait-for.ts';
 
 const ready = checkPrerequisites('quick start e2e (npm run lab)', quickstartNeeds());
 
