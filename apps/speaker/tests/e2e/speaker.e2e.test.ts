@@ -42,8 +42,8 @@ const ready = checkPrerequisites('speaker e2e (namespaces, raw sockets, arping, 
 
 /**
  * How long the API server stays away while speakers start, ms. Two minutes, as issue 22 puts it:
- * three times the ~40 s after which deploy/'s liveness probe (initialDelaySeconds 10, then 3
- * failures 10 s apart) restarts a speaker whose /healthz does not answer, and long enough for the
+ * four times the 30 s after which deploy/'s liveness probe (first at 10 s, then every 10 s, 3
+ * failures) has a speaker restarted whose /healthz does not answer, and long enough for the
  * informers' retry backoff to reach its cap.
  */
 const apiOutageMs = Number(process.env.BMLB_API_OUTAGE_MS ?? 120_000);
