@@ -9,6 +9,7 @@ import {
   sleep,
   systemClock,
 } from '@baremetal-lb/kube';
+import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { Controller } from './controller.ts';
 import { KubeControllerApi, KubeLeaseStore } from './controller-api.ts';
 import { EventRecorder } from './event-recorder.ts';
@@ -95,12 +96,14 @@ export async function runController(
   });
   informersSynced = informers.isSynced;
 
+  // Alive while the event loop runs (an API outage is no reason for a restart: it only delays).
+  const loop = new EventLoopWatchdog().start();
   const server: HealthServer = await startHealthServer(
     flags.metricsHost,
     flags.metricsPort,
     metrics.registry,
     {
-      healthy: () => true,
+      healthy: () => !loop.stalled(),
       // A standby is ready once its caches are warm; the leader once it has restored assignments.
       ready: () => informersSynced() && (controller.leading ? controller.restored : flags.leaderElect),
     },
@@ -200,6 +203,7 @@ export async function runController(
         await elector?.release();
         metrics.leader.set(0);
         await informers.stop();
+        loop.stop();
         await server.close();
         await client.close();
         void ready;

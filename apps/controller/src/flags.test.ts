@@ -22,6 +22,13 @@ describe('parseFlags', () => {
     });
   });
 
+  it("binds metrics and health to the pod's address ($METALLB_HOST) unless --metrics-host says otherwise", () => {
+    const env = { METALLB_HOST: '198.18.0.7' };
+    expect(parseFlags([], env).metricsHost).toBe('198.18.0.7');
+    expect(parseFlags(['--metrics-host=0.0.0.0'], env).metricsHost).toBe('0.0.0.0');
+    expect(parseFlags([], { METALLB_HOST: '' }).metricsHost).toBe('0.0.0.0');
+  });
+
   it('reads --help and --version', () => {
     expect(parseFlags(['--version'], {}).version).toBe(true);
     expect(parseFlags(['--help'], {}).help).toBe(true);

@@ -42,7 +42,8 @@ export const usage = `Usage: baremetal-lb-controller [flags]
   --namespace NS        namespace of IPAddressPools and the leader Lease (default metallb-system)
   --lb-class NAME       handle only Services with this spec.loadBalancerClass
                         (default: only Services without a class)
-  --metrics-host HOST   address for /metrics, /healthz, /readyz (default 0.0.0.0)
+  --metrics-host HOST   address for /metrics, /healthz, /readyz (default $METALLB_HOST, the pod's
+                        address from the downward API, or 0.0.0.0 without it)
   --metrics-port PORT   port for /metrics, /healthz, /readyz (default 7472; 0 = any free port)
   --log-level LEVEL     trace|debug|info|warn|error|fatal (default info)
   --leader-elect        elect one active replica through a Lease (default on)
@@ -76,7 +77,7 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     kubeconfig: nonEmpty(values.kubeconfig),
     namespace: requireName('--namespace', values.namespace),
     lbClass: nonEmpty(values['lb-class']),
-    metricsHost: values['metrics-host'],
+    metricsHost: nonEmpty(values['metrics-host']) ?? nonEmpty(env.METALLB_HOST) ?? '0.0.0.0',
     metricsPort: parsePort(values['metrics-port']),
     logLevel: logLevel as LogLevel,
     leaderElect: values['leader-elect'],
@@ -100,7 +101,7 @@ function parse(argv: readonly string[]) {
       kubeconfig: { type: 'string' },
       namespace: { type: 'string', default: 'metallb-system' },
       'lb-class': { type: 'string' },
-      'metrics-host': { type: 'string', default: '0.0.0.0' },
+      'metrics-host': { type: 'string' },
       'metrics-port': { type: 'string', default: '7472' },
       'log-level': { type: 'string', default: 'info' },
       'leader-elect': { type: 'boolean', default: true },

@@ -1,6 +1,7 @@
 /**
- * Wires the speaker together: informers, membership over UDP, interface watching, per-interface
- * responders and the Speaker loop, plus metrics and health. `stop({ graceful: true })` is the
+ * Wires the speaker together: metrics and health first (so the kubelet's liveness probe answers
+ * while the API server is still away), then informers, membership over UDP, interface watching,
+ * per-interface responders and the Speaker loop. `stop({ graceful: true })` is the
  * SIGTERM path: leave the membership first (so the next node takes over at once), withdraw every
  * announcement, then close.
  */
@@ -8,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { HttpKubeClient, systemClock as kubeClock, loadKubeConfig } from '@baremetal-lb/kube';
 import { Membership, UdpTransport } from '@baremetal-lb/leader';
+import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import type { Logger } from 'pino';
 import { Announcer, defaultHandOverOptions } from './announce/announcer.ts';
@@ -23,6 +25,7 @@ import { errorText } from './observe/error-text.ts';
 import { startHealthServer } from './observe/health-server.ts';
 import { SpeakerMetrics } from './observe/speaker-metrics.ts';
 import { Speaker } from './speaker.ts';
+import type { ResponderThread } from './thread/responder-thread.ts';
 import { startResponderThread } from './thread/start-responder-thread.ts';
 
 export type RunningSpeaker = {
@@ -88,9 +91,26 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const clock = systemClock;
 
   let speaker: Speaker | undefined;
+  // Set once they run, for the health checks and scrapes that start before them.
+  let startedMembership: Membership | undefined;
+  let startedResponders: ResponderThread | undefined;
+  let interfacesReady = false;
   const cluster = new ClusterCache(client, flags.namespace, kubeClock, log, () =>
     speaker?.requestReconcile(),
   );
+  // Health before anything that waits: a speaker started while the API server is away must not
+  // fail its liveness probe (and crash-loop into a back-off longer than the outage). Alive = the
+  // event loop and the responder thread run; ready = synced, sockets open, announcing.
+  const loop = new EventLoopWatchdog().start();
+  const health: Server = await startHealthServer(flags.metricsHost, flags.metricsPort, metrics.registry, {
+    healthy: () => !loop.stalled() && (startedResponders?.alive() ?? true),
+    ready: () => cluster.synced && interfacesReady && speaker?.started === true,
+    beforeScrape: () => {
+      const m = startedMembership;
+      if (m !== undefined) metrics.setMembership(m.snapshot(), m.stats());
+      metrics.apiConnected.set(cluster.connected ? 1 : 0);
+    },
+  });
   cluster.start();
   // Membership seeds come from the Node list, and without the caches there is nothing to announce:
   // wait for the API server however long it takes (joining without seeds would leave this node
@@ -114,6 +134,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     seeds: addresses.seeds,
     ...(addresses.advertise === undefined ? {} : { advertiseAddress: addresses.advertise }),
   });
+  startedMembership = membership;
   membership.subscribe((e) => {
     metrics.memberEvents.inc({ state: e.type, reason: e.reason });
     log.info(
@@ -128,6 +149,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     onConflict: (report) => speaker?.reportConflict(report),
     onHandedOver: (placement, mac) => announcer?.handedOver(placement, mac),
   });
+  startedResponders = responders;
   announcer = new Announcer(
     responders,
     clock,
@@ -152,7 +174,6 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   });
 
   // Interface changes (including the initial list) reopen sockets and re-place the IPs.
-  let interfacesReady = false;
   const watcher = watchInterfaces(
     (list) => {
       const eligible = eligibleInterfaces(toInterfaceInfos(list), exclude);
@@ -177,15 +198,6 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const confirmedBy = await membership.confirmAlive(confirmTimeoutMs);
   log.info({ members: membership.liveMembers(), confirmedBy }, 'membership joined');
   speaker.start();
-
-  const health: Server = await startHealthServer(flags.metricsHost, flags.metricsPort, metrics.registry, {
-    healthy: () => true,
-    ready: () => cluster.synced && interfacesReady && speaker!.started,
-    beforeScrape: () => {
-      metrics.setMembership(membership.snapshot(), membership.stats());
-      metrics.apiConnected.set(cluster.connected ? 1 : 0);
-    },
-  });
   log.info(
     {
       seeds: addresses.seeds,
@@ -218,6 +230,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
         }
         await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
         await client.close();
+        loop.stop();
         await new Promise<void>((resolve) => health.close(() => resolve()));
         health.closeAllConnections?.();
         log.info('stopped: sockets, watches and the health server closed');

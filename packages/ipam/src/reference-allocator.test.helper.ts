@@ -1,16 +1,21 @@
 /**
  * A deliberately naive model of the allocator for the model-based property test: pools are
  * enumerated address lists, holders are found by scanning every service. Tiny pools only.
- * It reuses the parsing/validation helpers (tested on their own) but none of the allocator's
- * data structures (FreeRanges, RangeIndex, HolderIndex, Holding).
+ * It shares nothing with the implementation but the types and formatIp (output text): its input
+ * reading is its own (reference-inputs.test.helper.ts), and none of the allocator's data
+ * structures (FreeRanges, RangeIndex, HolderIndex, Holding) or checks are used.
  */
-import { parseAddressEntry } from './address-range.ts';
 import { formatIp, type IpValue } from './ip-address.ts';
 import { IpamError, type IpamErrorCode } from './ipam-error.ts';
-import { matchesLabelSelector } from './label-selector.ts';
-import { type NormalizedRequest, normalizeRequest, parseRequestedIps } from './normalize-request.ts';
+import type { NormalizedRequest } from './normalize-request.ts';
 import type { PoolSpec } from './pool-spec.ts';
-import { findPoolOverlaps, validatePoolSpec } from './pool-validation.ts';
+import {
+  fail as code,
+  modelCheckPools,
+  modelReadRequest,
+  modelRequestedIps,
+  modelSelects,
+} from './reference-inputs.test.helper.ts';
 import type { Assignment, IpFamily, ServicePort, ServiceRequest } from './service-request.ts';
 
 interface ModelPool {
@@ -27,9 +32,6 @@ export interface ModelHolding {
 
 export type Outcome = { readonly ok: Assignment } | { readonly error: IpamErrorCode };
 
-const code = (error: IpamErrorCode): never => {
-  throw new IpamError(error, 'model');
-};
 const familyOf = (ip: IpValue): IpFamily => (typeof ip === 'number' ? 'IPv4' : 'IPv6');
 const buggy = (ip: IpValue) => typeof ip === 'number' && (ip % 256 === 0 || ip % 256 === 255);
 const byValue = (a: IpValue, b: IpValue) =>
@@ -40,11 +42,8 @@ export class ReferenceAllocator {
   readonly holdings = new Map<string, ModelHolding>();
 
   setPools(specs: readonly PoolSpec[]): string[] {
-    for (const spec of specs)
-      if (validatePoolSpec(spec).some((p) => p.severity === 'error')) code('ERR_IPAM_INVALID_POOL');
-    if (new Set(specs.map((s) => s.name)).size !== specs.length) code('ERR_IPAM_INVALID_POOL');
-    if (findPoolOverlaps(specs).length > 0) code('ERR_IPAM_POOL_OVERLAP');
-    this.pools = specs.map((spec) => ({ spec, addresses: enumerate(spec) }));
+    const addresses = modelCheckPools(specs);
+    this.pools = specs.map((spec, i) => ({ spec, addresses: [...addresses[i]!].sort(byValue) }));
     const invalid = [...this.holdings]
       .filter(([, h]) => {
         const pools = h.ips.map((ip) => this.poolOf(ip));
@@ -81,11 +80,9 @@ export class ReferenceAllocator {
     const nsOk =
       (nsNames.length === 0 && nsSelectors.length === 0) ||
       nsNames.includes(req.namespace) ||
-      nsSelectors.some((s) => matchesLabelSelector(req.namespaceLabels, s));
+      nsSelectors.some((s) => modelSelects(req.namespaceLabels, s));
     const svcSelectors = sa.serviceSelectors ?? [];
-    return (
-      nsOk && (svcSelectors.length === 0 || svcSelectors.some((s) => matchesLabelSelector(req.labels, s)))
-    );
+    return nsOk && (svcSelectors.length === 0 || svcSelectors.some((s) => modelSelects(req.labels, s)));
   }
 
   sharingError(ip: IpValue, req: NormalizedRequest): IpamErrorCode | undefined {
@@ -126,12 +123,12 @@ export class ReferenceAllocator {
   }
 
   assign(request: ServiceRequest, ips: readonly string[]): Assignment {
-    const req = normalizeRequest(request);
-    return this.assignValues(req, parseRequestedIps(req.key, ips), req.policy === 'RequireDualStack');
+    const req = modelReadRequest(request);
+    return this.assignValues(req, modelRequestedIps(ips), req.policy === 'RequireDualStack');
   }
 
   allocate(request: ServiceRequest): Assignment {
-    const req = normalizeRequest(request);
+    const req = modelReadRequest(request);
     if (req.requested.length > 0) return this.assignValues(req, req.requested, req.secondary !== undefined);
     const named = req.pool === undefined ? undefined : this.pools.find((p) => p.spec.name === req.pool);
     if (req.pool !== undefined && named === undefined) code('ERR_IPAM_UNKNOWN_POOL');
@@ -277,17 +274,4 @@ export class ReferenceAllocator {
     this.holdings.set(req.key, this.holding(req, [...ips]));
     return this.describe(req.key) as Assignment;
   }
-}
-
-/** Every address of a (tiny) pool, sorted. */
-function enumerate(spec: PoolSpec): IpValue[] {
-  const out: IpValue[] = [];
-  for (const entry of spec.addresses) {
-    const parsed = parseAddressEntry(entry);
-    if (!parsed.ok) continue;
-    const { first, last } = parsed.range;
-    if (typeof first === 'number') for (let ip = first; ip <= (last as number); ip++) out.push(ip);
-    else for (let ip = first; ip <= (last as bigint); ip++) out.push(ip);
-  }
-  return out.sort(byValue);
 }

@@ -17,9 +17,15 @@ const tools = await prepareDeployTools('deploy/: helm template against kustomize
 afterAll(() => tools?.dispose());
 const everyValue = parse(await readFile(path.join(import.meta.dirname, 'fixtures/every-value.yaml'), 'utf8'));
 
+type Container = {
+  readonly image: string;
+  readonly args: readonly string[];
+  readonly env: readonly { readonly name: string; readonly valueFrom?: { readonly fieldRef?: object } }[];
+};
 type PodSpec = {
-  readonly containers: readonly { readonly image: string; readonly args: readonly string[] }[];
+  readonly containers: readonly Container[];
   readonly priorityClassName?: string;
+  readonly hostNetwork?: boolean;
   readonly tolerations?: readonly unknown[];
   readonly nodeSelector?: Readonly<Record<string, string>>;
 };
@@ -27,7 +33,10 @@ type Workload = KubeObject & {
   readonly spec: {
     readonly replicas?: number;
     readonly template: {
-      readonly metadata: { readonly annotations: Record<string, string> };
+      readonly metadata: {
+        readonly labels: Record<string, string>;
+        readonly annotations: Record<string, string>;
+      };
       readonly spec: PodSpec;
     };
   };
@@ -137,8 +146,15 @@ describe.skipIf(!tools)('chart values', () => {
       'registry.example.com/baremetal-lb/controller:0.1.0-test',
     );
     expect(speakerPod.spec.containers[0]?.image).toBe('registry.example.com/baremetal-lb/speaker:0.1.0-test');
-    expect(controllerPod.spec.priorityClassName).toBe('system-cluster-critical');
-    expect(speakerPod.spec.priorityClassName).toBe('system-node-critical');
+    // "" means no PriorityClass at all.
+    expect(controllerPod.spec.priorityClassName).toBeUndefined();
+    expect(speakerPod.spec.priorityClassName).toBe('system-cluster-critical');
+    expect(
+      (find(objects, 'PodDisruptionBudget', 'controller') as KubeObject & { spec: object })?.spec,
+    ).toMatchObject({ maxUnavailable: '50%' });
+    for (const pod of [controllerPod, speakerPod]) {
+      expect(pod.spec.containers[0]?.args).toContain('--metrics-host=0.0.0.0');
+    }
     // podAnnotations are merged over the prometheus.io ones and win on a clash.
     expect(controllerPod.metadata.annotations).toEqual({
       'example.com/team': 'networking',
@@ -159,6 +175,38 @@ describe.skipIf(!tools)('chart values', () => {
     expect(kinds(objects).filter((k) => k === 'IPAddressPool')).toHaveLength(2);
     expect(kinds(objects)).toContain('Namespace');
     expect(kinds(objects)).toContain('Secret');
+  });
+
+  it('by default: critical priority classes, a controller PodDisruptionBudget, metrics on the own address', async () => {
+    const objects = await tools!.renderChart();
+    const controller = workload(objects, 'Deployment', 'controller')!.spec.template.spec;
+    const speaker = workload(objects, 'DaemonSet', 'speaker')!.spec.template.spec;
+    expect(controller.priorityClassName).toBe('system-cluster-critical');
+    expect(speaker.priorityClassName).toBe('system-node-critical');
+    // The budget selects exactly the controller's pods and lets one go at a time.
+    expect(find(objects, 'PodDisruptionBudget', 'controller')).toMatchObject({
+      apiVersion: 'policy/v1',
+      spec: {
+        maxUnavailable: 1,
+        selector: {
+          matchLabels: workload(objects, 'Deployment', 'controller')!.spec.template.metadata.labels,
+        },
+      },
+    });
+    // The apps bind /metrics, /healthz and /readyz to $METALLB_HOST: the pod's IP for the
+    // controller, the node's for the host-network speaker; no --metrics-host overrides it.
+    const hostFrom = (pod: PodSpec) =>
+      pod.containers[0]?.env.find((e) => e.name === 'METALLB_HOST')?.valueFrom?.fieldRef;
+    expect(hostFrom(controller)).toEqual({ fieldPath: 'status.podIP' });
+    expect(speaker.hostNetwork).toBe(true);
+    expect(hostFrom(speaker)).toEqual({ fieldPath: 'status.hostIP' });
+    for (const pod of [controller, speaker]) {
+      expect(pod.containers[0]?.args.filter((a) => a.startsWith('--metrics-host'))).toEqual([]);
+    }
+    const disabled = await tools!.renderChart({
+      values: { controller: { podDisruptionBudget: { enabled: false } } },
+    });
+    expect(kinds(disabled)).not.toContain('PodDisruptionBudget');
   });
 
   it('renders a PodMonitor, or a ServiceMonitor with a headless Service, per component', async () => {

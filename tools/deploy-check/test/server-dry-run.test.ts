@@ -60,6 +60,38 @@ describe.skipIf(!tools || !haveGo)('deploy/ against a real API server', () => {
     expect(stdout).toMatch(/^daemonset\.apps\/speaker serverside-applied/m);
   });
 
+  it('admits the pods of deploy/ in metallb-system with their PriorityClasses (Priority admission)', async () => {
+    const objects = parseManifests((await tools!.run('kustomize', ['build', deployDir])).stdout);
+    // Admission resolves a Pod's priorityClassName (a workload's template is not checked): an
+    // unknown class, or one refused outside kube-system, fails here.
+    const pods = ['Deployment', 'DaemonSet'].map((kind) => {
+      const workload = objects.find((o) => o.kind === kind) as KubeObject & {
+        spec: { template: { metadata: object; spec: { priorityClassName?: string } } };
+      };
+      expect(workload.spec.template.spec.priorityClassName).toMatch(/^system-(cluster|node)-critical$/);
+      return {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          ...workload.spec.template.metadata,
+          name: `${workload.metadata.name}-pod`,
+          namespace: 'metallb-system',
+        },
+        spec: workload.spec.template.spec,
+      } as KubeObject;
+    });
+    const { stdout } = await dryRunObjects(pods);
+    expect(stdout.trim().split('\n')).toEqual([
+      'pod/controller-pod serverside-applied (server dry run)',
+      'pod/speaker-pod serverside-applied (server dry run)',
+    ]);
+    const unknown = {
+      ...pods[0]!,
+      spec: { ...(pods[0]!.spec as object), priorityClassName: 'no-such-class' },
+    };
+    await expect(dryRunObjects([unknown])).rejects.toThrow(/no-such-class/);
+  });
+
   it('accepts kubectl apply -f deploy/crds (the README’s CRD upgrade), links followed', async () => {
     const { stdout } = await dryRun(['-f', path.join(deployDir, 'crds')]);
     expect(stdout.trim().split('\n').sort()).toEqual([

@@ -10,6 +10,7 @@ export const EnvtestErrorCode = {
   badManifest: 'ERR_ENVTEST_BAD_MANIFEST',
   crdNotEstablished: 'ERR_ENVTEST_CRD_NOT_ESTABLISHED',
   lockTimeout: 'ERR_ENVTEST_LOCK_TIMEOUT',
+  noSuchProcess: 'ERR_ENVTEST_NO_SUCH_PROCESS',
 } as const;
 export type EnvtestErrorCode = (typeof EnvtestErrorCode)[keyof typeof EnvtestErrorCode];
 

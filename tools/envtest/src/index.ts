@@ -1,5 +1,7 @@
 export type { ApiConnection, ApiRequest, ApiResponse } from './api-request.ts';
 export { callApi, sendApiRequest } from './api-request.ts';
+export type { StoppedApiServer } from './api-server-outage.ts';
+export { stopApiServer } from './api-server-outage.ts';
 export { createTestNamespace } from './create-test-namespace.ts';
 export type { Binaries, EnsureBinariesOptions } from './ensure-binaries.ts';
 export { binariesAreReady, ensureBinaries } from './ensure-binaries.ts';

@@ -18,6 +18,14 @@ describe('parseSpeakerFlags', () => {
       responderPriority: 0,
     });
     expect(f.excludeInterfaces).toEqual(defaultExcludeInterfacePatterns);
+    expect(f.metricsHost).toBe('0.0.0.0');
+  });
+
+  it("binds metrics and health to the node's address ($METALLB_HOST) unless --metrics-host says otherwise", () => {
+    const env = { NODE_NAME: 'n1', METALLB_HOST: '198.51.100.11' };
+    expect(parseSpeakerFlags([], env).metricsHost).toBe('198.51.100.11');
+    expect(parseSpeakerFlags(['--metrics-host=0.0.0.0'], env).metricsHost).toBe('0.0.0.0');
+    expect(parseSpeakerFlags([], { ...env, METALLB_HOST: '' }).metricsHost).toBe('0.0.0.0');
   });
 
   it('prefers flags over the environment', () => {

@@ -55,7 +55,8 @@ export const speakerUsage = `Usage: speaker [flags]
   --ml-secret-path PATH      file holding the membership key (default $METALLB_ML_SECRET_KEY_PATH)
   --exclude-interfaces LIST  comma-separated name regexes never answered on ("" for none; default MetalLB's list)
   --lb-class CLASS           handle only Services of this loadBalancerClass (default: only Services without one)
-  --metrics-host IP          metrics/health listen address (default 0.0.0.0)
+  --metrics-host IP          metrics/health listen address (MetalLB's --host; default $METALLB_HOST,
+                             the node's address from the downward API, or 0.0.0.0 without it)
   --metrics-port PORT        metrics/health port (default 7472)
   --log-level LEVEL          debug, info, warn, error, silent (default info)
   --gratuitous-interval-ms N gap between gratuitous ARP/NA repeats (default 1100)
@@ -78,6 +79,11 @@ function nonNegative(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0) throw new FlagError(flag, `"${text}" is not a non-negative number`);
   return n;
+}
+
+/** An unset or empty variable (the downward API leaves status.hostIP empty until it is known). */
+function nonEmptyEnv(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 export function parseSpeakerFlags(
@@ -134,7 +140,8 @@ export function parseSpeakerFlags(
             .map((s) => s.trim())
             .filter((s) => s !== ''),
     lbClass: str('lb-class'),
-    metricsHost: str('metrics-host') ?? '0.0.0.0',
+    // hostNetwork: 0.0.0.0 would expose metrics on every interface of the node, public ones too.
+    metricsHost: str('metrics-host') ?? nonEmptyEnv(env.METALLB_HOST) ?? '0.0.0.0',
     metricsPort: integerIn('metrics-port', str('metrics-port') ?? '7472', 0, 65535),
     logLevel: logLevel as LogLevel,
     gratuitousIntervalMs: nonNegative('gratuitous-interval-ms', str('gratuitous-interval-ms') ?? '1100'),

@@ -22,6 +22,8 @@ export type ResponderThreadConfig = {
   readonly realtimePriority: number;
   /** How long counts may wait before they are handed to the main thread, ms. */
   readonly countFlushMs: number;
+  /** The thread posts a heartbeat this often, ms; its silence is the liveness probe's business. */
+  readonly heartbeatMs: number;
 };
 
 export type ToResponderThread =
@@ -31,6 +33,7 @@ export type ToResponderThread =
 
 export type FromResponderThread =
   | { readonly type: 'ready'; readonly realtimeError?: string }
+  | { readonly type: 'heartbeat' }
   | { readonly type: 'interfaces'; readonly id: number; readonly interfaces: readonly ResponderInterface[] }
   | { readonly type: 'closed'; readonly id: number }
   | { readonly type: 'counts'; readonly counts: readonly CountEntry[] }

@@ -17,7 +17,8 @@ function hooks(failures: Error[]): ResponderThreadHooks {
 }
 
 /** The stand-in reads its mode where the real thread reads its config. */
-const configFor = (mode: string) => ({ mode }) as unknown as ResponderThreadConfig;
+const configFor = (mode: string, extra: { wedgeMs?: number } = {}) =>
+  ({ mode, heartbeatMs: 20, ...extra }) as unknown as ResponderThreadConfig;
 
 describe('ResponderThread (real worker threads, stand-in entry)', () => {
   it('rejects start with ResponderThreadError when the thread dies before it is ready', async () => {
@@ -49,7 +50,28 @@ describe('ResponderThread (real worker threads, stand-in entry)', () => {
     await expect.poll(() => failures.length, { timeout: 5000 }).toBe(1);
     expect(failures[0]).toBeInstanceOf(ResponderThreadError);
     expect(failures[0]!.message).toMatch(/responder bug/);
+    expect(thread.alive(), 'a dead thread is not alive').toBe(false);
     await thread.setInterfaces([]); // resolves: the thread is gone
     await thread.close();
+  });
+
+  it('is alive while it beats, not alive while its loop is wedged, and alive again after', async () => {
+    const failures: Error[] = [];
+    const { thread } = await ResponderThread.start(
+      configFor('wedgeOnAdd', { wedgeMs: 1_000 }),
+      hooks(failures),
+      standIn,
+    );
+    try {
+      // Well past the 5 missed heartbeats (100 ms) that would make a silent thread wedged.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(thread.alive()).toBe(true);
+      thread.add({ ip: '198.51.100.7', family: 4, ifname: 'eth0' });
+      await expect.poll(() => thread.alive(), { timeout: 900, interval: 10 }).toBe(false);
+      await expect.poll(() => thread.alive(), { timeout: 5_000, interval: 10 }).toBe(true);
+    } finally {
+      await thread.close();
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * Messages keep their order, so an `add` is in place before the `sendGratuitous` that follows it.
  */
 import { Worker } from 'node:worker_threads';
+import { HeartbeatMonitor } from '@baremetal-lb/liveness';
 import type { AnnounceTarget, Placement, ResponderInterface } from '../announce/announcer.ts';
 import type { InterfaceInfo } from '../interfaces/interface-eligibility.ts';
 import type { ConflictReport } from '../responder/conflict-detector.ts';
@@ -44,8 +45,15 @@ const responderWorkerUrl = new URL(
   import.meta.url,
 );
 
+/**
+ * Heartbeats the thread may miss before it counts as wedged: one late beat is a busy moment (a
+ * request storm, the main loop's own GC), five in a row is a thread that no longer runs its loop.
+ */
+const missedHeartbeatsForStall = 5;
+
 export class ResponderThread implements AnnounceTarget {
   readonly #worker: Worker;
+  readonly #heartbeat: HeartbeatMonitor;
   readonly #pending = new Map<number, () => void>();
   #nextId = 1;
   readonly #exited: Promise<void>;
@@ -53,8 +61,9 @@ export class ResponderThread implements AnnounceTarget {
   #closing = false;
   #dead = false;
 
-  private constructor(worker: Worker) {
+  private constructor(worker: Worker, heartbeatMs: number) {
     this.#worker = worker;
+    this.#heartbeat = new HeartbeatMonitor({ maxSilenceMs: missedHeartbeatsForStall * heartbeatMs });
     this.#exited = new Promise((resolve) => worker.once('exit', () => resolve()));
   }
 
@@ -69,7 +78,7 @@ export class ResponderThread implements AnnounceTarget {
     entry: URL = responderWorkerUrl,
   ): Promise<{ thread: ResponderThread; realtimeError: string | undefined }> {
     const worker = new Worker(entry, { workerData: config, name: 'responder' });
-    const thread = new ResponderThread(worker);
+    const thread = new ResponderThread(worker, config.heartbeatMs);
     return new Promise((resolve, reject) => {
       let started = false;
       worker.on('message', (message: FromResponderThread) => {
@@ -125,9 +134,17 @@ export class ResponderThread implements AnnounceTarget {
       case 'priority':
         hooks.onPriorityChange(message.change);
         return;
+      case 'heartbeat':
+        this.#heartbeat.beat();
+        return;
       case 'ready':
         return;
     }
+  }
+
+  /** Liveness: the thread runs and its loop beats (five missed heartbeats and it is wedged). */
+  alive(): boolean {
+    return !this.#dead && !this.#heartbeat.stalled();
   }
 
   /** Interfaces with an open connection, as of the last `setInterfaces`. */

@@ -103,6 +103,7 @@ port.on('message', (message: ToResponderThread) => {
       return;
     case 'close':
       budget?.stop();
+      clearInterval(heartbeat);
       void responders.close().then(() => {
         flushCounts();
         post({ type: 'closed', id: message.id });
@@ -128,5 +129,7 @@ const budget =
       )
     : undefined;
 warmUpResponders();
+// Proof of life for /healthz: a wedged loop (or a thread stuck in native code) stops beating.
+const heartbeat = setInterval(() => post({ type: 'heartbeat' }), config.heartbeatMs);
 const realtimeError = budget?.start();
 post(realtimeError === undefined ? { type: 'ready' } : { type: 'ready', realtimeError });

@@ -24,6 +24,9 @@ const receiveBufferBytes = 4 * 1024 * 1024;
  */
 const countFlushMs = 20;
 
+/** How often the responder thread says it is alive, ms (a message per second costs nothing). */
+const heartbeatMs = 1_000;
+
 export async function startResponderThread(
   flags: SpeakerFlags,
   metrics: SpeakerMetrics,
@@ -46,6 +49,7 @@ export async function startResponderThread(
             },
       realtimePriority: flags.responderPriority,
       countFlushMs,
+      heartbeatMs,
     },
     {
       onCounts: (counts) => metrics.addCounts(counts),

@@ -63,14 +63,33 @@ export const NODE_NAMES = ['nodea', 'nodeb', 'nodec'] as const;
 /** `--responder-priority` as deploy/speaker.yaml sets it: the lab runs speakers as deployed. */
 export const DEPLOYED_RESPONDER_PRIORITY = await deployedFlagValue('responder-priority').then(Number);
 
-async function deployedFlagValue(flag: string): Promise<string> {
+export type LivenessProbe = {
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+};
+
+/** The speaker's livenessProbe in deploy/speaker.yaml: when the kubelet would restart it. */
+export const DEPLOYED_LIVENESS_PROBE: LivenessProbe = await deployedSpeakerContainer().then((c) => {
+  const probe = c?.livenessProbe;
+  if (probe === undefined) throw new Error('deploy/speaker.yaml: the speaker container has no livenessProbe');
+  return probe;
+});
+
+type Container = { name: string; args?: string[]; livenessProbe?: LivenessProbe };
+
+async function deployedSpeakerContainer(): Promise<Container | undefined> {
   const docs = loadAllYaml(await readFile(path.join(repoRoot, 'deploy/speaker.yaml'), 'utf8')) as {
     kind?: string;
-    spec?: { template?: { spec?: { containers?: { name: string; args?: string[] }[] } } };
+    spec?: { template?: { spec?: { containers?: Container[] } } };
   }[];
-  const args = docs
+  return docs
     .find((d) => d.kind === 'DaemonSet')
-    ?.spec?.template?.spec?.containers?.find((c) => c.name === 'speaker')?.args;
+    ?.spec?.template?.spec?.containers?.find((c) => c.name === 'speaker');
+}
+
+async function deployedFlagValue(flag: string): Promise<string> {
+  const args = (await deployedSpeakerContainer())?.args;
   const value = args?.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
   if (value === undefined) throw new Error(`deploy/speaker.yaml: the speaker container has no --${flag}`);
   return value;
@@ -100,6 +119,8 @@ export type SpeakerLab = {
    * replaces the node arguments before the flags (another checkout's speaker, node options).
    */
   start(host: LabHost, extraArgs?: readonly string[], entry?: readonly string[]): Promise<SpeakerProcess>;
+  /** Starts the speaker of `host` without waiting for anything (arguments as for `start`). */
+  spawn(host: LabHost, extraArgs?: readonly string[], entry?: readonly string[]): SpeakerProcess;
   /** Sends `signal` and waits for the exit. */
   kill(host: LabHost, signal: NodeJS.Signals): Promise<void>;
   hostByMac(mac: string | undefined): LabHost | undefined;
@@ -152,22 +173,27 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
 
     const speakers = new Map<string, SpeakerProcess>();
     const env = envtest;
-    const start = async (
+    const spawnSpeaker = (
       host: LabHost,
       extraArgs: readonly string[] = [],
       entry: readonly string[] = speakerEntry,
-    ): Promise<SpeakerProcess> => {
+    ): SpeakerProcess => {
       const name = NODE_NAMES[nodes.indexOf(host)]!;
-      const child = host.spawn(node24, [
-        ...entry,
-        `--node-name=${name}`,
-        `--kubeconfig=${sa.kubeconfigPath}`,
-        `--namespace=${NAMESPACE}`,
-        `--ml-secret-path=${secretPath}`,
-        `--responder-priority=${DEPLOYED_RESPONDER_PRIORITY}`,
-        '--log-level=debug',
-        ...extraArgs,
-      ]);
+      const child = host.spawn(
+        node24,
+        [
+          ...entry,
+          `--node-name=${name}`,
+          `--kubeconfig=${sa.kubeconfigPath}`,
+          `--namespace=${NAMESPACE}`,
+          `--ml-secret-path=${secretPath}`,
+          `--responder-priority=${DEPLOYED_RESPONDER_PRIORITY}`,
+          '--log-level=debug',
+          ...extraArgs,
+        ],
+        // As deploy/speaker.yaml sets it (status.hostIP): membership and metrics bind this address.
+        { env: { ...process.env, METALLB_HOST: host.ipv4 } },
+      );
       const logs: string[] = [];
       const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
       child.stdout?.on('data', collect);
@@ -175,6 +201,16 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const p = { host, child, logs, exited };
       speakers.set(name, p);
+      return p;
+    };
+    const start = async (
+      host: LabHost,
+      extraArgs: readonly string[] = [],
+      entry: readonly string[] = speakerEntry,
+    ): Promise<SpeakerProcess> => {
+      const p = spawnSpeaker(host, extraArgs, entry);
+      const { child, logs } = p;
+      const name = NODE_NAMES[nodes.indexOf(host)]!;
       // Ready = its health server answers /readyz (caches synced, sockets open). Go builds and
       // other labs share this machine's 2 cores: under such load start-up has taken up to 16 s.
       await waitFor(async () => {
@@ -199,6 +235,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       nodes,
       speakers,
       start,
+      spawn: spawnSpeaker,
       async kill(host, signal) {
         const p = speakers.get(NODE_NAMES[nodes.indexOf(host)]!);
         if (p === undefined || p.child.exitCode !== null || p.child.signalCode !== null) return;

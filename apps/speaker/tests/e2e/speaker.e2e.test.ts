@@ -3,7 +3,7 @@
  * arping/ndisc6 in a client namespace. One lab for the whole file; scenarios run in order and the
  * API outage comes last (it stops the API server for good).
  */
-import { binariesAreReady } from '@baremetal-lb/envtest';
+import { binariesAreReady, stopApiServer } from '@baremetal-lb/envtest';
 import { checkPrerequisites, runCommand, SCHED_FIFO, threadScheduling } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import { AuthorizationV1Api } from '@kubernetes/client-node';
@@ -18,6 +18,7 @@ import {
   createLbService,
   createMetallbObject,
   createSpeakerLab,
+  DEPLOYED_LIVENESS_PROBE,
   DEPLOYED_RESPONDER_PRIORITY,
   NAMESPACE,
   NET,
@@ -39,6 +40,30 @@ const ready = checkPrerequisites('speaker e2e (namespaces, raw sockets, arping, 
   ],
 });
 
+/**
+ * How long the API server stays away while speakers start, ms. Two minutes, as issue 22 puts it:
+ * four times the 30 s after which deploy/'s liveness probe (first at 10 s, then every 10 s, 3
+ * failures) has a speaker restarted whose /healthz does not answer, and long enough for the
+ * informers' retry backoff to reach its cap.
+ */
+const apiOutageMs = Number(process.env.BMLB_API_OUTAGE_MS ?? 120_000);
+/**
+ * Regression bound on API server back → the owner answers ARP, ms: a fixed number, about 10× the
+ * 1.2 s measured (README, "API server away at start-up"). What it takes is the informers' retry
+ * (backoff capped at 4 s), the join and the start-up hold (2 s); a speaker stuck in a long
+ * back-off, or restarted by the kubelet meanwhile, takes far longer.
+ */
+const announceAfterApiReturnBoundMs = 15_000;
+
+/**
+ * Regression bounds, fixed numbers from apps/speaker/README.md ("End to end as deployed"), ms:
+ * about 5× the measured p99 (SIGKILL failover p99 321–351 ms; SIGTERM hand-over p99 5.5–18 ms),
+ * so a 3 s failover or a hand-over that waits for failure detection fails, and noise does not.
+ * The IPv6 failover runs the same detection and takeover, so it has the SIGKILL bound.
+ */
+const failoverBoundMs = 1_750;
+const gracefulHandoverBoundMs = 100;
+
 const VIP4 = `${NET}.200`;
 const VIP6 = '2001:db8:5::200';
 
@@ -48,6 +73,8 @@ function ownerFor(ip: string, nodes: readonly string[] = NODE_NAMES): string {
 
 describe.skipIf(!ready)('speaker e2e', () => {
   let t: SpeakerLab;
+  /** The API server that the start-up outage test started again (envtest.stop() knows only the first). */
+  let stopRestartedApiServer: (() => Promise<void>) | undefined;
 
   const hostOf = (name: string) => t.hostOf(name);
   const createService = (name: string, ips: string[], policy: 'Cluster' | 'Local', endpointNodes: string[]) =>
@@ -95,6 +122,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
       const errors = p.logs.filter((l) => l.includes('"level":"error"') || l.includes('"level":"fatal"'));
       if (errors.length > 0) console.error(`${name} errors:\n${errors.join('\n')}`);
     }
+    await stopRestartedApiServer?.();
     await t.destroy();
   }, 60_000);
 
@@ -190,6 +218,17 @@ describe.skipIf(!ready)('speaker e2e', () => {
       expect(realtime[0]!.rtPriority).toBe(DEPLOYED_RESPONDER_PRIORITY);
       expect(realtime[0]!.tid).not.toBe(pid); // the main thread (informers, membership) stays normal
       expect(sumSamples(await metricsOf(name), 'baremetal_lb_responder_realtime')).toBe(1);
+    }
+  });
+
+  it("binds /metrics, /healthz and /readyz to the node's address only ($METALLB_HOST), as deployed", async () => {
+    for (const host of t.nodes) {
+      const { stdout } = await host.exec('ss', ['-Hltn', 'sport = :7472']);
+      const listening = stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[3]);
+      expect(listening, host.name).toEqual([`${host.ipv4}:7472`]);
     }
   });
 
@@ -508,6 +547,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
     const owner = ownerFor(VIP4);
     const { next, ms } = await failover('SIGKILL');
     console.log(`SIGKILL failover ${owner} -> ${next}: first gratuitous ARP after ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThanOrEqual(failoverBoundMs);
     // The dead node cannot remove its ServiceL2Status; the new owner removes it and writes its own.
     await waitFor(
       async () => {
@@ -564,9 +604,11 @@ describe.skipIf(!ready)('speaker e2e', () => {
           );
         },
       );
+      const ms = fromNext()!.capturedAtMs - t0;
       console.log(
-        `IPv6 SIGKILL failover ${owner} -> ${next}: first unsolicited NA captured ${(fromNext()!.capturedAtMs - t0).toFixed(0)} ms after the kill`,
+        `IPv6 SIGKILL failover ${owner} -> ${next}: first unsolicited NA captured ${ms.toFixed(0)} ms after the kill`,
       );
+      expect(ms).toBeLessThanOrEqual(failoverBoundMs);
       // The Override flag made the client's kernel replace its entry, and ndisc6 agrees.
       await waitFor(async () => (await neighbour()) === nextMac, 5000, 'client neighbour entry moved');
       await waitFor(
@@ -589,13 +631,112 @@ describe.skipIf(!ready)('speaker e2e', () => {
     const owner = ownerFor(VIP4);
     const { next, ms } = await failover('SIGTERM');
     console.log(`SIGTERM handover ${owner} -> ${next}: first gratuitous ARP after ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThanOrEqual(gracefulHandoverBoundMs);
     await t.start(hostOf(owner));
     await expectArpOwner(VIP4, owner);
   }, 60_000);
 
   registerHandoverScenarios({ lab: () => t, vip: VIP4, ownerFor, expectArpOwner });
 
+  it(
+    `started while the API server is away (${apiOutageMs / 1000} s), speakers stay live and announce soon after it returns`,
+    async () => {
+      const owner = ownerFor(VIP4);
+      await Promise.all(t.nodes.map((h) => t.kill(h, 'SIGKILL')));
+      await expectArpOwner(VIP4, undefined);
+      const stopped = await stopApiServer(t.envtest.dir);
+      try {
+        await expect(t.core.listNode(), 'the API server is away').rejects.toThrow();
+        const spawnedAt = Date.now();
+        for (const h of t.nodes) t.spawn(h);
+        // The kubelet's view, more often than the kubelet looks: /healthz and /readyz of every
+        // speaker, every second, for the whole outage.
+        const probe = async (host: (typeof t.nodes)[number], path: string) => {
+          try {
+            return (await fetch(`http://${host.ipv4}:7472${path}`, { signal: AbortSignal.timeout(1000) }))
+              .status;
+          } catch (error) {
+            return (error as Error).name;
+          }
+        };
+        const firstLive = new Map<string, number>();
+        const failuresAfterLive: string[] = [];
+        let probes = 0;
+        let readyDuringOutage = 0;
+        const end = spawnedAt + apiOutageMs;
+        while (Date.now() < end) {
+          for (const host of t.nodes) {
+            const status = await probe(host, '/healthz');
+            const at = Date.now() - spawnedAt;
+            probes++;
+            if (status === 200 && !firstLive.has(host.name)) firstLive.set(host.name, at);
+            else if (status !== 200 && firstLive.has(host.name))
+              failuresAfterLive.push(`${host.name} at ${at} ms: ${status}`);
+            if ((await probe(host, '/readyz')) === 200) readyDuringOutage++;
+          }
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        const live = [...firstLive].map(([name, ms]) => `${name} ${ms} ms`).join(', ');
+        console.log(`API server away: spawn -> /healthz answers 200: ${live}; ${probes} probes`);
+        // The kubelet restarts a container after failureThreshold failed probes in a row, the first
+        // at initialDelaySeconds: a speaker must be live before the last of those.
+        const { initialDelaySeconds, periodSeconds, failureThreshold } = DEPLOYED_LIVENESS_PROBE;
+        const restartAtMs = (initialDelaySeconds + (failureThreshold - 1) * periodSeconds) * 1000;
+        // Soft: a run that fails here goes on to show what happens when the API server returns.
+        for (const host of t.nodes) {
+          expect
+            .soft(firstLive.get(host.name) ?? Number.POSITIVE_INFINITY, `${host.name} live`)
+            .toBeLessThan(restartAtMs);
+        }
+        expect.soft(failuresAfterLive, 'liveness failures once live').toEqual([]);
+        expect.soft(readyDuringOutage, 'ready without the caches').toBe(0);
+        for (const [name, p] of t.speakers) expect.soft(p.child.exitCode, `${name} exited`).toBeNull();
+      } finally {
+        stopRestartedApiServer = await stopped.restart();
+      }
+      await waitFor(
+        async () => {
+          try {
+            await t.core.listNode();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        60_000,
+        'the API server back',
+      );
+      const back = performance.now();
+      // Only the owner may claim the VIP: a speaker that joined alone would win every IP.
+      const capture = captureGratuitous(VIP4);
+      try {
+        await expectArpOwner(VIP4, owner, announceAfterApiReturnBoundMs);
+        const ms = performance.now() - back;
+        console.log(
+          `API server away ${apiOutageMs / 1000} s at start-up: ${owner} answers ARP ${ms.toFixed(0)} ms after it is back`,
+        );
+        expect(ms).toBeLessThanOrEqual(announceAfterApiReturnBoundMs);
+        await new Promise((r) => setTimeout(r, 3000));
+        const ownerMac = hostOf(owner).mac.toLowerCase();
+        const others = capture.seen.filter((g) => g.mac !== ownerMac).map((g) => t.hostByMac(g.mac)?.name);
+        expect(others, 'gratuitous ARPs for the VIP from other nodes').toEqual([]);
+      } finally {
+        await capture.close();
+      }
+      for (const host of t.nodes) {
+        await waitFor(
+          async () => (await fetch(`http://${host.ipv4}:7472/readyz`)).ok,
+          30_000,
+          `${host.name} ready`,
+        );
+      }
+    },
+    apiOutageMs + 180_000,
+  );
+
   it('still fails over with the API server stopped', async () => {
+    await stopRestartedApiServer?.();
+    stopRestartedApiServer = undefined;
     await t.envtest.stop();
     // Let every informer notice the outage.
     await new Promise((r) => setTimeout(r, 1500));

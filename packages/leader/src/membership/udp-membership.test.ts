@@ -11,6 +11,8 @@ const ready = checkPrerequisites('leader: membership over real UDP in network na
 });
 
 const fixture = path.join(import.meta.dirname, '../../test/fixtures/udp-member.ts');
+/** Hard-kill detection over real UDP must stay under this, ms (a fixed number from README.md). */
+const realDetectionBoundMs = 2_000;
 type Line = { ms: number; type: string; member?: string; reason?: string; incarnation?: number };
 type Child = { name: string; process: ChildProcess; lines: Line[] };
 
@@ -86,6 +88,9 @@ describe.skipIf(!ready).each(['ipv4', 'ipv6'] as const)(
       victim.process.kill('SIGKILL');
       const detected = await waitFor(() => others.every((c) => views(c).get(victim.name) === 'dead'), 10_000);
       expect(detected, 'every other member marks the killed one dead').toBeDefined();
+      // Regression bound (README.md, "Measured"): about 5× the 421 ms p99 of detection in
+      // simulation (real runs: 269–325 ms); wall clock on a shared machine, so generous.
+      expect(detected!).toBeLessThanOrEqual(realDetectionBoundMs);
       console.log(
         `real UDP over ${family}: SIGKILL of ${victim.name} seen as dead by all 4 others after ${detected} ms (wall clock)`,
       );

@@ -1,7 +1,7 @@
 /**
  * `npm run lab` as a test: the whole quick start (real API server, controller, three speakers,
  * pods, kube-proxy rules, arping and curl from the client), then the announcing node stopped.
- * Asserts behaviour, never timings (the failover time is printed, not checked).
+ * Asserts behaviour, and one generous regression bound on the failover time (README, "Measured").
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,13 @@ import { nodeNames } from './quickstart-cluster.ts';
 import { quickstartNeeds } from './quickstart-prerequisites.ts';
 import { runQuickstart } from './run-quickstart.ts';
 import { waitFor } from './wait-for.ts';
+
+/**
+ * Regression bound on the failover (announcing node down → another node's MAC answers), ms. Fixed,
+ * from tools/lab/README.md "Measured": 300–446 ms in 13 of 14 loaded runs and 754 ms once; about
+ * 5× the usual tail and 3× the worst, so a failover of 3 s fails and noise does not.
+ */
+const failoverBoundMs = 2_500;
 
 const ready = checkPrerequisites('quick start e2e (npm run lab)', quickstartNeeds());
 
@@ -87,6 +94,7 @@ describe.skipIf(!ready)('npm run lab: the MetalLB layer-2 quick start', () => {
     console.info(
       `failover: ${result.announcer.node} -> ${result.failover?.to} in ${result.failover?.ms.toFixed(0)} ms`,
     );
+    expect(result.failover!.ms).toBeLessThanOrEqual(failoverBoundMs);
   });
 
   it('still serves through the LoadBalancer IP afterwards, from the pods left', () => {
