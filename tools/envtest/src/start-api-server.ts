@@ -30,6 +30,21 @@ export type RunningApiServer = { readonly process: ManagedProcess; readonly conn
 
 export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
 
+/** The flag name of `--name=value`. */
+function flagName(arg: string): string {
+  return arg.split('=')[0]!;
+}
+
+/**
+ * `defaults` without the flags that `extra` sets again, then `extra`. A repeated list flag
+ * (`--disable-admission-plugins`) would append to the default instead of replacing it, so a real
+ * cluster could not turn the ServiceAccount admission plugin back on.
+ */
+export function withOverrides(defaults: readonly string[], extra: readonly string[]): string[] {
+  const overridden = new Set(extra.map(flagName));
+  return [...defaults.filter((arg) => !overridden.has(flagName(arg))), ...extra];
+}
+
 function serverUrl(address: string, port: number): string {
   return address.includes(':') ? `https://[${address}]:${port}` : `https://${address}:${port}`;
 }
@@ -44,30 +59,30 @@ export async function startApiServer(settings: ApiServerSettings): Promise<Runni
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   await writeFile(serviceAccountKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   const port = await findFreePort(settings.listenAddress);
+  const defaults = [
+    `--etcd-servers=${settings.etcdUrl}`,
+    `--cert-dir=${certDir}`,
+    `--bind-address=${settings.listenAddress}`,
+    `--advertise-address=${settings.listenAddress}`,
+    `--secure-port=${port}`,
+    '--endpoint-reconciler-type=none',
+    '--authorization-mode=RBAC',
+    `--token-auth-file=${tokenFile}`,
+    `--service-account-key-file=${serviceAccountKey}`,
+    `--service-account-signing-key-file=${serviceAccountKey}`,
+    `--service-account-issuer=${serviceAccountIssuer}`,
+    '--disable-admission-plugins=ServiceAccount',
+    `--service-cluster-ip-range=${settings.serviceClusterIpRange}`,
+    // deploy/ has a speaker DaemonSet with hostNetwork and NET_RAW; tests may apply it.
+    '--allow-privileged=true',
+    // Request queuing only adds latency and CPU on a single-user test server.
+    '--enable-priority-and-fairness=false',
+    '--profiling=false',
+  ];
   const process = startManagedProcess(
     'kube-apiserver',
     settings.binary,
-    [
-      `--etcd-servers=${settings.etcdUrl}`,
-      `--cert-dir=${certDir}`,
-      `--bind-address=${settings.listenAddress}`,
-      `--advertise-address=${settings.listenAddress}`,
-      `--secure-port=${port}`,
-      '--endpoint-reconciler-type=none',
-      '--authorization-mode=RBAC',
-      `--token-auth-file=${tokenFile}`,
-      `--service-account-key-file=${serviceAccountKey}`,
-      `--service-account-signing-key-file=${serviceAccountKey}`,
-      `--service-account-issuer=${serviceAccountIssuer}`,
-      '--disable-admission-plugins=ServiceAccount',
-      `--service-cluster-ip-range=${settings.serviceClusterIpRange}`,
-      // deploy/ has a speaker DaemonSet with hostNetwork and NET_RAW; tests may apply it.
-      '--allow-privileged=true',
-      // Request queuing only adds latency and CPU on a single-user test server.
-      '--enable-priority-and-fairness=false',
-      '--profiling=false',
-      ...settings.extraArgs,
-    ],
+    withOverrides(defaults, settings.extraArgs),
     path.join(dir, 'kube-apiserver.log'),
   );
   const certFile = path.join(certDir, 'apiserver.crt');

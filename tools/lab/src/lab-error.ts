@@ -9,13 +9,13 @@ export class LabError extends Error {
   }
 }
 
-/** Only documentation ranges may be assigned in the lab (RFC 5737, RFC 3849, link-local). */
+/** Only documentation ranges may be assigned in the lab (RFC 5737, RFC 3849, link-local, RFC 2544). */
 export class NonDocumentationAddressError extends LabError {
   readonly address: string;
   constructor(address: string) {
     super(
       'ERR_LAB_NON_DOCUMENTATION_ADDRESS',
-      `address "${address}" is outside the documentation ranges 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32 (and fe80::/10 link-local)`,
+      `address "${address}" is outside the documentation ranges 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32 (and fe80::/10 link-local, 198.18.0.0/15 benchmarking)`,
     );
     this.address = address;
   }

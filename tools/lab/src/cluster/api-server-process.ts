@@ -49,6 +49,8 @@ export class ApiServerStartError extends LabError {
 export async function startApiServerProcess(options: {
   readonly listenAddress: string;
   readonly crdDirs?: readonly string[];
+  /** kube-apiserver flags that replace envtest's settings of the same flags (`--name=value`). */
+  readonly apiServerArgs?: readonly string[];
   readonly timeoutMs?: number;
   /** Progress lines of a first build ("building kube-apiserver ...") go here. */
   readonly onOutput?: (line: string) => void;
@@ -60,6 +62,7 @@ export async function startApiServerProcess(options: {
     '--listen-address',
     options.listenAddress,
     ...(options.crdDirs ?? []).flatMap((dir) => ['--crds', dir]),
+    ...(options.apiServerArgs ?? []).map((arg) => `--api-server-arg=${arg}`),
   ];
   const child = spawn(nodeBinary, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   // Exactly one SIGTERM: envtest's CLI stops kube-apiserver and etcd on the first; a second one

@@ -20,14 +20,21 @@ export function kubectlNeeds(env: NodeJS.ProcessEnv = process.env): Needs {
 
 /** The path of kubectl, built first if needed; `onOutput` gets the build's progress lines. */
 export async function ensureKubectl(onOutput: (line: string) => void = () => {}): Promise<string> {
+  const [binary] = await ensureGoToolPaths(['kubectl'], onOutput);
+  return binary!;
+}
+
+/**
+ * The paths of envtest's Go tools (go-tools.ts there: kubelet, kube-proxy, helm, ...), each built
+ * first if needed, in the order asked; `onOutput` gets the build's progress lines.
+ */
+export async function ensureGoToolPaths(
+  names: readonly string[],
+  onOutput: (line: string) => void = () => {},
+): Promise<string[]> {
   const child = spawn(
     nodeBinary,
-    [
-      '--conditions=@baremetal-lb/source',
-      path.join(repoRoot, 'tools/envtest/src/cli.ts'),
-      'build',
-      'kubectl',
-    ],
+    ['--conditions=@baremetal-lb/source', path.join(repoRoot, 'tools/envtest/src/cli.ts'), 'build', ...names],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const paths: string[] = [];
@@ -41,14 +48,13 @@ export async function ensureKubectl(onOutput: (line: string) => void = () => {})
     child.once('error', reject);
     child.once('close', resolve);
   });
-  const binary = paths.at(-1) ?? '';
-  if (code !== 0 || !path.isAbsolute(binary)) {
+  if (code !== 0 || paths.length !== names.length || !paths.every((p) => path.isAbsolute(p))) {
     throw new LabError(
       'ERR_LAB_KUBECTL',
-      `could not build kubectl (exit ${code}):\n${progress.slice(-20).join('\n')}`,
+      `could not build ${names.join(', ')} (exit ${code}):\n${progress.slice(-20).join('\n')}`,
     );
   }
-  return binary;
+  return paths;
 }
 
 /** kubectl with `--kubeconfig` and its discovery cache in `cacheDir` (not ~/.kube/cache). */
