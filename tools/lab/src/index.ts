@@ -22,7 +22,7 @@ export {
 } from './lab-error.ts';
 export type { LabHostAddresses } from './lab-host.ts';
 export { LabHost } from './lab-host.ts';
-export type { CommandNeed, Needs } from './prerequisites.ts';
+export type { CommandNeed, FileNeed, Needs } from './prerequisites.ts';
 export { checkPrerequisites, findMissing, hasCommand, MissingPrerequisiteError } from './prerequisites.ts';
 export type { LabNode, QuickstartCluster, QuickstartOptions } from './quickstart/quickstart-cluster.ts';
 export { metallbNamespace, nodeNames, startQuickstartCluster } from './quickstart/quickstart-cluster.ts';

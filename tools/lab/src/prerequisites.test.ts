@@ -13,6 +13,13 @@ describe('checkPrerequisites', () => {
     expect(findMissing({ commands: [{ name: 'sh', debianPackage: 'dash' }] })).toEqual([]);
   });
 
+  it('names a missing file and the package that provides it', () => {
+    expect(findMissing({ files: [{ path: '/bmlb/no/such/plugin', debianPackage: 'bmlb-none' }] })).toEqual([
+      'file "/bmlb/no/such/plugin" (apt-get install bmlb-none)',
+    ]);
+    expect(findMissing({ files: [{ path: '/bin/sh', debianPackage: 'dash' }] })).toEqual([]);
+  });
+
   it('skips loudly by default', () => {
     vi.stubEnv('BMLB_REQUIRE_ALL', '');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});

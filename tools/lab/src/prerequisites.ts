@@ -4,6 +4,7 @@
  * is missing; with BMLB_REQUIRE_ALL=1 (CI) a missing prerequisite fails the suite instead.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** What a test suite needs from the host. */
 export type Needs = {
@@ -11,7 +12,11 @@ export type Needs = {
   readonly root?: boolean;
   /** Commands that must be on PATH, each with the Debian package that provides it. */
   readonly commands?: readonly CommandNeed[];
+  /** Files off PATH (such as CNI plugins in /usr/lib/cni), each with the Debian package that provides it. */
+  readonly files?: readonly FileNeed[];
 };
+
+export type FileNeed = { readonly path: string; readonly debianPackage: string };
 
 export type CommandNeed = { readonly name: string; readonly debianPackage: string };
 
@@ -41,6 +46,9 @@ export function findMissing(needs: Needs): string[] {
     if (!hasCommand(command.name)) {
       missing.push(`command "${command.name}" (apt-get install ${command.debianPackage})`);
     }
+  }
+  for (const file of needs.files ?? []) {
+    if (!existsSync(file.path)) missing.push(`file "${file.path}" (apt-get install ${file.debianPackage})`);
   }
   return missing;
 }

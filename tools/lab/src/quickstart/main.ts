@@ -6,27 +6,37 @@
 import { parseArgs } from 'node:util';
 import { LabError } from '../lab-error.ts';
 import { findMissing } from '../prerequisites.ts';
+import { realClusterNeeds } from '../real-cluster/real-cluster-needs.ts';
+import { runClusterLab } from '../real-cluster/run-cluster-lab.ts';
 import { keptLabInstructions } from './kept-lab-instructions.ts';
 import { quickstartNeeds } from './quickstart-prerequisites.ts';
 import { runQuickstart } from './run-quickstart.ts';
 import { waitForStopRequest } from './wait-for-stop-request.ts';
 
-const usage = `Usage: npm run lab [-- --keep] [-- --subnet 198.51.100.0/24]
+const usage = `Usage: npm run lab [-- --keep] [-- --subnet 198.51.100.0/24] [-- --cluster]
 
 Reproduces the MetalLB layer-2 quick start on this machine: a real API server, nodes m1, w1, w2
 and a client in network namespaces, the baremetal-lb controller and speakers, an address pool,
 a two-replica app behind a LoadBalancer Service, then a node failure. Needs root.
 
   --keep          leave the lab running afterwards (until Ctrl-C) and print how to use it
+  --cluster       a real cluster instead: kubelets, containerd and kube-proxy in the node
+                  namespaces, kube-controller-manager and kube-scheduler, baremetal-lb installed
+                  with kubectl apply -k deploy as real pods (198.18.100.0/24; needs podman too)
   --subnet CIDR   a documentation /24 for the lab (default 198.51.100.0/24)
   --help          this text
 `;
 
 async function main(): Promise<number> {
-  let values: { keep?: boolean; subnet?: string; help?: boolean };
+  let values: { keep?: boolean; subnet?: string; help?: boolean; cluster?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { keep: { type: 'boolean' }, subnet: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        keep: { type: 'boolean' },
+        subnet: { type: 'string' },
+        help: { type: 'boolean' },
+        cluster: { type: 'boolean' },
+      },
     }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${usage}`);
@@ -36,7 +46,7 @@ async function main(): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const missing = findMissing(quickstartNeeds());
+  const missing = findMissing(values.cluster ? realClusterNeeds() : quickstartNeeds());
   if (missing.length > 0) {
     process.stderr.write(
       `npm run lab cannot start. It needs:\n${missing.map((m) => `  - ${m}`).join('\n')}\n` +
@@ -44,6 +54,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
+  if (values.cluster) return runClusterLab({ keep: values.keep ?? false });
 
   // Ctrl-C during the run: the lab's cleanup registry removes everything and the lab exits as
   // interrupted. Once the lab is kept, Ctrl-C is the way to stop it (waitForStopRequest).

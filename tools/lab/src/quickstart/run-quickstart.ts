@@ -49,7 +49,7 @@ export type RunQuickstartOptions = QuickstartOptions & {
   readonly out?: (line: string) => void;
 };
 
-const poolYaml = (first: string, last: string) => `apiVersion: metallb.io/v1beta1
+export const poolYaml = (first: string, last: string) => `apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata:
   name: first-pool

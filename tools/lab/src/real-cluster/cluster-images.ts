@@ -12,6 +12,7 @@ import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nodeBinary } from '../cluster/api-server-process.ts';
 import { repoRoot } from '../cluster/go-tool-needs.ts';
+import { LabError } from '../lab-error.ts';
 import { runCommand } from '../run-command.ts';
 
 export const clusterCacheDir = path.join(repoRoot, 'node_modules/.cache/bmlb-real-cluster');
@@ -72,9 +73,25 @@ async function saveArchive(ref: string): Promise<ImageArchive> {
   return { ref, file };
 }
 
-/** Builds what is missing (the apps' images through `npm run images`, which caches) and saves archives. */
-export async function prepareClusterImages(log: (line: string) => void = () => {}): Promise<ClusterImages> {
-  await mkdir(clusterCacheDir, { recursive: true });
+/**
+ * The controller's and speaker's image refs: `npm run images` (seconds when nothing changed; any
+ * change under packages/, apps/ or tools/ rebuilds them), or with BMLB_LAB_USE_BUILT_IMAGES=1 the
+ * images podman already has under deploy/'s names, for quick iterations on the lab itself.
+ */
+async function buildAppImages(log: (line: string) => void): Promise<(app: string) => string> {
+  if (process.env.BMLB_LAB_USE_BUILT_IMAGES === '1') {
+    log('images: BMLB_LAB_USE_BUILT_IMAGES=1, using the controller and speaker images podman has');
+    const { stdout } = await runCommand('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}']);
+    return (app) => {
+      const ref = stdout.split('\n').find((line) => line.startsWith(`ghcr.io/baremetal-lb/${app}:`));
+      if (ref === undefined)
+        throw new LabError(
+          'ERR_LAB_IMAGES',
+          `podman has no ghcr.io/baremetal-lb/${app} image: run npm run images`,
+        );
+      return ref;
+    };
+  }
   log('images: npm run images (controller, speaker; cached when nothing changed)');
   const { stdout } = await runCommand(
     nodeBinary,
@@ -82,11 +99,18 @@ export async function prepareClusterImages(log: (line: string) => void = () => {
     { timeoutMs: imageBuildTimeoutMs },
   );
   const refs = [...stdout.matchAll(/^(ghcr\.io\/baremetal-lb\/(controller|speaker):\S+)/gm)];
-  const appRef = (app: string) => {
+  return (app) => {
     const ref = refs.find((match) => match[2] === app)?.[1];
-    if (ref === undefined) throw new Error(`npm run images printed no ${app} image:\n${stdout}`);
+    if (ref === undefined)
+      throw new LabError('ERR_LAB_IMAGES', `npm run images printed no ${app} image:\n${stdout}`);
     return ref;
   };
+}
+
+/** Builds what is missing (the apps' images through `npm run images`, which caches) and saves archives. */
+export async function prepareClusterImages(log: (line: string) => void = () => {}): Promise<ClusterImages> {
+  await mkdir(clusterCacheDir, { recursive: true });
+  const appRef = await buildAppImages(log);
   const pauseBinary = path.join(clusterCacheDir, 'pause');
   await runCommand('gcc', [
     '-static',

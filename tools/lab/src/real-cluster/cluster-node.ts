@@ -33,7 +33,7 @@ import {
   renderContainerdConfig,
   renderKubeletConfig,
 } from './node-config.ts';
-import { clusterCidr } from './real-cluster-network.ts';
+import { clusterCidr, serviceCidr } from './real-cluster-network.ts';
 
 export type NodeBinaries = { readonly kubelet: string; readonly kubeProxy: string };
 
@@ -147,6 +147,9 @@ export async function createClusterNode(options: ClusterNodeOptions): Promise<Cl
   const start = async () => {
     await ip(['link', 'set', host.ifname, 'up']);
     for (const peer of options.peers) await ip(['route', 'replace', peer.podCidr, 'via', peer.ip]);
+    // The node has no default route, and a local process (a hostNetwork pod such as the speaker)
+    // needs a route to a ClusterIP before kube-proxy's OUTPUT rules can rewrite it.
+    await ip(['route', 'replace', serviceCidr, 'via', options.apiServerIp]);
     const containerd = spawnTracked('containerd', [
       'nsenter',
       `--net=${host.namespacePath}`,
