@@ -114,23 +114,51 @@ export async function waitForBaremetalLb(cluster: RealCluster, out: Out = () => 
   }
 }
 
-/** Who answers ARP for `ip` from the client, by MAC and node. */
+/** Who answers ARP for `ip` from the client, by MAC and node (the first reply of three probes). */
 export async function findAnnouncer(
   cluster: RealCluster,
   ip: string,
 ): Promise<{ node: string; mac: string }> {
+  const [announcer] = await arpingAnswers(cluster, ip);
+  if (announcer === undefined) throw new LabError('ERR_LAB_NO_ANNOUNCER', `no node answered ARP for ${ip}`);
+  return announcer;
+}
+
+/** Every node that answered three ARP probes for `ip`, in order of first reply. */
+async function arpingAnswers(cluster: RealCluster, ip: string): Promise<{ node: string; mac: string }[]> {
   const arping = await cluster.client
     .exec('arping', ['-c', '3', '-I', cluster.client.ifname, ip])
-    .catch((error) => ({ stdout: String(error) }));
-  const mac = arping.stdout
-    .split('\n')
-    .map(parseArpingReply)
-    .find((m) => m !== undefined);
-  const node = mac === undefined ? undefined : cluster.nodeByMac(mac);
-  if (mac === undefined || node === undefined) {
-    throw new LabError('ERR_LAB_NO_ANNOUNCER', `no node answered ARP for ${ip}:\n${arping.stdout}`);
-  }
-  return { node: node.name, mac };
+    .catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  const macs = [
+    ...new Set(
+      arping.stdout
+        .split('\n')
+        .map(parseArpingReply)
+        .filter((m) => m !== undefined),
+    ),
+  ];
+  return macs.map((mac) => ({ node: cluster.nodeByMac(mac)?.name ?? mac, mac }));
+}
+
+/**
+ * The announcer once exactly one node answers, twice in a row: right after a node boots again its
+ * speaker may be taking the IP back (the election prefers it), and a failover measured during
+ * that handover would time the handover instead.
+ */
+async function settledAnnouncer(cluster: RealCluster, ip: string): Promise<{ node: string; mac: string }> {
+  let previous: string | undefined;
+  return waitFor(
+    `a single announcer for ${ip}`,
+    failoverTimeoutMs,
+    async () => {
+      const answers = await arpingAnswers(cluster, ip);
+      const only = answers.length === 1 ? answers[0] : undefined;
+      const settled = only !== undefined && only.mac === previous;
+      previous = only?.mac;
+      return settled ? only : undefined;
+    },
+    500,
+  );
 }
 
 /** Boots `node` again and waits until it and every workload are Ready. */
@@ -156,13 +184,14 @@ async function rebootNode(cluster: RealCluster, name: string): Promise<void> {
 
 /** One round: cut the announcer off, time the MAC move and curl's recovery, boot the node again. */
 async function failOver(cluster: RealCluster, ip: string, out: Out): Promise<FailoverRound> {
-  const announcer = await findAnnouncer(cluster, ip);
+  const announcer = await settledAnnouncer(cluster, ip);
   const node = cluster.nodes.find((n) => n.name === announcer.node)!;
   const watch = watchArp(cluster.client, ip);
   let moved: { atMs: number; mac: string } | undefined;
-  const stoppedAt = performance.now();
+  let stoppedAt = performance.now();
   try {
     await watch.waitForOtherMac('00:00:00:00:00:00', 0, 5_000);
+    stoppedAt = performance.now();
     await node.stopHard();
     moved = await watch.waitForOtherMac(announcer.mac, stoppedAt, failoverTimeoutMs);
   } finally {

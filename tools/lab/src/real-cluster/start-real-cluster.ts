@@ -7,7 +7,7 @@
  * on an error, on Ctrl-C/SIGTERM and at exit (the lab's cleanup registry); a SIGKILLed run's
  * leftovers are swept by the next run.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { registerCleanup } from '../cleanup-registry.ts';
 import type { ApiServerProcess } from '../cluster/api-server-process.ts';
 import { ensureGoToolPaths, type Kubectl, kubectlFor } from '../cluster/kubectl.ts';
 import { createLab, type Lab, LabBridgeMode } from '../create-lab.ts';
+import { isProcessAlive } from '../is-process-alive.ts';
 import type { LabHost } from '../lab-host.ts';
 import { waitFor } from '../quickstart/wait-for.ts';
 import { killCgroupTreeSync, runCgroupName, sweepStaleClusterCgroups } from './cluster-cgroups.ts';
@@ -57,9 +58,24 @@ export async function listReadyNodes(core: CoreV1Api): Promise<string[]> {
     .map((node) => node.metadata?.name ?? '');
 }
 
+const runDirPrefix = 'bmlb-rc-';
+
+/** Run directories of runs whose process is gone (SIGKILLed: no exit hook ran). */
+function sweepStaleRunDirs(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(new RegExp(`^${runDirPrefix}(\\d+)-`).exec(name)?.[1] ?? Number.NaN);
+    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) {
+      rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 export async function startRealCluster(options: RealClusterOptions = {}): Promise<RealCluster> {
   const log = options.log ?? (() => {});
+  // What a SIGKILLed run left: its processes and cgroups first, then its files. (createLab sweeps
+  // its namespaces and links.)
   sweepStaleClusterCgroups();
+  sweepStaleRunDirs();
   const [kubectlBinary, kubelet, kubeProxy, controllerManager, scheduler, helmBinary] =
     (await ensureGoToolPaths(
       ['kubectl', 'kubelet', 'kube-proxy', 'kube-controller-manager', 'kube-scheduler', 'helm'],
@@ -77,7 +93,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     ipv4Subnet: clusterSubnet,
     ipv6Prefix: clusterIpv6Prefix,
   });
-  const runDir = await mkdtemp(path.join(tmpdir(), 'bmlb-rc-'));
+  const runDir = await mkdtemp(path.join(tmpdir(), `${runDirPrefix}${process.pid}-`));
   await mkdir(path.join(runDir, 'logs'));
   // After the lab's own cleanup, so it runs before it: processes die before their namespaces go.
   const cleanupSync = () => {
