@@ -75,25 +75,23 @@ export async function installBaremetalLb(
     out('    $ kubectl apply -k deploy');
     printed = (await cluster.kubectl(['apply', '-k', path.join(repoRoot, 'deploy')])).stdout;
   } else {
+    // deploy/README.md's two lines: Helm makes the namespace, the label lets privileged pods in.
     const args = [
       'install',
       helmRelease,
       'deploy/helm/baremetal-lb',
       '--namespace',
       metallbNamespace,
-      '--set',
-      'namespace.create=true',
+      '--create-namespace',
     ];
     out(`    $ helm ${args.join(' ')}`);
-    const chart = path.join(repoRoot, args[2]!);
-    const helmArgs = [
-      ...args.slice(0, 2),
-      chart,
-      ...args.slice(3),
-      '--kubeconfig',
-      cluster.api.kubeconfigPath,
-    ];
+    const helmArgs = [...args, '--kubeconfig', cluster.api.kubeconfigPath].map((arg) =>
+      arg === 'deploy/helm/baremetal-lb' ? path.join(repoRoot, arg) : arg,
+    );
     printed = (await runCommand(cluster.helmBinary, helmArgs, { timeoutMs: 120_000 })).stdout;
+    const label = ['label', 'ns', metallbNamespace, 'pod-security.kubernetes.io/enforce=privileged'];
+    out(`    $ kubectl ${label.join(' ')}`);
+    printed += (await cluster.kubectl(label)).stdout;
   }
   out(printed.trimEnd().replace(/^/gm, '    '));
   await waitForBaremetalLb(cluster, out);
