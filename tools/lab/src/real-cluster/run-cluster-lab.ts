@@ -56,9 +56,13 @@ export async function runClusterLab(options: { readonly keep: boolean }): Promis
     out(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: tearing the cluster down.`);
   }
   const start = performance.now();
+  // After Ctrl-C the cleanup registry has already removed everything; this only confirms it.
   await cluster.destroy();
+  const seconds = ((performance.now() - start) / 1000).toFixed(1);
   out(
-    `\nCluster removed in ${((performance.now() - start) / 1000).toFixed(1)} s.${options.keep ? '' : ' `npm run lab -- --cluster --keep` leaves it running.'}`,
+    options.keep
+      ? 'Cluster removed.'
+      : `\nCluster removed in ${seconds} s. \`npm run lab -- --cluster --keep\` leaves it running.`,
   );
   return 0;
 }
