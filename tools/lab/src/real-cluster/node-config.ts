@@ -1,8 +1,8 @@
 /**
  * The configuration files of one node of the real cluster: containerd's config.toml, the CNI
  * conflist and kubelet's KubeletConfiguration. Pure renderers; the settings and their reasons are
- * those checked on these machines (/work/shared/reference/real-cluster-facts.md in the project
- * notes): every path per node, nothing at the host's default locations.
+ * those checked on these machines (tools/lab/README.md): every path per node, nothing at the
+ * host's default locations.
  */
 
 /** The per-node directories and addresses the files refer to. */
