@@ -50,7 +50,7 @@ export async function ensureGoToolPaths(
   });
   if (code !== 0 || paths.length !== names.length || !paths.every((p) => path.isAbsolute(p))) {
     throw new LabError(
-      'ERR_LAB_KUBECTL',
+      'ERR_LAB_GO_TOOL',
       `could not build ${names.join(', ')} (exit ${code}):\n${progress.slice(-20).join('\n')}`,
     );
   }
