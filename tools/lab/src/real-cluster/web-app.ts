@@ -119,20 +119,24 @@ export async function curlHostname(cluster: RealCluster, ip: string): Promise<st
 }
 
 /**
- * curl until every pod in `expected` answered (at most `maxTries`); pod name → responses.
- * kube-proxy picks an endpoint at random, so a handful of tries reach both.
+ * curl until every pod in `expected` answered (for at most `timeoutMs`); pod name → responses.
+ * kube-proxy picks an endpoint at random, so a handful of tries reach both once it knows both;
+ * a new Service's endpoints reach kube-proxy's rules through the EndpointSlice controller and
+ * kube-proxy's own sync, which can lag the EXTERNAL-IP by a second or more on a busy machine.
  */
 export async function curlUntilAll(
   cluster: RealCluster,
   ip: string,
   expected: readonly string[],
-  maxTries = 40,
+  timeoutMs = 30_000,
 ): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  for (let i = 0; i < maxTries; i++) {
+  const deadline = performance.now() + timeoutMs;
+  for (let tries = 1; performance.now() < deadline; tries++) {
     const pod = await curlHostname(cluster, ip);
     if (pod !== undefined) seen.set(pod, (seen.get(pod) ?? 0) + 1);
-    if (expected.every((name) => seen.has(name)) && i >= 5) break;
+    if (expected.every((name) => seen.has(name)) && tries >= 6) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   if (!expected.every((name) => seen.has(name))) {
     throw new LabError(
