@@ -117,6 +117,8 @@ export function registerProcessMetrics(registry: MetricsRegistry): void {
     name: 'nodejs_active_resources_total',
     help: 'Total number of active resources.',
   });
+  registerActiveByType(registry, 'handles', 'Number of active libuv handles', '_getActiveHandles');
+  registerActiveByType(registry, 'requests', 'Number of active libuv requests', '_getActiveRequests');
   const [major = '', minor = '', patch = ''] = process.versions.node.split('.');
   registry
     .gauge<'version' | 'major' | 'minor' | 'patch'>({
@@ -155,4 +157,30 @@ function readMaxFds(): number {
   } catch {
     return 0;
   }
+}
+
+type InternalProcess = { readonly [K in '_getActiveHandles' | '_getActiveRequests']?: () => object[] };
+
+/** `nodejs_active_<what>{type}` and `nodejs_active_<what>_total`, from Node's internal lists. */
+function registerActiveByType(
+  registry: MetricsRegistry,
+  what: 'handles' | 'requests',
+  help: string,
+  list: keyof InternalProcess,
+): void {
+  const byType = registry.gauge<'type'>({
+    name: `nodejs_active_${what}`,
+    help: `${help} grouped by type.`,
+    labelNames: ['type'],
+    collect: () => {
+      const items = (process as InternalProcess)[list]?.() ?? [];
+      const counts = new Map<string, number>();
+      for (const item of items)
+        counts.set(item.constructor.name, (counts.get(item.constructor.name) ?? 0) + 1);
+      byType.reset();
+      for (const [type, n] of counts) byType.set({ type }, n);
+      total.set(items.length);
+    },
+  });
+  const total = registry.gauge({ name: `nodejs_active_${what}_total`, help: `Total ${help.toLowerCase()}.` });
 }
