@@ -49,7 +49,8 @@ try {
   });
   await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'main' } });
   await createLbService(t, 'web', [`${NET}.200`], 'Cluster', ['nodea']);
-  const entry = profDir === undefined ? speakerEntry : [`--cpu-prof`, `--cpu-prof-dir=${profDir}`, ...speakerEntry];
+  const entry =
+    profDir === undefined ? speakerEntry : [`--cpu-prof`, `--cpu-prof-dir=${profDir}`, ...speakerEntry];
   await Promise.all(t.nodes.map((h) => t.start(h, [...BENCH_SPEAKER_FLAGS, '--log-level=warn'], entry)));
   await waitFor(async () => (await arpingMac(t.client, `${NET}.200`)) !== undefined, 30_000, 'announce');
   await sleep(10_000);
@@ -57,13 +58,16 @@ try {
   const before = await Promise.all(pids.map(threadCpu));
   await sleep(idleSeconds * 1000);
   const after = await Promise.all(pids.map(threadCpu));
-  console.log(`\nIdle speaker CPU by thread (CPU-s/min; ${cpus().length} CPUs, Node ${process.version}, ${idleSeconds} s)\n`);
+  console.log(
+    `\nIdle speaker CPU by thread (CPU-s/min; ${cpus().length} CPUs, Node ${process.version}, ${idleSeconds} s)\n`,
+  );
   console.log(`| thread | ${NODE_NAMES.join(' | ')} |`);
   console.log(`|---|${NODE_NAMES.map(() => '---').join('|')}|`);
   const names = [...new Set(after.flatMap((m) => [...m.keys()]))].sort();
   const perMinute = (i: number, name: string) =>
     ((((after[i]!.get(name) ?? 0) - (before[i]!.get(name) ?? 0)) * 60) / idleSeconds).toFixed(3);
-  for (const name of names) console.log(`| ${name} | ${pids.map((_, i) => perMinute(i, name)).join(' | ')} |`);
+  for (const name of names)
+    console.log(`| ${name} | ${pids.map((_, i) => perMinute(i, name)).join(' | ')} |`);
   for (const h of t.nodes) await t.kill(h, 'SIGTERM');
 } finally {
   await t.destroy();
