@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '@baremetal-lb/metrics';
 
 /** What /healthz and /readyz report. */
 export interface HealthSource {
@@ -16,7 +16,7 @@ export type HealthServer = { readonly port: number; close(): Promise<void> };
 export async function startHealthServer(
   host: string,
   port: number,
-  registry: Registry,
+  registry: MetricsRegistry,
   health: HealthSource,
 ): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
@@ -26,10 +26,12 @@ export async function startHealthServer(
       return;
     }
     if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        (error: unknown) => response.writeHead(500).end(String(error)),
-      );
+      try {
+        const text = registry.metrics();
+        response.writeHead(200, { 'content-type': registry.contentType }).end(text);
+      } catch (error) {
+        response.writeHead(500).end(String(error));
+      }
       return;
     }
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {

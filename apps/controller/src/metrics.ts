@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type Gauge, MetricsRegistry, registerProcessMetrics } from '@baremetal-lb/metrics';
 
 /** Per-pool address counts, as the allocator reports them. Huge IPv6 pools saturate. */
 export type PoolCounts = {
@@ -14,7 +14,7 @@ export type PoolCounts = {
  * working) plus a few of our own under `baremetal_lb_controller_`.
  */
 export class ControllerMetrics {
-  readonly registry = new Registry();
+  readonly registry = new MetricsRegistry();
   readonly #addressesTotal = this.#gauge(
     'metallb_allocator_addresses_total',
     'Number of usable IP addresses, per pool',
@@ -39,69 +39,59 @@ export class ControllerMetrics {
     'metallb_allocator_ipv6_addresses_in_use_total',
     'Number of IPv6 addresses in use, per pool',
   );
-  readonly updates = new Counter({
+  readonly updates = this.registry.counter({
     name: 'metallb_k8s_client_updates_total',
     help: 'Number of k8s object updates that have been processed',
-    registers: [this.registry],
   });
-  readonly updateErrors = new Counter({
+  readonly updateErrors = this.registry.counter({
     name: 'metallb_k8s_client_update_errors_total',
     help: 'Number of k8s object updates that failed for some reason',
-    registers: [this.registry],
   });
-  readonly configLoaded = new Gauge({
+  readonly configLoaded = this.registry.gauge({
     name: 'metallb_k8s_client_config_loaded_bool',
     help: '1 if the MetalLB configuration was successfully loaded at least once',
-    registers: [this.registry],
   });
-  readonly configStale = new Gauge({
+  readonly configStale = this.registry.gauge({
     name: 'metallb_k8s_client_config_stale_bool',
     help: '1 if running on a stale configuration, because the latest config failed to load',
-    registers: [this.registry],
   });
-  readonly reconciles = new Counter({
+  readonly reconciles = this.registry.counter<'kind' | 'result'>({
     name: 'baremetal_lb_controller_reconciles_total',
     help: 'Reconciles by kind (service, config, pools) and result (success, retry, reprocessAll, error)',
     labelNames: ['kind', 'result'],
-    registers: [this.registry],
   });
-  readonly reconcileSeconds = new Histogram({
+  readonly reconcileSeconds = this.registry.histogram<'kind'>({
     name: 'baremetal_lb_controller_reconcile_duration_seconds',
     help: 'Time one reconcile took, including its API writes',
     labelNames: ['kind'],
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    registers: [this.registry],
   });
-  readonly queueDepth = new Gauge({
+  readonly queueDepth = this.registry.gauge({
     name: 'baremetal_lb_controller_workqueue_depth',
     help: 'Keys waiting, delayed or in progress in the work queue',
-    registers: [this.registry],
   });
-  readonly leader = new Gauge({
+  readonly leader = this.registry.gauge({
     name: 'baremetal_lb_controller_leader',
     help: '1 while this replica holds the leader Lease (or runs without leader election)',
-    registers: [this.registry],
   });
-  readonly events = new Counter({
+  readonly events = this.registry.counter<'reason'>({
     name: 'baremetal_lb_controller_events_total',
     help: 'Kubernetes Events emitted, by reason; suppressed repeats are not counted',
     labelNames: ['reason'],
-    registers: [this.registry],
   });
-  readonly apiRequests = new Counter({
+  readonly apiRequests = this.registry.counter<'verb' | 'code'>({
     name: 'baremetal_lb_controller_api_requests_total',
     help: 'Kubernetes API requests made by the controller, by verb and status code (0 = unreachable)',
     labelNames: ['verb', 'code'],
-    registers: [this.registry],
   });
 
   constructor() {
-    // process_resident_memory_bytes, nodejs_heap_size_used_bytes, event-loop lag, ...
-    collectDefaultMetrics({ register: this.registry });
+    // process_resident_memory_bytes, nodejs_heap_size_used_bytes, ... read at scrape.
+    registerProcessMetrics(this.registry);
   }
 
   #gauge(name: string, help: string): Gauge<'pool'> {
-    return new Gauge({ name, help, labelNames: ['pool'], registers: [this.registry] });
+    return this.registry.gauge<'pool'>({ name, help, labelNames: ['pool'] });
   }
 
   /** Replaces the per-pool gauges; pools that disappeared lose their series. */

@@ -7,7 +7,9 @@
  *
  *   BEFORE_ENTRY=/path/to/other/apps/speaker/src/main.ts node --conditions=@baremetal-lb/source bench/footprint.ts
  *
- * Without BEFORE_ENTRY only this checkout is measured. Prints tables; asserts nothing.
+ * BEFORE_ENTRY may be another checkout's built `apps/speaker/dist/main.js` (run without the source
+ * condition, as the image runs it). Without BEFORE_ENTRY only this checkout is measured. Prints
+ * tables; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -148,8 +150,13 @@ async function measure(
 
 async function main(): Promise<void> {
   const builds: Array<{ name: string; entry: readonly string[] }> = [];
-  if (process.env.BEFORE_ENTRY)
-    builds.push({ name: 'before', entry: ['--conditions=@baremetal-lb/source', process.env.BEFORE_ENTRY] });
+  const beforeEntry = process.env.BEFORE_ENTRY;
+  // A built entry (dist/main.js) runs as the image runs it; a source entry needs the condition.
+  if (beforeEntry)
+    builds.push({
+      name: 'before',
+      entry: beforeEntry.endsWith('.js') ? [beforeEntry] : ['--conditions=@baremetal-lb/source', beforeEntry],
+    });
   builds.push({ name: 'after', entry: speakerEntry });
   const snapshotDir = await mkdtemp(path.join(tmpdir(), 'bmlb-speaker-heap-'));
   const t = await createSpeakerLab();

@@ -1,6 +1,6 @@
 /** HTTP endpoint for Prometheus and probes: `/metrics`, `/healthz` (alive), `/readyz` (ready). */
 import { createServer, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
+import type { MetricsRegistry } from '@baremetal-lb/metrics';
 
 export type HealthChecks = {
   /** Liveness: the event loop runs and nothing is wedged. */
@@ -14,23 +14,21 @@ export type HealthChecks = {
 export async function startHealthServer(
   host: string,
   port: number,
-  registry: Registry,
+  registry: MetricsRegistry,
   checks: HealthChecks,
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
-      checks.beforeScrape?.();
-      registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': registry.contentType });
-          res.end(text);
-        },
-        (error: unknown) => {
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(String(error));
-        },
-      );
+      try {
+        checks.beforeScrape?.();
+        const text = registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(text);
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      }
       return;
     }
     if (path === '/healthz' || path === '/readyz') {

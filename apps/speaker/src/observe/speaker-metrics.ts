@@ -3,95 +3,82 @@
  * outcomes, conflicts, membership and API connectivity. One registry per speaker instance.
  */
 import type { MembershipSnapshot, MembershipStats } from '@baremetal-lb/leader';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { type Counter, MetricsRegistry } from '@baremetal-lb/metrics';
 import type { CountEntry } from '../thread/pending-counts.ts';
 import { TallyCounter } from './tally-counter.ts';
 
 export class SpeakerMetrics {
-  readonly registry = new Registry();
-  readonly announced = new Gauge({
+  readonly registry = new MetricsRegistry();
+  readonly announced = this.registry.gauge<'service' | 'protocol' | 'node' | 'ip'>({
     name: 'metallb_speaker_announced',
     help: 'Services being announced from this node (1 per service, protocol, node and IP).',
     labelNames: ['service', 'protocol', 'node', 'ip'],
-    registers: [this.registry],
   });
-  readonly requestsReceived: Counter<'ip'> = new Counter({
+  readonly requestsReceived: Counter<'ip'> = this.registry.counter<'ip'>({
     name: 'metallb_layer2_requests_received',
     help: 'ARP requests and neighbor solicitations received for announced IPs.',
     labelNames: ['ip'],
-    registers: [this.registry],
     collect: (): void => this.#requestTallies.publish(),
   });
-  readonly responsesSent: Counter<'ip'> = new Counter({
+  readonly responsesSent: Counter<'ip'> = this.registry.counter<'ip'>({
     name: 'metallb_layer2_responses_sent',
     help: 'ARP replies and neighbor advertisements sent for announced IPs.',
     labelNames: ['ip'],
-    registers: [this.registry],
     collect: (): void => this.#responseTallies.publish(),
   });
-  readonly gratuitousSent = new Counter({
+  readonly gratuitousSent = this.registry.counter<'ip'>({
     name: 'metallb_layer2_gratuitous_sent',
     help: 'Gratuitous ARP frames and unsolicited neighbor advertisements sent.',
     labelNames: ['ip'],
-    registers: [this.registry],
   });
-  readonly frames: Counter<'protocol' | 'outcome'> = new Counter({
+  readonly frames: Counter<'protocol' | 'outcome'> = this.registry.counter<'protocol' | 'outcome'>({
     name: 'baremetal_lb_layer2_frames_total',
     help: 'ARP/NDP frames handled, by protocol and outcome (rateLimited counts per-source drops).',
     labelNames: ['protocol', 'outcome'],
-    registers: [this.registry],
     collect: (): void => {
       this.#frameTallies.arp.publish();
       this.#frameTallies.ndp.publish();
     },
   });
-  readonly conflicts = new Counter({
+  readonly conflicts = this.registry.counter<'ip'>({
     name: 'baremetal_lb_layer2_conflicts_total',
     help: 'Distinct hosts (IP, MAC) found answering for or claiming an announced IP.',
     labelNames: ['ip'],
-    registers: [this.registry],
   });
-  readonly members = new Gauge({
+  readonly members = this.registry.gauge<'state'>({
     name: 'baremetal_lb_membership_members',
     help: 'Members in the local membership view, by state.',
     labelNames: ['state'],
-    registers: [this.registry],
   });
-  readonly memberEvents = new Counter({
+  readonly memberEvents = this.registry.counter<'state' | 'reason'>({
     name: 'baremetal_lb_membership_events_total',
     help: 'Membership state changes seen, by new state and reason.',
     labelNames: ['state', 'reason'],
-    registers: [this.registry],
   });
-  readonly membershipPackets = new Gauge({
+  readonly membershipPackets = this.registry.gauge<'direction'>({
     name: 'baremetal_lb_membership_packets',
     help: 'Membership datagrams since start, by direction (sent, received).',
     labelNames: ['direction'],
-    registers: [this.registry],
   });
-  readonly membershipDropped = new Gauge({
+  readonly membershipDropped = this.registry.gauge<'reason'>({
     name: 'baremetal_lb_membership_dropped_packets',
     help: 'Membership datagrams ignored since start (forged, replayed, malformed...), by reason.',
     labelNames: ['reason'],
-    registers: [this.registry],
   });
-  readonly apiConnected = new Gauge({
+  readonly apiConnected = this.registry.gauge({
     name: 'baremetal_lb_speaker_api_connected',
     help: '1 while the informers reach the API server; 0 while announcing from the last known state.',
-    registers: [this.registry],
   });
-  readonly responderRealtime = new Gauge({
+  readonly responderRealtime = this.registry.gauge({
     name: 'baremetal_lb_responder_realtime',
     help: '1 while the ARP/NDP responder thread runs under SCHED_FIFO (--responder-priority), else 0.',
-    registers: [this.registry],
   });
-  readonly responderRealtimeSuspensions = new Counter({
+  readonly responderRealtimeSuspensions = this.registry.counter({
     name: 'baremetal_lb_responder_realtime_suspensions_total',
     help: 'Times the responder thread went over its CPU budget and dropped to normal scheduling for a while.',
-    registers: [this.registry],
   });
 
-  // The per-frame counters: plain numbers, moved into prom-client at scrape (tally-counter.ts).
+  // The per-frame counters: plain numbers, moved into the registry's counters at scrape (tally-counter.ts).
   readonly #frameTallies = {
     arp: new TallyCounter(this.frames, 'outcome', { protocol: 'arp' }),
     ndp: new TallyCounter(this.frames, 'outcome', { protocol: 'ndp' }),

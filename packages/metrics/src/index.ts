@@ -1,0 +1,10 @@
+export { Counter } from './counter.ts';
+export { escapeHelp, escapeLabelValue, exposition004ContentType, formatSampleValue } from './exposition.ts';
+export { Gauge } from './gauge.ts';
+export type { HistogramOptions } from './histogram.ts';
+export { Histogram } from './histogram.ts';
+export type { LabelValues, MetricOptions } from './labelled-metric.ts';
+export type { MetricsErrorCode } from './metrics-error.ts';
+export { MetricsError } from './metrics-error.ts';
+export { MetricsRegistry } from './metrics-registry.ts';
+export { registerProcessMetrics } from './process-metrics.ts';
