@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 
@@ -59,8 +60,9 @@ export class HttpsTunnelAgent extends https.Agent {
   ): Duplex | undefined {
     openTunnel(this.#proxy, options, (error, socket) => {
       if (error || !socket) return callback?.(error ?? new Error('no tunnel'), undefined as never);
+      // No SNI for an IP literal (RFC 6066 §3), IPv6 with hex digits included.
       const servername =
-        options.servername ?? (/^[\d.:]+$/.test(String(options.host)) ? undefined : String(options.host));
+        options.servername ?? (isIP(String(options.host)) ? undefined : String(options.host));
       const secured = tls.connect({ ...options, socket, ...(servername ? { servername } : {}) });
       callback?.(null, secured);
     });
