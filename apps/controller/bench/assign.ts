@@ -38,9 +38,12 @@ async function parallel(n: number, task: (index: number) => Promise<void>): Prom
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-async function rssMb(pid: number): Promise<number> {
+/** RSS and, in brackets, its anonymous part (the rest is mapped files, mostly the node binary). */
+async function rss(pid: number): Promise<string> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const mb = (field: string) =>
+    (Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024).toFixed(0);
+  return `${mb('VmRSS')} MB (anon ${mb('RssAnon')} MB)`;
 }
 
 /** utime + stime of a process, in seconds (USER_HZ = 100). */
@@ -179,7 +182,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   rows.push([
     `controller memory with ${count} assigned (RSS / JS heap used)`,
-    `${(await rssMb(controller.pid)).toFixed(0)} MB / ${(await heapMb(controller)).toFixed(0)} MB`,
+    `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
   ]);
 
   // (3) Restart with everything assigned.
@@ -211,7 +214,7 @@ try {
   rows.push(['restart: IPs changed / API writes by the new process', `${changed} / ${writes}`]);
   rows.push([
     `controller memory after restart with ${count} (RSS / JS heap used)`,
-    `${(await rssMb(controller.pid)).toFixed(0)} MB / ${(await heapMb(controller)).toFixed(0)} MB`,
+    `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
   ]);
   await informer.stop();
   await cluster.close();
