@@ -14,10 +14,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { summarizeHeapSnapshot } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
-  createLbService,
   createMetallbObject,
   createSpeakerLab,
   NET,
@@ -26,7 +26,6 @@ import {
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
 import { BENCH_SPEAKER_FLAGS } from './bench-lab.ts';
-import { summarizeHeapSnapshot } from './heap-summary.ts';
 
 const services = Number(process.env.SERVICES ?? 5_000);
 const slicesPerService = Number(process.env.SLICES_PER_SERVICE ?? 2);
@@ -78,8 +77,27 @@ try {
   const t0 = performance.now();
   await parallel(services, async (i) => {
     const name = `scale-${i}`;
-    await createLbService(t, name, [bulkIp(i)], 'Cluster', [NODE_NAMES[i % 3]!]);
-    for (let s = 2; s <= slicesPerService; s++) {
+    // No node ports (5,000 would exhaust the 2,768-port range), cluster IPs from the IPv6 range
+    // (the IPv4 one holds 4,094); the announced address is the IPv4 ingress IP all the same.
+    const svc = await t.core.createNamespacedService({
+      namespace: 'default',
+      body: {
+        metadata: { name },
+        spec: {
+          type: 'LoadBalancer',
+          allocateLoadBalancerNodePorts: false,
+          ipFamilies: ['IPv6'],
+          ipFamilyPolicy: 'SingleStack',
+          ports: [{ port: 80, protocol: 'TCP' }],
+        },
+      },
+    });
+    await t.core.replaceNamespacedServiceStatus({
+      name,
+      namespace: 'default',
+      body: { ...svc, status: { loadBalancer: { ingress: [{ ip: bulkIp(i) }] } } },
+    });
+    for (let s = 1; s <= slicesPerService; s++) {
       await t.discovery.createNamespacedEndpointSlice({
         namespace: 'default',
         body: {

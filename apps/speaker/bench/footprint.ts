@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { imageRuntime, parseImageRuntime } from '@baremetal-lb/lab';
+import { imageRuntime, parseImageRuntime, summarizeHeapSnapshot } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
@@ -35,7 +35,6 @@ import {
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
 import { BENCH_SPEAKER_FLAGS, percentile } from './bench-lab.ts';
-import { summarizeHeapSnapshot } from './heap-summary.ts';
 
 const trials = Number(process.env.TRIALS ?? 10);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);

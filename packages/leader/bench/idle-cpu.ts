@@ -8,7 +8,11 @@
  * - `echo`: the same datagram cadence with no protocol (each process sends a 100-byte datagram to
  *   the next every 50 ms, and echoes each one it receives), so the difference is what membership
  *   adds to what Node itself costs per datagram;
- * - `timers`: two 50 ms timers and a 20 ms one per probe interval, no I/O.
+ * - `timers`: two 50 ms timers and a 20 ms one per probe interval, no I/O;
+ * - `memberlist-1s` and `memberlist-50ms`: the reference, hashicorp/memberlist v0.5.4 as MetalLB's
+ *   speaker runs it (`DefaultLANConfig` with a secret key; probe every 1 s), and the same probing
+ *   every 50 ms like ours (probe timeout 20 ms): `bench/memberlist-idle/main.go`, built with Go
+ *   when these variants are asked for (`VARIANTS=membership,memberlist-1s,memberlist-50ms`).
  *
  *   node --conditions=@baremetal-lb/source bench/idle-cpu.ts   (VARIANTS=membership,echo SECONDS=30)
  *
@@ -17,7 +21,7 @@
  *
  * Prints a table; asserts nothing. Loopback only.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -79,9 +83,30 @@ async function cpuSeconds(pid: number): Promise<{ stat: number; schedstat: numbe
   };
 }
 
+const memberlistDir = path.join(import.meta.dirname, 'memberlist-idle');
+
+/** Starts member `index` of a memberlist variant; resolves once it printed "ready". */
+async function startMemberlist(variant: string, index: number): Promise<ChildProcess> {
+  const probeMs = variant === 'memberlist-50ms' ? '50' : '0';
+  const seeds = Array.from({ length: index }, (_, i) => String(basePort + i));
+  const c = spawn(
+    path.join(memberlistDir, 'memberlist-idle'),
+    [`m${index}`, String(basePort + index), probeMs, ...seeds],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise((resolve) => c.stdout!.once('data', resolve));
+  return c;
+}
+
 async function measure(variant: string): Promise<{ stat: number[]; schedstat: number[] }> {
   const children: ChildProcess[] = [];
   for (let i = 0; i < members; i++) {
+    if (variant.startsWith('memberlist-')) {
+      children.push(await startMemberlist(variant, i));
+      continue;
+    }
     const c = fork(import.meta.filename, [variant, String(i)], {
       execArgv: [...process.execArgv, ...childFlags],
       stdio: 'inherit',
@@ -103,6 +128,9 @@ async function measure(variant: string): Promise<{ stat: number[]; schedstat: nu
 if (process.argv[2] !== undefined) {
   await child(process.argv[2], Number(process.argv[3]));
 } else {
+  if (variants.some((v) => v.startsWith('memberlist-'))) {
+    execFileSync('go', ['build', '-o', 'memberlist-idle', '.'], { cwd: memberlistDir, stdio: 'inherit' });
+  }
   const range = (v: number[]) => `${Math.min(...v).toFixed(3)}–${Math.max(...v).toFixed(3)}`;
   const results = new Map(variants.map((v) => [v, { stat: [] as number[], schedstat: [] as number[] }]));
   // Rounds interleave the variants, so drifting load on a shared machine hits all alike.
