@@ -10,8 +10,7 @@
  * Addresses: the Services' IPs come from 198.18.0.0/18 (the benchmarking range, inside the
  * lab's namespaces only). Prints tables; asserts nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { summarizeHeapSnapshot } from '@baremetal-lb/lab';
@@ -25,29 +24,17 @@ import {
   speakerEntry,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
-import { BENCH_SPEAKER_FLAGS } from './bench-lab.ts';
+import { BENCH_SPEAKER_FLAGS, range, readProcess } from './bench-lab.ts';
 
 const services = Number(process.env.SERVICES ?? 5_000);
 const slicesPerService = Number(process.env.SLICES_PER_SERVICE ?? 2);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 /** API requests in flight while creating the objects. */
 const concurrency = 16;
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The i-th address of 198.18.0.0/18, skipping .0 and .255 of each /24. */
 const bulkIp = (i: number) => `198.18.${Math.floor(i / 254)}.${(i % 254) + 1}`;
-
-async function readProcess(pid: number) {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
-  return {
-    rssMiB: kib('VmRSS') / 1024,
-    anonMiB: kib('RssAnon') / 1024,
-    cpuSeconds: (Number(stat[11]) + Number(stat[12])) / clockTicks,
-  };
-}
 
 async function parallel(n: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -56,9 +43,6 @@ async function parallel(n: number, task: (index: number) => Promise<void>): Prom
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
-
-const range = (values: readonly number[], digits = 0) =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 const snapshotDir = await mkdtemp(path.join(tmpdir(), 'bmlb-speaker-heap-'));
 const t = await createSpeakerLab();

@@ -14,7 +14,6 @@
  * instead of the Dockerfile's, measured before it, to compare runtime settings in one lab run.
  * SERVICES (default 100) is the Service count of the last column. Prints tables; asserts nothing.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,37 +33,17 @@ import {
   speakerEnv,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
-import { BENCH_SPEAKER_FLAGS, percentile } from './bench-lab.ts';
+import { BENCH_SPEAKER_FLAGS, percentile, range, readProcess } from './bench-lab.ts';
 
 const trials = Number(process.env.TRIALS ?? 10);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 const serviceCount = Number(process.env.SERVICES ?? 100);
 const vip = `${NET}.200`;
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** RSS in all, and its anonymous part (what the process allocated; the rest is mapped files, mostly the node binary's code, shared with every other Node process on the host). */
-type Process = { rssMiB: number; anonMiB: number; threads: number; cpuSeconds: number };
-
-async function readProcess(pid: number): Promise<Process> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  // Fields 14 and 15 of stat (utime, stime), counted after "pid (comm) ".
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  return {
-    rssMiB: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024,
-    anonMiB: Number(/RssAnon:\s+(\d+)/.exec(status)![1]) / 1024,
-    threads: Number(/Threads:\s+(\d+)/.exec(status)![1]),
-    cpuSeconds: ticks / clockTicks,
-  };
-}
 
 function pids(t: SpeakerLab): number[] {
   return NODE_NAMES.map((n) => t.speakers.get(n)!.child.pid!);
 }
-
-const range = (values: readonly number[], digits = 0) =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 type Row = {
   build: string;
