@@ -120,20 +120,25 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     onConflict: (report) => speaker?.reportConflict(report),
     onHandedOver: (placement, mac) => announcer?.handedOver(placement, mac),
   });
-  // Watched by /healthz as soon as it runs; awaited below (a failure meanwhile is not unhandled).
+  // Watched by /healthz as soon as it runs; awaited below, where a failure to start ends the
+  // start-up (also while still waiting for the API server).
+  let respondersFailed = false;
   respondersStarting.then(
     (thread) => {
       startedResponders = thread;
     },
-    () => {},
+    () => {
+      respondersFailed = true;
+    },
   );
   // Membership seeds come from the Node list, and without the caches there is nothing to announce:
   // wait for the API server however long it takes (joining without seeds would leave this node
   // alone in its view, winning every IP once Services arrive).
-  for (let waited = 0; !cluster.synced; waited += apiWaitLogIntervalMs) {
+  for (let waited = 0; !cluster.synced && !respondersFailed; waited += apiWaitLogIntervalMs) {
     if (waited > 0) log.warn({ waitedMs: waited }, 'waiting for the API server before joining');
-    await waitFor(() => cluster.synced, apiWaitLogIntervalMs);
+    await waitFor(() => cluster.synced || respondersFailed, apiWaitLogIntervalMs);
   }
+  if (respondersFailed) await respondersStarting;
 
   const addresses = membershipAddresses(
     cluster.nodes.list(),
