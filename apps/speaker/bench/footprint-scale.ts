@@ -2,8 +2,9 @@
  * The speaker at cluster scale, as the image runs it (root; the e2e lab, 3 nodes, real
  * kube-apiserver): SERVICES LoadBalancer Services (default 5,000), each with SLICES_PER_SERVICE
  * EndpointSlices (default 2, so 10,000), every IP announced by one of the three speakers. Then,
- * once the last Service's IP is answered and the speakers idled 20 s: RSS (and its anonymous
- * part), CPU-seconds per minute over IDLE_SECONDS, and a heap snapshot summary of one speaker.
+ * once the last Service's IP is answered, every ServiceL2Status written and the speakers idled
+ * 20 s: RSS (and its anonymous part), CPU-seconds per minute over IDLE_SECONDS, one speaker's
+ * JS heap figures from its /metrics, and a heap snapshot summary of it.
  *
  *   BMLB_SPEAKER_ENTRY=dist node --conditions=@baremetal-lb/source bench/footprint-scale.ts
  *
@@ -19,6 +20,7 @@ import {
   arpingMac,
   createMetallbObject,
   createSpeakerLab,
+  NAMESPACE,
   NET,
   NODE_NAMES,
   speakerEntry,
@@ -103,11 +105,27 @@ try {
   const owner = t.hostOf(rankCandidates(NODE_NAMES, last)[0]!);
   await waitFor(async () => (await arpingMac(t.client, last)) === owner.mac, 120_000, 'last IP answered');
   const answeredS = (performance.now() - t0) / 1000;
+  // Each owner writes a ServiceL2Status per Service it announces: wait until all are written, so
+  // that what follows measures the speakers idle, not that write-out.
+  const statuses = async () =>
+    (
+      (await t.custom.listNamespacedCustomObject({
+        group: 'metallb.io',
+        version: 'v1beta1',
+        namespace: NAMESPACE,
+        plural: 'servicel2statuses',
+      })) as { items: unknown[] }
+    ).items.length;
+  await waitFor(async () => (await statuses()) >= services, 600_000, 'every ServiceL2Status written');
+  const writtenS = (performance.now() - t0) / 1000;
   await sleep(20_000);
   const before = await Promise.all(pids.map(readProcess));
   await sleep(idleSeconds * 1000);
   const after = await Promise.all(pids.map(readProcess));
   const cpu = after.map((a, i) => ((a.cpuSeconds - before[i]!.cpuSeconds) * 60) / idleSeconds);
+  const metrics = await (await fetch(`http://${t.nodes[0]!.ipv4}:7472/metrics`)).text();
+  const gauge = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN) / 2 ** 20;
   process.kill(pids[0]!, 'SIGUSR2');
   await sleep(20_000);
 
@@ -127,7 +145,11 @@ try {
   console.log(
     `| RSS (anon) with them, idle (MiB) | ${range(after.map((p) => p.rssMiB))} (${range(after.map((p) => p.anonMiB))}) |`,
   );
-  console.log(`| CPU-s/min idle with them | ${range(cpu, 2)} |`);
+  console.log(`| every ServiceL2Status written (s) | ${writtenS.toFixed(0)} |`);
+  console.log(`| CPU-s/min idle with them, from 20 s after that | ${range(cpu, 2)} |`);
+  console.log(
+    `| ${NODE_NAMES[0]}'s main isolate: JS heap total / used, external (MiB) | ${gauge('nodejs_heap_size_total_bytes').toFixed(1)} / ${gauge('nodejs_heap_size_used_bytes').toFixed(1)}, ${gauge('nodejs_external_memory_bytes').toFixed(1)} |`,
+  );
   const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
   if (file !== undefined) {
     const { total, groups } = await summarizeHeapSnapshot(path.join(snapshotDir, file));
