@@ -3,8 +3,8 @@
  * kube-apiserver): SERVICES LoadBalancer Services (default 5,000), each with SLICES_PER_SERVICE
  * EndpointSlices (default 2, so 10,000), every IP announced by one of the three speakers. Then,
  * once the last Service's IP is answered, every ServiceL2Status written and the speakers idled
- * 20 s: RSS (and its anonymous part), CPU-seconds per minute over IDLE_SECONDS, one speaker's
- * JS heap figures from its /metrics, and a heap snapshot summary of it.
+ * 20 s: RSS (and its anonymous part), CPU-seconds per minute over IDLE_SECONDS, and a heap
+ * snapshot summary of one speaker.
  *
  *   BMLB_SPEAKER_ENTRY=dist node --conditions=@baremetal-lb/source bench/footprint-scale.ts
  *
@@ -123,9 +123,6 @@ try {
   await sleep(idleSeconds * 1000);
   const after = await Promise.all(pids.map(readProcess));
   const cpu = after.map((a, i) => ((a.cpuSeconds - before[i]!.cpuSeconds) * 60) / idleSeconds);
-  const metrics = await (await fetch(`http://${t.nodes[0]!.ipv4}:7472/metrics`)).text();
-  const gauge = (name: string) =>
-    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN) / 2 ** 20;
   process.kill(pids[0]!, 'SIGUSR2');
   await sleep(20_000);
 
@@ -147,9 +144,6 @@ try {
   );
   console.log(`| every ServiceL2Status written (s) | ${writtenS.toFixed(0)} |`);
   console.log(`| CPU-s/min idle with them, from 20 s after that | ${range(cpu, 2)} |`);
-  console.log(
-    `| ${NODE_NAMES[0]}'s main isolate: JS heap total / used, external (MiB) | ${gauge('nodejs_heap_size_total_bytes').toFixed(1)} / ${gauge('nodejs_heap_size_used_bytes').toFixed(1)}, ${gauge('nodejs_external_memory_bytes').toFixed(1)} |`,
-  );
   const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
   if (file !== undefined) {
     const { total, groups } = await summarizeHeapSnapshot(path.join(snapshotDir, file));
