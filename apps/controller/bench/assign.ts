@@ -11,13 +11,15 @@
  *    (watched from the bench side), in Services per second; controller CPU meanwhile.
  * 3. Restart with all assigned: SIGTERM, start a new process, time to /readyz (assignments
  *    restored) and to every Service reconciled; IPs changed (must be 0) and Service writes.
- * 4. Resident memory of the controller at that size.
+ * 4. Resident memory of the controller at that size; with HEAP_SNAPSHOT=1 also a heap snapshot
+ *    of the restarted controller, summarised by type and constructor.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { installCrds, startEnvtest } from '@baremetal-lb/envtest';
 import { ListWatch, type Service } from '@baremetal-lb/kube';
+import { type HeapGroup, summarizeHeapSnapshot } from '@baremetal-lb/lab';
 import { ControllerProcess } from '../test/support/controller-process.ts';
 import { TestCluster, waitFor } from '../test/support/test-cluster.ts';
 
@@ -38,9 +40,12 @@ async function parallel(n: number, task: (index: number) => Promise<void>): Prom
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-async function rssMb(pid: number): Promise<number> {
+/** RSS and, in brackets, its anonymous part (the rest is mapped files, mostly the node binary). */
+async function rss(pid: number): Promise<string> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const mb = (field: string) =>
+    (Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024).toFixed(0);
+  return `${mb('VmRSS')} MB (anon ${mb('RssAnon')} MB)`;
 }
 
 /** utime + stime of a process, in seconds (USER_HZ = 100). */
@@ -85,6 +90,10 @@ function probeEvent(name: string) {
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'bmlb-controller-bench-'));
+if (process.env.HEAP_SNAPSHOT === '1') {
+  process.env.BMLB_CONTROLLER_NODE_FLAGS += ` --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
+}
+let heap: { total: number; groups: HeapGroup[] } | undefined;
 const envtest = await startEnvtest({ dir });
 let controller: ControllerProcess | undefined;
 try {
@@ -179,7 +188,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   rows.push([
     `controller memory with ${count} assigned (RSS / JS heap used)`,
-    `${(await rssMb(controller.pid)).toFixed(0)} MB / ${(await heapMb(controller)).toFixed(0)} MB`,
+    `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
   ]);
 
   // (3) Restart with everything assigned.
@@ -211,8 +220,19 @@ try {
   rows.push(['restart: IPs changed / API writes by the new process', `${changed} / ${writes}`]);
   rows.push([
     `controller memory after restart with ${count} (RSS / JS heap used)`,
-    `${(await rssMb(controller.pid)).toFixed(0)} MB / ${(await heapMb(controller)).toFixed(0)} MB`,
+    `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
   ]);
+  if (process.env.HEAP_SNAPSHOT === '1') {
+    process.kill(controller.pid, 'SIGUSR2');
+    const file = await waitFor(
+      'heap snapshot',
+      async () => (await readdir(dir)).find((f) => f.endsWith('.heapsnapshot')),
+      60_000,
+    );
+    // Written in one go but not atomically: give it a moment to finish.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    heap = await summarizeHeapSnapshot(path.join(dir, file));
+  }
   await informer.stop();
   await cluster.close();
 } finally {
@@ -228,3 +248,11 @@ console.log(
 console.log('| measurement | result |');
 console.log('|---|---|');
 for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
+if (heap !== undefined) {
+  console.log(
+    `\nHeap snapshot of the restarted controller: ${(heap.total / 2 ** 20).toFixed(1)} MiB self size\n`,
+  );
+  console.log('| group | MiB | count |');
+  console.log('|---|---|---|');
+  for (const g of heap.groups) console.log(`| ${g.name} | ${(g.bytes / 2 ** 20).toFixed(2)} | ${g.count} |`);
+}

@@ -3,8 +3,8 @@
  * the reference responders next to the owner (the bare Node echo responder and the C one), and
  * percentiles.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type LabHost, runCommand } from '@baremetal-lb/lab';
@@ -88,3 +88,28 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
+
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/**
+ * RSS in all, and its anonymous part: what the process allocated. The rest is mapped files, mostly
+ * the node binary's code, shared with every other Node process on the host.
+ */
+export type ProcessFootprint = { rssMiB: number; anonMiB: number; threads: number; cpuSeconds: number };
+
+export async function readProcess(pid: number): Promise<ProcessFootprint> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
+  return {
+    rssMiB: kib('VmRSS') / 1024,
+    anonMiB: kib('RssAnon') / 1024,
+    threads: kib('Threads'),
+    // Fields 14 and 15 of stat (utime, stime), counted after "pid (comm) ".
+    cpuSeconds: (Number(stat[11]) + Number(stat[12])) / clockTicks,
+  };
+}
+
+/** "min–max" of `values`. */
+export const range = (values: readonly number[], digits = 0) =>
+  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;

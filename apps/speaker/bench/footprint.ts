@@ -8,13 +8,16 @@
  *   BEFORE_ENTRY=/path/to/other/apps/speaker/src/main.ts node --conditions=@baremetal-lb/source bench/footprint.ts
  *
  * BEFORE_ENTRY may be another checkout's built `apps/speaker/dist/main.js` (run without the source
- * condition, as the image runs it). Without BEFORE_ENTRY only this checkout is measured. Prints
- * tables; asserts nothing.
+ * condition, as the image runs it). Without BEFORE_ENTRY only this checkout is measured.
+ * VARIANTS (JSON, `[{"name":"semi1","nodeOptions":["--max-semi-space-size=1"],"env":{"MALLOC_ARENA_MAX":"2"}}]`)
+ * adds builds of this checkout's dist/main.js run with exactly those Node options and variables
+ * instead of the Dockerfile's, measured before it, to compare runtime settings in one lab run.
+ * SERVICES (default 100) is the Service count of the last column. Prints tables; asserts nothing.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { imageRuntime, parseImageRuntime, summarizeHeapSnapshot } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
@@ -24,39 +27,23 @@ import {
   createSpeakerLab,
   NET,
   NODE_NAMES,
+  repoRoot,
   type SpeakerLab,
   speakerEntry,
+  speakerEnv,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
-import { BENCH_SPEAKER_FLAGS, percentile } from './bench-lab.ts';
-import { summarizeHeapSnapshot } from './heap-summary.ts';
+import { BENCH_SPEAKER_FLAGS, percentile, range, readProcess } from './bench-lab.ts';
 
 const trials = Number(process.env.TRIALS ?? 10);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
+const serviceCount = Number(process.env.SERVICES ?? 100);
 const vip = `${NET}.200`;
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Process = { rssMiB: number; threads: number; cpuSeconds: number };
-
-async function readProcess(pid: number): Promise<Process> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  // Fields 14 and 15 of stat (utime, stime), counted after "pid (comm) ".
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  return {
-    rssMiB: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024,
-    threads: Number(/Threads:\s+(\d+)/.exec(status)![1]),
-    cpuSeconds: ticks / clockTicks,
-  };
-}
 
 function pids(t: SpeakerLab): number[] {
   return NODE_NAMES.map((n) => t.speakers.get(n)!.child.pid!);
 }
-
-const range = (values: readonly number[], digits = 0) =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 type Row = {
   build: string;
@@ -68,12 +55,10 @@ type Row = {
   rss100: string;
 };
 
-async function measure(
-  t: SpeakerLab,
-  build: string,
-  entry: readonly string[],
-  snapshotDir?: string,
-): Promise<Row> {
+type Build = { name: string; entry: readonly string[]; env: Readonly<Record<string, string>> };
+
+async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promise<Row> {
+  const { entry, env } = build;
   const owner = t.hostOf(rankCandidates(NODE_NAMES, vip)[0]!);
   const standIn = t.hostOf(
     rankCandidates(
@@ -82,7 +67,7 @@ async function measure(
     )[0]!,
   );
   const flags = [...BENCH_SPEAKER_FLAGS, '--log-level=warn'];
-  await Promise.all(t.nodes.map((h) => t.start(h, flags, entry)));
+  await Promise.all(t.nodes.map((h) => t.start(h, flags, entry, env)));
   await waitFor(async () => (await arpingMac(t.client, vip)) === owner.mac, 30_000, 'announce');
   await sleep(10_000);
   const before = await Promise.all(pids(t).map(readProcess));
@@ -102,7 +87,7 @@ async function measure(
     const capture = captureGratuitousArp(t, vip);
     try {
       const t0 = performance.now();
-      const starting = t.start(owner, flags, entry);
+      const starting = t.start(owner, flags, entry, env);
       await waitFor(
         () => capture.seen.some((g) => g.mac === owner.mac.toLowerCase()),
         30_000,
@@ -112,14 +97,15 @@ async function measure(
       const strangers = capture.seen.filter(
         (g) => g.mac !== owner.mac.toLowerCase() && g.mac !== standIn.mac.toLowerCase(),
       );
-      if (strangers.length > 0) throw new Error(`${build}: a third node announced ${vip} during start-up`);
+      if (strangers.length > 0)
+        throw new Error(`${build.name}: a third node announced ${vip} during start-up`);
       await starting;
     } finally {
       await capture.close();
     }
   }
 
-  const names = Array.from({ length: 99 }, (_, i) => `bulk-${i}`);
+  const names = Array.from({ length: serviceCount - 1 }, (_, i) => `bulk-${i}`);
   for (const [i, name] of names.entries())
     await createLbService(t, name, [`${NET}.${100 + i}`], 'Cluster', ['nodea']);
   await sleep(20_000);
@@ -135,8 +121,8 @@ async function measure(
   for (const h of t.nodes) await t.kill(h, 'SIGTERM');
   const sorted = [...startups].sort((a, b) => a - b);
   return {
-    build,
-    idleRss: range(after.map((p) => p.rssMiB)),
+    build: build.name,
+    idleRss: `${range(after.map((p) => p.rssMiB))} (${range(after.map((p) => p.anonMiB))})`,
     cpuPerMinute: range(cpu, 2),
     threads: range(after.map((p) => p.threads)),
     startupMedian: (percentile(sorted, 50) / 1000).toFixed(2),
@@ -144,20 +130,35 @@ async function measure(
       sorted.map((ms) => ms / 1000),
       2,
     ),
-    rss100: range(with100.map((p) => p.rssMiB)),
+    rss100: `${range(with100.map((p) => p.rssMiB))} (${range(with100.map((p) => p.anonMiB))})`,
   };
 }
 
 async function main(): Promise<void> {
-  const builds: Array<{ name: string; entry: readonly string[] }> = [];
+  const builds: Build[] = [];
   const beforeEntry = process.env.BEFORE_ENTRY;
-  // A built entry (dist/main.js) runs as the image runs it; a source entry needs the condition.
-  if (beforeEntry)
+  const image = await imageRuntime('speaker');
+  // A built entry (dist/main.js) runs as that checkout's image runs it (its Dockerfile's Node
+  // options and environment); a source entry needs the condition.
+  if (beforeEntry?.endsWith('.js')) {
+    const checkout = path.resolve(path.dirname(beforeEntry), '../../..');
+    const before = parseImageRuntime(await readFile(path.join(checkout, 'apps/speaker/Dockerfile'), 'utf8'));
+    builds.push({ name: 'before', entry: [...before.nodeOptions, beforeEntry], env: before.env });
+  } else if (beforeEntry) {
+    builds.push({ name: 'before', entry: ['--conditions=@baremetal-lb/source', beforeEntry], env: {} });
+  }
+  const variants = JSON.parse(process.env.VARIANTS ?? '[]') as Array<{
+    name: string;
+    nodeOptions?: string[];
+    env?: Record<string, string>;
+  }>;
+  for (const v of variants)
     builds.push({
-      name: 'before',
-      entry: beforeEntry.endsWith('.js') ? [beforeEntry] : ['--conditions=@baremetal-lb/source', beforeEntry],
+      name: v.name,
+      entry: [...(v.nodeOptions ?? []), path.join(repoRoot, image.script)],
+      env: v.env ?? {},
     });
-  builds.push({ name: 'after', entry: speakerEntry });
+  builds.push({ name: 'after', entry: speakerEntry, env: speakerEnv });
   const snapshotDir = await mkdtemp(path.join(tmpdir(), 'bmlb-speaker-heap-'));
   const t = await createSpeakerLab();
   const rows: Row[] = [];
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
       const entry = last
         ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${snapshotDir}`, ...build.entry]
         : build.entry;
-      rows.push(await measure(t, build.name, entry, last ? snapshotDir : undefined));
+      rows.push(await measure(t, { ...build, entry }, last ? snapshotDir : undefined));
     }
   } finally {
     await t.destroy();
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
     `\nSpeaker footprint (3 nodes, ${cpus().length} CPUs, Node ${process.version}, idle ${idleSeconds} s, ${trials} start-ups)\n`,
   );
   console.log(
-    '| build | RSS idle, 1 Service (MiB) | CPU-s/min idle | threads | start-up median (s) | start-up range (s) | RSS, 100 Services (MiB) |',
+    `| build | RSS (anon) idle, 1 Service (MiB) | CPU-s/min idle | threads | start-up median (s) | start-up range (s) | RSS (anon), ${serviceCount} Services (MiB) |`,
   );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows)
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
   if (file !== undefined) {
     const { total, groups } = await summarizeHeapSnapshot(path.join(snapshotDir, file));
     console.log(
-      `\nHeap snapshot of the owner (last build, 100 Services): ${(total / 2 ** 20).toFixed(1)} MiB self size\n`,
+      `\nHeap snapshot of the owner (last build, ${serviceCount} Services): ${(total / 2 ** 20).toFixed(1)} MiB self size\n`,
     );
     console.log('| group | MiB | count |');
     console.log('|---|---|---|');

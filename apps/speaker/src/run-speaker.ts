@@ -19,6 +19,7 @@ import { compileExcludePatterns } from './interfaces/interface-eligibility.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
 import { StatusWriter } from './k8s/status-writer.ts';
+import { changesLiveSet } from './live-set-change.ts';
 import { membershipAddresses } from './membership-seeds.ts';
 import { eligibleInterfaces, toInterfaceInfos } from './net/to-interface-info.ts';
 import { errorText } from './observe/error-text.ts';
@@ -112,13 +113,32 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     },
   });
   cluster.start();
+  // The responder thread boots a second V8 isolate and loads its modules on its own thread: let
+  // it do that while the caches list (start-up is on the failback path of a restarted owner).
+  let announcer: Announcer | undefined;
+  const respondersStarting = startResponderThread(flags, metrics, log, {
+    onConflict: (report) => speaker?.reportConflict(report),
+    onHandedOver: (placement, mac) => announcer?.handedOver(placement, mac),
+  });
+  // Watched by /healthz as soon as it runs; awaited below, where a failure to start ends the
+  // start-up (also while still waiting for the API server).
+  let respondersFailed = false;
+  respondersStarting.then(
+    (thread) => {
+      startedResponders = thread;
+    },
+    () => {
+      respondersFailed = true;
+    },
+  );
   // Membership seeds come from the Node list, and without the caches there is nothing to announce:
   // wait for the API server however long it takes (joining without seeds would leave this node
   // alone in its view, winning every IP once Services arrive).
-  for (let waited = 0; !cluster.synced; waited += apiWaitLogIntervalMs) {
+  for (let waited = 0; !cluster.synced && !respondersFailed; waited += apiWaitLogIntervalMs) {
     if (waited > 0) log.warn({ waitedMs: waited }, 'waiting for the API server before joining');
-    await waitFor(() => cluster.synced, apiWaitLogIntervalMs);
+    await waitFor(() => cluster.synced || respondersFailed, apiWaitLogIntervalMs);
   }
+  if (respondersFailed) await respondersStarting;
 
   const addresses = membershipAddresses(
     cluster.nodes.list(),
@@ -141,15 +161,10 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
       { event: 'member', member: e.member.name, state: e.type, reason: e.reason, by: e.by },
       `member ${e.member.name} ${e.type}`,
     );
-    speaker?.requestReconcile();
+    if (changesLiveSet(e)) speaker?.requestReconcile();
   });
 
-  let announcer: Announcer | undefined;
-  const responders = await startResponderThread(flags, metrics, log, {
-    onConflict: (report) => speaker?.reportConflict(report),
-    onHandedOver: (placement, mac) => announcer?.handedOver(placement, mac),
-  });
-  startedResponders = responders;
+  const responders = await respondersStarting;
   announcer = new Announcer(
     responders,
     clock,

@@ -11,6 +11,10 @@ export type { Cidr } from './documentation-address.ts';
 export { formatCidr, isDocumentationAddress, parseDocumentationCidr } from './documentation-address.ts';
 export type { HeapAllocation } from './heap-allocation.ts';
 export { measureHeapAllocation } from './heap-allocation.ts';
+export type { HeapGroup } from './heap-summary.ts';
+export { summarizeHeapSnapshot } from './heap-summary.ts';
+export type { ImageRuntime } from './image-runtime.ts';
+export { imageRuntime, parseImageRuntime } from './image-runtime.ts';
 export { isProcessAlive } from './is-process-alive.ts';
 export {
   InvalidLabNameError,

@@ -23,7 +23,14 @@ import {
   installCrds,
   startEnvtest,
 } from '@baremetal-lb/envtest';
-import { checkSubnetFree, createLab, type Lab, LabBridgeMode, type LabHost } from '@baremetal-lb/lab';
+import {
+  checkSubnetFree,
+  createLab,
+  imageRuntime,
+  type Lab,
+  LabBridgeMode,
+  type LabHost,
+} from '@baremetal-lb/lab';
 import { openPacketConn } from '@baremetal-lb/packet-socket';
 import {
   CoreV1Api,
@@ -38,16 +45,20 @@ import {
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const node24 = path.join(repoRoot, 'node_modules/.bin/node');
 /**
- * The speaker as run from source (type stripping), or from the build (`tsc -b` output, as the
- * image runs it) with BMLB_SPEAKER_ENTRY=dist, or from another checkout's source with
+ * The speaker as run from source (type stripping), or from the build (`tsc -b` output) as the
+ * image runs it with BMLB_SPEAKER_ENTRY=dist (the Node options and environment of
+ * apps/speaker/Dockerfile), or from another checkout's source with
  * BMLB_SPEAKER_ENTRY=/path/to/apps/speaker/src/main.ts (to run these tests against the code
  * before a change).
  */
 const entry = process.env.BMLB_SPEAKER_ENTRY;
+const image = await imageRuntime('speaker');
 export const speakerEntry: readonly string[] =
   entry === 'dist'
-    ? [path.join(repoRoot, 'apps/speaker/dist/main.js')]
+    ? [...image.nodeOptions, path.join(repoRoot, image.script)]
     : ['--conditions=@baremetal-lb/source', entry ?? path.join(repoRoot, 'apps/speaker/src/main.ts')];
+/** The image's environment (apps/speaker/Dockerfile's ENV) when the build runs, else none. */
+export const speakerEnv: Readonly<Record<string, string>> = entry === 'dist' ? image.env : {};
 export const NAMESPACE = 'metallb-system';
 
 /**
@@ -116,11 +127,22 @@ export type SpeakerLab = {
   readonly speakers: Map<string, SpeakerProcess>;
   /**
    * Starts the speaker of `host` (extra flags appended) and waits until /readyz answers. `entry`
-   * replaces the node arguments before the flags (another checkout's speaker, node options).
+   * replaces the node arguments before the flags (another checkout's speaker, node options);
+   * `env` the variables added to this process's environment (default `speakerEnv`).
    */
-  start(host: LabHost, extraArgs?: readonly string[], entry?: readonly string[]): Promise<SpeakerProcess>;
+  start(
+    host: LabHost,
+    extraArgs?: readonly string[],
+    entry?: readonly string[],
+    env?: Readonly<Record<string, string>>,
+  ): Promise<SpeakerProcess>;
   /** Starts the speaker of `host` without waiting for anything (arguments as for `start`). */
-  spawn(host: LabHost, extraArgs?: readonly string[], entry?: readonly string[]): SpeakerProcess;
+  spawn(
+    host: LabHost,
+    extraArgs?: readonly string[],
+    entry?: readonly string[],
+    env?: Readonly<Record<string, string>>,
+  ): SpeakerProcess;
   /** Sends `signal` and waits for the exit. */
   kill(host: LabHost, signal: NodeJS.Signals): Promise<void>;
   hostByMac(mac: string | undefined): LabHost | undefined;
@@ -177,6 +199,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       host: LabHost,
       extraArgs: readonly string[] = [],
       entry: readonly string[] = speakerEntry,
+      extraEnv: Readonly<Record<string, string>> = speakerEnv,
     ): SpeakerProcess => {
       const name = NODE_NAMES[nodes.indexOf(host)]!;
       const child = host.spawn(
@@ -192,7 +215,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
           ...extraArgs,
         ],
         // As deploy/speaker.yaml sets it (status.hostIP): membership and metrics bind this address.
-        { env: { ...process.env, METALLB_HOST: host.ipv4 } },
+        { env: { ...process.env, ...extraEnv, METALLB_HOST: host.ipv4 } },
       );
       const logs: string[] = [];
       const collect = (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -207,8 +230,9 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
       host: LabHost,
       extraArgs: readonly string[] = [],
       entry: readonly string[] = speakerEntry,
+      extraEnv: Readonly<Record<string, string>> = speakerEnv,
     ): Promise<SpeakerProcess> => {
-      const p = spawnSpeaker(host, extraArgs, entry);
+      const p = spawnSpeaker(host, extraArgs, entry, extraEnv);
       const { child, logs } = p;
       const name = NODE_NAMES[nodes.indexOf(host)]!;
       // Ready = its health server answers /readyz (caches synced, sockets open). Go builds and

@@ -86,8 +86,9 @@ export function openPacket(
     });
     decipher.setAAD(packet.subarray(0, headerBytes));
     decipher.setAuthTag(packet.subarray(packet.length - tagBytes));
-    const body = decipher.update(packet.subarray(headerBytes, packet.length - tagBytes));
-    const payload = Buffer.concat([body, decipher.final()]);
+    const payload = decipher.update(packet.subarray(headerBytes, packet.length - tagBytes));
+    // GCM is a stream mode: final() returns no bytes, it only checks the tag (throws on a bad one).
+    decipher.final();
     keyring.remember(keyId, sender, key);
     return { sender, epoch: readEpoch(packet, 5), counter: packet.readUInt32BE(13), payload };
   } catch {

@@ -1,0 +1,159 @@
+/**
+ * The speaker at cluster scale, as the image runs it (root; the e2e lab, 3 nodes, real
+ * kube-apiserver): SERVICES LoadBalancer Services (default 5,000), each with SLICES_PER_SERVICE
+ * EndpointSlices (default 2, so 10,000), every IP announced by one of the three speakers. Then,
+ * once the last Service's IP is answered, every ServiceL2Status written and the speakers idled
+ * 20 s: RSS (and its anonymous part), CPU-seconds per minute over IDLE_SECONDS, and a heap
+ * snapshot summary of one speaker.
+ *
+ *   BMLB_SPEAKER_ENTRY=dist node --conditions=@baremetal-lb/source bench/footprint-scale.ts
+ *
+ * Addresses: the Services' IPs come from 198.18.0.0/18 (the benchmarking range, inside the
+ * lab's namespaces only). Prints tables; asserts nothing.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { summarizeHeapSnapshot } from '@baremetal-lb/lab';
+import { rankCandidates } from '@baremetal-lb/leader';
+import {
+  arpingMac,
+  createMetallbObject,
+  createSpeakerLab,
+  NAMESPACE,
+  NET,
+  NODE_NAMES,
+  speakerEntry,
+  waitFor,
+} from '../tests/e2e/speaker-lab.ts';
+import { BENCH_SPEAKER_FLAGS, range, readProcess } from './bench-lab.ts';
+
+const services = Number(process.env.SERVICES ?? 5_000);
+const slicesPerService = Number(process.env.SLICES_PER_SERVICE ?? 2);
+const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
+/** API requests in flight while creating the objects. */
+const concurrency = 16;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The i-th address of 198.18.0.0/18, skipping .0 and .255 of each /24. */
+const bulkIp = (i: number) => `198.18.${Math.floor(i / 254)}.${(i % 254) + 1}`;
+
+async function parallel(n: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+const snapshotDir = await mkdtemp(path.join(tmpdir(), 'bmlb-speaker-heap-'));
+const t = await createSpeakerLab();
+try {
+  await createMetallbObject(t, 'ipaddresspools', {
+    kind: 'IPAddressPool',
+    metadata: { name: 'bulk' },
+    spec: { addresses: ['198.18.0.0/18'] },
+  });
+  await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'all' } });
+  const entry = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`, ...speakerEntry];
+  await Promise.all(t.nodes.map((h) => t.start(h, [...BENCH_SPEAKER_FLAGS, '--log-level=warn'], entry)));
+  const pids = NODE_NAMES.map((n) => t.speakers.get(n)!.child.pid!);
+  const idle = await Promise.all(pids.map(readProcess));
+
+  const t0 = performance.now();
+  await parallel(services, async (i) => {
+    const name = `scale-${i}`;
+    // No node ports (5,000 would exhaust the 2,768-port range), cluster IPs from the IPv6 range
+    // (the IPv4 one holds 4,094); the announced address is the IPv4 ingress IP all the same.
+    const svc = await t.core.createNamespacedService({
+      namespace: 'default',
+      body: {
+        metadata: { name },
+        spec: {
+          type: 'LoadBalancer',
+          allocateLoadBalancerNodePorts: false,
+          ipFamilies: ['IPv6'],
+          ipFamilyPolicy: 'SingleStack',
+          ports: [{ port: 80, protocol: 'TCP' }],
+        },
+      },
+    });
+    await t.core.replaceNamespacedServiceStatus({
+      name,
+      namespace: 'default',
+      body: { ...svc, status: { loadBalancer: { ingress: [{ ip: bulkIp(i) }] } } },
+    });
+    for (let s = 1; s <= slicesPerService; s++) {
+      await t.discovery.createNamespacedEndpointSlice({
+        namespace: 'default',
+        body: {
+          metadata: { name: `${name}-${s}`, labels: { 'kubernetes.io/service-name': name } },
+          addressType: 'IPv4',
+          endpoints: [
+            {
+              addresses: [`${NET}.${60 + s}`],
+              nodeName: NODE_NAMES[(i + s) % 3]!,
+              conditions: { ready: true },
+            },
+          ],
+        },
+      });
+    }
+  });
+  const createdS = (performance.now() - t0) / 1000;
+  const last = bulkIp(services - 1);
+  const owner = t.hostOf(rankCandidates(NODE_NAMES, last)[0]!);
+  await waitFor(async () => (await arpingMac(t.client, last)) === owner.mac, 120_000, 'last IP answered');
+  const answeredS = (performance.now() - t0) / 1000;
+  // Each owner writes a ServiceL2Status per Service it announces: wait until all are written, so
+  // that what follows measures the speakers idle, not that write-out.
+  const statuses = async () =>
+    (
+      (await t.custom.listNamespacedCustomObject({
+        group: 'metallb.io',
+        version: 'v1beta1',
+        namespace: NAMESPACE,
+        plural: 'servicel2statuses',
+      })) as { items: unknown[] }
+    ).items.length;
+  await waitFor(async () => (await statuses()) >= services, 600_000, 'every ServiceL2Status written');
+  const writtenS = (performance.now() - t0) / 1000;
+  await sleep(20_000);
+  const before = await Promise.all(pids.map(readProcess));
+  await sleep(idleSeconds * 1000);
+  const after = await Promise.all(pids.map(readProcess));
+  const cpu = after.map((a, i) => ((a.cpuSeconds - before[i]!.cpuSeconds) * 60) / idleSeconds);
+  process.kill(pids[0]!, 'SIGUSR2');
+  await sleep(20_000);
+
+  console.log(
+    `\nSpeaker at scale (3 nodes, ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; entry: ${speakerEntry.join(' ')})\n`,
+  );
+  console.log('| measurement | 3 speakers |');
+  console.log('|---|---|');
+  console.log(
+    `| RSS (anon) idle, no Service (MiB) | ${range(idle.map((p) => p.rssMiB))} (${range(idle.map((p) => p.anonMiB))}) |`,
+  );
+  console.log(
+    `| created ${services} Services + ${services * slicesPerService} EndpointSlices (s) | ${createdS.toFixed(0)} (last IP answered after ${answeredS.toFixed(0)}) |`,
+  );
+  console.log(
+    `| RSS (anon) with them, idle (MiB) | ${range(after.map((p) => p.rssMiB))} (${range(after.map((p) => p.anonMiB))}) |`,
+  );
+  console.log(`| every ServiceL2Status written (s) | ${writtenS.toFixed(0)} |`);
+  console.log(`| CPU-s/min idle with them, from 20 s after that | ${range(cpu, 2)} |`);
+  const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
+  if (file !== undefined) {
+    const { total, groups } = await summarizeHeapSnapshot(path.join(snapshotDir, file));
+    console.log(`\nHeap snapshot of ${NODE_NAMES[0]}: ${(total / 2 ** 20).toFixed(1)} MiB self size\n`);
+    console.log('| group | MiB | count |');
+    console.log('|---|---|---|');
+    for (const g of groups) console.log(`| ${g.name} | ${(g.bytes / 2 ** 20).toFixed(2)} | ${g.count} |`);
+  }
+  for (const h of t.nodes) await t.kill(h, 'SIGTERM');
+} finally {
+  await t.destroy();
+  await rm(snapshotDir, { recursive: true, force: true });
+}
