@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setThreadRealtimePriority } from '@baremetal-lb/packet-socket';
 import { BfdEndpoint } from './bfd-endpoint.ts';
 import type { WorkerReply, WorkerRequest, WorkerStartOptions } from './bfd-worker-protocol.ts';
-import { openUdpTransport } from './udp-transport.ts';
+import { openPacedUdpTransport, openUdpTransport } from './udp-transport.ts';
 
 const port = parentPort!;
 const options = workerData as WorkerStartOptions;
@@ -22,8 +22,14 @@ if (options.realtimePriority !== undefined) {
   }
 }
 
+const paced =
+  options.pacer === 'js'
+    ? undefined
+    : openPacedUdpTransport(options);
+if (paced !== undefined) realtime = `${realtime}, native pacer ${paced.scheduling}`;
 const endpoint = new BfdEndpoint({
-  transport: openUdpTransport(options),
+  transport: paced ?? openUdpTransport(options),
+  ...(paced === undefined ? {} : { clock: paced.clock }),
   onStateChange: (change) => post({ kind: 'stateChange', change }),
 });
 

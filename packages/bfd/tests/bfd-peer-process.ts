@@ -17,6 +17,8 @@ export type PeerProcessOptions = {
   })[];
   readonly thread?: 'worker' | 'main';
   readonly realtimePriority?: number;
+  /** Worker only: who times the sessions (BfdWorker's `pacer`); default BfdWorker's. */
+  readonly pacer?: 'native' | 'js';
   /** Blocks the main thread for `forMs` every `everyMs` (a busy speaker, a long GC pause). */
   readonly stall?: { readonly everyMs: number; readonly forMs: number };
 };
@@ -44,6 +46,7 @@ if (options.thread === 'main') {
   const worker = await BfdWorker.start({
     netns: options.netns,
     ...(options.realtimePriority === undefined ? {} : { realtimePriority: options.realtimePriority }),
+    ...(options.pacer === undefined ? {} : { pacer: options.pacer }),
   });
   worker.onStateChange((change) => print({ event: 'change', change }));
   for (const spec of specs) await worker.addSession(spec);
