@@ -10,6 +10,8 @@ export type PeerReport = {
   readonly stats: EndpointStats;
   readonly cpuUs: NodeJS.CpuUsage;
   readonly memory: NodeJS.MemoryUsage;
+  /** ARP/NDP requests the process answered (with `responder`). */
+  readonly answered: number;
 };
 
 export type BfdPeerProcess = {
