@@ -27,9 +27,9 @@ import {
   startCapture,
   transmitGaps,
 } from '../tests/bfd-capture.ts';
-import { startArpNdpStorm } from './arp-ndp-storm.ts';
 import { startFrrBfdd, waitFor } from '../tests/router-daemons.ts';
 import { type BfdPeerProcess, spawnBfdProcess } from '../tests/spawn-bfd-peer.ts';
+import { startArpNdpStorm } from './arp-ndp-storm.ts';
 
 const sections = new Set((process.env.BFD_BENCH ?? 'codec,detection,soak,scale').split(','));
 const detectionRuns = Number(process.env.BFD_DETECTION_RUNS ?? 20);

@@ -33,12 +33,7 @@ import {
   type Transition,
   transmitPacket,
 } from './session-machine.ts';
-import {
-  detectionTimeUs,
-  nextDeadlineUs,
-  periodicIntervalUs,
-  transmitIntervalUs,
-} from './session-timers.ts';
+import { detectionTimeUs, nextDeadlineUs, periodicIntervalUs, transmitIntervalUs } from './session-timers.ts';
 
 export type SessionSpec = PeerAddress &
   Omit<SessionOptions, 'localDiscriminator'> & {
@@ -216,7 +211,9 @@ export class BfdEndpoint {
       received: { ...this.#received },
       sent: this.#sent + (pacer?.sent ?? 0),
       sendFailures: this.#sendFailures + (pacer?.sendFailures ?? 0),
-      ...(pacer === undefined ? {} : { pacerMaxLateUs: pacer.maxLateUs, pacerLateOver10ms: pacer.lateOver10ms }),
+      ...(pacer === undefined
+        ? {}
+        : { pacerMaxLateUs: pacer.maxLateUs, pacerLateOver10ms: pacer.lateOver10ms }),
     };
   }
 

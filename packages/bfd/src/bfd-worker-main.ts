@@ -22,10 +22,7 @@ if (options.realtimePriority !== undefined) {
   }
 }
 
-const paced =
-  options.pacer === 'js'
-    ? undefined
-    : openPacedUdpTransport(options);
+const paced = options.pacer === 'js' ? undefined : openPacedUdpTransport(options);
 if (paced !== undefined) realtime = `${realtime}, native pacer ${paced.scheduling}`;
 const endpoint = new BfdEndpoint({
   transport: paced ?? openUdpTransport(options),

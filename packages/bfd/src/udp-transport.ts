@@ -117,7 +117,8 @@ function udpTransport(options: UdpTransportOptions, paced: Paced | undefined): B
     expiries.set(discriminator, pacing.onDetectionExpired);
     return {
       send: (packet: Uint8Array) => pacer.sendNow(discriminator, packet),
-      pace: (schedule: Parameters<NonNullable<BfdSender['pace']>>[0]) => pacer.schedule(discriminator, schedule),
+      pace: (schedule: Parameters<NonNullable<BfdSender['pace']>>[0]) =>
+        pacer.schedule(discriminator, schedule),
       forget: () => {
         pacer.removeSession(discriminator);
         expiries.delete(discriminator);
@@ -148,7 +149,13 @@ function udpTransport(options: UdpTransportOptions, paced: Paced | undefined): B
         return;
       }
       socket.onMessage((d) =>
-        onDatagram({ data: d.data, fromAddress: d.from.address, fromPort: d.from.port, ttl: d.ttl, multihop }),
+        onDatagram({
+          data: d.data,
+          fromAddress: d.from.address,
+          fromPort: d.from.port,
+          ttl: d.ttl,
+          multihop,
+        }),
       );
     },
 

@@ -39,7 +39,11 @@ const transportOptions = {
   netns: options.netns,
   ...(options.listenAddress === undefined
     ? {}
-    : { listenAddress: isIPv6(options.listenAddress) ? { 6: options.listenAddress } : { 4: options.listenAddress } }),
+    : {
+        listenAddress: isIPv6(options.listenAddress)
+          ? { 6: options.listenAddress }
+          : { 4: options.listenAddress },
+      }),
 };
 
 let api: Pick<BfdWorker, 'sessions' | 'stats' | 'close'>;
@@ -81,7 +85,9 @@ if (options.stall !== undefined) {
 }
 
 const responder =
-  options.responder === undefined ? undefined : answerArpAndNdp({ ...options.responder, netns: options.netns });
+  options.responder === undefined
+    ? undefined
+    : answerArpAndNdp({ ...options.responder, netns: options.netns });
 
 print({ event: 'ready', scheduling });
 process.stdin.on('data', async () => {

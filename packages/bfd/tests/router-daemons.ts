@@ -199,7 +199,9 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
       return {
         up: all.filter((p) => p.status === 'up').length,
         sessionDown: counters.reduce((sum, p) => sum + Number(p['session-down']), 0),
-        sessionDownByPeer: Object.fromEntries(counters.map((p) => [String(p.peer), Number(p['session-down'])])),
+        sessionDownByPeer: Object.fromEntries(
+          counters.map((p) => [String(p.peer), Number(p['session-down'])]),
+        ),
       };
     },
     kill: () => process.kill('SIGKILL'),

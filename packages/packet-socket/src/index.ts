@@ -39,10 +39,10 @@ export type { AddressMessage, LinkMessage, RouteMessage } from './netlink/route-
 export type {
   BfdPacer,
   BfdPacerOptions,
-  PaceSchedule,
   PacedDatagram,
   PacedSession,
   PacerStats,
+  PaceSchedule,
 } from './open-bfd-pacer.ts';
 export { bfdPacerSchedule, monotonicTimeUs, openBfdPacer } from './open-bfd-pacer.ts';
 export type { OpenPacketConnOptions, PacketStats } from './open-packet-conn.ts';

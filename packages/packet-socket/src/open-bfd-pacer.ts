@@ -10,9 +10,9 @@
  * the moment a dead peer is noticed. Callbacks run on the thread that opened the pacer.
  */
 import { callNative, loadAddon, type NativeBfdPacer } from './native-addon.ts';
+import type { UdpDatagram, UdpSocket } from './open-udp-socket.ts';
 import { errnoName, InvalidArgumentError, SocketOp } from './packet-socket-error.ts';
 import { decodeSocketAddress, encodeSocketAddress } from './socket-address.ts';
-import type { UdpDatagram, UdpSocket } from './open-udp-socket.ts';
 import { maxRealtimePriority } from './thread-priority.ts';
 
 export type PacedDatagram = Omit<UdpDatagram, 'ifindex'> & {
@@ -105,7 +105,8 @@ export function openBfdPacer(options: BfdPacerOptions): BfdPacer {
     }
   }, priority);
   const errno = native.realtimeErrno();
-  const scheduling = errno === -1 ? 'normal' : errno === 0 ? `SCHED_FIFO ${priority}` : `normal (${errnoName(errno)})`;
+  const scheduling =
+    errno === -1 ? 'normal' : errno === 0 ? `SCHED_FIFO ${priority}` : `normal (${errnoName(errno)})`;
   return new LinuxBfdPacer(native, scheduling);
 }
 
@@ -136,14 +137,7 @@ class LinuxBfdPacer implements BfdPacer {
   addSession(discriminator: number, session: PacedSession): void {
     const to = encodeSocketAddress(session.peerAddress, session.peerPort);
     const peer = encodeSocketAddress(session.peerAddress, 0);
-    this.#native.setSession(
-      discriminator,
-      session.sender.fd,
-      to,
-      peer,
-      session.multihop,
-      session.minimumTtl,
-    );
+    this.#native.setSession(discriminator, session.sender.fd, to, peer, session.multihop, session.minimumTtl);
   }
 
   schedule(discriminator: number, schedule: PaceSchedule): void {
