@@ -142,33 +142,66 @@ async function detectionBench(net: Net): Promise<void> {
         ),
       );
     const results = PACERS.map(() => ({ log: [] as number[], packet: [] as number[], ours: [] as number[] }));
+    const anomalies: string[] = [];
     // FRR detects our hard kill.
     const frr = await startFrrBfdd(net.router, routerOptions);
     try {
       for (let run = 0; run < detectionRuns; run++) {
         const ours = await spawnOurs();
-        await Promise.all(ours.map((o) => o.waitForChange(upChange, 15_000)));
-        await waitFor(async () => ((await frr.counters!()).up === PACERS.length ? true : undefined), 15_000);
-        const capture = await startCapture(net.router);
-        await sleep(2 * theory);
-        const killedAtUs = Date.now() * 1000;
-        for (const o of ours) o.kill();
-        const downs = await Promise.all(
-          PACERS.map((p) =>
-            waitFor(
-              async () =>
-                frr.stateChanges!.find(
-                  (c) => c.reason === 'control-expired' && c.timeUs >= killedAtUs && c.peer === addressOf(p),
-                ),
-              10_000,
+        let capture: Awaited<ReturnType<typeof startCapture>> | undefined;
+        try {
+          await Promise.all(
+            ours.map((o, i) =>
+              o.waitForChange(upChange, 15_000).catch(async (error) => {
+                const report = await o.report();
+                throw new Error(
+                  `${PACERS[i]!.label} run ${run}: not Up: ${JSON.stringify({ report, frr: await frr.session() })}`,
+                  { cause: error },
+                );
+              }),
             ),
-          ),
-        );
-        const packets = await capture.stop();
-        PACERS.forEach((p, i) => {
-          results[i]!.log.push(sinceLastPacket(packets, addressOf(p), downs[i]!.timeUs, net.router.ipv4));
-          results[i]!.packet.push(measureDetection(packets, addressOf(p), net.router.ipv4, killedAtUs));
-        });
+          );
+          await waitFor(
+            async () => ((await frr.counters!()).up === PACERS.length ? true : undefined),
+            15_000,
+          );
+          capture = await startCapture(net.router);
+          await sleep(2 * theory);
+          const killedAtUs = Date.now() * 1000;
+          for (const o of ours) o.kill();
+          const downs = await Promise.all(
+            PACERS.map((p) =>
+              waitFor(
+                async () =>
+                  frr.stateChanges!.find(
+                    (c) =>
+                      c.reason === 'control-expired' && c.timeUs >= killedAtUs && c.peer === addressOf(p),
+                  ),
+                10_000,
+              ).catch((error) => {
+                const seen = frr.stateChanges!.filter((c) => c.peer === addressOf(p)).slice(-4);
+                throw new Error(
+                  `${p.label}: no control-expired after ${killedAtUs}: ${JSON.stringify(seen)}`,
+                  {
+                    cause: error,
+                  },
+                );
+              }),
+            ),
+          );
+          const packets = await capture.stop();
+          capture = undefined;
+          PACERS.forEach((p, i) => {
+            results[i]!.log.push(sinceLastPacket(packets, addressOf(p), downs[i]!.timeUs, net.router.ipv4));
+            results[i]!.packet.push(measureDetection(packets, addressOf(p), net.router.ipv4, killedAtUs));
+          });
+        } catch (error) {
+          // A run whose setup failed (a session not Up in time, a flap before the kill) is left
+          // out and said so, rather than ending the whole measurement.
+          anomalies.push(`${intervalMs} ms, FRR detects, run ${run}: ${(error as Error).message}`);
+          for (const o of ours) o.kill();
+          await capture?.stop().catch(() => undefined);
+        }
       }
     } finally {
       await frr.stop();
@@ -180,27 +213,36 @@ async function detectionBench(net: Net): Promise<void> {
       for (let run = 0; run < detectionRuns; run++) {
         const upsBefore = ours.map((o) => count(o, BfdState.up));
         const router = await startFrrBfdd(net.router, routerOptions);
-        await Promise.all(
-          ours.map((o, i) => o.waitForChange(() => count(o, BfdState.up) > upsBefore[i]!, 15_000)),
-        );
-        const capture = await startCapture(net.speaker);
-        await sleep(2 * theory);
-        const downsBefore = ours.map((o) => count(o, BfdState.down));
-        const killedAtUs = Date.now() * 1000;
-        router.kill();
-        await Promise.all(
-          ours.map((o, i) => o.waitForChange(() => count(o, BfdState.down) > downsBefore[i]!, 10_000)),
-        );
-        await sleep(20);
-        const packets = await capture.stop();
-        PACERS.forEach((p, i) => {
-          results[i]!.ours.push(measureDetection(packets, net.router.ipv4, addressOf(p), killedAtUs));
-        });
-        await router.stop();
+        let capture: Awaited<ReturnType<typeof startCapture>> | undefined;
+        try {
+          await Promise.all(
+            ours.map((o, i) => o.waitForChange(() => count(o, BfdState.up) > upsBefore[i]!, 15_000)),
+          );
+          capture = await startCapture(net.speaker);
+          await sleep(2 * theory);
+          const downsBefore = ours.map((o) => count(o, BfdState.down));
+          const killedAtUs = Date.now() * 1000;
+          router.kill();
+          await Promise.all(
+            ours.map((o, i) => o.waitForChange(() => count(o, BfdState.down) > downsBefore[i]!, 10_000)),
+          );
+          await sleep(20);
+          const packets = await capture.stop();
+          capture = undefined;
+          PACERS.forEach((p, i) => {
+            results[i]!.ours.push(measureDetection(packets, net.router.ipv4, addressOf(p), killedAtUs));
+          });
+        } catch (error) {
+          anomalies.push(`${intervalMs} ms, we detect, run ${run}: ${(error as Error).message}`);
+          await capture?.stop().catch(() => undefined);
+        } finally {
+          await router.stop();
+        }
       }
     } finally {
       await Promise.all(ours.map((o) => o.stop()));
     }
+    for (const anomaly of anomalies) console.log(`left out: ${anomaly.slice(0, 2000)}`);
     PACERS.forEach((p, i) => {
       const r = results[i]!;
       for (const [who, values] of [

@@ -70,6 +70,8 @@ export type EndpointStats = {
   /** With a pacer thread: the latest it woke for a periodic packet (µs), and how often > 10 ms. */
   readonly pacerMaxLateUs?: number;
   readonly pacerLateOver10ms?: number;
+  /** With a pacer thread: periodic packets its watchdog held back (the worker was wedged). */
+  readonly pacerStarved?: number;
 };
 
 export type BfdEndpointOptions = {

@@ -70,6 +70,8 @@ export type PacerStats = {
   /** The latest the pacer thread woke for a periodic packet, µs. */
   readonly maxLateUs: number;
   readonly lateOver10ms: number;
+  /** Periodic packets held back because the caller stopped feeding the pacer's watchdog. */
+  readonly starved: number;
 };
 
 export interface BfdTransport {

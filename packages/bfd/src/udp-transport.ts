@@ -52,6 +52,15 @@ export type PacedUdpTransport = BfdTransport & {
   readonly scheduling: string;
 };
 
+/**
+ * The pacer's dead man's switch: a worker whose event loop has not turned for this long is
+ * wedged (its garbage collections take milliseconds), so the pacer stops our periodic packets and
+ * the peer declares us dead, as it would if the worker timed the sessions itself. Fed twice a
+ * second.
+ */
+const PACER_WATCHDOG_MS = 3000;
+const PACER_FEED_MS = 500;
+
 export function openUdpTransport(options: UdpTransportOptions = {}): BfdTransport {
   return udpTransport(options, undefined);
 }
@@ -74,8 +83,11 @@ export function openPacedUdpTransport(options: PacedUdpTransportOptions = {}): P
         });
       },
       onDetectionExpired: (discriminator, atUs) => expiries.get(discriminator)?.(atUs),
+      watchdogMs: PACER_WATCHDOG_MS,
     }),
   );
+  const feeder = setInterval(() => pacer.feed(), PACER_FEED_MS);
+  feeder.unref();
   const clock: BfdClock = {
     nowUs: monotonicTimeUs,
     schedule: (delayUs, callback) => {
@@ -83,8 +95,13 @@ export function openPacedUdpTransport(options: PacedUdpTransportOptions = {}): P
       return () => clearTimeout(timer);
     },
   };
+  const transport = udpTransport(options, { pacer, listeners, expiries });
   return {
-    ...udpTransport(options, { pacer, listeners, expiries }),
+    ...transport,
+    close: () => {
+      clearInterval(feeder);
+      transport.close();
+    },
     clock,
     scheduling: pacer.scheduling,
   };

@@ -115,17 +115,20 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
                            InstanceMethod<&BfdPacer::SendNow>("sendNow"),
                            InstanceMethod<&BfdPacer::RemoveSession>("removeSession"),
                            InstanceMethod<&BfdPacer::Stats>("stats"),
+                           InstanceMethod<&BfdPacer::Feed>("feed"),
                            InstanceMethod<&BfdPacer::Close>("close"),
                        });
   }
 
-  // new BfdPacer(onEvent(kind, ...), realtimePriority)
+  // new BfdPacer(onEvent(kind, ...), realtimePriority, watchdogUs)
   explicit BfdPacer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BfdPacer>(info), random_(std::random_device{}()) {
     Napi::Env env = info.Env();
-    if (info.Length() < 2 || !info[0].IsFunction() || !info[1].IsNumber()) {
-      ThrowType(env, "BfdPacer(onEvent, realtimePriority) takes a function and a number");
+    if (info.Length() < 3 || !info[0].IsFunction() || !info[1].IsNumber() || !info[2].IsNumber()) {
+      ThrowType(env, "BfdPacer(onEvent, realtimePriority, watchdogUs) takes a function and two numbers");
       return;
     }
+    watchdog_us_ = static_cast<uint64_t>(info[2].As<Napi::Number>().DoubleValue());
+    last_feed_us_ = NowUs();
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -307,8 +310,9 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     return env.Undefined();
   }
 
-  // stats() -> { sent, sendFailures, maxLateUs, lateOver10ms }: periodic and immediate packets,
-  // and how late the thread woke for a periodic packet (the machine's scheduling, not ours).
+  // stats() -> { sent, sendFailures, maxLateUs, lateOver10ms, starved }: periodic packets (the
+  // immediate ones are the caller's to count), how late the thread woke for one (the machine's
+  // scheduling, not ours), and how many the watchdog held back.
   Napi::Value Stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     std::lock_guard<std::mutex> lock(mutex_);
@@ -317,7 +321,17 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     out.Set("sendFailures", Napi::Number::New(env, static_cast<double>(send_failures_)));
     out.Set("maxLateUs", Napi::Number::New(env, static_cast<double>(max_late_us_)));
     out.Set("lateOver10ms", Napi::Number::New(env, static_cast<double>(late_over_10ms_)));
+    out.Set("starved", Napi::Number::New(env, static_cast<double>(starved_)));
     return out;
+  }
+
+  // feed(): JavaScript is alive. Without it for watchdogUs the thread stops its periodic packets
+  // (a wedged state machine must look dead to the peer, as it would without a pacer), and
+  // resumes on the next feed.
+  Napi::Value Feed(const Napi::CallbackInfo& info) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    last_feed_us_ = NowUs();
+    return info.Env().Undefined();
   }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
@@ -336,8 +350,6 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     } while (n < 0 && errno == EINTR);
     // A failed send (no route, buffer full) still counts as the schedule's turn: the detection
     // timers, not the sender, decide what a dead path means.
-    if (n < 0) send_failures_++;
-    else sent_++;
     s.last_tx_us = now;
     if (s.interval_us != 0) s.next_tx_us = now + Jittered(s);
     return n >= 0;
@@ -405,12 +417,19 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
   }
 
   void RunDue(uint64_t now, std::vector<PacerEvent*>& out) {
+    const bool starving = watchdog_us_ != 0 && now - last_feed_us_ > watchdog_us_;
     for (auto& [discriminator, s] : sessions_) {
       if (s.interval_us != 0 && s.next_tx_us != 0 && now >= s.next_tx_us) {
         uint64_t late = now - s.next_tx_us;
         max_late_us_ = std::max(max_late_us_, late);
         if (late > 10000) late_over_10ms_++;
-        if (!s.packet.empty()) Transmit(s, s.packet.data(), s.packet.size(), now);
+        if (starving) {
+          starved_++;
+          s.next_tx_us = now + Jittered(s);
+        } else if (!s.packet.empty()) {
+          if (Transmit(s, s.packet.data(), s.packet.size(), now)) sent_++;
+          else send_failures_++;
+        }
       }
       uint64_t deadline = bfd::DetectionDeadlineUs(s.last_rx_us, s.detection_us);
       if (!s.expired && deadline != 0 && now >= deadline) {
@@ -535,6 +554,9 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
   uint64_t send_failures_ = 0;
   uint64_t max_late_us_ = 0;
   uint64_t late_over_10ms_ = 0;
+  uint64_t starved_ = 0;
+  uint64_t watchdog_us_ = 0;
+  uint64_t last_feed_us_ = 0;
 };
 
 Napi::Value MonotonicTimeUs(const Napi::CallbackInfo& info) {

@@ -64,7 +64,8 @@ export interface NativeBfdPacer {
   ): void;
   sendNow(discriminator: number, packet: Uint8Array): boolean;
   removeSession(discriminator: number): void;
-  stats(): { sent: number; sendFailures: number; maxLateUs: number; lateOver10ms: number };
+  stats(): { sent: number; sendFailures: number; maxLateUs: number; lateOver10ms: number; starved: number };
+  feed(): void;
   close(): void;
 }
 
@@ -75,7 +76,11 @@ type Addon = {
   readonly UdpSocket: new (family: number, netnsPath?: string) => NativeUdpSocket;
   readonly Socket: new (family: number, type: number, protocol: number, netnsPath?: string) => NativeSocket;
   readonly setThreadRealtimePriority: (priority: number) => void;
-  readonly BfdPacer: new (onEvent: NativePacerEvent, realtimePriority: number) => NativeBfdPacer;
+  readonly BfdPacer: new (
+    onEvent: NativePacerEvent,
+    realtimePriority: number,
+    watchdogUs: number,
+  ) => NativeBfdPacer;
   readonly monotonicTimeUs: () => number;
   readonly bfdSchedule: {
     readonly jitteredIntervalUs: (intervalUs: number, detectMultiplier: number, random: number) => number;

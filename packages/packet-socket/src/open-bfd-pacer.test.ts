@@ -1,8 +1,8 @@
 /**
  * openBfdPacer: the pure schedule functions of native/bfd_schedule.h, and the pacer thread itself
  * on loopback (no root): periodic packets from its thread, immediate packets, the detection timer
- * restarted only by valid packets (source, TTL, session-independent rules), and the thread ending
- * with its worker. No timing is asserted except what the pacer reports about its own clock.
+ * restarted only by valid packets (source, TTL, session-independent rules), the watchdog, and the
+ * thread ending with its worker. No timing is asserted except what the pacer reports about its own clock.
  */
 import { once } from 'node:events';
 import path from 'node:path';
@@ -106,11 +106,12 @@ describe.skipIf(!available)('openBfdPacer (its thread, UDP on loopback)', () => 
     return got;
   };
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const pacerWithEvents = () => {
+  const pacerWithEvents = (watchdogMs = 0) => {
     const datagrams: PacedDatagram[] = [];
     const expiries: { discriminator: number; atUs: number }[] = [];
     const waiters = new Set<() => void>();
     const pacer: BfdPacer = openBfdPacer({
+      watchdogMs,
       onDatagram: (d) => {
         datagrams.push(d);
         for (const w of waiters) w();
@@ -160,6 +161,33 @@ describe.skipIf(!available)('openBfdPacer (its thread, UDP on loopback)', () => 
     expect(pacer.sendNow(7, immediate)).toBe(true);
     await sleep(50);
     expect(got.at(-1)).toEqual(immediate);
+  });
+
+  it('holds periodic packets back while its watchdog is not fed, and resumes when fed', async () => {
+    const receiver = udp('127.0.0.1');
+    const got = collect(receiver);
+    const { pacer } = pacerWithEvents(200);
+    pacer.addSession(7, {
+      sender: udp('127.0.0.1'),
+      peerAddress: '127.0.0.1',
+      peerPort: receiver.local.port,
+      multihop: false,
+      minimumTtl: 255,
+    });
+    pacer.schedule(7, {
+      packet: controlPacket(),
+      intervalUs: 10_000,
+      detectMultiplier: 3,
+      detectionTimeUs: 0,
+    });
+    await sleep(500);
+    const starving = got.length;
+    await sleep(200);
+    expect(got.length).toBe(starving);
+    expect(pacer.stats().starved).toBeGreaterThan(0);
+    pacer.feed();
+    await sleep(100);
+    expect(got.length).toBeGreaterThan(starving);
   });
 
   it('restarts the detection timer only on valid packets and reports the deadline it missed', async () => {

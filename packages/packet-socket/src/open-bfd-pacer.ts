@@ -25,6 +25,12 @@ export type PacedDatagram = Omit<UdpDatagram, 'ifindex'> & {
 export type BfdPacerOptions = {
   /** SCHED_FIFO priority (1-99) for the pacer thread; needs CAP_SYS_NICE. Default: normal. */
   readonly realtimePriority?: number;
+  /**
+   * Dead man's switch: without a `feed()` for this long the thread sends no periodic packets
+   * (until the next feed), so a wedged caller looks dead to its peers, as it would without a
+   * pacer. Default 0: off.
+   */
+  readonly watchdogMs?: number;
   readonly onDatagram: (datagram: PacedDatagram) => void;
   /** The detection time of session `discriminator` ran out at `atUs` with no packet. */
   readonly onDetectionExpired: (discriminator: number, atUs: number) => void;
@@ -55,11 +61,14 @@ export type PaceSchedule = {
 };
 
 export type PacerStats = {
+  /** Periodic packets sent and refused by the kernel (immediate ones are the caller's). */
   readonly sent: number;
   readonly sendFailures: number;
   /** The latest the thread woke for a periodic packet, µs (whole-machine stalls show here). */
   readonly maxLateUs: number;
   readonly lateOver10ms: number;
+  /** Periodic packets held back by the watchdog. */
+  readonly starved: number;
 };
 
 export interface BfdPacer {
@@ -74,6 +83,8 @@ export interface BfdPacer {
   sendNow(discriminator: number, packet: Uint8Array): boolean;
   removeSession(discriminator: number): void;
   stats(): PacerStats;
+  /** Tells the watchdog the caller is alive. */
+  feed(): void;
   /** Stops the thread (it also stops when its thread's environment ends). */
   close(): void;
 }
@@ -93,17 +104,25 @@ export function openBfdPacer(options: BfdPacerOptions): BfdPacer {
   if (!Number.isInteger(priority) || priority < 0 || priority > maxRealtimePriority) {
     throw new InvalidArgumentError('realtimePriority', `${priority} is not 0 or 1–${maxRealtimePriority}`);
   }
+  const watchdogMs = options.watchdogMs ?? 0;
+  if (!Number.isFinite(watchdogMs) || watchdogMs < 0) {
+    throw new InvalidArgumentError('watchdogMs', `${watchdogMs} is not a duration`);
+  }
   const { BfdPacer: NativeClass } = loadAddon('the BFD pacer');
-  const native = new NativeClass((kind, ...args) => {
-    if (kind === 0) {
-      const [data, from, ttl, multihop, receivedAtUs] = args as [Buffer, Buffer, number, boolean, number];
-      options.onDatagram({ data, from: decodeSocketAddress(from), ttl, multihop, receivedAtUs });
-    } else if (kind === 1) {
-      options.onDetectionExpired(args[0] as number, args[1] as number);
-    } else {
-      options.onError?.(args[0]);
-    }
-  }, priority);
+  const native = new NativeClass(
+    (kind, ...args) => {
+      if (kind === 0) {
+        const [data, from, ttl, multihop, receivedAtUs] = args as [Buffer, Buffer, number, boolean, number];
+        options.onDatagram({ data, from: decodeSocketAddress(from), ttl, multihop, receivedAtUs });
+      } else if (kind === 1) {
+        options.onDetectionExpired(args[0] as number, args[1] as number);
+      } else {
+        options.onError?.(args[0]);
+      }
+    },
+    priority,
+    watchdogMs * 1000,
+  );
   const errno = native.realtimeErrno();
   const scheduling =
     errno === -1 ? 'normal' : errno === 0 ? `SCHED_FIFO ${priority}` : `normal (${errnoName(errno)})`;
@@ -160,6 +179,10 @@ class LinuxBfdPacer implements BfdPacer {
 
   stats(): PacerStats {
     return this.#native.stats();
+  }
+
+  feed(): void {
+    this.#native.feed();
   }
 
   close(): void {
