@@ -215,7 +215,11 @@ export class BfdEndpoint {
       sendFailures: this.#sendFailures + (pacer?.sendFailures ?? 0),
       ...(pacer === undefined
         ? {}
-        : { pacerMaxLateUs: pacer.maxLateUs, pacerLateOver10ms: pacer.lateOver10ms }),
+        : {
+            pacerMaxLateUs: pacer.maxLateUs,
+            pacerLateOver10ms: pacer.lateOver10ms,
+            pacerStarved: pacer.starved,
+          }),
     };
   }
 

@@ -3,6 +3,7 @@
  * sessions (the well-known ports) and one sender per session (its own source port, RFC 5881 §4).
  * The Linux implementation is openUdpTransport; an in-memory one is in /testing.
  */
+import type { PacerStats, PaceSchedule } from '@baremetal-lb/packet-socket';
 
 /** Where a session's packets go and come from. */
 export type PeerAddress = {
@@ -40,15 +41,8 @@ export type SessionPacing = {
   readonly onDetectionExpired: (atUs: number) => void;
 };
 
-/** What the state machine says now: the periodic packet, its interval, the detection time. */
-export type PaceSchedule = {
-  readonly packet: Uint8Array;
-  /** Before jitter, µs; 0 = no periodic packets. */
-  readonly intervalUs: number;
-  readonly detectMultiplier: number;
-  /** µs; 0 = disarmed. */
-  readonly detectionTimeUs: number;
-};
+/** The pacer's view of a session (what the state machine says now) and its counters. */
+export type { PacerStats, PaceSchedule };
 
 export interface BfdSender {
   /** The source port this session sends from. */
@@ -62,17 +56,6 @@ export interface BfdSender {
   pace?(schedule: PaceSchedule): void;
   close(): void;
 }
-
-export type PacerStats = {
-  /** Periodic packets the pacer sent, and how many the kernel refused. */
-  readonly sent: number;
-  readonly sendFailures: number;
-  /** The latest the pacer thread woke for a periodic packet, µs. */
-  readonly maxLateUs: number;
-  readonly lateOver10ms: number;
-  /** Periodic packets held back because the caller stopped feeding the pacer's watchdog. */
-  readonly starved: number;
-};
 
 export interface BfdTransport {
   /** Starts delivering received datagrams on the ports `peer` needs; idempotent per port. */

@@ -29,6 +29,7 @@ import type {
   BfdDatagram,
   BfdSender,
   BfdTransport,
+  PaceSchedule,
   PeerAddress,
   SessionPacing,
 } from './bfd-transport.ts';
@@ -134,8 +135,7 @@ function udpTransport(options: UdpTransportOptions, paced: Paced | undefined): B
     expiries.set(discriminator, pacing.onDetectionExpired);
     return {
       send: (packet: Uint8Array) => pacer.sendNow(discriminator, packet),
-      pace: (schedule: Parameters<NonNullable<BfdSender['pace']>>[0]) =>
-        pacer.schedule(discriminator, schedule),
+      pace: (schedule: PaceSchedule) => pacer.schedule(discriminator, schedule),
       forget: () => {
         pacer.removeSession(discriminator);
         expiries.delete(discriminator);

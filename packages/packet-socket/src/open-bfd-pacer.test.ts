@@ -105,6 +105,15 @@ describe.skipIf(!available)('openBfdPacer (its thread, UDP on loopback)', () => 
     socket.onMessage((d) => got.push(d.data));
     return got;
   };
+  /** Session 7 to 127.0.0.1:`port`, from its own loopback socket. */
+  const addLoopbackSession = (pacer: BfdPacer, port: number) =>
+    pacer.addSession(7, {
+      sender: udp('127.0.0.1'),
+      peerAddress: '127.0.0.1',
+      peerPort: port,
+      multihop: false,
+      minimumTtl: 255,
+    });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const pacerWithEvents = (watchdogMs = 0) => {
     const datagrams: PacedDatagram[] = [];
@@ -139,13 +148,7 @@ describe.skipIf(!available)('openBfdPacer (its thread, UDP on loopback)', () => 
     const receiver = udp('127.0.0.1');
     const got = collect(receiver);
     const { pacer } = pacerWithEvents();
-    pacer.addSession(7, {
-      sender: udp('127.0.0.1'),
-      peerAddress: '127.0.0.1',
-      peerPort: receiver.local.port,
-      multihop: false,
-      minimumTtl: 255,
-    });
+    addLoopbackSession(pacer, receiver.local.port);
     const packet = controlPacket({ your: 5 });
     pacer.schedule(7, { packet, intervalUs: 10_000, detectMultiplier: 3, detectionTimeUs: 0 });
     await sleep(300);
@@ -167,13 +170,7 @@ describe.skipIf(!available)('openBfdPacer (its thread, UDP on loopback)', () => 
     const receiver = udp('127.0.0.1');
     const got = collect(receiver);
     const { pacer } = pacerWithEvents(200);
-    pacer.addSession(7, {
-      sender: udp('127.0.0.1'),
-      peerAddress: '127.0.0.1',
-      peerPort: receiver.local.port,
-      multihop: false,
-      minimumTtl: 255,
-    });
+    addLoopbackSession(pacer, receiver.local.port);
     pacer.schedule(7, {
       packet: controlPacket(),
       intervalUs: 10_000,
@@ -194,13 +191,7 @@ describe.skipIf(!available)('openBfdPacer (its thread, UDP on loopback)', () => 
     const rx = udp('127.0.0.1');
     const { pacer, datagrams, expiries, until } = pacerWithEvents();
     pacer.addReceiveSocket(rx, false);
-    pacer.addSession(7, {
-      sender: udp('127.0.0.1'),
-      peerAddress: '127.0.0.1',
-      peerPort: 9,
-      multihop: false,
-      minimumTtl: 255,
-    });
+    addLoopbackSession(pacer, 9);
     const peer = udp('127.0.0.1');
     peer.send(controlPacket(), '127.0.0.1', rx.local.port);
     await until(() => datagrams.length === 1);
