@@ -392,7 +392,7 @@ async function soakBench(net: Net): Promise<void> {
       ];
     });
     printTable(
-      `false Downs, all rows in the same ${soakSeconds} s: 2 CPU-bound processes, every speaker process's main thread busy 250 ms of each 1000 ms and answering an ARP/NDP storm (${stormSent} requests sent, ${(stormSent / soakSeconds).toFixed(0)}/s), FRR bfdd at SCHED_FIFO 50; load average (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
+      `false Downs, all rows in the same ${soakSeconds} s: 2 CPU-bound processes, every speaker process's main thread busy 250 ms of each 1000 ms and answering an ARP/NDP storm (${stormSent} requests sent, ${(stormSent / soakSeconds).toFixed(0)}/s), FRR bfdd at SCHED_FIFO 50; load average (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; capture: ${packets.length} packets, ${capture.droppedByKernel ?? '?'} lost by tcpdump`,
       [
         'interval',
         'our timing',

@@ -5,8 +5,8 @@ import type { UdpTransportOptions } from './udp-transport.ts';
 
 export type WorkerStartOptions = UdpTransportOptions & {
   /**
-   * SCHED_FIFO priority (1-99) for the worker thread and the pacer thread; needs CAP_SYS_NICE.
-   * Default: none.
+   * SCHED_FIFO priority (1-99) for the worker thread, and one above it for the pacer thread;
+   * needs CAP_SYS_NICE. Default: none.
    */
   readonly realtimePriority?: number;
   /**

@@ -38,7 +38,10 @@ export class BfdWorker {
   #nextId = 1;
   #closing = false;
   #failure: BfdError | undefined;
-  /** How the worker thread is scheduled ("SCHED_FIFO 10", "normal", "normal (EPERM)"). */
+  /**
+   * How the worker thread (and the pacer thread, if any) are scheduled: "SCHED_FIFO 10, native
+   * pacer SCHED_FIFO 10", "normal (EPERM), native pacer normal (EPERM)", "SCHED_FIFO 10" (js).
+   */
   scheduling = '';
 
   private constructor(worker: Worker) {
@@ -155,6 +158,7 @@ export class BfdWorker {
         from: state,
         to: BfdState.down,
         diagnostic: BfdDiagnostic.forwardingPlaneReset,
+        // The caller's clock: the worker's is gone.
         atUs,
       };
       for (const listener of this.#listeners) listener(change);
