@@ -97,7 +97,7 @@ async function withLab<T>(body: (net: Net) => Promise<T>): Promise<T> {
 
 const upChange = (c: { to: number }) => c.to === BfdState.up;
 
-/** Who times our sessions in the detection rows: BfdWorker's two pacers, both at SCHED_FIFO 10. */
+/** Who times our sessions in the detection rows: BfdWorker's two pacers (worker at SCHED_FIFO 10). */
 const PACERS = [
   { pacer: 'js', label: 'JS worker', address: '' },
   { pacer: 'native', label: 'native pacer', address: '198.51.100.21' },
@@ -266,7 +266,7 @@ async function detectionBench(net: Net): Promise<void> {
     });
   }
   printTable(
-    "detection after a hard kill (both pacers in the same runs, ours at SCHED_FIFO 10, FRR's bfdd at SCHED_FIFO 50): from the dead side's last packet on the wire to the survivor's Down (bfdd's own log line, or the first Down/diag 1 packet on the wire)",
+    "detection after a hard kill (both pacers in the same runs, our workers at SCHED_FIFO 10, FRR's bfdd at SCHED_FIFO 50): from the dead side's last packet on the wire to the survivor's Down (bfdd's own log line, or the first Down/diag 1 packet on the wire)",
     ['interval', 'our timing', 'direction', 'runs', 'theory ms', 'p50 ms', 'p99 ms', 'max ms', 'p99/theory'],
     rows,
   );
@@ -288,7 +288,7 @@ const SOAK_CONFIGS = [
   },
   {
     name: 'native',
-    label: 'native pacer, SCHED_FIFO 10',
+    label: 'native pacer, SCHED_FIFO 11 (worker 10)',
     options: { thread: 'worker', pacer: 'native', realtimePriority: 10 },
   },
 ] as const;
