@@ -24,14 +24,15 @@ import {
   BFD_SOURCE_PORT_MIN,
 } from './bfd-constants.ts';
 import { BfdTransportError } from './bfd-error.ts';
-import type {
-  BfdClock,
-  BfdDatagram,
-  BfdSender,
-  BfdTransport,
-  PaceSchedule,
-  PeerAddress,
-  SessionPacing,
+import {
+  type BfdClock,
+  type BfdDatagram,
+  type BfdSender,
+  type BfdTransport,
+  type PaceSchedule,
+  type PeerAddress,
+  type SessionPacing,
+  systemClock,
 } from './bfd-transport.ts';
 
 export type UdpTransportOptions = {
@@ -89,13 +90,7 @@ export function openPacedUdpTransport(options: PacedUdpTransportOptions = {}): P
   );
   const feeder = setInterval(() => pacer.feed(), PACER_FEED_MS);
   feeder.unref();
-  const clock: BfdClock = {
-    nowUs: monotonicTimeUs,
-    schedule: (delayUs, callback) => {
-      const timer = setTimeout(callback, Math.max(0, Math.ceil(delayUs / 1000)));
-      return () => clearTimeout(timer);
-    },
-  };
+  const clock: BfdClock = { nowUs: monotonicTimeUs, schedule: systemClock.schedule };
   const transport = udpTransport(options, { pacer, listeners, expiries });
   return {
     ...transport,

@@ -216,6 +216,12 @@ describe.skipIf(!available)('openBfdPacer (its thread, UDP on loopback)', () => 
     peer.send(controlPacket({ your: 0, state: 1 }), '127.0.0.1', rx.local.port);
     await until(() => expiries.length === 2);
     expect(expiries[1]).toEqual({ discriminator: 7, atUs: datagrams.at(-1)!.receivedAtUs + 400_000 });
+    // A receive socket taken away is no longer read.
+    pacer.removeReceiveSocket(rx);
+    const seen = datagrams.length;
+    peer.send(controlPacket(), '127.0.0.1', rx.local.port);
+    await sleep(100);
+    expect(datagrams.length).toBe(seen);
   });
 
   it('stops sending when the thread that opened it ends', async () => {
