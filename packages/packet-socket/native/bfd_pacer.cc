@@ -515,23 +515,48 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
   }
 
   // On the JavaScript thread: (0, data, fromSockaddr, ttl, multihop, atUs) for a datagram,
-  // (1, discriminator, atUs) for a detection expiry, (2, errno) for a receive error.
+  // (1, discriminator, atUs) for a detection expiry, (2, errno) for a receive error. Plain N-API
+  // calls with their status checked: while a worker terminates, calls still queued run with an
+  // environment that can no longer run JavaScript, and node-addon-api's wrappers would turn that
+  // failure into a fatal error. Those events are dropped instead.
   static void Deliver(Napi::Env env, Napi::Function callback, PacerEvent* raw) {
     std::unique_ptr<PacerEvent> event(raw);
     if (env == nullptr || callback.IsEmpty()) return;
-    Napi::HandleScope scope(env);
+    napi_env e = env;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(e, &scope) != napi_ok) return;
+    napi_value argv[6];
+    size_t argc = 0;
+    bool ok = true;
+    auto number = [&](double value) { ok = ok && napi_create_double(e, value, &argv[argc++]) == napi_ok; };
+    auto bytes = [&](const void* data, size_t length) {
+      ok = ok && napi_create_buffer_copy(e, length, data, nullptr, &argv[argc++]) == napi_ok;
+    };
+    number(event->kind);
     if (event->kind == kDatagram) {
-      callback.Call({Napi::Number::New(env, kDatagram), Napi::Buffer<uint8_t>::Copy(env, event->data.data(), event->data.size()),
-                     Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<uint8_t*>(&event->from), event->from_length),
-                     Napi::Number::New(env, event->ttl), Napi::Boolean::New(env, event->multihop),
-                     Napi::Number::New(env, static_cast<double>(event->at_us))});
+      bytes(event->data.data(), event->data.size());
+      bytes(&event->from, event->from_length);
+      number(event->ttl);
+      ok = ok && napi_get_boolean(e, event->multihop, &argv[argc++]) == napi_ok;
+      number(static_cast<double>(event->at_us));
     } else if (event->kind == kExpired) {
-      callback.Call({Napi::Number::New(env, kExpired), Napi::Number::New(env, event->discriminator),
-                     Napi::Number::New(env, static_cast<double>(event->at_us))});
+      number(event->discriminator);
+      number(static_cast<double>(event->at_us));
     } else {
-      callback.Call({Napi::Number::New(env, kReceiveError), ErrnoError(env, "receive", event->error)});
+      argv[argc++] = ErrnoError(env, "receive", event->error);
     }
-    if (env.IsExceptionPending()) napi_fatal_exception(env, env.GetAndClearPendingException().Value());
+    napi_value global;
+    napi_value result;
+    if (ok && napi_get_global(e, &global) == napi_ok) {
+      napi_status status = napi_call_function(e, global, callback, argc, argv, &result);
+      bool pending = false;
+      // A listener that threw: report it like any uncaught exception of the thread.
+      if (status == napi_pending_exception && napi_is_exception_pending(e, &pending) == napi_ok && pending) {
+        napi_value error;
+        if (napi_get_and_clear_last_exception(e, &error) == napi_ok) napi_fatal_exception(e, error);
+      }
+    }
+    napi_close_handle_scope(e, scope);
   }
 
   std::mutex mutex_;
