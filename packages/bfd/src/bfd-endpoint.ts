@@ -33,7 +33,7 @@ import {
   type Transition,
   transmitPacket,
 } from './session-machine.ts';
-import { detectionTimeUs, nextDeadlineUs, transmitIntervalUs } from './session-timers.ts';
+import { detectionTimeUs, nextDeadlineUs, periodicIntervalUs, transmitIntervalUs } from './session-timers.ts';
 
 export type SessionSpec = PeerAddress &
   Omit<SessionOptions, 'localDiscriminator'> & {
@@ -64,8 +64,14 @@ export type DatagramOutcome =
 
 export type EndpointStats = {
   readonly received: Readonly<Partial<Record<DatagramOutcome, number>>>;
+  /** Packets sent, periodic ones from the pacer thread included. */
   readonly sent: number;
   readonly sendFailures: number;
+  /** With a pacer thread: the latest it woke for a periodic packet (µs), and how often > 10 ms. */
+  readonly pacerMaxLateUs?: number;
+  readonly pacerLateOver10ms?: number;
+  /** With a pacer thread: periodic packets its watchdog held back (the worker was wedged). */
+  readonly pacerStarved?: number;
 };
 
 export type BfdEndpointOptions = {
@@ -138,7 +144,17 @@ export class BfdEndpoint {
     }
     const config = createSessionConfig({ ...spec, localDiscriminator: this.#newDiscriminator() });
     this.#transport.listen(spec, (datagram) => this.#receive(datagram));
-    const sender = this.#transport.openSender(spec);
+    // Authenticated sessions keep their timing here: every packet they send needs a new sequence
+    // number and digest (RFC 5880 §6.7.3, §6.7.4), which the pacer thread does not compute.
+    const pacing =
+      config.auth === undefined
+        ? {
+            localDiscriminator: config.localDiscriminator,
+            minimumTtl,
+            onDetectionExpired: (atUs: number) => this.#onDetectionExpired(entry, atUs),
+          }
+        : undefined;
+    const sender = this.#transport.openSender(spec, pacing);
     const entry: Entry = {
       key,
       spec,
@@ -192,7 +208,19 @@ export class BfdEndpoint {
   }
 
   stats(): EndpointStats {
-    return { received: { ...this.#received }, sent: this.#sent, sendFailures: this.#sendFailures };
+    const pacer = this.#transport.pacerStats?.();
+    return {
+      received: { ...this.#received },
+      sent: this.#sent + (pacer?.sent ?? 0),
+      sendFailures: this.#sendFailures + (pacer?.sendFailures ?? 0),
+      ...(pacer === undefined
+        ? {}
+        : {
+            pacerMaxLateUs: pacer.maxLateUs,
+            pacerLateOver10ms: pacer.lateOver10ms,
+            pacerStarved: pacer.starved,
+          }),
+    };
   }
 
   /** Removes every session (each tells its peer AdminDown) and closes the transport. */
@@ -234,7 +262,8 @@ export class BfdEndpoint {
     }
     // RFC 5881 §5 (GTSM): single hop requires TTL 255; RFC 5883 §2: a configured minimum.
     if (datagram.ttl < entry.minimumTtl) return 'ttl';
-    const result = receivePacket(entry.session, packet, datagram.data, 0, this.#clock.nowUs());
+    const nowUs = datagram.receivedAtUs ?? this.#clock.nowUs();
+    const result = receivePacket(entry.session, packet, datagram.data, 0, nowUs);
     entry.session = result.session;
     if (result.transition !== undefined) this.#report(entry, result.transition);
     if (result.respond !== undefined) this.#transmit(entry, result.respond === 'final');
@@ -250,6 +279,19 @@ export class BfdEndpoint {
     if (result.transition !== undefined) this.#report(entry, result.transition);
     if (result.transmit || result.transition !== undefined) this.#transmit(entry, false);
     else this.#arm(entry);
+  }
+
+  /** The pacer thread saw the detection time run out at `atUs`; the state machine decides. */
+  #onDetectionExpired(entry: Entry, atUs: number): void {
+    if (this.#byKey.get(entry.key) !== entry) return;
+    const result = expireTimers(entry.session, atUs);
+    entry.session = result.session;
+    if (result.transition === undefined) {
+      this.#arm(entry);
+      return;
+    }
+    this.#report(entry, result.transition);
+    this.#transmit(entry, false);
   }
 
   #transmit(entry: Entry, final: boolean): void {
@@ -270,12 +312,31 @@ export class BfdEndpoint {
   }
 
   #arm(entry: Entry): void {
+    if (entry.sender.pace !== undefined) {
+      this.#pace(entry, entry.sender.pace);
+      return;
+    }
     entry.cancelTimer?.();
     entry.cancelTimer = undefined;
     const deadline = nextDeadlineUs(entry.session);
     if (deadline === undefined) return;
     const delay = Math.max(0, deadline - this.#clock.nowUs());
     entry.cancelTimer = this.#clock.schedule(delay, () => this.#onTimer(entry));
+  }
+
+  /** Hands the pacer thread what it sends periodically and the detection time, as they are now. */
+  #pace(entry: Entry, pace: NonNullable<BfdSender['pace']>): void {
+    const s = entry.session;
+    const { packet } = transmitPacket(s, this.#clock.nowUs(), this.#random, false);
+    const length = controlPacketEncodedLength(packet);
+    const bytes = this.#buffer.subarray(0, length);
+    encodeControlPacketInto(packet, bytes, 0);
+    pace({
+      packet: bytes,
+      intervalUs: periodicIntervalUs(s),
+      detectMultiplier: s.config.detectMultiplier,
+      detectionTimeUs: s.detectionAtUs === undefined ? 0 : detectionTimeUs(s),
+    });
   }
 
   #report(entry: Entry, transition: Transition): void {

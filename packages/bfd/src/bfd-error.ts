@@ -12,6 +12,7 @@ export const BfdErrorCode = {
   unknownSession: 'ERR_BFD_UNKNOWN_SESSION',
   transport: 'ERR_BFD_TRANSPORT',
   closed: 'ERR_BFD_CLOSED',
+  workerExited: 'ERR_BFD_WORKER_EXITED',
 } as const;
 export type BfdErrorCode = (typeof BfdErrorCode)[keyof typeof BfdErrorCode];
 

@@ -3,10 +3,10 @@
  * loop and heap, so a busy or collecting main thread delays neither transmissions nor detection.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { setThreadRealtimePriority } from '@baremetal-lb/packet-socket';
+import { maxRealtimePriority, setThreadRealtimePriority } from '@baremetal-lb/packet-socket';
 import { BfdEndpoint } from './bfd-endpoint.ts';
 import type { WorkerReply, WorkerRequest, WorkerStartOptions } from './bfd-worker-protocol.ts';
-import { openUdpTransport } from './udp-transport.ts';
+import { openPacedUdpTransport, openUdpTransport } from './udp-transport.ts';
 
 const port = parentPort!;
 const options = workerData as WorkerStartOptions;
@@ -22,8 +22,21 @@ if (options.realtimePriority !== undefined) {
   }
 }
 
+// The pacer runs one priority above the worker: at equal SCHED_FIFO priority the worker's own
+// JavaScript (a GC, a burst of packets) would keep the pacer off its CPU until it yields.
+const paced =
+  options.pacer === 'js'
+    ? undefined
+    : openPacedUdpTransport({
+        ...options,
+        ...(options.realtimePriority === undefined
+          ? {}
+          : { realtimePriority: Math.min(maxRealtimePriority, options.realtimePriority + 1) }),
+      });
+if (paced !== undefined) realtime = `${realtime}, native pacer ${paced.scheduling}`;
 const endpoint = new BfdEndpoint({
-  transport: openUdpTransport(options),
+  transport: paced ?? openUdpTransport(options),
+  ...(paced === undefined ? {} : { clock: paced.clock }),
   onStateChange: (change) => post({ kind: 'stateChange', change }),
 });
 

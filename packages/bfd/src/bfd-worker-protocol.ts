@@ -4,8 +4,17 @@ import type { PeerAddress } from './bfd-transport.ts';
 import type { UdpTransportOptions } from './udp-transport.ts';
 
 export type WorkerStartOptions = UdpTransportOptions & {
-  /** SCHED_FIFO priority (1-99) for the worker thread; needs CAP_SYS_NICE. Default: none. */
+  /**
+   * SCHED_FIFO priority (1-99) for the worker thread, and one above it for the pacer thread;
+   * needs CAP_SYS_NICE. Default: none.
+   */
   readonly realtimePriority?: number;
+  /**
+   * Who times unauthenticated sessions (periodic packets, detection): 'native', packet-socket's
+   * pacer thread (default), or 'js', the worker's event loop. Authenticated sessions are always
+   * timed by the worker (README, "Timing under load").
+   */
+  readonly pacer?: 'native' | 'js';
 };
 
 export type WorkerRequest =

@@ -6,16 +6,24 @@
  * stop our transmissions and make the router tear our BGP session down; a late detection timer
  * could also fire after packets that were in fact on time. A worker thread has its own event
  * loop and its own heap (its GC does not stop the main isolate's, and vice versa), and can be
- * given SCHED_FIFO. The bench (`npm run bench`) measures this: stalls of the main thread do not
- * flap sessions.
+ * given SCHED_FIFO. Inside it, packet-socket's native pacer thread sends the periodic packets and
+ * runs the detection timers (unless `pacer: 'js'`), so not even the worker's own GC delays them.
+ *
+ * If the thread ends without `close()` (a crash), nothing runs BFD any more: every session that
+ * was not Down is reported Down (diag 4, our forwarding plane's BFD is gone) to the state change
+ * listeners, so the BGP layer tears its sessions down as for a dead peer, and `onFailure`
+ * listeners get a BfdError (`ERR_BFD_WORKER_EXITED`).
  */
 import { Worker } from 'node:worker_threads';
+import { BfdDiagnostic, BfdState } from './bfd-constants.ts';
 import type { EndpointStats, SessionInfo, SessionSpec, StateChange } from './bfd-endpoint.ts';
-import { BfdError, type BfdErrorCode } from './bfd-error.ts';
+import { BfdError, BfdErrorCode } from './bfd-error.ts';
 import type { PeerAddress } from './bfd-transport.ts';
 import type { WorkerReply, WorkerRequest, WorkerStartOptions } from './bfd-worker-protocol.ts';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+const sessionKey = (peer: PeerAddress) => `${peer.multihop ? 'multihop' : 'single'}|${peer.peerAddress}`;
 
 export class BfdWorker {
   readonly #worker: Worker;
@@ -24,39 +32,52 @@ export class BfdWorker {
     { resolve: (value: unknown) => void; reject: (error: unknown) => void }
   >();
   readonly #listeners = new Set<(change: StateChange) => void>();
+  readonly #failureListeners = new Set<(error: BfdError) => void>();
+  /** The last state each session reported, for the Downs owed when the thread dies. */
+  readonly #states = new Map<string, { peer: PeerAddress; state: BfdState }>();
   #nextId = 1;
-  /** How the worker thread is scheduled ("SCHED_FIFO 10", "normal", "normal (EPERM)"). */
+  #closing = false;
+  #failure: BfdError | undefined;
+  /**
+   * How the worker thread (and the pacer thread, if any) are scheduled: "SCHED_FIFO 10, native
+   * pacer SCHED_FIFO 10", "normal (EPERM), native pacer normal (EPERM)", "SCHED_FIFO 10" (js).
+   */
   scheduling = '';
 
   private constructor(worker: Worker) {
     this.#worker = worker;
   }
 
-  /** Starts the worker and waits until its sockets layer is loaded. */
-  static async start(options: WorkerStartOptions = {}): Promise<BfdWorker> {
+  /**
+   * Starts the worker and waits until its sockets layer is loaded. `entry` replaces the thread's
+   * module (tests start stand-ins that crash).
+   */
+  static async start(options: WorkerStartOptions = {}, entry?: URL): Promise<BfdWorker> {
     const fromSource = import.meta.url.endsWith('.ts');
-    const worker = new Worker(new URL(`./bfd-worker-main.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
+    const url = entry ?? new URL(`./bfd-worker-main.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+    const worker = new Worker(url, {
       workerData: options,
+      name: 'bfd',
       // Running from TypeScript sources (tests, bench): resolve workspace packages the same way.
       execArgv: fromSource ? ['--conditions=@baremetal-lb/source'] : [],
     });
     const bfd = new BfdWorker(worker);
+    let lastError: unknown;
+    worker.on('error', (error) => {
+      lastError = error;
+    });
     await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
+      worker.once('exit', (code) => reject(bfd.#exited(code, lastError)));
       worker.on('message', (message: WorkerReply) => {
         if (message.kind === 'ready') {
           bfd.scheduling = message.realtime;
-          worker.off('error', reject);
           resolve();
         } else {
           bfd.#dispatch(message);
         }
       });
     });
-    worker.on('error', (error) => {
-      for (const pending of bfd.#pending.values()) pending.reject(error);
-      bfd.#pending.clear();
-    });
+    worker.once('exit', (code) => bfd.#fail(bfd.#exited(code, lastError)));
     return bfd;
   }
 
@@ -66,12 +87,25 @@ export class BfdWorker {
     return () => this.#listeners.delete(listener);
   }
 
-  addSession(spec: SessionSpec): Promise<SessionInfo> {
-    return this.#call({ op: 'addSession', spec }) as Promise<SessionInfo>;
+  /** Called once if the thread ends without `close()` (after the sessions were reported Down). */
+  onFailure(listener: (error: BfdError) => void): () => void {
+    this.#failureListeners.add(listener);
+    return () => this.#failureListeners.delete(listener);
   }
 
-  removeSession(peer: PeerAddress): Promise<boolean> {
-    return this.#call({ op: 'removeSession', peer }) as Promise<boolean>;
+  async addSession(spec: SessionSpec): Promise<SessionInfo> {
+    const info = (await this.#call({ op: 'addSession', spec })) as SessionInfo;
+    const key = sessionKey(spec);
+    const known = this.#states.get(key);
+    // A change may have arrived before the reply (messages keep their order, the reply is last).
+    this.#states.set(key, { peer: spec, state: known?.state ?? info.state });
+    return info;
+  }
+
+  async removeSession(peer: PeerAddress): Promise<boolean> {
+    const removed = (await this.#call({ op: 'removeSession', peer })) as boolean;
+    this.#states.delete(sessionKey(peer));
+    return removed;
   }
 
   setAdminDown(peer: PeerAddress, down: boolean): Promise<void> {
@@ -88,11 +122,14 @@ export class BfdWorker {
 
   /** Removes every session (the peers see AdminDown) and stops the thread. */
   async close(): Promise<void> {
+    if (this.#failure !== undefined) return;
+    this.#closing = true;
     await this.#call({ op: 'close' });
     await this.#worker.terminate();
   }
 
   #call(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<unknown> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -100,9 +137,42 @@ export class BfdWorker {
     });
   }
 
+  #exited(code: number, error: unknown): BfdError {
+    const why = error instanceof Error ? `: ${error.message}` : '';
+    return new BfdError(BfdErrorCode.workerExited, `the BFD worker thread exited (code ${code})${why}`, {
+      cause: error,
+    });
+  }
+
+  #fail(error: BfdError): void {
+    if (this.#closing) return;
+    this.#failure = error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    const atUs = performance.now() * 1000;
+    for (const { peer, state } of this.#states.values()) {
+      if (state === BfdState.down || state === BfdState.adminDown) continue;
+      const change: StateChange = {
+        peerAddress: peer.peerAddress,
+        multihop: peer.multihop ?? false,
+        from: state,
+        to: BfdState.down,
+        diagnostic: BfdDiagnostic.forwardingPlaneReset,
+        // The caller's clock: the worker's is gone.
+        atUs,
+      };
+      for (const listener of this.#listeners) listener(change);
+    }
+    this.#states.clear();
+    for (const listener of this.#failureListeners) listener(error);
+  }
+
   #dispatch(message: WorkerReply): void {
     if (message.kind === 'stateChange') {
-      for (const listener of this.#listeners) listener(message.change);
+      const { change } = message;
+      const key = sessionKey(change);
+      this.#states.set(key, { peer: this.#states.get(key)?.peer ?? change, state: change.to });
+      for (const listener of this.#listeners) listener(change);
       return;
     }
     if (message.kind === 'ready') return;

@@ -20,7 +20,16 @@ export type {
 } from './bfd-endpoint.ts';
 export { BfdEndpoint } from './bfd-endpoint.ts';
 export { BfdConfigError, BfdDecodeError, BfdError, BfdErrorCode, BfdTransportError } from './bfd-error.ts';
-export type { BfdClock, BfdDatagram, BfdSender, BfdTransport, PeerAddress } from './bfd-transport.ts';
+export type {
+  BfdClock,
+  BfdDatagram,
+  BfdSender,
+  BfdTransport,
+  PacerStats,
+  PaceSchedule,
+  PeerAddress,
+  SessionPacing,
+} from './bfd-transport.ts';
 export { systemClock } from './bfd-transport.ts';
 export { BfdWorker } from './bfd-worker.ts';
 export type { WorkerStartOptions } from './bfd-worker-protocol.ts';
@@ -45,8 +54,10 @@ export {
 export {
   advertisedDesiredMinTxUs,
   detectionTimeUs,
+  isDemandQuiet,
   nextDeadlineUs,
+  periodicIntervalUs,
   transmitIntervalUs,
 } from './session-timers.ts';
-export type { UdpTransportOptions } from './udp-transport.ts';
-export { openUdpTransport } from './udp-transport.ts';
+export type { PacedUdpTransport, PacedUdpTransportOptions, UdpTransportOptions } from './udp-transport.ts';
+export { openPacedUdpTransport, openUdpTransport } from './udp-transport.ts';

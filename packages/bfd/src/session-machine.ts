@@ -15,7 +15,12 @@ import { buildAuthSection, verifyPacketAuth } from './authenticate-packet.ts';
 import { BFD_VERSION, BfdDiagnostic, BfdState } from './bfd-constants.ts';
 import type { ControlPacket } from './control-packet.ts';
 import { type SessionConfig, SLOW_TX_INTERVAL_US } from './session-config.ts';
-import { advertisedDesiredMinTxUs, detectionTimeUs, transmitIntervalUs } from './session-timers.ts';
+import {
+  advertisedDesiredMinTxUs,
+  detectionTimeUs,
+  isDemandQuiet,
+  transmitIntervalUs,
+} from './session-timers.ts';
 
 export type SessionState = {
   readonly config: SessionConfig;
@@ -234,9 +239,7 @@ export function expireTimers(
     if (next.config.passive) next = { ...next, nextTransmitAtUs: undefined };
   }
   const due = next.nextTransmitAtUs !== undefined && nowUs >= next.nextTransmitAtUs;
-  // §6.8.7: no periodic packets while the peer runs Demand mode with both sides Up (Polls excepted).
-  const demandQuiet =
-    next.remoteDemand && next.state === BfdState.up && next.remoteState === BfdState.up && !next.polling;
+  const demandQuiet = isDemandQuiet(next);
   if (due && demandQuiet) {
     next = { ...next, nextTransmitAtUs: nowUs + Math.max(transmitIntervalUs(next), SLOW_TX_INTERVAL_US) };
   }

@@ -34,3 +34,24 @@ export function nextDeadlineUs(session: SessionState): number | undefined {
   }
   return deadline;
 }
+
+/** §6.8.7: no periodic packets while the peer runs Demand mode and both are Up (Polls excepted). */
+export function isDemandQuiet(session: SessionState): boolean {
+  return (
+    session.remoteDemand &&
+    session.state === BfdState.up &&
+    session.remoteState === BfdState.up &&
+    !session.polling
+  );
+}
+
+/**
+ * The interval (µs, before jitter) at which periodic packets go out now, 0 for none: for a pacer
+ * that sends them while the session state stays here. Periodic transmission is on exactly when
+ * the state machine has a next transmission time (off for a passive session that has not heard
+ * from its peer, §6.1).
+ */
+export function periodicIntervalUs(session: SessionState): number {
+  if (session.nextTransmitAtUs === undefined || isDemandQuiet(session)) return 0;
+  return transmitIntervalUs(session);
+}

@@ -6,9 +6,11 @@
  * `thread: 'main'` runs the endpoint on the main thread instead of a worker: the bench uses it to
  * show what main-thread stalls would do.
  */
+import { isIPv6 } from 'node:net';
 import { BfdEndpoint, type SessionSpec } from '../src/bfd-endpoint.ts';
 import { BfdWorker } from '../src/bfd-worker.ts';
 import { openUdpTransport } from '../src/udp-transport.ts';
+import { answerArpAndNdp, type StormResponderOptions } from './storm-responder.ts';
 
 export type PeerProcessOptions = {
   readonly netns: string;
@@ -17,8 +19,14 @@ export type PeerProcessOptions = {
   })[];
   readonly thread?: 'worker' | 'main';
   readonly realtimePriority?: number;
+  /** Receive sockets bind to this address (several processes in one namespace); default any. */
+  readonly listenAddress?: string;
+  /** Worker only: who times the sessions (BfdWorker's `pacer`); default BfdWorker's. */
+  readonly pacer?: 'native' | 'js';
   /** Blocks the main thread for `forMs` every `everyMs` (a busy speaker, a long GC pause). */
   readonly stall?: { readonly everyMs: number; readonly forMs: number };
+  /** Answers ARP/NDP for these service IPs on the main thread (the soak's request storm). */
+  readonly responder?: Omit<StormResponderOptions, 'netns'>;
 };
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PeerProcessOptions;
@@ -27,11 +35,22 @@ const specs = options.specs.map((spec) =>
 ) as SessionSpec[];
 const print = (message: object) => console.log(JSON.stringify(message));
 
+const transportOptions = {
+  netns: options.netns,
+  ...(options.listenAddress === undefined
+    ? {}
+    : {
+        listenAddress: isIPv6(options.listenAddress)
+          ? { 6: options.listenAddress }
+          : { 4: options.listenAddress },
+      }),
+};
+
 let api: Pick<BfdWorker, 'sessions' | 'stats' | 'close'>;
 let scheduling = 'main thread';
 if (options.thread === 'main') {
   const endpoint = new BfdEndpoint({
-    transport: openUdpTransport({ netns: options.netns }),
+    transport: openUdpTransport(transportOptions),
     onStateChange: (change) => print({ event: 'change', change }),
   });
   for (const spec of specs) endpoint.addSession(spec);
@@ -42,8 +61,9 @@ if (options.thread === 'main') {
   };
 } else {
   const worker = await BfdWorker.start({
-    netns: options.netns,
+    ...transportOptions,
     ...(options.realtimePriority === undefined ? {} : { realtimePriority: options.realtimePriority }),
+    ...(options.pacer === undefined ? {} : { pacer: options.pacer }),
   });
   worker.onStateChange((change) => print({ event: 'change', change }));
   for (const spec of specs) await worker.addSession(spec);
@@ -64,6 +84,11 @@ if (options.stall !== undefined) {
   }, everyMs);
 }
 
+const responder =
+  options.responder === undefined
+    ? undefined
+    : answerArpAndNdp({ ...options.responder, netns: options.netns });
+
 print({ event: 'ready', scheduling });
 process.stdin.on('data', async () => {
   print({
@@ -72,9 +97,11 @@ process.stdin.on('data', async () => {
     stats: await api.stats(),
     cpuUs: process.cpuUsage(),
     memory: process.memoryUsage(),
+    answered: responder?.answered() ?? 0,
   });
 });
 process.stdin.on('end', async () => {
+  await responder?.close();
   await api.close();
   process.exit(0);
 });

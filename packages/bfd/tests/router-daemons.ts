@@ -51,7 +51,11 @@ export interface RouterPeer {
   /** FRR: the state changes bfdd logged, with its microsecond wall-clock timestamps. */
   readonly stateChanges?: readonly RouterStateChange[];
   /** FRR: sessions Up and Down events summed over all peers (`show bfd peers counters json`). */
-  counters?(): Promise<{ readonly up: number; readonly sessionDown: number }>;
+  counters?(): Promise<{
+    readonly up: number;
+    readonly sessionDown: number;
+    readonly sessionDownByPeer: Readonly<Record<string, number>>;
+  }>;
   /** SIGKILL: no AdminDown, no goodbye. */
   kill(): void;
   stop(): Promise<void>;
@@ -68,6 +72,8 @@ export type RouterBfdOptions = {
   readonly realtimePriority?: number;
   /** FRR: one session per local address, all to `peer` (default [local]). */
   readonly locals?: readonly string[];
+  /** FRR: more peers from `local`, each with its own intervals (multiplier as above). */
+  readonly morePeers?: readonly { readonly peer: string; readonly intervalMs: number }[];
   /** BIRD only: meticulous keyed SHA1 with this key id and password. */
   readonly sha1?: { readonly keyId: number; readonly password: string };
 };
@@ -113,6 +119,13 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
       ` peer ${options.peer}${options.multihop ? ' multihop' : ''} local-address ${local}`,
       `  receive-interval ${options.receiveMs}`,
       `  transmit-interval ${options.transmitMs}`,
+      `  detect-multiplier ${options.multiplier}`,
+      ' !',
+    ]),
+    ...(options.morePeers ?? []).flatMap(({ peer, intervalMs }) => [
+      ` peer ${peer} local-address ${options.local}`,
+      `  receive-interval ${intervalMs}`,
+      `  transmit-interval ${intervalMs}`,
       `  detect-multiplier ${options.multiplier}`,
       ' !',
     ]),
@@ -186,6 +199,9 @@ export async function startFrrBfdd(host: LabHost, options: RouterBfdOptions): Pr
       return {
         up: all.filter((p) => p.status === 'up').length,
         sessionDown: counters.reduce((sum, p) => sum + Number(p['session-down']), 0),
+        sessionDownByPeer: Object.fromEntries(
+          counters.map((p) => [String(p.peer), Number(p['session-down'])]),
+        ),
       };
     },
     kill: () => process.kill('SIGKILL'),

@@ -75,8 +75,11 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
     return peer;
   }
 
-  async function startOurs(spec: Parameters<typeof spawnBfdPeer>[1]): Promise<BfdPeerProcess> {
-    const ours = await spawnBfdPeer(speaker.namespace, spec);
+  async function startOurs(
+    spec: Parameters<typeof spawnBfdPeer>[1],
+    pacer?: 'native' | 'js',
+  ): Promise<BfdPeerProcess> {
+    const ours = await spawnBfdPeer(speaker.namespace, spec, pacer);
     cleanups.push(() => ours.stop());
     return ours;
   }
@@ -197,14 +200,17 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
   });
 
   /** Both sides Up at 50 ms × 3, with a capture running on `where` for a while before the kill. */
-  async function upAt50ms(name: keyof typeof routers, where: LabHost) {
+  async function upAt50ms(name: keyof typeof routers, where: LabHost, pacer: 'native' | 'js') {
     const peer = await startRouter(name);
-    const ours = await startOurs({
-      peerAddress: router.ipv4,
-      localAddress: speaker.ipv4,
-      transmitIntervalMs: 50,
-      receiveIntervalMs: 50,
-    });
+    const ours = await startOurs(
+      {
+        peerAddress: router.ipv4,
+        localAddress: speaker.ipv4,
+        transmitIntervalMs: 50,
+        receiveIntervalMs: 50,
+      },
+      pacer,
+    );
     await ours.waitForChange(up, 10_000);
     await waitFor(async () => ((await peer.session())?.state === 'up' ? true : undefined), 10_000);
     const capture = await startCapture(where);
@@ -216,9 +222,30 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
   // not a BGP-like hold time, ended the session. `npm run bench` has the distributions.
   const boundMs = 5 * 150;
 
-  for (const name of ['frr', 'bird'] as const) {
-    it(`${name}: our side killed hard → ${name} declares Down after about its detection time`, async () => {
-      const { peer, ours, capture, killedAtUs } = await upAt50ms(name, router);
+  it('the native pacer times unauthenticated sessions (BfdWorker default), the JS worker when asked', async () => {
+    await startRouter('frr');
+    const spec = { peerAddress: router.ipv4, localAddress: speaker.ipv4 };
+    const native = await startOurs(spec);
+    await native.waitForChange(up, 10_000);
+    const nativeReport = await native.report();
+    expect(native.scheduling).toContain('native pacer');
+    // The pacer thread sent the periodic packets: it reports how late it woke for them.
+    expect(nativeReport.stats.pacerMaxLateUs).toBeGreaterThanOrEqual(0);
+    await native.stop();
+    const js = await startOurs(spec, 'js');
+    await js.waitForChange(up, 10_000);
+    expect(js.scheduling).not.toContain('pacer');
+    expect((await js.report()).stats.pacerMaxLateUs).toBeUndefined();
+  });
+
+  for (const [name, pacer] of [
+    ['frr', 'native'],
+    ['frr', 'js'],
+    ['bird', 'native'],
+    ['bird', 'js'],
+  ] as const) {
+    it(`${name}: our side (${pacer} timing) killed hard → ${name} declares Down after about its detection time`, async () => {
+      const { peer, ours, capture, killedAtUs } = await upAt50ms(name, router, pacer);
       ours.kill();
       await waitFor(async () => ((await peer.session())?.state === 'down' ? true : undefined), 5000);
       const packets = await capture.stop();
@@ -228,20 +255,24 @@ describe.skipIf(!ready)('BFD interop with FRR bfdd and BIRD 2 (as root, network 
         logged === undefined
           ? measureDetection(packets, speaker.ipv4, router.ipv4, killedAtUs)
           : sinceLastPacket(packets, speaker.ipv4, logged.timeUs);
-      console.log(`${name} detected our hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`);
+      console.log(
+        `${name} detected our (${pacer}) hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`,
+      );
       expect(measuredMs).toBeGreaterThan(0);
       expect(measuredMs).toBeLessThan(boundMs);
     });
 
-    it(`${name} killed hard → we declare Down (diag 1) after about our detection time`, async () => {
-      const { peer, ours, capture, killedAtUs } = await upAt50ms(name, speaker);
+    it(`${name} killed hard → we (${pacer} timing) declare Down (diag 1) after about our detection time`, async () => {
+      const { peer, ours, capture, killedAtUs } = await upAt50ms(name, speaker, pacer);
       const earlier = new Set(ours.changes);
       peer.kill();
       const down = await ours.waitForChange((c) => c.to === BfdState.down && !earlier.has(c), 5000);
       expect(down.diagnostic).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const measuredMs = measureDetection(await capture.stop(), router.ipv4, speaker.ipv4, killedAtUs);
-      console.log(`we detected ${name}'s hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`);
+      console.log(
+        `we (${pacer}) detected ${name}'s hard kill after ${measuredMs.toFixed(1)} ms (theory 150 ms)`,
+      );
       expect(measuredMs).toBeGreaterThan(0);
       expect(measuredMs).toBeLessThan(boundMs);
     });

@@ -10,6 +10,8 @@ export type PeerReport = {
   readonly stats: EndpointStats;
   readonly cpuUs: NodeJS.CpuUsage;
   readonly memory: NodeJS.MemoryUsage;
+  /** ARP/NDP requests the process answered (with `responder`). */
+  readonly answered: number;
 };
 
 export type BfdPeerProcess = {
@@ -26,9 +28,9 @@ export type BfdPeerProcess = {
 
 type Spec = PeerProcessOptions['specs'][number];
 
-/** One session to one peer, in a worker thread. */
-export function spawnBfdPeer(netns: string, spec: Spec): Promise<BfdPeerProcess> {
-  return spawnBfdProcess({ netns, specs: [spec] });
+/** One session to one peer, in a worker thread (timed by BfdWorker's default pacer unless `pacer`). */
+export function spawnBfdPeer(netns: string, spec: Spec, pacer?: 'native' | 'js'): Promise<BfdPeerProcess> {
+  return spawnBfdProcess({ netns, specs: [spec], ...(pacer === undefined ? {} : { pacer }) });
 }
 
 export async function spawnBfdProcess(options: PeerProcessOptions): Promise<BfdPeerProcess> {

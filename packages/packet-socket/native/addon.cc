@@ -1,4 +1,5 @@
-// Module entry: exports the Socket and UdpSocket classes and setThreadRealtimePriority; errno helpers.
+// Module entry: exports the Socket, UdpSocket and BfdPacer classes, setThreadRealtimePriority and the
+// stream fd functions; errno helpers.
 #include <sched.h>
 
 #include <cerrno>
@@ -46,6 +47,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("setFdOption", Napi::Function::New(env, packet_socket::SetFdOption));
   exports.Set("bindFd", Napi::Function::New(env, packet_socket::BindStreamFd));
   exports.Set("closeFd", Napi::Function::New(env, packet_socket::CloseFd));
+  packet_socket::InitBfdPacer(env, exports);
   return exports;
 }
 

@@ -100,6 +100,7 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
  private:
   Napi::Value Bind(const Napi::CallbackInfo& info);
   Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value Fd(const Napi::CallbackInfo& info);
   Napi::Value LocalAddress(const Napi::CallbackInfo& info);
   Napi::Value SendTo(const Napi::CallbackInfo& info);
   Napi::Value StartReading(const Napi::CallbackInfo& info);
@@ -122,5 +123,9 @@ Napi::Value OpenStreamFd(const Napi::CallbackInfo& info);
 Napi::Value SetFdOption(const Napi::CallbackInfo& info);
 Napi::Value BindStreamFd(const Napi::CallbackInfo& info);
 Napi::Value CloseFd(const Napi::CallbackInfo& info);
+
+// BfdPacer (a native BFD timing thread), monotonicTimeUs and the pure schedule functions
+// (bfd_pacer.cc).
+void InitBfdPacer(Napi::Env env, Napi::Object exports);
 
 }  // namespace packet_socket

@@ -20,6 +20,7 @@ Napi::Function UdpSocket::Init(Napi::Env env) {
                          InstanceMethod<&UdpSocket::Bind>("bind"),
                          InstanceMethod<&UdpSocket::SetOption>("setOption"),
                          InstanceMethod<&UdpSocket::LocalAddress>("localAddress"),
+                         InstanceAccessor<&UdpSocket::Fd>("fd"),
                          InstanceMethod<&UdpSocket::SendTo>("sendTo"),
                          InstanceMethod<&UdpSocket::StartReading>("startReading"),
                          InstanceMethod<&UdpSocket::Close>("close"),
@@ -69,6 +70,9 @@ Napi::Value UdpSocket::SetOption(const Napi::CallbackInfo& info) {
   else SetOptionFd(info, fd_);
   return info.Env().Undefined();
 }
+
+// fd: the descriptor, for a native thread that sends or reads on it (bfd_pacer.cc); -1 once closed.
+Napi::Value UdpSocket::Fd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), closed_ ? -1 : fd_); }
 
 // localAddress() -> sockaddr bytes (getsockname), e.g. to learn the port bind picked.
 Napi::Value UdpSocket::LocalAddress(const Napi::CallbackInfo& info) {

@@ -36,6 +36,15 @@ export {
 export { macBytes, parseMac, solicitedNodeMac } from './mac-address.ts';
 export { isAddonAvailable } from './native-addon.ts';
 export type { AddressMessage, LinkMessage, RouteMessage } from './netlink/route-messages.ts';
+export type {
+  BfdPacer,
+  BfdPacerOptions,
+  PacedDatagram,
+  PacedSession,
+  PacerStats,
+  PaceSchedule,
+} from './open-bfd-pacer.ts';
+export { bfdPacerSchedule, monotonicTimeUs, openBfdPacer } from './open-bfd-pacer.ts';
 export type { OpenPacketConnOptions, PacketStats } from './open-packet-conn.ts';
 export { defaultBatchFrames, LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
 export type { OpenUdpSocketOptions, UdpDatagram, UdpSocket } from './open-udp-socket.ts';

@@ -30,6 +30,8 @@ export interface NativeSocket {
 
 /** The addon's UdpSocket class (native/packet_socket.h). */
 export interface NativeUdpSocket {
+  /** -1 once closed. */
+  readonly fd: number;
   bind(sockaddr: Uint8Array): void;
   setOption(level: number, name: number, value: Uint8Array): void;
   localAddress(): Buffer;
@@ -40,10 +42,52 @@ export interface NativeUdpSocket {
   close(): void;
 }
 
+/** The addon's BfdPacer class (native/bfd_pacer.cc). */
+export interface NativeBfdPacer {
+  realtimeErrno(): number;
+  addSocket(id: number, fd: number, multihop: boolean): void;
+  removeSocket(id: number): void;
+  setSession(
+    discriminator: number,
+    sendFd: number,
+    to: Uint8Array,
+    peer: Uint8Array,
+    multihop: boolean,
+    minimumTtl: number,
+  ): void;
+  schedule(
+    discriminator: number,
+    packet: Uint8Array,
+    intervalUs: number,
+    detectMultiplier: number,
+    detectionUs: number,
+  ): void;
+  sendNow(discriminator: number, packet: Uint8Array): boolean;
+  removeSession(discriminator: number): void;
+  stats(): { sent: number; sendFailures: number; maxLateUs: number; lateOver10ms: number; starved: number };
+  feed(): void;
+  close(): void;
+}
+
+/** Pacer events: (0, data, from, ttl, multihop, atUs) | (1, discriminator, atUs) | (2, error). */
+export type NativePacerEvent = (kind: number, ...args: unknown[]) => void;
+
 type Addon = {
   readonly UdpSocket: new (family: number, netnsPath?: string) => NativeUdpSocket;
   readonly Socket: new (family: number, type: number, protocol: number, netnsPath?: string) => NativeSocket;
   readonly setThreadRealtimePriority: (priority: number) => void;
+  readonly BfdPacer: new (
+    onEvent: NativePacerEvent,
+    realtimePriority: number,
+    watchdogUs: number,
+  ) => NativeBfdPacer;
+  readonly monotonicTimeUs: () => number;
+  readonly bfdSchedule: {
+    readonly jitteredIntervalUs: (intervalUs: number, detectMultiplier: number, random: number) => number;
+    readonly nextTransmitUs: (nowUs: number, lastTxUs: number, jitteredUs: number) => number;
+    readonly detectionDeadlineUs: (lastRxUs: number, detectionUs: number) => number;
+    readonly checkControlPacket: (data: Uint8Array) => number;
+  };
   readonly openStreamFd: (family: number, netnsPath?: string) => number;
   readonly setFdOption: (fd: number, level: number, name: number, value: Uint8Array) => void;
   readonly bindFd: (fd: number, sockaddr: Uint8Array) => void;

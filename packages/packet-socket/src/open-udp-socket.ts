@@ -40,6 +40,8 @@ export type UdpDatagram = {
 export interface UdpSocket {
   /** The bound local address and port. */
   readonly local: SocketAddress;
+  /** The file descriptor (for a native thread such as openBfdPacer's); -1 once closed. */
+  readonly fd: number;
   /** Sends one datagram; false when the socket buffer was full and it was dropped. */
   send(data: Uint8Array, address: string, port: number): boolean;
   /** Starts delivering datagrams (and socket errors) to the listener; one listener. */
@@ -90,6 +92,10 @@ class LinuxUdpSocket implements UdpSocket {
     this.#native = native;
     this.#where = where;
     this.local = local;
+  }
+
+  get fd(): number {
+    return this.#native.fd;
   }
 
   send(data: Uint8Array, address: string, port: number): boolean {
