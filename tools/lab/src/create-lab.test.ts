@@ -65,15 +65,23 @@ describe.skipIf(!ready)('createLab (as root, in namespaces)', () => {
 
   it('puts the bridge in the host namespace with an address host processes can use, and removes it', async () => {
     const lab = await track(
-      createLab({ nodes: 1, bridge: 'host', ipv4Subnet: '203.0.113.0/24', ipv6Prefix: '2001:db8:4::/64' }),
+      createLab({ nodes: 1, bridge: 'host', ipv4Subnet: '198.18.120.0/24', ipv6Prefix: '2001:db8:4::/64' }),
     );
     const bridge = lab.bridge!;
-    expect(bridge.ipv4Cidr).toBe('203.0.113.1/24');
+    expect(bridge.ipv4Cidr).toBe('198.18.120.1/24');
     expect(hostLinks()).toContain(bridge.ifname);
-    await lab.nodes[0]!.exec('arping', ['-c1', '-w2', '-I', 'eth0', '203.0.113.1']);
-    await runCommand('arping', ['-c1', '-w2', '-I', bridge.ifname, '203.0.113.11']);
+    await lab.nodes[0]!.exec('arping', ['-c1', '-w2', '-I', 'eth0', '198.18.120.1']);
+    await runCommand('arping', ['-c1', '-w2', '-I', bridge.ifname, '198.18.120.11']);
     await lab.destroy();
     expect(hostLinks().filter((name) => name.startsWith(bridge.ifname.slice(0, -2)))).toEqual([]);
+  });
+
+  it('keeps 203.0.113.0/24 off the host: a host-mode lab on it is refused before anything is built', async () => {
+    const before = hostLinks();
+    await expect(createLab({ nodes: 1, bridge: 'host', ipv4Subnet: '203.0.113.0/24' })).rejects.toThrow(
+      /cannot be bridged on the host/,
+    );
+    expect(hostLinks()).toEqual(before);
   });
 
   it('refuses non-documentation addresses and removes nothing it did not create', async () => {

@@ -34,7 +34,8 @@ export type LabOptions = {
   readonly bridge?: LabBridgeMode;
   /**
    * A documentation /24 for the hosts: the bridge (host mode) gets .1, node i gets .(11 + i), the
-   * client .100. Default 203.0.113.0/24. Give parallel host-mode labs different subnets.
+   * client .100. Default 203.0.113.0/24, which host mode refuses (see refuseHostSideSubnet). Give
+   * parallel host-mode labs different subnets.
    */
   readonly ipv4Subnet?: string;
   /** A 2001:db8::/32 /64 ending in "::"; same host numbers as IPv4. Default 2001:db8::/64. */
@@ -89,6 +90,20 @@ function parseSubnets(options: LabOptions): { subnet: Cidr; prefix: Cidr } {
     );
   }
   return { subnet, prefix };
+}
+
+/**
+ * 203.0.113.0/24 stays inside namespaces: sandboxed machines (this project's development and CI
+ * machines among them) reach their package registries through an address in it, so a host-side
+ * route for it cuts off npm, apt and the Go proxy for as long as the lab runs, with no route
+ * conflict for checkSubnetFree to see (the host reaches it through its default route).
+ */
+function refuseHostSideSubnet(subnet: Cidr): void {
+  if (subnet.address.startsWith('203.0.113.')) {
+    throw new InvalidTopologyError(
+      `ipv4Subnet "${formatCidr(subnet)}" cannot be bridged on the host (package registries may be reached through it); use 198.51.100.0/24 or a /24 of 198.18.0.0/15`,
+    );
+  }
 }
 
 function hostLabels(options: LabOptions): { nodes: string[]; client: string | undefined } {
@@ -177,6 +192,7 @@ export async function createLab(options: LabOptions = {}): Promise<Lab> {
     } else if (mode === LabBridgeMode.host) {
       // The bridge's .1 goes on the host: refuse a /24 the host already routes (its own uplink,
       // or another lab's bridge), which would break the host's routing.
+      refuseHostSideSubnet(subnet);
       await checkSubnetFree(formatCidr(subnet));
       const ifname = hostLinkName(process.pid, seq, 'br');
       await ip(['link', 'add', ifname, 'type', 'bridge']);

@@ -23,7 +23,7 @@ a two-replica app behind a LoadBalancer Service, then a node failure. Needs root
   --cluster       a real cluster instead: kubelets, containerd and kube-proxy in the node
                   namespaces, kube-controller-manager and kube-scheduler, baremetal-lb installed
                   with kubectl apply -k deploy as real pods (198.18.100.0/24; needs podman too)
-  --subnet CIDR   a documentation /24 for the lab (default 198.51.100.0/24)
+  --subnet CIDR   the lab's /24, bridged on this host: 198.51.100.0/24 (default) or one of 198.18.0.0/15
   --help          this text
 `;
 
