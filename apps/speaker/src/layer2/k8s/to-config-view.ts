@@ -6,8 +6,8 @@
  */
 import { buildConfiguration, type LabeledObject } from '@baremetal-lb/config';
 import { type AddressRange, parseAddressEntry, parseIp } from '@baremetal-lb/ipam';
-import type { ConfigView } from './build-speaker-state.ts';
-import type { IpAddressPoolResource, L2AdvertisementResource } from './metallb-resources.ts';
+import type { ConfigView } from '../../k8s/build-speaker-state.ts';
+import type { IpAddressPoolResource, L2AdvertisementResource } from '../../k8s/metallb-resources.ts';
 
 export function toConfigView(
   pools: readonly IpAddressPoolResource[],

@@ -9,7 +9,7 @@ import {
   metallbVersion,
   ServiceL2StatusLabel,
   type ServiceL2StatusResource,
-} from './metallb-resources.ts';
+} from '../../k8s/metallb-resources.ts';
 import { type DesiredL2Status, planStatusSync, statusBody } from './plan-status-sync.ts';
 
 const plural = 'servicel2statuses';

@@ -7,6 +7,15 @@
 import { Backoff } from '@baremetal-lb/kube';
 import { Ranker } from '@baremetal-lb/leader';
 import type { Logger } from 'pino';
+import { buildSpeakerState } from '../k8s/build-speaker-state.ts';
+import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
+import {
+  EventReason,
+  ipConflictMessage,
+  nodeAssignedMessage,
+  type ServiceRef,
+} from '../k8s/event-recorder.ts';
+import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
 import type { Announcer, Released, ResponderInterface } from './announce/announcer.ts';
 import {
   AnnounceReason,
@@ -14,17 +23,8 @@ import {
   desiredAnnouncements,
 } from './election/desired-announcements.ts';
 import type { SpeakerState } from './election/speaker-state.ts';
-import { buildSpeakerState } from './k8s/build-speaker-state.ts';
-import type { ClusterSnapshot } from './k8s/cluster-cache.ts';
-import {
-  EventReason,
-  ipConflictMessage,
-  nodeAssignedMessage,
-  type ServiceRef,
-} from './k8s/event-recorder.ts';
 import type { DesiredL2Status } from './k8s/plan-status-sync.ts';
 import { toConfigView } from './k8s/to-config-view.ts';
-import type { SpeakerMetrics } from './observe/speaker-metrics.ts';
 import type { ConflictReport } from './responder/conflict-detector.ts';
 
 export type SpeakerDeps = {
