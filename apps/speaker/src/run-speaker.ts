@@ -7,11 +7,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { BfdWorker } from '@baremetal-lb/bfd';
+import { createTcpTransport } from '@baremetal-lb/bgp';
 import { HttpKubeClient, systemClock as kubeClock, loadKubeConfig } from '@baremetal-lb/kube';
 import { Membership, UdpTransport } from '@baremetal-lb/leader';
 import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import type { Logger } from 'pino';
+import { BgpMetrics } from './bgp/bgp-metrics.ts';
+import { BgpMode } from './bgp/bgp-mode.ts';
+import { BgpSessions } from './bgp/bgp-sessions.ts';
+import { BgpStatusWriter } from './bgp/bgp-status-writer.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
@@ -32,6 +38,7 @@ import { SpeakerMetrics } from './observe/speaker-metrics.ts';
 export type RunningSpeaker = {
   readonly metrics: SpeakerMetrics;
   readonly speaker: Speaker;
+  readonly bgp: BgpMode;
   readonly membership: Membership;
   stop(options: { graceful: boolean }): Promise<void>;
 };
@@ -92,13 +99,15 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const clock = systemClock;
 
   let speaker: Speaker | undefined;
+  let bgp: BgpMode | undefined;
   // Set once they run, for the health checks and scrapes that start before them.
   let startedMembership: Membership | undefined;
   let startedResponders: ResponderThread | undefined;
   let interfacesReady = false;
-  const cluster = new ClusterCache(client, flags.namespace, kubeClock, log, () =>
-    speaker?.requestReconcile(),
-  );
+  const cluster = new ClusterCache(client, flags.namespace, kubeClock, log, () => {
+    speaker?.requestReconcile();
+    bgp?.requestReconcile();
+  });
   // Health before anything that waits: a speaker started while the API server is away must not
   // fail its liveness probe (and crash-loop into a back-off longer than the outage). Alive = the
   // event loop and the responder thread run; ready = synced, sockets open, announcing.
@@ -139,6 +148,25 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     await waitFor(() => cluster.synced || respondersFailed, apiWaitLogIntervalMs);
   }
   if (respondersFailed) await respondersStarting;
+
+  // BGP mode needs no membership (every eligible node announces): it starts once the caches are in.
+  const sessions: BgpSessions = new BgpSessions({
+    nodeName: flags.nodeName,
+    nodeAddresses: () => BgpMode.nodeAddresses(cluster, flags.nodeName),
+    transport: createTcpTransport(),
+    startBfd: () => BfdWorker.start(),
+    log,
+    metrics: new BgpMetrics(metrics.registry, () => sessions.samples()),
+  });
+  bgp = new BgpMode({
+    nodeName: flags.nodeName,
+    lbClass: flags.lbClass,
+    log,
+    cluster,
+    sessions,
+    statusWriter: new BgpStatusWriter(client, flags.namespace, flags.nodeName),
+  });
+  bgp.start();
 
   const addresses = membershipAddresses(
     cluster.nodes.list(),
@@ -227,10 +255,13 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   return {
     metrics,
     speaker,
+    bgp,
     membership,
     stop({ graceful }) {
       stopping ??= (async () => {
         const s = speaker!;
+        // BGP: withdraw every route (or leave it to graceful restart) while layer 2 hands over.
+        const bgpStopped = bgp!.stop();
         if (graceful) {
           // Leave first: the others drop us from election at once and the next owners announce;
           // we answer until each claims its IP (make-before-break), then stop.
@@ -243,6 +274,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
           announcer!.clear();
           await membership.stop();
         }
+        await bgpStopped;
         await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
         await client.close();
         loop.stop();

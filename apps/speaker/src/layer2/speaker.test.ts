@@ -37,6 +37,11 @@ function snapshot(services: Service[]): ClusterSnapshot {
     nodes: ['node-a', 'node-b', 'node-c'].map(node),
     pools: [{ metadata: { name: 'pool' }, spec: { addresses: ['10.0.0.0/24'] } }],
     advertisements: [{ metadata: { name: 'l2' }, spec: {} }],
+    bgpPeers: [],
+    bgpAdvertisements: [],
+    communities: [],
+    bfdProfiles: [],
+    secrets: [],
   };
 }
 

@@ -5,9 +5,9 @@
  * on its own (the controller reports why in its status); the rest keeps working.
  */
 import { buildConfiguration, type LabeledObject } from '@baremetal-lb/config';
-import { type AddressRange, parseAddressEntry, parseIp } from '@baremetal-lb/ipam';
 import type { ConfigView } from '../../k8s/build-speaker-state.ts';
 import type { IpAddressPoolResource, L2AdvertisementResource } from '../../k8s/metallb-resources.ts';
+import { poolLookup } from '../../k8s/pool-lookup.ts';
 
 export function toConfigView(
   pools: readonly IpAddressPoolResource[],
@@ -15,24 +15,5 @@ export function toConfigView(
   nodes: readonly LabeledObject[],
 ): ConfigView {
   const config = buildConfiguration({ pools, l2Advertisements: advertisements, nodes });
-  const ranges = config.pools.map((pool) => ({
-    name: pool.name,
-    ranges: pool.spec.addresses.flatMap((entry): AddressRange[] => {
-      const r = parseAddressEntry(entry);
-      return r.ok ? [r.range] : [];
-    }),
-  }));
-  return {
-    advertisements: config.l2Advertisements,
-    poolOf(ip) {
-      const value = parseIp(ip);
-      if (value === undefined) return undefined;
-      for (const pool of ranges) {
-        for (const r of pool.ranges) {
-          if (typeof r.first === typeof value && r.first <= value && value <= r.last) return pool.name;
-        }
-      }
-      return undefined;
-    },
-  };
+  return { advertisements: config.l2Advertisements, poolOf: poolLookup(config.pools) };
 }

@@ -1,0 +1,145 @@
+/**
+ * The BGP mode loop: whenever the cluster caches change, rebuild the BGP view, recompute
+ * desiredRoutes for this node and let BgpSessions apply the difference; ServiceBGPStatus objects
+ * follow asynchronously. It needs no membership (every eligible node announces) and, like layer
+ * 2, keeps its sessions and routes on the last known caches while the API server is away.
+ */
+import { buildConfiguration } from '@baremetal-lb/config';
+import { Backoff } from '@baremetal-lb/kube';
+import type { Logger } from 'pino';
+import { buildSpeakerState, nodeInternalIps } from '../k8s/build-speaker-state.ts';
+import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
+import { poolLookup } from '../k8s/pool-lookup.ts';
+import type { BgpSessions } from './bgp-sessions.ts';
+import { BgpReason, type DesiredRoutes, desiredRoutes } from './desired-routes.ts';
+import type { DesiredBgpStatus } from './plan-bgp-status-sync.ts';
+
+export type BgpModeDeps = {
+  readonly nodeName: string;
+  readonly lbClass: string | undefined;
+  readonly log: Logger;
+  readonly cluster: { snapshot(): ClusterSnapshot };
+  readonly sessions: BgpSessions;
+  readonly statusWriter?: { sync(desired: readonly DesiredBgpStatus[]): Promise<void> };
+};
+
+/** After a failed status sync, retry after 0.5 s doubling to 5 s, jittered (as layer 2). */
+const statusRetryBackoff = { baseDelayMs: 500, maxDelayMs: 5_000 };
+
+export class BgpMode {
+  readonly #d: BgpModeDeps;
+  #scheduled = false;
+  #started = false;
+  #stopped = false;
+  #last: DesiredRoutes | undefined;
+  #statusKey = '';
+  #statusRunning = false;
+  #statusAgain = false;
+  readonly #statusRetry = new Backoff(statusRetryBackoff);
+
+  constructor(deps: BgpModeDeps) {
+    this.#d = deps;
+  }
+
+  get lastDesired(): DesiredRoutes | undefined {
+    return this.#last;
+  }
+
+  start(): void {
+    this.#started = true;
+    this.requestReconcile();
+  }
+
+  /** Coalesces bursts of changes into one reconcile on the next turn of the event loop. */
+  requestReconcile(): void {
+    if (this.#scheduled || this.#stopped || !this.#started) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#stopped) this.reconcile();
+    });
+  }
+
+  reconcile(): DesiredRoutes {
+    const snapshot = this.#d.cluster.snapshot();
+    const nodes = snapshot.nodes.map((n) => ({ metadata: n.metadata ?? {} }));
+    const config = buildConfiguration({
+      pools: snapshot.pools,
+      bgpPeers: snapshot.bgpPeers,
+      bgpAdvertisements: snapshot.bgpAdvertisements,
+      communities: snapshot.communities,
+      bfdProfiles: snapshot.bfdProfiles,
+      secrets: snapshot.secrets,
+      nodes,
+    });
+    const view = buildSpeakerState(
+      snapshot,
+      { advertisements: [], poolOf: poolLookup(config.pools) },
+      new Set(),
+      this.#d.lbClass,
+    );
+    const desired = desiredRoutes(
+      {
+        nodes: view.nodes,
+        services: view.services,
+        peers: config.bgpPeers,
+        advertisements: config.bgpAdvertisements,
+      },
+      this.#d.nodeName,
+    );
+    this.#d.sessions.apply(desired);
+    this.#last = desired;
+    const statusKey = JSON.stringify(desiredStatuses(desired));
+    if (statusKey !== this.#statusKey) {
+      this.#statusKey = statusKey;
+      this.#syncStatus();
+    }
+    return desired;
+  }
+
+  /** This node's InternalIPs, from its Node object (router ID and next-hop fallbacks). */
+  static nodeAddresses(cluster: { snapshot(): ClusterSnapshot }, nodeName: string): readonly string[] {
+    const node = cluster.snapshot().nodes.find((n) => n.metadata?.name === nodeName);
+    return node === undefined ? [] : nodeInternalIps(node);
+  }
+
+  /** SIGTERM: stop reconciling, withdraw (or hand to graceful restart) and close every session. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#d.sessions.shutdown();
+  }
+
+  #syncStatus(): void {
+    const writer = this.#d.statusWriter;
+    if (writer === undefined || this.#stopped) return;
+    if (this.#statusRunning) {
+      this.#statusAgain = true;
+      return;
+    }
+    this.#statusRunning = true;
+    const desired = this.#last === undefined ? [] : desiredStatuses(this.#last);
+    writer.sync(desired).then(
+      () => {
+        this.#statusRunning = false;
+        this.#statusRetry.succeeded();
+        if (this.#statusAgain) {
+          this.#statusAgain = false;
+          this.#syncStatus();
+        }
+      },
+      (error: unknown) => {
+        this.#statusRunning = false;
+        const retryMs = this.#statusRetry.failed();
+        this.#d.log.debug({ err: String(error), retryMs }, 'ServiceBGPStatus sync failed');
+        setTimeout(() => this.#syncStatus(), retryMs).unref();
+      },
+    );
+  }
+}
+
+/** One status per announced Service, naming the peers that carry it (MetalLB). */
+function desiredStatuses(desired: DesiredRoutes): DesiredBgpStatus[] {
+  return desired.services
+    .filter((s) => s.reason === BgpReason.announcing && s.peers.length > 0)
+    .map((s) => ({ serviceNamespace: s.namespace, serviceName: s.name, peers: s.peers }));
+}

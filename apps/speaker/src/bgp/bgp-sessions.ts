@@ -1,0 +1,341 @@
+/**
+ * Reconciles the plan of desiredRoutes onto live BGP sessions (@baremetal-lb/bgp) and their BFD
+ * sessions (@baremetal-lb/bfd): a new peer is opened, a removed one closed (Cease), a changed
+ * one closed and reopened, an unchanged one left alone; routes go out as differences only (the
+ * session's Adj-RIB-Out batches them into UPDATEs). BFD Down tears the BGP session down at once;
+ * it reconnects with its usual backoff. `shutdown` withdraws everything before closing, or leaves
+ * the routes with the peers where graceful restart was negotiated.
+ */
+import { isIPv4 } from 'node:net';
+import type { StateChange } from '@baremetal-lb/bfd';
+import { BfdState } from '@baremetal-lb/bfd';
+import {
+  type BgpClock,
+  type BgpPeer,
+  BgpSpeaker,
+  type BgpTransport,
+  type Route,
+  SessionState,
+} from '@baremetal-lb/bgp';
+import type { Logger } from 'pino';
+import { errorText } from '../observe/error-text.ts';
+import type { BgpMetrics } from './bgp-metrics.ts';
+import type { DesiredRoute, DesiredRoutes } from './desired-routes.ts';
+import { type PeerSessionOptions, peerSessionOptions } from './peer-session-options.ts';
+
+/** What the manager needs of a BfdWorker (injected: tests run without one). */
+export type BfdControl = {
+  onStateChange(listener: (change: StateChange) => void): () => void;
+  addSession(spec: {
+    readonly peerAddress: string;
+    readonly localAddress?: string;
+    readonly receiveIntervalMs?: number;
+    readonly transmitIntervalMs?: number;
+    readonly detectMultiplier?: number;
+    readonly passive?: boolean;
+    readonly multihop?: boolean;
+    readonly minimumTtl?: number;
+  }): Promise<unknown>;
+  removeSession(peer: { readonly peerAddress: string; readonly multihop?: boolean }): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+export type BgpSessionsDeps = {
+  readonly nodeName: string;
+  /** This node's InternalIPs (router ID and next-hop fallbacks). */
+  readonly nodeAddresses: () => readonly string[];
+  readonly transport: BgpTransport;
+  /** Starts the BFD worker the first time a peer names a BFDProfile. */
+  readonly startBfd: () => Promise<BfdControl>;
+  readonly log: Logger;
+  readonly metrics?: BgpMetrics;
+  readonly clock?: BgpClock;
+  /** A session went up or down (status and readiness follow). */
+  readonly onStateChange?: (peer: string, state: SessionState) => void;
+};
+
+type Session = {
+  readonly name: string;
+  readonly settings: PeerSessionOptions;
+  readonly speaker: BgpSpeaker;
+  readonly peer: BgpPeer;
+  /** prefix → JSON of the route last handed to the session. */
+  readonly routes: Map<string, string>;
+  bfd: boolean;
+};
+
+/** How long shutdown waits for the withdrawals to reach the peers, ms. */
+const withdrawTimeoutMs = 2_000;
+
+export class BgpSessions {
+  readonly #d: BgpSessionsDeps;
+  readonly #sessions = new Map<string, Session>();
+  readonly #speakers = new Map<string, BgpSpeaker>();
+  /** Peer name → why it is not run (unsupported feature, bad option); logged once per text. */
+  readonly #problems = new Map<string, string>();
+  #bfd: Promise<BfdControl | undefined> | undefined;
+
+  constructor(deps: BgpSessionsDeps) {
+    this.#d = deps;
+  }
+
+  /** Sessions by peer name, for metrics and status. */
+  get sessions(): ReadonlyMap<string, { readonly peer: BgpPeer; readonly settings: PeerSessionOptions }> {
+    return this.#sessions;
+  }
+
+  /** Peers configured for this node that cannot be run, with the reason. */
+  get problems(): ReadonlyMap<string, string> {
+    return this.#problems;
+  }
+
+  apply(plan: DesiredRoutes): void {
+    const wanted = new Map<string, { settings: PeerSessionOptions; routes: readonly DesiredRoute[] }>();
+    const problems = new Map<string, string>();
+    for (const w of plan.withheld) problems.set(w.peer, w.reason);
+    for (const { peer, routes } of plan.peers) {
+      const settings = peerSessionOptions(peer, this.#d.nodeName, this.#d.nodeAddresses());
+      if ('unsupported' in settings) problems.set(peer.name, settings.unsupported);
+      else wanted.set(peer.name, { settings, routes });
+    }
+    for (const [name, session] of this.#sessions) {
+      const next = wanted.get(name);
+      if (next !== undefined && next.settings.fingerprint === session.settings.fingerprint) continue;
+      this.#close(session, next === undefined ? 'peer removed' : 'peer changed');
+    }
+    for (const [name, { settings, routes }] of wanted) {
+      let session = this.#sessions.get(name);
+      if (session === undefined) {
+        try {
+          session = this.#open(name, settings);
+        } catch (error) {
+          problems.set(name, errorText(error));
+          continue;
+        }
+      }
+      this.#applyRoutes(session, routes);
+    }
+    for (const [name, text] of problems) {
+      if (this.#problems.get(name) !== text)
+        this.#d.log.warn(
+          { peer: name, reason: text, event: 'bgpPeerNotRun' },
+          'BGP peer not run on this node',
+        );
+    }
+    this.#problems.clear();
+    for (const [name, text] of problems) this.#problems.set(name, text);
+  }
+
+  /**
+   * SIGTERM: withdraws every route and waits (up to 2 s) until the peers have the withdrawals,
+   * then closes each session with Cease. A session that negotiated graceful restart is instead
+   * closed silently with its routes left in place: the router keeps forwarding to this node until
+   * it comes back or the restart time ends (RFC 4724 section 4.2).
+   */
+  async shutdown(): Promise<void> {
+    const withdrawing: Session[] = [];
+    for (const s of this.#sessions.values()) {
+      if (this.#keepsRoutes(s)) continue;
+      s.peer.withdraw(...s.routes.keys());
+      s.routes.clear();
+      withdrawing.push(s);
+    }
+    const deadline = Date.now() + withdrawTimeoutMs;
+    while (withdrawing.some((s) => !this.#withdrawn(s)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const s of this.#sessions.values()) {
+      const graceful = this.#keepsRoutes(s);
+      this.#d.log.info(
+        { peer: s.name, event: graceful ? 'gracefulRestart' : 'withdrawAll' },
+        graceful
+          ? 'leaving the routes with the peer (graceful restart)'
+          : 'routes withdrawn, closing the session',
+      );
+    }
+    for (const speaker of this.#speakers.values()) speaker.close({ message: 'speaker shutting down' });
+    for (const s of this.#sessions.values()) if (this.#keepsRoutes(s)) s.peer.stop({ graceful: true });
+    this.#sessions.clear();
+    this.#speakers.clear();
+    const bfd = await this.#bfd;
+    await bfd?.close();
+  }
+
+  #keepsRoutes(s: Session): boolean {
+    return (
+      s.settings.options.gracefulRestart !== undefined &&
+      s.peer.state === SessionState.established &&
+      s.peer.status().negotiated?.peerGracefulRestart !== undefined
+    );
+  }
+
+  #withdrawn(s: Session): boolean {
+    const status = s.peer.status();
+    return (
+      status.state !== SessionState.established ||
+      (status.pendingChanges === 0 && status.advertisedPrefixes === 0)
+    );
+  }
+
+  #open(name: string, settings: PeerSessionOptions): Session {
+    const key = `${settings.myAsn}/${settings.routerId}`;
+    let speaker = this.#speakers.get(key);
+    if (speaker === undefined) {
+      speaker = new BgpSpeaker({
+        localAsn: settings.myAsn,
+        routerId: settings.routerId,
+        transport: this.#d.transport,
+        ...(this.#d.clock === undefined ? {} : { clock: this.#d.clock }),
+      });
+      this.#speakers.set(key, speaker);
+    }
+    const peer = speaker.addPeer(settings.options);
+    const session: Session = { name, settings, speaker, peer, routes: new Map(), bfd: false };
+    const address = settings.options.peerAddress;
+    peer.on('state', (state, previous) => {
+      if (state === SessionState.established || previous === SessionState.established) {
+        const up = state === SessionState.established;
+        const error = peer.status().lastError;
+        this.#d.log.info(
+          {
+            peer: name,
+            address,
+            event: up ? 'sessionUp' : 'sessionDown',
+            ...(up || error === undefined ? {} : { reason: error.text }),
+          },
+          up ? 'BGP session established' : 'BGP session down',
+        );
+      }
+      this.#d.onStateChange?.(name, state);
+    });
+    peer.on('down', (reason) => {
+      this.#d.log.debug({ peer: name, address, reason }, 'BGP connection attempt failed');
+    });
+    this.#sessions.set(name, session);
+    peer.start();
+    this.#d.log.info({ peer: name, address, asn: settings.options.peerAsn }, 'BGP session opened');
+    if (settings.bfd !== undefined) this.#addBfd(session);
+    return session;
+  }
+
+  #close(session: Session, why: string): void {
+    const address = session.settings.options.peerAddress;
+    this.#d.metrics?.flush(sample(session));
+    session.speaker.removePeer(address);
+    this.#sessions.delete(session.name);
+    if (session.speaker.peers.length === 0) {
+      session.speaker.close();
+      this.#speakers.delete(`${session.settings.myAsn}/${session.settings.routerId}`);
+    }
+    if (session.bfd) {
+      void this.#bfd?.then((bfd) => bfd?.removeSession({ peerAddress: address }));
+      this.#d.metrics?.forgetBfd(address);
+    }
+    this.#d.log.info({ peer: session.name, address, reason: why }, 'BGP session closed');
+  }
+
+  #applyRoutes(session: Session, routes: readonly DesiredRoute[]): void {
+    const { ipv4, ipv6 } = session.settings.options;
+    const announce: Route[] = [];
+    const keep = new Set<string>();
+    for (const r of routes) {
+      const family4 = isIPv4(r.prefix.split('/')[0]!);
+      if (family4 ? !ipv4 : !ipv6) continue;
+      const route: Route = {
+        prefix: r.prefix,
+        ...(r.localPref === undefined ? {} : { localPref: r.localPref }),
+        ...(r.communities.length === 0 ? {} : { communities: r.communities }),
+        ...(r.largeCommunities.length === 0 ? {} : { largeCommunities: r.largeCommunities }),
+      };
+      const text = JSON.stringify(route);
+      keep.add(r.prefix);
+      if (session.routes.get(r.prefix) === text) continue;
+      announce.push(route);
+      session.routes.set(r.prefix, text);
+    }
+    const withdraw = [...session.routes.keys()].filter((p) => !keep.has(p));
+    for (const p of withdraw) session.routes.delete(p);
+    if (announce.length > 0) session.peer.announce(...announce);
+    if (withdraw.length > 0) session.peer.withdraw(...withdraw);
+    if (announce.length > 0 || withdraw.length > 0) {
+      this.#d.log.info(
+        {
+          peer: session.name,
+          announce: announce.map((r) => r.prefix),
+          withdraw,
+          event: 'routes',
+        },
+        'BGP routes changed',
+      );
+    }
+  }
+
+  #addBfd(session: Session): void {
+    const profile = session.settings.bfd!;
+    const address = session.settings.options.peerAddress;
+    session.bfd = true;
+    this.#bfd ??= this.#d.startBfd().then(
+      (bfd) => {
+        bfd.onStateChange((change) => this.#bfdChanged(change));
+        return bfd;
+      },
+      (error: unknown) => {
+        this.#d.log.error({ err: errorText(error) }, 'BFD could not start; sessions run without it');
+        return undefined;
+      },
+    );
+    void this.#bfd.then(async (bfd) => {
+      if (bfd === undefined || this.#sessions.get(session.name) !== session) return;
+      try {
+        await bfd.addSession({
+          peerAddress: address,
+          ...(session.settings.options.localAddress === undefined
+            ? {}
+            : { localAddress: session.settings.options.localAddress }),
+          receiveIntervalMs: profile.receiveIntervalMs,
+          transmitIntervalMs: profile.transmitIntervalMs,
+          detectMultiplier: profile.detectMultiplier,
+          passive: profile.passiveMode,
+          ...(session.settings.options.ttl === 255 ? { multihop: true, minimumTtl: profile.minimumTtl } : {}),
+        });
+        this.#d.metrics?.setBfdUp(address, false);
+        this.#d.log.info({ peer: session.name, address, profile: profile.name }, 'BFD session added');
+      } catch (error) {
+        this.#d.log.warn({ peer: session.name, err: errorText(error) }, 'BFD session not added');
+      }
+    });
+  }
+
+  #bfdChanged(change: StateChange): void {
+    const up = change.to === BfdState.up;
+    this.#d.metrics?.setBfdUp(change.peerAddress, up);
+    const session = [...this.#sessions.values()].find(
+      (s) => s.bfd && s.settings.options.peerAddress === change.peerAddress,
+    );
+    if (session === undefined) return;
+    this.#d.log.info(
+      { peer: session.name, address: change.peerAddress, event: up ? 'bfdUp' : 'bfdDown' },
+      up ? 'BFD session up' : 'BFD session down',
+    );
+    // RFC 5882 section 4.3: a BFD session that was Up going Down tears the BGP session down.
+    if (change.from === BfdState.up && !up) session.peer.bfdDown();
+  }
+
+  /** Samples for BgpMetrics. */
+  samples(): ReturnType<typeof sample>[] {
+    return [...this.#sessions.values()].map(sample);
+  }
+}
+
+function sample(s: Session) {
+  const status = s.peer.status();
+  const { peerAddress, peerPort } = s.settings.options;
+  return {
+    key: s.peer as object,
+    peer: `${peerAddress.includes(':') ? `[${peerAddress}]` : peerAddress}:${peerPort ?? 179}`,
+    up: status.state === SessionState.established,
+    announced: status.advertisedPrefixes,
+    pending: status.pendingChanges,
+    counters: status.counters,
+  };
+}
