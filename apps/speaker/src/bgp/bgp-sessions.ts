@@ -208,8 +208,12 @@ export class BgpSessions {
       }
       this.#d.onStateChange?.(name, state);
     });
+    // Each new failure reason once at warn (a wrong password shows as connect timeouts), repeats at debug.
+    let lastReason: string | undefined;
     peer.on('down', (reason) => {
-      this.#d.log.debug({ peer: name, address, reason }, 'BGP connection attempt failed');
+      const level = reason === lastReason ? 'debug' : 'warn';
+      lastReason = reason;
+      this.#d.log[level]({ peer: name, address, reason, event: 'sessionFailed' }, 'BGP session failed');
     });
     this.#sessions.set(name, session);
     peer.start();
