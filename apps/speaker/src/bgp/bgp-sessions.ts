@@ -62,7 +62,17 @@ type Session = {
   /** prefix → JSON of the route last handed to the session. */
   readonly routes: Map<string, string>;
   bfd: boolean;
+  /** The failure last logged at warn, and the connect attempts and error seen then. */
+  failure: string | undefined;
+  attemptsSeen: number;
+  errorSeenAt: number;
 };
+
+/**
+ * How often sessions that are not up are looked at, ms: a failed attempt is not always a state
+ * change (a connect that times out in Connect stays in Connect), so failures are found by polling.
+ */
+const failureCheckMs = 5_000;
 
 /** How long shutdown waits for the withdrawals to reach the peers, ms. */
 const withdrawTimeoutMs = 2_000;
@@ -74,6 +84,7 @@ export class BgpSessions {
   /** Peer name → why it is not run (unsupported feature, bad option); logged once per text. */
   readonly #problems = new Map<string, string>();
   #bfd: Promise<BfdControl | undefined> | undefined;
+  #failureTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: BgpSessionsDeps) {
     this.#d = deps;
@@ -133,6 +144,7 @@ export class BgpSessions {
    * it comes back or the restart time ends (RFC 4724 section 4.2).
    */
   async shutdown(): Promise<void> {
+    clearInterval(this.#failureTimer);
     const withdrawing: Session[] = [];
     for (const s of this.#sessions.values()) {
       if (this.#keepsRoutes(s)) continue;
@@ -159,6 +171,38 @@ export class BgpSessions {
     this.#speakers.clear();
     const bfd = await this.#bfd;
     await bfd?.close();
+  }
+
+  /**
+   * Sessions that tried again since the last look and are still not up: each new reason once at
+   * warn (a wrong MD5 password shows as connect timeouts: the router's kernel drops our signed
+   * SYNs without a word), repeats at debug.
+   */
+  #logFailures(): void {
+    for (const s of this.#sessions.values()) {
+      const status = s.peer.status();
+      if (status.state === SessionState.established || status.counters.connectAttempts <= s.attemptsSeen)
+        continue;
+      s.attemptsSeen = status.counters.connectAttempts;
+      const error = status.lastError;
+      const fresh = error !== undefined && error.at !== s.errorSeenAt;
+      if (fresh) s.errorSeenAt = error.at;
+      const reason = fresh
+        ? error.text
+        : 'no session yet (peer unreachable, or an MD5 password mismatch: the peer drops our connection attempts)';
+      const level = reason === s.failure ? 'debug' : 'warn';
+      s.failure = reason;
+      this.#d.log[level](
+        {
+          peer: s.name,
+          address: status.peerAddress,
+          reason,
+          attempts: status.counters.connectAttempts,
+          event: 'sessionFailed',
+        },
+        'BGP session not established',
+      );
+    }
   }
 
   #keepsRoutes(s: Session): boolean {
@@ -190,9 +234,21 @@ export class BgpSessions {
       this.#speakers.set(key, speaker);
     }
     const peer = speaker.addPeer(settings.options);
-    const session: Session = { name, settings, speaker, peer, routes: new Map(), bfd: false };
+    const session: Session = {
+      name,
+      settings,
+      speaker,
+      peer,
+      routes: new Map(),
+      bfd: false,
+      failure: undefined,
+      attemptsSeen: 0,
+      errorSeenAt: 0,
+    };
+    this.#failureTimer ??= setInterval(() => this.#logFailures(), failureCheckMs).unref();
     const address = settings.options.peerAddress;
     peer.on('state', (state, previous) => {
+      if (state === SessionState.established) session.failure = undefined;
       if (state === SessionState.established || previous === SessionState.established) {
         const up = state === SessionState.established;
         const error = peer.status().lastError;
@@ -207,13 +263,6 @@ export class BgpSessions {
         );
       }
       this.#d.onStateChange?.(name, state);
-    });
-    // Each new failure reason once at warn (a wrong password shows as connect timeouts), repeats at debug.
-    let lastReason: string | undefined;
-    peer.on('down', (reason) => {
-      const level = reason === lastReason ? 'debug' : 'warn';
-      lastReason = reason;
-      this.#d.log[level]({ peer: name, address, reason, event: 'sessionFailed' }, 'BGP session failed');
     });
     this.#sessions.set(name, session);
     peer.start();
