@@ -165,8 +165,9 @@ export class BgpSessions {
           : 'routes withdrawn, closing the session',
       );
     }
-    for (const speaker of this.#speakers.values()) speaker.close({ message: 'speaker shutting down' });
+    // Graceful ones first: closing a speaker ends its remaining sessions with Cease.
     for (const s of this.#sessions.values()) if (this.#keepsRoutes(s)) s.peer.stop({ graceful: true });
+    for (const speaker of this.#speakers.values()) speaker.close({ message: 'speaker shutting down' });
     this.#sessions.clear();
     this.#speakers.clear();
     const bfd = await this.#bfd;
