@@ -157,7 +157,9 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     startBfd: () => BfdWorker.start(),
     log,
     metrics: new BgpMetrics(metrics.registry, () => sessions.samples()),
+    onProblem: (peer, message) => bgp?.reportPeerProblem(peer, message),
   });
+  const events = new EventRecorder(client, flags.nodeName);
   bgp = new BgpMode({
     nodeName: flags.nodeName,
     lbClass: flags.lbClass,
@@ -165,6 +167,8 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     cluster,
     sessions,
     statusWriter: new BgpStatusWriter(client, flags.namespace, flags.nodeName),
+    metrics,
+    events,
   });
   bgp.start();
 
@@ -213,7 +217,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     announcer,
     startHold: { holdMs: startHoldMs, now: clock.now },
     statusWriter: new StatusWriter(client, flags.namespace, flags.nodeName),
-    events: new EventRecorder(client, flags.nodeName),
+    events,
   });
 
   // Interface changes (including the initial list) reopen sockets and re-place the IPs.

@@ -9,7 +9,10 @@ import { Backoff } from '@baremetal-lb/kube';
 import type { Logger } from 'pino';
 import { buildSpeakerState, nodeInternalIps } from '../k8s/build-speaker-state.ts';
 import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
+import { EventReason, nodeAssignedMessage, type ServiceRef } from '../k8s/event-recorder.ts';
+import { bgpPeerVersion, metallbGroup } from '../k8s/metallb-resources.ts';
 import { poolLookup } from '../k8s/pool-lookup.ts';
+import type { AnnouncedLabels } from '../observe/speaker-metrics.ts';
 import type { BgpSessions } from './bgp-sessions.ts';
 import { BgpReason, type DesiredRoutes, desiredRoutes } from './desired-routes.ts';
 import type { DesiredBgpStatus } from './plan-bgp-status-sync.ts';
@@ -21,6 +24,10 @@ export type BgpModeDeps = {
   readonly cluster: { snapshot(): ClusterSnapshot };
   readonly sessions: BgpSessions;
   readonly statusWriter?: { sync(desired: readonly DesiredBgpStatus[]): Promise<void> };
+  readonly metrics?: { setAnnounced(protocol: 'bgp', series: readonly AnnouncedLabels[]): void };
+  readonly events?: {
+    record(ref: ServiceRef, type: 'Normal' | 'Warning', reason: EventReason, message: string): Promise<void>;
+  };
 };
 
 /** After a failed status sync, retry after 0.5 s doubling to 5 s, jittered (as layer 2). */
@@ -32,6 +39,8 @@ export class BgpMode {
   #started = false;
   #stopped = false;
   #last: DesiredRoutes | undefined;
+  /** `namespace/name` of the Services announced after the last reconcile. */
+  #announced: ReadonlySet<string> = new Set();
   #statusKey = '';
   #statusRunning = false;
   #statusAgain = false;
@@ -89,12 +98,76 @@ export class BgpMode {
     );
     this.#d.sessions.apply(desired);
     this.#last = desired;
+    this.#publishAnnounced(desired, snapshot);
     const statusKey = JSON.stringify(desiredStatuses(desired));
     if (statusKey !== this.#statusKey) {
       this.#statusKey = statusKey;
       this.#syncStatus();
     }
     return desired;
+  }
+
+  /** A problem with a BGPPeer on this node: a Warning event on the BGPPeer (BgpSessions' onProblem). */
+  reportPeerProblem(peer: string, message: string): void {
+    const object = this.#d.cluster.snapshot().bgpPeers.find((p) => p.metadata.name === peer);
+    const namespace = object?.metadata.namespace;
+    if (object === undefined || namespace === undefined) return;
+    this.#event(
+      {
+        namespace,
+        name: peer,
+        uid: object.metadata.uid,
+        kind: { apiVersion: `${metallbGroup}/${bgpPeerVersion}`, kind: 'BGPPeer' },
+      },
+      'Warning',
+      EventReason.bgpPeerProblem,
+      `node "${this.#d.nodeName}": ${message}`,
+    );
+  }
+
+  /**
+   * metallb_speaker_announced (protocol "bgp") and a `nodeAssigned` event on each Service this
+   * node starts announcing (once, not on every reconcile).
+   */
+  #publishAnnounced(desired: DesiredRoutes, snapshot: ClusterSnapshot): void {
+    const node = this.#d.nodeName;
+    const announced = desired.services.filter((s) => s.reason === BgpReason.announcing);
+    const now = new Set(announced.map((s) => `${s.namespace}/${s.name}`));
+    const byKey = new Map(
+      snapshot.services.map((s) => [
+        `${s.metadata?.namespace}/${s.metadata?.name}`,
+        {
+          uid: s.metadata?.uid,
+          ips: (s.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])),
+        },
+      ]),
+    );
+    this.#d.metrics?.setAnnounced(
+      'bgp',
+      [...now].flatMap((service) =>
+        (byKey.get(service)?.ips ?? []).map((ip) => ({ service, protocol: 'bgp', node, ip })),
+      ),
+    );
+    for (const key of now) {
+      if (this.#announced.has(key)) continue;
+      const [namespace, name] = key.split('/') as [string, string];
+      this.#event(
+        { namespace, name, uid: byKey.get(key)?.uid },
+        'Normal',
+        EventReason.nodeAssigned,
+        nodeAssignedMessage(node, 'bgp'),
+      );
+    }
+    this.#announced = now;
+  }
+
+  #event(ref: ServiceRef, type: 'Normal' | 'Warning', reason: EventReason, message: string): void {
+    this.#d.events?.record(ref, type, reason, message).catch((error: unknown) => {
+      this.#d.log.warn(
+        { err: String(error), reason, object: `${ref.namespace}/${ref.name}` },
+        'event not recorded',
+      );
+    });
   }
 
   /** This node's InternalIPs, from its Node object (router ID and next-hop fallbacks). */

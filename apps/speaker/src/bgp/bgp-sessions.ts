@@ -52,6 +52,8 @@ export type BgpSessionsDeps = {
   readonly clock?: BgpClock;
   /** A session went up or down (status and readiness follow). */
   readonly onStateChange?: (peer: string, state: SessionState) => void;
+  /** A new problem with a peer on this node (not run, or not established): for an event on it. */
+  readonly onProblem?: (peer: string, message: string) => void;
 };
 
 type Session = {
@@ -127,11 +129,9 @@ export class BgpSessions {
       this.#applyRoutes(session, routes);
     }
     for (const [name, text] of problems) {
-      if (this.#problems.get(name) !== text)
-        this.#d.log.warn(
-          { peer: name, reason: text, event: 'bgpPeerNotRun' },
-          'BGP peer not run on this node',
-        );
+      if (this.#problems.get(name) === text) continue;
+      this.#d.log.warn({ peer: name, reason: text, event: 'bgpPeerNotRun' }, 'BGP peer not run on this node');
+      this.#d.onProblem?.(name, `not run on this node: ${text}`);
     }
     this.#problems.clear();
     for (const [name, text] of problems) this.#problems.set(name, text);
@@ -192,6 +192,8 @@ export class BgpSessions {
         ? error.text
         : 'no session yet (peer unreachable, or an MD5 password mismatch: the peer drops our connection attempts)';
       const level = reason === s.failure ? 'debug' : 'warn';
+      if (level === 'warn')
+        this.#d.onProblem?.(s.name, `session to ${status.peerAddress} not established: ${reason}`);
       s.failure = reason;
       this.#d.log[level](
         {

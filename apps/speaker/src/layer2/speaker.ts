@@ -276,17 +276,14 @@ export class Speaker {
 
   #updateAnnouncedGauge(desired: DesiredAnnouncements, held: ReadonlySet<string>): void {
     const { metrics, nodeName } = this.#d;
-    metrics.announced.reset();
-    for (const s of desired.services) {
-      if (s.reason !== AnnounceReason.announcing) continue;
-      for (const ip of s.ips) {
-        if (held.has(ip)) continue;
-        metrics.announced.set(
-          { service: `${s.namespace}/${s.name}`, protocol: 'layer2', node: nodeName, ip },
-          1,
-        );
-      }
-    }
+    const series = desired.services
+      .filter((s) => s.reason === AnnounceReason.announcing)
+      .flatMap((s) =>
+        s.ips
+          .filter((ip) => !held.has(ip))
+          .map((ip) => ({ service: `${s.namespace}/${s.name}`, protocol: 'layer2', node: nodeName, ip })),
+      );
+    metrics.setAnnounced('layer2', series);
   }
 
   #syncStatus(): void {

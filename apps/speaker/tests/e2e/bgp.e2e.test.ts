@@ -1,14 +1,18 @@
 /**
  * BGP mode end to end: the real speaker process (as the `speaker` ServiceAccount of
  * deploy/rbac/speaker.yaml, against a real kube-apiserver) peers with a real FRR bgpd in the lab's
- * fourth namespace; what the router learned is read back with vtysh. One lab, scenarios in order:
- * a wrong MD5 password from the Secret, the right one, a Service announced with its localPref
- * and communities, a config change that keeps the session, the withdrawal on delete, and SIGTERM.
+ * fourth namespace, and later with BIRD 2 (with BFD) in a node namespace that runs no speaker;
+ * what the routers learned is read back with vtysh and birdc. One lab, scenarios in order: a wrong
+ * MD5 password from the Secret, the right one, a Service announced with its localPref and
+ * communities, a config change that keeps the session, a second peer with BFD and a silent cut
+ * of its path, IPv6 over MP-BGP, the withdrawal on delete, the API server away, and SIGTERM.
  */
-import { binariesAreReady } from '@baremetal-lb/envtest';
+import { binariesAreReady, stopApiServer } from '@baremetal-lb/envtest';
 import { checkPrerequisites, type LabHost } from '@baremetal-lb/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBird } from '../../../../packages/bgp/tests/bird-router.ts';
 import { type FrrRouter, startFrr } from '../../../../packages/bgp/tests/frr-router.ts';
+import type { BgpRouter } from '../../../../packages/bgp/tests/router-process.ts';
 import { sumSamples } from './metric-value.ts';
 import {
   createLbService,
@@ -26,6 +30,9 @@ const ready = checkPrerequisites('speaker BGP e2e (namespaces, FRR bgpd, kube-ap
   commands: [
     { name: 'vtysh', debianPackage: 'frr' },
     { name: '/usr/lib/frr/bgpd', debianPackage: 'frr' },
+    { name: 'bird', debianPackage: 'bird2' },
+    { name: 'birdc', debianPackage: 'bird2' },
+    { name: 'iptables', debianPackage: 'iptables' },
     ...(apiServerBuilt ? [] : [{ name: 'go', debianPackage: 'golang-go' }]),
   ],
 });
@@ -47,6 +54,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
   let node: LabHost;
   let router: FrrRouter;
   let speaker: SpeakerProcess;
+  let bird: BgpRouter | undefined;
 
   const neighbor = async (): Promise<Neighbor> =>
     (JSON.parse(await router.vtysh(`show bgp neighbors ${node.ipv4} json`)) as Record<string, Neighbor>)[
@@ -55,6 +63,8 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
   const route = async (prefix: string) => (await router.routes(4)).find((r) => r.prefix === prefix);
   const metrics = async () => (await fetch(`http://${node.ipv4}:7472/metrics`)).text();
   const peerLabel = () => ({ peer: `${t.peer.ipv4}:179` });
+  const events = async (name: string) =>
+    (await t.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.name=${name}` })).items;
   const bgpStatuses = async () =>
     (
       (await t.custom.listNamespacedCustomObject({
@@ -130,6 +140,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
   }, 300_000);
 
   afterAll(async () => {
+    await bird?.stop();
     await router?.stop();
     await t?.destroy();
   });
@@ -147,6 +158,11 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     console.log(`wrong password, logged: ${warned()}`);
     expect((await neighbor()).bgpState).not.toBe('Established');
     expect(sumSamples(await metrics(), 'metallb_bgp_session_up', peerLabel())).toBe(0);
+    await waitFor(
+      async () => (await events('router')).some((e) => e.reason === 'BGPPeerProblem' && e.type === 'Warning'),
+      10_000,
+      'a Warning event on the BGPPeer',
+    );
   }, 60_000);
 
   it('the right password in the Secret: the changed peer is re-established', async () => {
@@ -190,6 +206,22 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     const text = await metrics();
     expect(sumSamples(text, 'metallb_bgp_announced_prefixes_total', peerLabel())).toBe(1);
     expect(sumSamples(text, 'metallb_bgp_updates_total', peerLabel())).toBeGreaterThan(0);
+    expect(
+      sumSamples(text, 'metallb_speaker_announced', {
+        protocol: 'bgp',
+        service: 'default/web',
+        ip: '198.18.100.10',
+      }),
+    ).toBe(1);
+    await waitFor(
+      async () =>
+        (await events('web')).some(
+          (e) =>
+            e.reason === 'nodeAssigned' && e.message === 'announcing from node "nodea" with protocol "bgp"',
+        ),
+      10_000,
+      'the nodeAssigned event',
+    );
   }, 60_000);
 
   it('an advertisement change: the route updated, the session not reset', async () => {
@@ -214,15 +246,190 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     expect(after.connectionsEstablished).toBe(before);
   }, 60_000);
 
+  it('a second peer, BIRD with BFD 100 ms × 3: the FRR session is left alone; both carry the route', async () => {
+    const birdHost = t.nodes[1]!;
+    const established = (await neighbor()).connectionsEstablished;
+    bird = await startBird(birdHost, {
+      routerAsn: 64513,
+      local: birdHost.ipv4,
+      peer: node.ipv4,
+      peerAsn: ASN,
+      holdTimeSeconds: 9,
+      bfd: { intervalMs: 100, multiplier: 3 },
+    });
+    await createMetallbObject(t, 'bfdprofiles', {
+      kind: 'BFDProfile',
+      metadata: { name: 'fast' },
+      spec: { receiveInterval: 100, transmitInterval: 100, detectMultiplier: 3 },
+    });
+    await t.custom.createNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta2',
+      namespace: NAMESPACE,
+      plural: 'bgppeers',
+      body: {
+        apiVersion: 'metallb.io/v1beta2',
+        kind: 'BGPPeer',
+        metadata: { name: 'bird' },
+        spec: { myASN: ASN, peerASN: 64513, peerAddress: birdHost.ipv4, holdTime: '9s', bfdProfile: 'fast' },
+      },
+    });
+    await waitFor(
+      async () => (await bird!.routes(4)).some((r) => r.prefix === '198.18.100.10/32'),
+      30_000,
+      'the route in BIRD',
+    );
+    const learned = (await bird.routes(4)).find((r) => r.prefix === '198.18.100.10/32')!;
+    // eBGP: our AS on the path, our address as next hop, no LOCAL_PREF from us.
+    expect(learned).toMatchObject({ nextHop: node.ipv4, asPath: [ASN], communities: ['64512:8'] });
+    await waitFor(
+      async () => sumSamples(await metrics(), 'metallb_bfd_session_up', { peer: birdHost.ipv4 }) === 1,
+      20_000,
+      'BFD up',
+    );
+    await waitFor(
+      async () => (await bgpStatuses())[0]?.status?.peers?.toString() === 'bird,router',
+      10_000,
+      'status',
+    );
+    const after = await neighbor();
+    expect(after.bgpState).toBe('Established');
+    expect(after.connectionsEstablished).toBe(established);
+  }, 90_000);
+
+  it('BFD: a silent cut toward BIRD: it withdraws our route and our session goes down within BFD detection', async () => {
+    const birdHost = t.nodes[1]!;
+    const established = (await neighbor()).connectionsEstablished;
+    const rules = [
+      ['INPUT', '-s', birdHost.ipv4],
+      ['OUTPUT', '-d', birdHost.ipv4],
+    ] as const;
+    const cut = Date.now();
+    for (const [chain, flag, address] of rules)
+      await node.exec('iptables', ['-A', chain, flag, address, '-j', 'DROP']);
+    let withdrawnMs: number | undefined;
+    let downMs: number | undefined;
+    try {
+      await waitFor(
+        async () => {
+          if (
+            downMs === undefined &&
+            speaker.logs.some((l) => l.includes('BFD Down') && l.includes('"peer":"bird"'))
+          )
+            downMs = Date.now() - cut;
+          if (
+            withdrawnMs === undefined &&
+            !(await bird!.routes(4)).some((r) => r.prefix === '198.18.100.10/32')
+          )
+            withdrawnMs = Date.now() - cut;
+          return downMs !== undefined && withdrawnMs !== undefined;
+        },
+        20_000,
+        'BIRD to withdraw and our session to go down',
+      );
+      console.log(
+        `BFD 100 ms × 3, silent cut: BIRD withdrew after ${withdrawnMs} ms, our session was down after ${downMs} ms (hold time 9 s)`,
+      );
+      // Detection is 300 ms; the hold time (9 s) would take far longer. Slack for two busy cores.
+      expect(withdrawnMs).toBeLessThan(5_000);
+      expect(downMs).toBeLessThan(5_000);
+      const text = await metrics();
+      expect(sumSamples(text, 'metallb_bfd_session_up', { peer: birdHost.ipv4 })).toBe(0);
+      expect(sumSamples(text, 'metallb_bgp_session_up', { peer: `${birdHost.ipv4}:179` })).toBe(0);
+      // The other session never noticed.
+      expect((await neighbor()).connectionsEstablished).toBe(established);
+      expect(await route('198.18.100.10/32')).toBeDefined();
+    } finally {
+      for (const [chain, flag, address] of rules)
+        await node.exec('iptables', ['-D', chain, flag, address, '-j', 'DROP']);
+    }
+    await t.custom.deleteNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta2',
+      namespace: NAMESPACE,
+      plural: 'bgppeers',
+      name: 'bird',
+    });
+    await waitFor(
+      async () => (await bgpStatuses())[0]?.status?.peers?.toString() === 'router',
+      10_000,
+      'status',
+    );
+    await bird?.stop();
+    bird = undefined;
+  }, 90_000);
+
+  it('IPv6 over MP-BGP: the changed peer (dualStackAddressFamily) is re-established; an IPv6 Service reaches FRR', async () => {
+    const established = (await neighbor()).connectionsEstablished ?? 0;
+    const current = await t.core.readNodeStatus({ name: 'nodea' });
+    await t.core.replaceNodeStatus({
+      name: 'nodea',
+      body: {
+        ...current,
+        status: {
+          addresses: [
+            { type: 'InternalIP', address: node.ipv4 },
+            { type: 'InternalIP', address: node.ipv6 },
+          ],
+        },
+      },
+    });
+    await t.custom.patchNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta2',
+      namespace: NAMESPACE,
+      plural: 'bgppeers',
+      name: 'router',
+      body: [{ op: 'add', path: '/spec/dualStackAddressFamily', value: true }],
+    });
+    await createMetallbObject(t, 'ipaddresspools', {
+      kind: 'IPAddressPool',
+      metadata: { name: 'bgp-pool6' },
+      spec: { addresses: ['2001:db8:18::/120'] },
+    });
+    await createMetallbObject(t, 'bgpadvertisements', {
+      kind: 'BGPAdvertisement',
+      metadata: { name: 'adv6' },
+      spec: { ipAddressPools: ['bgp-pool6'] },
+    });
+    await createLbService(t, 'web6', ['2001:db8:18::10'], 'Cluster', ['nodeb']);
+    await waitFor(
+      async () => (await router.routes(6)).some((r) => r.prefix === '2001:db8:18::10/128'),
+      30_000,
+      'the IPv6 route in FRR',
+    );
+    expect((await router.routes(6)).find((r) => r.prefix === '2001:db8:18::10/128')?.nextHop).toBe(node.ipv6);
+    const after = await neighbor();
+    expect(after.bgpState).toBe('Established');
+    expect(after.connectionsEstablished).toBe(established + 1);
+    // The IPv4 route came back with the new session.
+    expect(await route('198.18.100.10/32')).toBeDefined();
+    await t.core.deleteNamespacedService({ name: 'web6', namespace: 'default' });
+    await waitFor(
+      async () => !(await router.routes(6)).some((r) => r.prefix === '2001:db8:18::10/128'),
+      20_000,
+      'the IPv6 withdrawal',
+    );
+  }, 90_000);
+
   it('the Service deleted: the route withdrawn and the ServiceBGPStatus removed', async () => {
     await t.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
     await waitFor(async () => (await route('198.18.100.10/32')) === undefined, 20_000, 'the withdrawal');
     await waitFor(async () => (await bgpStatuses()).length === 0, 10_000, 'no ServiceBGPStatus');
   }, 60_000);
 
-  it('SIGTERM: the routes withdrawn by UPDATE before the session closes with Cease', async () => {
+  it('API server away: the session and routes stay; then SIGTERM withdraws by UPDATE before Cease', async () => {
     await createLbService(t, 'web2', ['198.18.100.11'], 'Cluster', ['nodeb']);
     await waitFor(async () => (await route('198.18.100.11/32')) !== undefined, 20_000, 'the route');
+    const established = (await neighbor()).connectionsEstablished;
+    await stopApiServer(t.envtest.dir);
+    await expect(t.core.listNode(), 'the API server is away').rejects.toThrow();
+    // Long enough for every informer to fail and retry a few times.
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(await route('198.18.100.11/32')).toBeDefined();
+    expect((await neighbor()).connectionsEstablished).toBe(established);
+    expect(sumSamples(await metrics(), 'baremetal_lb_speaker_api_connected')).toBe(0);
+
     const updatesBefore = (await neighbor()).messageStats?.updatesRecv ?? 0;
     await t.kill(node, 'SIGTERM');
     expect(speaker.child.exitCode).toBe(0);
