@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBird } from '../../../../packages/bgp/tests/bird-router.ts';
 import { type FrrRouter, startFrr } from '../../../../packages/bgp/tests/frr-router.ts';
 import type { BgpRouter } from '../../../../packages/bgp/tests/router-process.ts';
+import { waitUntil } from '../../../../packages/bgp/tests/wait-until.ts';
 import { sumSamples } from './metric-value.ts';
 import {
   createLbService,
@@ -60,6 +61,12 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     (JSON.parse(await router.vtysh(`show bgp neighbors ${node.ipv4} json`)) as Record<string, Neighbor>)[
       node.ipv4
     ] ?? {};
+  /** One prefix looked up alone (cheaper than reading the whole RIB). */
+  const hasPath = async (prefix: string) =>
+    (
+      (JSON.parse(await router.vtysh(`show bgp ipv4 unicast ${prefix} json`)) as { paths?: unknown[] })
+        .paths ?? []
+    ).length > 0;
   const route = async (prefix: string) => (await router.routes(4)).find((r) => r.prefix === prefix);
   const metrics = async () => (await fetch(`http://${node.ipv4}:7472/metrics`)).text();
   const peerLabel = () => ({ peer: `${t.peer.ipv4}:179` });
@@ -223,6 +230,26 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
       'the nodeAssigned event',
     );
   }, 60_000);
+
+  it('figure: Service written → /32 in the router RIB, 20 Services one after another (printed)', async () => {
+    const samples: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now();
+      await createLbService(t, `fig-${i}`, [`198.18.100.${100 + i}`], 'Cluster', ['nodeb']);
+      await waitUntil(() => hasPath(`198.18.100.${100 + i}/32`), 20_000, 'the route', 5);
+      samples.push(performance.now() - start);
+    }
+    const sorted = samples.sort((a, b) => a - b);
+    const at = (q: number) =>
+      sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!.toFixed(0);
+    console.log(
+      `Service created (object, status, EndpointSlice) → route in FRR's RIB, n=20: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, min ${sorted[0]!.toFixed(0)} ms (one vtysh per poll, 5 ms apart)`,
+    );
+    for (let i = 0; i < 20; i++)
+      await t.core.deleteNamespacedService({ name: `fig-${i}`, namespace: 'default' });
+    await waitFor(async () => (await router.routes(4)).length === 1, 30_000, 'the figure routes withdrawn');
+    expect(samples).toHaveLength(20);
+  }, 120_000);
 
   it('an advertisement change: the route updated, the session not reset', async () => {
     const before = (await neighbor()).connectionsEstablished;
