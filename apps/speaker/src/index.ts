@@ -1,3 +1,11 @@
+export type { BgpState } from './bgp/bgp-state.ts';
+export type {
+  DesiredRoute,
+  DesiredRoutes,
+  PeerPlan,
+  ServiceBgpDecision,
+} from './bgp/desired-routes.ts';
+export { BgpReason, desiredRoutes } from './bgp/desired-routes.ts';
 export type { LogLevel, SpeakerFlags } from './cli/speaker-flags.ts';
 export { FlagError, parseSpeakerFlags, speakerUsage } from './cli/speaker-flags.ts';
 export type { Placement, PlacementDiff, ResponderInterface } from './layer2/announce/announcer.ts';
