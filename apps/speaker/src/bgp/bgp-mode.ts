@@ -4,15 +4,17 @@
  * follow asynchronously. It needs no membership (every eligible node announces) and, like layer
  * 2, keeps its sessions and routes on the last known caches while the API server is away.
  */
+
 import { buildConfiguration } from '@baremetal-lb/config';
-import { Backoff } from '@baremetal-lb/kube';
 import type { Logger } from 'pino';
 import { buildSpeakerState, nodeInternalIps } from '../k8s/build-speaker-state.ts';
 import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
 import { EventReason, nodeAssignedMessage, type ServiceRef } from '../k8s/event-recorder.ts';
 import { bgpPeerVersion, metallbGroup } from '../k8s/metallb-resources.ts';
 import { poolLookup } from '../k8s/pool-lookup.ts';
+import { SerialSync } from '../k8s/serial-sync.ts';
 import type { AnnouncedLabels } from '../observe/speaker-metrics.ts';
+import { ReconcileTrigger } from '../reconcile-trigger.ts';
 import type { BgpSessions } from './bgp-sessions.ts';
 import { BgpReason, type DesiredRoutes, desiredRoutes } from './desired-routes.ts';
 import type { DesiredBgpStatus } from './plan-bgp-status-sync.ts';
@@ -30,21 +32,15 @@ export type BgpModeDeps = {
   };
 };
 
-/** After a failed status sync, retry after 0.5 s doubling to 5 s, jittered (as layer 2). */
-const statusRetryBackoff = { baseDelayMs: 500, maxDelayMs: 5_000 };
-
 export class BgpMode {
   readonly #d: BgpModeDeps;
-  #scheduled = false;
-  #started = false;
+  readonly #trigger = new ReconcileTrigger(() => this.reconcile());
   #stopped = false;
   #last: DesiredRoutes | undefined;
   /** `namespace/name` of the Services announced after the last reconcile. */
   #announced: ReadonlySet<string> = new Set();
   #statusKey = '';
-  #statusRunning = false;
-  #statusAgain = false;
-  readonly #statusRetry = new Backoff(statusRetryBackoff);
+  #statusSync: SerialSync | undefined;
 
   constructor(deps: BgpModeDeps) {
     this.#d = deps;
@@ -55,18 +51,13 @@ export class BgpMode {
   }
 
   start(): void {
-    this.#started = true;
+    this.#trigger.enable();
     this.requestReconcile();
   }
 
   /** Coalesces bursts of changes into one reconcile on the next turn of the event loop. */
   requestReconcile(): void {
-    if (this.#scheduled || this.#stopped || !this.#started) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (!this.#stopped) this.reconcile();
-    });
+    this.#trigger.request();
   }
 
   reconcile(): DesiredRoutes {
@@ -179,34 +170,19 @@ export class BgpMode {
   /** SIGTERM: stop reconciling, withdraw (or hand to graceful restart) and close every session. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#trigger.disable();
+    this.#statusSync?.stop();
     await this.#d.sessions.shutdown();
   }
 
   #syncStatus(): void {
     const writer = this.#d.statusWriter;
     if (writer === undefined || this.#stopped) return;
-    if (this.#statusRunning) {
-      this.#statusAgain = true;
-      return;
-    }
-    this.#statusRunning = true;
-    const desired = this.#last === undefined ? [] : desiredStatuses(this.#last);
-    writer.sync(desired).then(
-      () => {
-        this.#statusRunning = false;
-        this.#statusRetry.succeeded();
-        if (this.#statusAgain) {
-          this.#statusAgain = false;
-          this.#syncStatus();
-        }
-      },
-      (error: unknown) => {
-        this.#statusRunning = false;
-        const retryMs = this.#statusRetry.failed();
-        this.#d.log.debug({ err: String(error), retryMs }, 'ServiceBGPStatus sync failed');
-        setTimeout(() => this.#syncStatus(), retryMs).unref();
-      },
+    this.#statusSync ??= new SerialSync(
+      () => writer.sync(this.#last === undefined ? [] : desiredStatuses(this.#last)),
+      (error, retryMs) => this.#d.log.debug({ err: String(error), retryMs }, 'ServiceBGPStatus sync failed'),
     );
+    this.#statusSync.request();
   }
 }
 

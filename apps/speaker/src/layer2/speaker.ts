@@ -4,7 +4,7 @@
  * latency is this path). Status objects and events follow asynchronously and never hold it up;
  * while the API server is unreachable the loop keeps running on the last known caches.
  */
-import { Backoff } from '@baremetal-lb/kube';
+
 import { Ranker } from '@baremetal-lb/leader';
 import type { Logger } from 'pino';
 import { buildSpeakerState } from '../k8s/build-speaker-state.ts';
@@ -15,7 +15,9 @@ import {
   nodeAssignedMessage,
   type ServiceRef,
 } from '../k8s/event-recorder.ts';
+import { SerialSync } from '../k8s/serial-sync.ts';
 import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
+import { ReconcileTrigger } from '../reconcile-trigger.ts';
 import type { Announcer, Released, ResponderInterface } from './announce/announcer.ts';
 import {
   AnnounceReason,
@@ -62,8 +64,6 @@ export type SpeakerDeps = {
   };
 };
 
-/** After a failed status sync, retry after 0.5 s doubling to 5 s, jittered. */
-const statusRetryBackoff = { baseDelayMs: 500, maxDelayMs: 5_000 };
 /** Level-triggered repair of status objects even without changes, ms. */
 const statusResyncMs = 30_000;
 
@@ -71,7 +71,7 @@ export class Speaker {
   readonly #d: SpeakerDeps;
   /** Remembers election hashes across reconciles (a membership change re-elects every IP). */
   readonly #ranker = new Ranker();
-  #scheduled = false;
+  readonly #trigger = new ReconcileTrigger(() => this.reconcile());
   #started = false;
   #stopped = false;
   #last: DesiredAnnouncements | undefined;
@@ -79,9 +79,10 @@ export class Speaker {
   #held: ReadonlySet<string> = new Set();
   #holdUntilMs = 0;
   #lastStatusKey = '';
-  #statusRunning = false;
-  #statusAgain = false;
-  readonly #statusRetry = new Backoff(statusRetryBackoff);
+  readonly #statusSync = new SerialSync(
+    () => this.#writeStatus(this.#d.statusWriter!),
+    (error, retryMs) => this.#d.log.debug({ err: String(error), retryMs }, 'ServiceL2Status sync failed'),
+  );
   #statusTimer: NodeJS.Timeout | undefined;
   #reconciles = 0;
 
@@ -92,12 +93,7 @@ export class Speaker {
   /** Coalesces bursts of changes into one reconcile on the next turn of the event loop. */
   requestReconcile(): void {
     // Before start() the membership view may hold only this node, which would win every IP.
-    if (this.#scheduled || this.#stopped || !this.#started) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (!this.#stopped) this.reconcile();
-    });
+    this.#trigger.request();
   }
 
   /** Recomputes and applies the announcements now (synchronous). */
@@ -190,6 +186,7 @@ export class Speaker {
   /** Starts reconciling (call once the membership view is joined) and the periodic status repair. */
   start(): void {
     this.#started = true;
+    this.#trigger.enable();
     const hold = this.#d.startHold;
     if (hold !== undefined) {
       this.#holdUntilMs = hold.now() + hold.holdMs;
@@ -209,6 +206,8 @@ export class Speaker {
 
   stop(): void {
     this.#stopped = true;
+    this.#trigger.disable();
+    this.#statusSync.stop();
     if (this.#statusTimer !== undefined) clearTimeout(this.#statusTimer);
   }
 
@@ -287,42 +286,25 @@ export class Speaker {
   }
 
   #syncStatus(): void {
-    const writer = this.#d.statusWriter;
-    if (writer === undefined || this.#stopped) return;
-    if (this.#statusRunning) {
-      this.#statusAgain = true;
-      return;
-    }
+    if (this.#d.statusWriter !== undefined && !this.#stopped) this.#statusSync.request();
+  }
+
+  /** One ServiceL2Status sync; `nodeAssigned` for each Service that just moved here. */
+  async #writeStatus(writer: NonNullable<SpeakerDeps['statusWriter']>): Promise<void> {
     const desired = this.#last === undefined ? [] : this.#desiredStatuses(this.#last, this.#held);
-    this.#statusRunning = true;
-    writer.sync(desired, new Set(this.#d.members.liveMembers())).then(
-      (created) => {
-        this.#statusRunning = false;
-        this.#statusRetry.succeeded();
-        const snapshot = this.#d.cluster.snapshot();
-        for (const c of created) {
-          const uid = snapshot.services.find(
-            (s) => s.metadata?.namespace === c.serviceNamespace && s.metadata?.name === c.serviceName,
-          )?.metadata?.uid;
-          this.#event(
-            { namespace: c.serviceNamespace, name: c.serviceName, uid },
-            'Normal',
-            EventReason.nodeAssigned,
-            nodeAssignedMessage(this.#d.nodeName),
-          );
-        }
-        if (this.#statusAgain) {
-          this.#statusAgain = false;
-          this.#syncStatus();
-        }
-      },
-      (error: unknown) => {
-        this.#statusRunning = false;
-        const retryMs = this.#statusRetry.failed();
-        this.#d.log.debug({ err: String(error), retryMs }, 'ServiceL2Status sync failed');
-        setTimeout(() => this.#syncStatus(), retryMs).unref();
-      },
-    );
+    const created = await writer.sync(desired, new Set(this.#d.members.liveMembers()));
+    const snapshot = this.#d.cluster.snapshot();
+    for (const c of created) {
+      const uid = snapshot.services.find(
+        (s) => s.metadata?.namespace === c.serviceNamespace && s.metadata?.name === c.serviceName,
+      )?.metadata?.uid;
+      this.#event(
+        { namespace: c.serviceNamespace, name: c.serviceName, uid },
+        'Normal',
+        EventReason.nodeAssigned,
+        nodeAssignedMessage(this.#d.nodeName),
+      );
+    }
   }
 
   #event(service: ServiceRef, type: 'Normal' | 'Warning', reason: EventReason, message: string): void {

@@ -70,6 +70,14 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
   const route = async (prefix: string) => (await router.routes(4)).find((r) => r.prefix === prefix);
   const metrics = async () => (await fetch(`http://${node.ipv4}:7472/metrics`)).text();
   const peerLabel = () => ({ peer: `${t.peer.ipv4}:179` });
+  const createBgpPeer = (name: string, spec: object) =>
+    t.custom.createNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta2',
+      namespace: NAMESPACE,
+      plural: 'bgppeers',
+      body: { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name }, spec },
+    });
   const events = async (name: string) =>
     (await t.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.name=${name}` })).items;
   const bgpStatuses = async () =>
@@ -125,23 +133,12 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
         stringData: { password: 'wrong-password' },
       },
     });
-    await t.custom.createNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta2',
-      namespace: NAMESPACE,
-      plural: 'bgppeers',
-      body: {
-        apiVersion: 'metallb.io/v1beta2',
-        kind: 'BGPPeer',
-        metadata: { name: 'router' },
-        spec: {
-          myASN: ASN,
-          peerASN: ASN,
-          peerAddress: t.peer.ipv4,
-          holdTime: '9s',
-          passwordSecret: { name: 'router-pw' },
-        },
-      },
+    await createBgpPeer('router', {
+      myASN: ASN,
+      peerASN: ASN,
+      peerAddress: t.peer.ipv4,
+      holdTime: '9s',
+      passwordSecret: { name: 'router-pw' },
     });
     speaker = await t.start(node);
   }, 300_000);
@@ -289,17 +286,12 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
       metadata: { name: 'fast' },
       spec: { receiveInterval: 100, transmitInterval: 100, detectMultiplier: 3 },
     });
-    await t.custom.createNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta2',
-      namespace: NAMESPACE,
-      plural: 'bgppeers',
-      body: {
-        apiVersion: 'metallb.io/v1beta2',
-        kind: 'BGPPeer',
-        metadata: { name: 'bird' },
-        spec: { myASN: ASN, peerASN: 64513, peerAddress: birdHost.ipv4, holdTime: '9s', bfdProfile: 'fast' },
-      },
+    await createBgpPeer('bird', {
+      myASN: ASN,
+      peerASN: 64513,
+      peerAddress: birdHost.ipv4,
+      holdTime: '9s',
+      bfdProfile: 'fast',
     });
     await waitFor(
       async () => (await bird!.routes(4)).some((r) => r.prefix === '198.18.100.10/32'),
