@@ -11,14 +11,14 @@ import { binariesAreReady, stopApiServer } from '@baremetal-lb/envtest';
 import { checkPrerequisites, type LabHost } from '@baremetal-lb/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBird } from '../../../../packages/bgp/tests/bird-router.ts';
-import { type FrrRouter, startFrr } from '../../../../packages/bgp/tests/frr-router.ts';
+import type { FrrRouter } from '../../../../packages/bgp/tests/frr-router.ts';
 import type { BgpRouter } from '../../../../packages/bgp/tests/router-process.ts';
 import { waitUntil } from '../../../../packages/bgp/tests/wait-until.ts';
+import { ASN, type BgpLab, createBgpLab } from './bgp-lab.ts';
 import { sumSamples } from './metric-value.ts';
 import {
   createLbService,
   createMetallbObject,
-  createSpeakerLab,
   NAMESPACE,
   type SpeakerLab,
   type SpeakerProcess,
@@ -38,46 +38,22 @@ const ready = checkPrerequisites('speaker BGP e2e (namespaces, FRR bgpd, kube-ap
   ],
 });
 
-const ASN = 64512;
-/** Service IPs from the benchmarking range: they exist only as routes inside the lab. */
-const POOL = '198.18.100.0/24';
 const RIGHT = 'right-password';
 
-type Neighbor = {
-  bgpState?: string;
-  connectionsEstablished?: number;
-  messageStats?: { updatesRecv?: number };
-  lastResetDueTo?: string;
-};
-
 describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
+  let lab: BgpLab;
   let t: SpeakerLab;
   let node: LabHost;
   let router: FrrRouter;
   let speaker: SpeakerProcess;
   let bird: BgpRouter | undefined;
 
-  const neighbor = async (): Promise<Neighbor> =>
-    (JSON.parse(await router.vtysh(`show bgp neighbors ${node.ipv4} json`)) as Record<string, Neighbor>)[
-      node.ipv4
-    ] ?? {};
-  /** One prefix looked up alone (cheaper than reading the whole RIB). */
-  const hasPath = async (prefix: string) =>
-    (
-      (JSON.parse(await router.vtysh(`show bgp ipv4 unicast ${prefix} json`)) as { paths?: unknown[] })
-        .paths ?? []
-    ).length > 0;
+  const neighbor = () => lab.neighbor();
+  const hasPath = (prefix: string) => lab.hasPath(prefix);
+  const metrics = () => lab.metrics();
+  const createBgpPeer = (name: string, spec: object) => lab.createBgpPeer(name, spec);
   const route = async (prefix: string) => (await router.routes(4)).find((r) => r.prefix === prefix);
-  const metrics = async () => (await fetch(`http://${node.ipv4}:7472/metrics`)).text();
   const peerLabel = () => ({ peer: `${t.peer.ipv4}:179` });
-  const createBgpPeer = (name: string, spec: object) =>
-    t.custom.createNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta2',
-      namespace: NAMESPACE,
-      plural: 'bgppeers',
-      body: { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name }, spec },
-    });
   const events = async (name: string) =>
     (await t.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.name=${name}` })).items;
   const bgpStatuses = async () =>
@@ -101,21 +77,8 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     });
 
   beforeAll(async () => {
-    t = await createSpeakerLab();
-    node = t.nodes[0]!;
-    router = await startFrr(t.peer, {
-      routerAsn: ASN,
-      local: t.peer.ipv4,
-      peer: node.ipv4,
-      peerAsn: ASN,
-      password: RIGHT,
-      holdTimeSeconds: 9,
-    });
-    await createMetallbObject(t, 'ipaddresspools', {
-      kind: 'IPAddressPool',
-      metadata: { name: 'bgp-pool' },
-      spec: { addresses: [POOL] },
-    });
+    lab = await createBgpLab({ password: RIGHT });
+    ({ t, node, router } = lab);
     await createMetallbObject(t, 'bgpadvertisements', {
       kind: 'BGPAdvertisement',
       metadata: { name: 'adv' },
@@ -145,8 +108,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
 
   afterAll(async () => {
     await bird?.stop();
-    await router?.stop();
-    await t?.destroy();
+    await lab?.destroy();
   });
 
   it('a wrong MD5 password from the Secret: no session, session_up 0, the failure logged', async () => {
