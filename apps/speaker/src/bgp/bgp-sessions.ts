@@ -6,39 +6,16 @@
  * it reconnects with its usual backoff. `shutdown` withdraws everything before closing, or leaves
  * the routes with the peers where graceful restart was negotiated.
  */
-import { isIPv4 } from 'node:net';
-import type { StateChange } from '@baremetal-lb/bfd';
-import { BfdState } from '@baremetal-lb/bfd';
-import {
-  type BgpClock,
-  type BgpPeer,
-  BgpSpeaker,
-  type BgpTransport,
-  type Route,
-  SessionState,
-} from '@baremetal-lb/bgp';
+import { type BgpClock, type BgpPeer, BgpSpeaker, type BgpTransport, SessionState } from '@baremetal-lb/bgp';
 import type { Logger } from 'pino';
 import { errorText } from '../observe/error-text.ts';
+import { type BfdControl, BfdSessions } from './bfd-sessions.ts';
 import type { BgpMetrics } from './bgp-metrics.ts';
 import type { DesiredRoute, DesiredRoutes } from './desired-routes.ts';
 import { type PeerSessionOptions, peerSessionOptions } from './peer-session-options.ts';
+import { routeChanges } from './route-changes.ts';
 
-/** What the manager needs of a BfdWorker (injected: tests run without one). */
-export type BfdControl = {
-  onStateChange(listener: (change: StateChange) => void): () => void;
-  addSession(spec: {
-    readonly peerAddress: string;
-    readonly localAddress?: string;
-    readonly receiveIntervalMs?: number;
-    readonly transmitIntervalMs?: number;
-    readonly detectMultiplier?: number;
-    readonly passive?: boolean;
-    readonly multihop?: boolean;
-    readonly minimumTtl?: number;
-  }): Promise<unknown>;
-  removeSession(peer: { readonly peerAddress: string; readonly multihop?: boolean }): Promise<boolean>;
-  close(): Promise<void>;
-};
+export type { BfdControl };
 
 export type BgpSessionsDeps = {
   readonly nodeName: string;
@@ -50,8 +27,6 @@ export type BgpSessionsDeps = {
   readonly log: Logger;
   readonly metrics?: BgpMetrics;
   readonly clock?: BgpClock;
-  /** A session went up or down (status and readiness follow). */
-  readonly onStateChange?: (peer: string, state: SessionState) => void;
   /** A new problem with a peer on this node (not run, or not established): for an event on it. */
   readonly onProblem?: (peer: string, message: string) => void;
 };
@@ -62,7 +37,7 @@ type Session = {
   readonly speaker: BgpSpeaker;
   readonly peer: BgpPeer;
   /** prefix → JSON of the route last handed to the session. */
-  readonly routes: Map<string, string>;
+  routes: ReadonlyMap<string, string>;
   bfd: boolean;
   /** The failure last logged at warn, and the connect attempts and error seen then. */
   failure: string | undefined;
@@ -85,11 +60,17 @@ export class BgpSessions {
   readonly #speakers = new Map<string, BgpSpeaker>();
   /** Peer name → why it is not run (unsupported feature, bad option); logged once per text. */
   readonly #problems = new Map<string, string>();
-  #bfd: Promise<BfdControl | undefined> | undefined;
+  readonly #bfd: BfdSessions;
   #failureTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: BgpSessionsDeps) {
     this.#d = deps;
+    this.#bfd = new BfdSessions({
+      start: deps.startBfd,
+      log: deps.log,
+      ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+      onChange: (address, up, wasUp) => this.#bfdChanged(address, up, wasUp),
+    });
   }
 
   /** Sessions by peer name, for metrics and status. */
@@ -149,7 +130,7 @@ export class BgpSessions {
     for (const s of this.#sessions.values()) {
       if (this.#keepsRoutes(s)) continue;
       s.peer.withdraw(...s.routes.keys());
-      s.routes.clear();
+      s.routes = new Map();
       withdrawing.push(s);
     }
     const deadline = Date.now() + withdrawTimeoutMs;
@@ -170,8 +151,7 @@ export class BgpSessions {
     for (const speaker of this.#speakers.values()) speaker.close({ message: 'speaker shutting down' });
     this.#sessions.clear();
     this.#speakers.clear();
-    const bfd = await this.#bfd;
-    await bfd?.close();
+    await this.#bfd.close();
   }
 
   /**
@@ -265,12 +245,20 @@ export class BgpSessions {
           up ? 'BGP session established' : 'BGP session down',
         );
       }
-      this.#d.onStateChange?.(name, state);
     });
     this.#sessions.set(name, session);
     peer.start();
     this.#d.log.info({ peer: name, address, asn: settings.options.peerAsn }, 'BGP session opened');
-    if (settings.bfd !== undefined) this.#addBfd(session);
+    if (settings.bfd !== undefined) {
+      session.bfd = true;
+      this.#bfd.add({
+        peer: name,
+        peerAddress: address,
+        localAddress: settings.options.localAddress,
+        multihop: settings.options.ttl === 255,
+        profile: settings.bfd,
+      });
+    }
     return session;
   }
 
@@ -283,98 +271,35 @@ export class BgpSessions {
       session.speaker.close();
       this.#speakers.delete(`${session.settings.myAsn}/${session.settings.routerId}`);
     }
-    if (session.bfd) {
-      void this.#bfd?.then((bfd) => bfd?.removeSession({ peerAddress: address }));
-      this.#d.metrics?.forgetBfd(address);
-    }
+    if (session.bfd) this.#bfd.remove(address, session.settings.options.ttl === 255);
     this.#d.log.info({ peer: session.name, address, reason: why }, 'BGP session closed');
   }
 
   #applyRoutes(session: Session, routes: readonly DesiredRoute[]): void {
-    const { ipv4, ipv6 } = session.settings.options;
-    const announce: Route[] = [];
-    const keep = new Set<string>();
-    for (const r of routes) {
-      const family4 = isIPv4(r.prefix.split('/')[0]!);
-      if (family4 ? !ipv4 : !ipv6) continue;
-      const route: Route = {
-        prefix: r.prefix,
-        ...(r.localPref === undefined ? {} : { localPref: r.localPref }),
-        ...(r.communities.length === 0 ? {} : { communities: r.communities }),
-        ...(r.largeCommunities.length === 0 ? {} : { largeCommunities: r.largeCommunities }),
-      };
-      const text = JSON.stringify(route);
-      keep.add(r.prefix);
-      if (session.routes.get(r.prefix) === text) continue;
-      announce.push(route);
-      session.routes.set(r.prefix, text);
-    }
-    const withdraw = [...session.routes.keys()].filter((p) => !keep.has(p));
-    for (const p of withdraw) session.routes.delete(p);
+    const { announce, withdraw, sent } = routeChanges(session.routes, routes, session.peer.options);
+    session.routes = sent;
     if (announce.length > 0) session.peer.announce(...announce);
     if (withdraw.length > 0) session.peer.withdraw(...withdraw);
     if (announce.length > 0 || withdraw.length > 0) {
+      const prefixes = announce.map((r) => r.prefix);
       this.#d.log.info(
-        {
-          peer: session.name,
-          announce: announce.map((r) => r.prefix),
-          withdraw,
-          event: 'routes',
-        },
+        { peer: session.name, announce: prefixes, withdraw, event: 'routes' },
         'BGP routes changed',
       );
     }
   }
 
-  #addBfd(session: Session): void {
-    const profile = session.settings.bfd!;
-    const address = session.settings.options.peerAddress;
-    session.bfd = true;
-    this.#bfd ??= this.#d.startBfd().then(
-      (bfd) => {
-        bfd.onStateChange((change) => this.#bfdChanged(change));
-        return bfd;
-      },
-      (error: unknown) => {
-        this.#d.log.error({ err: errorText(error) }, 'BFD could not start; sessions run without it');
-        return undefined;
-      },
-    );
-    void this.#bfd.then(async (bfd) => {
-      if (bfd === undefined || this.#sessions.get(session.name) !== session) return;
-      try {
-        await bfd.addSession({
-          peerAddress: address,
-          ...(session.settings.options.localAddress === undefined
-            ? {}
-            : { localAddress: session.settings.options.localAddress }),
-          receiveIntervalMs: profile.receiveIntervalMs,
-          transmitIntervalMs: profile.transmitIntervalMs,
-          detectMultiplier: profile.detectMultiplier,
-          passive: profile.passiveMode,
-          ...(session.settings.options.ttl === 255 ? { multihop: true, minimumTtl: profile.minimumTtl } : {}),
-        });
-        this.#d.metrics?.setBfdUp(address, false);
-        this.#d.log.info({ peer: session.name, address, profile: profile.name }, 'BFD session added');
-      } catch (error) {
-        this.#d.log.warn({ peer: session.name, err: errorText(error) }, 'BFD session not added');
-      }
-    });
-  }
-
-  #bfdChanged(change: StateChange): void {
-    const up = change.to === BfdState.up;
-    this.#d.metrics?.setBfdUp(change.peerAddress, up);
+  #bfdChanged(peerAddress: string, up: boolean, wasUp: boolean): void {
     const session = [...this.#sessions.values()].find(
-      (s) => s.bfd && s.settings.options.peerAddress === change.peerAddress,
+      (s) => s.bfd && s.settings.options.peerAddress === peerAddress,
     );
     if (session === undefined) return;
     this.#d.log.info(
-      { peer: session.name, address: change.peerAddress, event: up ? 'bfdUp' : 'bfdDown' },
+      { peer: session.name, address: peerAddress, event: up ? 'bfdUp' : 'bfdDown' },
       up ? 'BFD session up' : 'BFD session down',
     );
     // RFC 5882 section 4.3: a BFD session that was Up going Down tears the BGP session down.
-    if (change.from === BfdState.up && !up) session.peer.bfdDown();
+    if (wasUp && !up) session.peer.bfdDown();
   }
 
   /** Samples for BgpMetrics. */
