@@ -1,23 +1,20 @@
 /**
  * Wires the speaker together: metrics and health first (so the kubelet's liveness probe answers
- * while the API server is still away), then informers, membership over UDP, interface watching,
- * per-interface responders and the Speaker loop. `stop({ graceful: true })` is the
- * SIGTERM path: leave the membership first (so the next node takes over at once), withdraw every
- * announcement, then close.
+ * while the API server is still away), then informers, BGP mode (once the caches are in), and for
+ * layer 2 membership over UDP, interface watching, per-interface responders and the Speaker loop.
+ * `stop({ graceful: true })` is the SIGTERM path: leave the membership first (so the next node
+ * takes over at once), withdraw every announcement (BGP: by UPDATE, or left to graceful restart),
+ * then close.
  */
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { BfdWorker } from '@baremetal-lb/bfd';
-import { createTcpTransport } from '@baremetal-lb/bgp';
 import { HttpKubeClient, systemClock as kubeClock, loadKubeConfig } from '@baremetal-lb/kube';
 import { Membership, UdpTransport } from '@baremetal-lb/leader';
 import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import type { Logger } from 'pino';
-import { BgpMetrics } from './bgp/bgp-metrics.ts';
-import { BgpMode } from './bgp/bgp-mode.ts';
-import { BgpSessions } from './bgp/bgp-sessions.ts';
-import { BgpStatusWriter } from './bgp/bgp-status-writer.ts';
+import type { BgpMode } from './bgp/bgp-mode.ts';
+import { startBgpMode } from './bgp/start-bgp-mode.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
@@ -150,27 +147,17 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   if (respondersFailed) await respondersStarting;
 
   // BGP mode needs no membership (every eligible node announces): it starts once the caches are in.
-  const sessions: BgpSessions = new BgpSessions({
-    nodeName: flags.nodeName,
-    nodeAddresses: () => BgpMode.nodeAddresses(cluster, flags.nodeName),
-    transport: createTcpTransport(),
-    startBfd: () => BfdWorker.start(),
-    log,
-    metrics: new BgpMetrics(metrics.registry, () => sessions.samples()),
-    onProblem: (peer, message) => bgp?.reportPeerProblem(peer, message),
-  });
   const events = new EventRecorder(client, flags.nodeName);
-  bgp = new BgpMode({
+  bgp = startBgpMode({
     nodeName: flags.nodeName,
+    namespace: flags.namespace,
     lbClass: flags.lbClass,
-    log,
+    client,
     cluster,
-    sessions,
-    statusWriter: new BgpStatusWriter(client, flags.namespace, flags.nodeName),
     metrics,
     events,
+    log,
   });
-  bgp.start();
 
   const addresses = membershipAddresses(
     cluster.nodes.list(),

@@ -46,10 +46,6 @@ export class BgpMode {
     this.#d = deps;
   }
 
-  get lastDesired(): DesiredRoutes | undefined {
-    return this.#last;
-  }
-
   start(): void {
     this.#trigger.enable();
     this.requestReconcile();
