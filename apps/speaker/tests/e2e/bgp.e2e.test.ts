@@ -17,6 +17,7 @@ import { waitUntil } from '../../../../packages/bgp/tests/wait-until.ts';
 import { ASN, type BgpLab, createBgpLab } from './bgp-lab.ts';
 import { sumSamples } from './metric-value.ts';
 import {
+  arpingMac,
   createLbService,
   createMetallbObject,
   NAMESPACE,
@@ -34,6 +35,7 @@ const ready = checkPrerequisites('speaker BGP e2e (namespaces, FRR bgpd, kube-ap
     { name: 'bird', debianPackage: 'bird2' },
     { name: 'birdc', debianPackage: 'bird2' },
     { name: 'iptables', debianPackage: 'iptables' },
+    { name: 'arping', debianPackage: 'iputils-arping' },
     ...(apiServerBuilt ? [] : [{ name: 'go', debianPackage: 'golang-go' }]),
   ],
 });
@@ -188,6 +190,34 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
       10_000,
       'the nodeAssigned event',
     );
+  }, 60_000);
+
+  it('the same pool announced by layer 2 too: ARP answered from the node while the route stays', async () => {
+    await createMetallbObject(t, 'l2advertisements', {
+      kind: 'L2Advertisement',
+      metadata: { name: 'l2' },
+      spec: { ipAddressPools: ['bgp-pool'] },
+    });
+    await waitFor(
+      async () => (await arpingMac(t.client, '198.18.100.10')) === node.mac.toLowerCase(),
+      20_000,
+      'ARP',
+    );
+    expect(await hasPath('198.18.100.10/32')).toBe(true);
+    // metallb_speaker_announced carries both modes' series side by side.
+    const announced = async (protocol: string) =>
+      sumSamples(await metrics(), 'metallb_speaker_announced', { protocol, ip: '198.18.100.10' });
+    await waitFor(async () => (await announced('layer2')) === 1, 10_000, 'the layer2 series');
+    expect(await announced('bgp')).toBe(1);
+    await t.custom.deleteNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta1',
+      namespace: NAMESPACE,
+      plural: 'l2advertisements',
+      name: 'l2',
+    });
+    await waitFor(async () => (await arpingMac(t.client, '198.18.100.10')) === undefined, 20_000, 'no ARP');
+    expect(await hasPath('198.18.100.10/32')).toBe(true);
   }, 60_000);
 
   it('figure: Service written → /32 in the router RIB, 20 Services one after another (printed)', async () => {
