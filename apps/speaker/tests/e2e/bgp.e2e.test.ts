@@ -56,6 +56,15 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
   const createBgpPeer = (name: string, spec: object) => lab.createBgpPeer(name, spec);
   const route = async (prefix: string) => (await router.routes(4)).find((r) => r.prefix === prefix);
   const peerLabel = () => ({ peer: `${t.peer.ipv4}:179` });
+  const patchAdvertisement = (name: string, path: string, value: unknown) =>
+    t.custom.patchNamespacedCustomObject({
+      group: 'metallb.io',
+      version: 'v1beta1',
+      namespace: NAMESPACE,
+      plural: 'bgpadvertisements',
+      name,
+      body: [{ op: 'add', path, value }],
+    });
   const events = async (name: string) =>
     (await t.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.name=${name}` })).items;
   const bgpStatuses = async () =>
@@ -247,17 +256,35 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     expect(handed).toHaveLength(20);
   }, 120_000);
 
+  it('externalTrafficPolicy Local and advertisement nodeSelectors decide whether this node announces', async () => {
+    await createLbService(t, 'local', ['198.18.100.30'], 'Local', ['nodeb']);
+    const prefix = '198.18.100.30/32';
+    // The endpoint is on nodeb: nodea must not announce. Give it time to (wrongly) do so.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await hasPath(prefix)).toBe(false);
+    await t.discovery.patchNamespacedEndpointSlice({
+      name: 'local-1',
+      namespace: 'default',
+      body: [{ op: 'replace', path: '/endpoints/0/nodeName', value: 'nodea' }],
+    });
+    await waitFor(() => hasPath(prefix), 20_000, 'the route once the endpoint is on nodea');
+    // Advertisement nodeSelectors that leave nodea out: every route from it goes.
+    await patchAdvertisement('adv', '/spec/nodeSelectors', [{ matchLabels: { zone: 'b' } }]);
+    await waitFor(
+      async () => !(await hasPath(prefix)) && !(await hasPath('198.18.100.10/32')),
+      20_000,
+      'withdrawn',
+    );
+    await patchAdvertisement('adv', '/spec/nodeSelectors', [{ matchLabels: { zone: 'a' } }]);
+    await waitFor(async () => (await hasPath(prefix)) && (await hasPath('198.18.100.10/32')), 20_000, 'back');
+    await t.core.deleteNamespacedService({ name: 'local', namespace: 'default' });
+    await waitFor(async () => !(await hasPath(prefix)), 20_000, 'the Local Service withdrawn');
+  }, 90_000);
+
   it('an advertisement change: the route updated, the session not reset', async () => {
     const before = (await neighbor()).connectionsEstablished;
     expect(before).toBeGreaterThan(0);
-    await t.custom.patchNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: NAMESPACE,
-      plural: 'bgpadvertisements',
-      name: 'adv',
-      body: [{ op: 'replace', path: '/spec/communities', value: ['64512:8'] }],
-    });
+    await patchAdvertisement('adv', '/spec/communities', ['64512:8']);
     await waitFor(
       async () => (await route('198.18.100.10/32'))?.communities.join() === '64512:8',
       20_000,
@@ -314,6 +341,24 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     expect(after.bgpState).toBe('Established');
     expect(after.connectionsEstablished).toBe(established);
   }, 90_000);
+
+  it('advertisement peers: only BIRD carries the route, then both again; no session reset', async () => {
+    const established = (await neighbor()).connectionsEstablished;
+    const setPeers = (value: string[]) => patchAdvertisement('adv', '/spec/peers', value);
+    const inBird = async () => (await bird!.routes(4)).some((r) => r.prefix === '198.18.100.10/32');
+    await setPeers(['bird']);
+    await waitFor(async () => !(await hasPath('198.18.100.10/32')), 20_000, 'FRR to lose the route');
+    expect(await inBird()).toBe(true);
+    await waitFor(
+      async () => (await bgpStatuses())[0]?.status?.peers?.toString() === 'bird',
+      10_000,
+      'status',
+    );
+    await setPeers([]);
+    await waitFor(() => hasPath('198.18.100.10/32'), 20_000, 'FRR to have it again');
+    expect(await inBird()).toBe(true);
+    expect((await neighbor()).connectionsEstablished).toBe(established);
+  }, 60_000);
 
   it('BFD: a silent cut toward BIRD: it withdraws our route and our session goes down within BFD detection', async () => {
     const birdHost = t.nodes[1]!;
