@@ -1,7 +1,7 @@
 /**
  * Wires the speaker together: metrics and health first (so the kubelet's liveness probe answers
- * while the API server is still away), then informers, BGP mode (once the caches are in), and for
- * layer 2 membership over UDP, interface watching, per-interface responders and the Speaker loop.
+ * while the API server is still away), then informers, membership over UDP, interface watching,
+ * per-interface responders and the layer-2 Speaker loop, then BGP mode.
  * `stop({ graceful: true })` is the SIGTERM path: leave the membership first (so the next node
  * takes over at once), withdraw every announcement (BGP: by UPDATE, or left to graceful restart),
  * then close.
@@ -14,7 +14,6 @@ import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import type { Logger } from 'pino';
 import type { BgpMode } from './bgp/bgp-mode.ts';
-import { startBgpMode } from './bgp/start-bgp-mode.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
@@ -35,7 +34,6 @@ import { SpeakerMetrics } from './observe/speaker-metrics.ts';
 export type RunningSpeaker = {
   readonly metrics: SpeakerMetrics;
   readonly speaker: Speaker;
-  readonly bgp: BgpMode;
   readonly membership: Membership;
   stop(options: { graceful: boolean }): Promise<void>;
 };
@@ -146,18 +144,8 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   }
   if (respondersFailed) await respondersStarting;
 
-  // BGP mode needs no membership (every eligible node announces): it starts once the caches are in.
   const events = new EventRecorder(client, flags.nodeName);
-  bgp = startBgpMode({
-    nodeName: flags.nodeName,
-    namespace: flags.namespace,
-    lbClass: flags.lbClass,
-    client,
-    cluster,
-    metrics,
-    events,
-    log,
-  });
+  let stopping: Promise<void> | undefined;
 
   const addresses = membershipAddresses(
     cluster.nodes.list(),
@@ -232,6 +220,29 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const confirmedBy = await membership.confirmAlive(confirmTimeoutMs);
   log.info({ members: membership.liveMembers(), confirmedBy }, 'membership joined');
   speaker.start();
+  // BGP mode needs no membership, but it starts after layer 2 is up: its informers, loading its
+  // code and its first reconcile must not delay layer 2's cold start (where every speaker races
+  // the others to the first answer). It starts once its own caches are in (a passwordSecret not
+  // yet listed would look missing); a process stopped before that never runs it.
+  void (async () => {
+    cluster.startBgp();
+    for (let waited = 0; !cluster.bgpSynced && stopping === undefined; waited += apiWaitLogIntervalMs) {
+      if (waited > 0) log.warn({ waitedMs: waited }, 'waiting for the API server before starting BGP mode');
+      await waitFor(() => cluster.bgpSynced || stopping !== undefined, apiWaitLogIntervalMs);
+    }
+    const { startBgpMode } = await import('./bgp/start-bgp-mode.ts');
+    if (stopping !== undefined) return;
+    bgp = startBgpMode({
+      nodeName: flags.nodeName,
+      namespace: flags.namespace,
+      lbClass: flags.lbClass,
+      client,
+      cluster,
+      metrics,
+      events,
+      log,
+    });
+  })().catch((error: unknown) => log.error({ err: errorText(error) }, 'BGP mode did not start'));
   log.info(
     {
       seeds: addresses.seeds,
@@ -242,17 +253,15 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     'speaker started',
   );
 
-  let stopping: Promise<void> | undefined;
   return {
     metrics,
     speaker,
-    bgp,
     membership,
     stop({ graceful }) {
       stopping ??= (async () => {
         const s = speaker!;
         // BGP: withdraw every route (or leave it to graceful restart) while layer 2 hands over.
-        const bgpStopped = bgp!.stop();
+        const bgpStopped = bgp?.stop();
         if (graceful) {
           // Leave first: the others drop us from election at once and the next owners announce;
           // we answer until each claims its IP (make-before-break), then stop.

@@ -1,7 +1,7 @@
 /**
- * Informers on Services, EndpointSlices, Nodes, IPAddressPools, L2Advertisements, the BGP kinds
- * (BGPPeers, BGPAdvertisements, Communities, BFDProfiles) and the Secrets of the speaker's own
- * namespace (BGPPeer passwordSecret; no other namespace is read) over
+ * Informers on Services, EndpointSlices, Nodes, IPAddressPools, L2Advertisements and, started
+ * separately for BGP mode, the BGP kinds (BGPPeers, BGPAdvertisements, Communities, BFDProfiles)
+ * and the Secrets of the speaker's own namespace (BGPPeer passwordSecret; no other namespace) over
  * @baremetal-lb/kube: paginated lists parsed as they stream, each object cut down to what the
  * speaker reads, watches with an idle watchdog. Callbacks only signal "something changed"; the
  * speaker reads the caches. When the API server is unreachable the caches keep their last
@@ -57,6 +57,9 @@ export class ClusterCache {
   readonly #onChange: () => void;
   readonly #entries: Entry[] = [];
   readonly #starts: Array<() => Entry> = [];
+  /** BGP mode's informers: started by startBgp, once layer 2 is up (see run-speaker.ts). */
+  readonly #bgpEntries: Entry[] = [];
+  readonly #bgpStarts: Array<() => Entry> = [];
   #connected = false;
   services: ObjectStore<Service> = emptyStore();
   endpointSlices: ObjectStore<EndpointSlice> = emptyStore();
@@ -100,6 +103,8 @@ export class ClusterCache {
             this.advertisements = s;
           },
         ),
+    );
+    this.#bgpStarts.push(
       () => this.#watch<BgpResource>(crPath('bgppeers', bgpPeerVersion), slim, (s) => (this.bgpPeers = s)),
       () =>
         this.#watch<BgpResource>(crPath('bgpadvertisements'), slim, (s) => {
@@ -152,13 +157,23 @@ export class ClusterCache {
     for (const start of this.#starts.splice(0)) this.#entries.push(start());
   }
 
+  /** Starts the informers of BGP mode (BGP kinds and Secrets); `bgpSynced` tells when they listed. */
+  startBgp(): void {
+    for (const start of this.#bgpStarts.splice(0)) this.#bgpEntries.push(start());
+  }
+
   async stop(): Promise<void> {
-    await Promise.allSettled(this.#entries.map((e) => e.informer.stop()));
+    await Promise.allSettled([...this.#entries, ...this.#bgpEntries].map((e) => e.informer.stop()));
   }
 
   /** Every informer has listed at least once. */
   get synced(): boolean {
     return this.#entries.length > 0 && this.#entries.every((e) => e.synced);
+  }
+
+  /** Every informer of BGP mode has listed at least once. */
+  get bgpSynced(): boolean {
+    return this.#bgpEntries.length > 0 && this.#bgpEntries.every((e) => e.synced);
   }
 
   /** The last API interaction succeeded. */

@@ -231,17 +231,23 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
 
   it('figure: Service written → /32 in the router RIB, 20 Services one after another (printed)', async () => {
     const samples: number[] = [];
-    const handed: number[] = [];
+    const starts = new Map<string, number>();
     for (let i = 0; i < 20; i++) {
       const prefix = `198.18.100.${100 + i}/32`;
       const start = Date.now();
+      starts.set(prefix, start);
       await createLbService(t, `fig-${i}`, [`198.18.100.${100 + i}`], 'Cluster', ['nodeb']);
       await waitUntil(() => hasPath(prefix), 20_000, 'the route', 5);
       samples.push(Date.now() - start);
-      // When the speaker handed the route to the session (its log line), on the same clock.
-      const logged = speaker.logs.find((l) => l.includes('"event":"routes"') && l.includes(`"${prefix}"`));
-      if (logged !== undefined) handed.push(Date.parse(JSON.parse(logged).time) - start);
     }
+    // When the speaker handed each route to the session: its log line's time, on the same clock
+    // (the line itself may reach us after the router has the route).
+    const loggedAt = (prefix: string) =>
+      speaker.logs.find((l) => l.includes('"event":"routes"') && l.includes(`"${prefix}"`));
+    await waitFor(() => [...starts.keys()].every((p) => loggedAt(p) !== undefined), 10_000, 'the log lines');
+    const handed = [...starts].map(
+      ([prefix, start]) => Date.parse(JSON.parse(loggedAt(prefix)!).time) - start,
+    );
     const summary = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
       const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
