@@ -14,6 +14,7 @@ import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import type { Logger } from 'pino';
 import type { BgpMode } from './bgp/bgp-mode.ts';
+import { startBgpMode } from './bgp/start-bgp-mode.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
@@ -220,17 +221,16 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const confirmedBy = await membership.confirmAlive(confirmTimeoutMs);
   log.info({ members: membership.liveMembers(), confirmedBy }, 'membership joined');
   speaker.start();
-  // BGP mode needs no membership, but it starts after layer 2 is up: its informers, loading its
-  // code and its first reconcile must not delay layer 2's cold start (where every speaker races
-  // the others to the first answer). It starts once its own caches are in (a passwordSecret not
-  // yet listed would look missing); a process stopped before that never runs it.
+  // BGP mode needs no membership, but it starts after layer 2 is up: its informers and its first
+  // reconcile must not delay layer 2's cold start (where every speaker races the others to the
+  // first answer). It starts once its own caches are in (a passwordSecret not yet listed would
+  // look missing); a process stopped before that never runs it.
   void (async () => {
     cluster.startBgp();
     for (let waited = 0; !cluster.bgpSynced && stopping === undefined; waited += apiWaitLogIntervalMs) {
       if (waited > 0) log.warn({ waitedMs: waited }, 'waiting for the API server before starting BGP mode');
       await waitFor(() => cluster.bgpSynced || stopping !== undefined, apiWaitLogIntervalMs);
     }
-    const { startBgpMode } = await import('./bgp/start-bgp-mode.ts');
     if (stopping !== undefined) return;
     bgp = startBgpMode({
       nodeName: flags.nodeName,
