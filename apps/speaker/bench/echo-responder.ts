@@ -14,7 +14,7 @@ import {
   parseMac,
 } from '@baremetal-lb/arp-wire';
 import { openPacketConn } from '@baremetal-lb/packet-socket';
-import { announcedFilter } from '../src/net/neighbor-filter.ts';
+import { announcedFilter } from '../src/layer2/net/neighbor-filter.ts';
 
 const [ifname, mac, vip] = process.argv.slice(2) as [string, string, string];
 // The speaker's own kernel filter, so that, like the speaker, it wakes only for its address.

@@ -4,14 +4,14 @@
  * bench/hot-path.ts`. Prints µs per frame, best of 5 rounds of 500,000 frames.
  */
 import { arpFrameCodec, buildArpRequest, classifyFrame, parseIpv4, parseMac } from '@baremetal-lb/arp-wire';
-import { ArpResponder } from '../src/responder/arp-responder.ts';
-import { ConflictDetector } from '../src/responder/conflict-detector.ts';
+import { ArpResponder } from '../src/layer2/responder/arp-responder.ts';
+import { ConflictDetector } from '../src/layer2/responder/conflict-detector.ts';
 import {
   defaultRateLimitOptions,
   SourceRateLimiter,
   unlimitedRateLimitOptions,
-} from '../src/responder/source-rate-limiter.ts';
-import { PendingCounts } from '../src/thread/pending-counts.ts';
+} from '../src/layer2/responder/source-rate-limiter.ts';
+import { PendingCounts } from '../src/layer2/thread/pending-counts.ts';
 
 const request = arpFrameCodec.encode(
   buildArpRequest({

@@ -1,9 +1,10 @@
 /**
  * Wires the speaker together: metrics and health first (so the kubelet's liveness probe answers
  * while the API server is still away), then informers, membership over UDP, interface watching,
- * per-interface responders and the Speaker loop. `stop({ graceful: true })` is the
- * SIGTERM path: leave the membership first (so the next node takes over at once), withdraw every
- * announcement, then close.
+ * per-interface responders and the layer-2 Speaker loop, then BGP mode.
+ * `stop({ graceful: true })` is the SIGTERM path: leave the membership first (so the next node
+ * takes over at once), withdraw every announcement (BGP: by UPDATE, or left to graceful restart),
+ * then close.
  */
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -12,22 +13,24 @@ import { Membership, UdpTransport } from '@baremetal-lb/leader';
 import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
 import type { Logger } from 'pino';
-import { Announcer, defaultHandOverOptions } from './announce/announcer.ts';
-import { systemClock } from './announce/clock.ts';
+import type { BgpMode } from './bgp/bgp-mode.ts';
+import { startBgpMode } from './bgp/start-bgp-mode.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
-import { compileExcludePatterns } from './interfaces/interface-eligibility.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
 import { EventRecorder } from './k8s/event-recorder.ts';
-import { StatusWriter } from './k8s/status-writer.ts';
-import { changesLiveSet } from './live-set-change.ts';
-import { membershipAddresses } from './membership-seeds.ts';
-import { eligibleInterfaces, toInterfaceInfos } from './net/to-interface-info.ts';
+import { Announcer, defaultHandOverOptions } from './layer2/announce/announcer.ts';
+import { systemClock } from './layer2/announce/clock.ts';
+import { compileExcludePatterns } from './layer2/interfaces/interface-eligibility.ts';
+import { StatusWriter } from './layer2/k8s/status-writer.ts';
+import { changesLiveSet } from './layer2/live-set-change.ts';
+import { membershipAddresses } from './layer2/membership-seeds.ts';
+import { eligibleInterfaces, toInterfaceInfos } from './layer2/net/to-interface-info.ts';
+import { Speaker } from './layer2/speaker.ts';
+import type { ResponderThread } from './layer2/thread/responder-thread.ts';
+import { startResponderThread } from './layer2/thread/start-responder-thread.ts';
 import { errorText } from './observe/error-text.ts';
 import { startHealthServer } from './observe/health-server.ts';
 import { SpeakerMetrics } from './observe/speaker-metrics.ts';
-import { Speaker } from './speaker.ts';
-import type { ResponderThread } from './thread/responder-thread.ts';
-import { startResponderThread } from './thread/start-responder-thread.ts';
 
 export type RunningSpeaker = {
   readonly metrics: SpeakerMetrics;
@@ -92,13 +95,15 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const clock = systemClock;
 
   let speaker: Speaker | undefined;
+  let bgp: BgpMode | undefined;
   // Set once they run, for the health checks and scrapes that start before them.
   let startedMembership: Membership | undefined;
   let startedResponders: ResponderThread | undefined;
   let interfacesReady = false;
-  const cluster = new ClusterCache(client, flags.namespace, kubeClock, log, () =>
-    speaker?.requestReconcile(),
-  );
+  const cluster = new ClusterCache(client, flags.namespace, kubeClock, log, () => {
+    speaker?.requestReconcile();
+    bgp?.requestReconcile();
+  });
   // Health before anything that waits: a speaker started while the API server is away must not
   // fail its liveness probe (and crash-loop into a back-off longer than the outage). Alive = the
   // event loop and the responder thread run; ready = synced, sockets open, announcing.
@@ -139,6 +144,9 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     await waitFor(() => cluster.synced || respondersFailed, apiWaitLogIntervalMs);
   }
   if (respondersFailed) await respondersStarting;
+
+  const events = new EventRecorder(client, flags.nodeName);
+  let stopping: Promise<void> | undefined;
 
   const addresses = membershipAddresses(
     cluster.nodes.list(),
@@ -185,7 +193,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     announcer,
     startHold: { holdMs: startHoldMs, now: clock.now },
     statusWriter: new StatusWriter(client, flags.namespace, flags.nodeName),
-    events: new EventRecorder(client, flags.nodeName),
+    events,
   });
 
   // Interface changes (including the initial list) reopen sockets and re-place the IPs.
@@ -213,6 +221,28 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const confirmedBy = await membership.confirmAlive(confirmTimeoutMs);
   log.info({ members: membership.liveMembers(), confirmedBy }, 'membership joined');
   speaker.start();
+  // BGP mode needs no membership, but it starts after layer 2 is up: its informers and its first
+  // reconcile must not delay layer 2's cold start (where every speaker races the others to the
+  // first answer). It starts once its own caches are in (a passwordSecret not yet listed would
+  // look missing); a process stopped before that never runs it.
+  void (async () => {
+    cluster.startBgp();
+    for (let waited = 0; !cluster.bgpSynced && stopping === undefined; waited += apiWaitLogIntervalMs) {
+      if (waited > 0) log.warn({ waitedMs: waited }, 'waiting for the API server before starting BGP mode');
+      await waitFor(() => cluster.bgpSynced || stopping !== undefined, apiWaitLogIntervalMs);
+    }
+    if (stopping !== undefined) return;
+    bgp = startBgpMode({
+      nodeName: flags.nodeName,
+      namespace: flags.namespace,
+      lbClass: flags.lbClass,
+      client,
+      cluster,
+      metrics,
+      events,
+      log,
+    });
+  })().catch((error: unknown) => log.error({ err: errorText(error) }, 'BGP mode did not start'));
   log.info(
     {
       seeds: addresses.seeds,
@@ -223,7 +253,6 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     'speaker started',
   );
 
-  let stopping: Promise<void> | undefined;
   return {
     metrics,
     speaker,
@@ -231,6 +260,8 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     stop({ graceful }) {
       stopping ??= (async () => {
         const s = speaker!;
+        // BGP: withdraw every route (or leave it to graceful restart) while layer 2 hands over.
+        const bgpStopped = bgp?.stop();
         if (graceful) {
           // Leave first: the others drop us from election at once and the next owners announce;
           // we answer until each claims its IP (make-before-break), then stop.
@@ -243,6 +274,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
           announcer!.clear();
           await membership.stop();
         }
+        await bgpStopped;
         await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
         await client.close();
         loop.stop();

@@ -14,7 +14,10 @@ import {
   waitForRouter,
 } from './router-process.ts';
 
-export async function startFrr(host: LabHost, options: RouterOptions): Promise<BgpRouter> {
+/** FRR with its vtysh, for callers that read more than the shared BgpRouter surface. */
+export type FrrRouter = BgpRouter & { vtysh(command: string): Promise<string> };
+
+export async function startFrr(host: LabHost, options: RouterOptions): Promise<FrrRouter> {
   const dir = tempDir('frr');
   const { stdout: uid } = await run('id', ['-u', 'frr']);
   const { stdout: gid } = await run('id', ['-g', 'frr']);
@@ -72,6 +75,7 @@ export async function startFrr(host: LabHost, options: RouterOptions): Promise<B
   return {
     name: 'frr',
     process,
+    vtysh,
     established: async () => {
       const neighbor = (await json(`show bgp neighbors ${n} json`))[n] as { bgpState?: string } | undefined;
       return neighbor?.bgpState === 'Established';

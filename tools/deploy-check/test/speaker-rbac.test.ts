@@ -1,6 +1,6 @@
 /**
- * deploy/rbac/speaker.yaml grants the speaker read access to the BGP kinds in its own namespace
- * and nothing more on them: applied to a real API server (in a test namespace, cluster-scoped
+ * deploy/rbac/speaker.yaml grants the speaker read access to the BGP kinds and Secrets in its own
+ * namespace, its own ServiceBGPStatus objects, and nothing more on them: applied to a real API server (in a test namespace, cluster-scoped
  * names prefixed, as the chart does per release), then asked with SubjectAccessReviews. The
  * layer-2 grants are proven sufficient by apps/speaker's e2e, which runs as this ServiceAccount.
  */
@@ -84,9 +84,39 @@ describe.skipIf(!envtest)('speaker RBAC for BGP mode (deploy/rbac/speaker.yaml)'
     expect(await allowed({ verb: 'list', resource, group: 'metallb.io' })).toBe(false);
   });
 
-  it('gives no access to Secrets (BGP passwords are not read yet)', async () => {
-    for (const verb of ['get', 'list', 'watch']) {
-      expect(await allowed({ verb, resource: 'secrets', namespace })).toBe(false);
+  it('lets the speaker list and watch Secrets in its namespace only, and never write them', async () => {
+    for (const verb of ['list', 'watch']) {
+      expect({ verb, allowed: await allowed({ verb, resource: 'secrets', namespace }) }).toEqual({
+        verb,
+        allowed: true,
+      });
+      expect(await allowed({ verb, resource: 'secrets', namespace: 'default' })).toBe(false);
+      expect(await allowed({ verb, resource: 'secrets' })).toBe(false);
     }
+    for (const verb of ['create', 'update', 'patch', 'delete']) {
+      expect({ verb, allowed: await allowed({ verb, resource: 'secrets', namespace }) }).toEqual({
+        verb,
+        allowed: false,
+      });
+    }
+  });
+
+  it('lets the speaker manage ServiceBGPStatus objects in its namespace, status through the subresource', async () => {
+    const group = 'metallb.io';
+    const resource = 'servicebgpstatuses';
+    for (const verb of ['list', 'get', 'create', 'delete']) {
+      expect({ verb, allowed: await allowed({ verb, resource, group, namespace }) }).toEqual({
+        verb,
+        allowed: true,
+      });
+    }
+    expect(await allowed({ verb: 'update', resource, group, namespace, subresource: 'status' })).toBe(true);
+    for (const verb of ['update', 'patch', 'deletecollection']) {
+      expect({ verb, allowed: await allowed({ verb, resource, group, namespace }) }).toEqual({
+        verb,
+        allowed: false,
+      });
+    }
+    expect(await allowed({ verb: 'create', resource, group, namespace: 'default' })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExcludeInterfacePatterns } from '../interfaces/interface-eligibility.ts';
+import { defaultExcludeInterfacePatterns } from '../layer2/interfaces/interface-eligibility.ts';
 import { FlagError, parseSpeakerFlags } from './speaker-flags.ts';
 
 describe('parseSpeakerFlags', () => {

@@ -3,7 +3,7 @@
  * argv and env in, typed flags or a FlagError naming the flag out.
  */
 import { parseArgs } from 'node:util';
-import { defaultExcludeInterfacePatterns } from '../interfaces/interface-eligibility.ts';
+import { defaultExcludeInterfacePatterns } from '../layer2/interfaces/interface-eligibility.ts';
 
 export const LogLevel = {
   debug: 'debug',

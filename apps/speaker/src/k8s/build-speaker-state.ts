@@ -5,7 +5,7 @@
 
 import type { ResolvedL2Advertisement } from '@baremetal-lb/config';
 import type { EndpointSlice, Node, Service } from '@baremetal-lb/kube';
-import type { EndpointView, NodeView, ServiceView, SpeakerState } from '../election/speaker-state.ts';
+import type { EndpointView, NodeView, ServiceView, SpeakerState } from '../layer2/election/speaker-state.ts';
 
 /** The configuration as election needs it (built from IPAddressPools and L2Advertisements). */
 export type ConfigView = {

@@ -1,17 +1,25 @@
 /**
- * Kubernetes Events on Services: `nodeAssigned` (Normal) when a Service moves to this node and
- * `IPConflict` (Warning) when another host answers for its IP. Best effort: a failed write is
+ * Kubernetes Events on Services: `nodeAssigned` (Normal) when a Service moves to this node (layer
+ * 2) or starts being announced from it (BGP) and `IPConflict` (Warning) when another host answers
+ * for its IP; on BGPPeers, `BGPPeerProblem` (Warning) when this node cannot run or establish the
+ * session. Best effort: a failed write is
  * logged by the caller and not retried (events are hints, the metrics are the record).
  */
 import type { KubeClient } from '@baremetal-lb/kube';
 
-export const EventReason = { nodeAssigned: 'nodeAssigned', ipConflict: 'IPConflict' } as const;
+export const EventReason = {
+  nodeAssigned: 'nodeAssigned',
+  ipConflict: 'IPConflict',
+  bgpPeerProblem: 'BGPPeerProblem',
+} as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];
 
 export type ServiceRef = {
   readonly namespace: string;
   readonly name: string;
   readonly uid?: string | undefined;
+  /** Another kind than a core/v1 Service (a metallb.io BGPPeer). */
+  readonly kind?: { readonly apiVersion: string; readonly kind: string };
 };
 
 const component = 'metallb-speaker';
@@ -36,8 +44,7 @@ export class EventRecorder {
       body: {
         metadata: { generateName: `${service.name}.`, namespace: service.namespace },
         involvedObject: {
-          apiVersion: 'v1',
-          kind: 'Service',
+          ...(service.kind ?? { apiVersion: 'v1', kind: 'Service' }),
           namespace: service.namespace,
           name: service.name,
           ...(service.uid === undefined ? {} : { uid: service.uid }),
@@ -56,8 +63,8 @@ export class EventRecorder {
   }
 }
 
-export function nodeAssignedMessage(node: string): string {
-  return `announcing from node "${node}" with protocol "layer2"`;
+export function nodeAssignedMessage(node: string, protocol: 'layer2' | 'bgp' = 'layer2'): string {
+  return `announcing from node "${node}" with protocol "${protocol}"`;
 }
 
 export function ipConflictMessage(node: string, ip: string, mac: string, ifname: string): string {

@@ -5,6 +5,7 @@
  * endpoints, images and capacity of Nodes are never kept).
  */
 import type { EndpointSlice, Node, ObjectMeta, Service } from '@baremetal-lb/kube';
+import type { SecretResource } from './metallb-resources.ts';
 
 /** Label on an EndpointSlice naming its Service. */
 export const serviceNameLabel = 'kubernetes.io/service-name';
@@ -71,5 +72,19 @@ export function slimNode(node: Node): Node {
         .filter((a) => a.type === 'InternalIP')
         .map((a) => ({ type: a.type, address: a.address })),
     },
+  };
+}
+
+/**
+ * A Secret of the speaker's namespace: only a basic-auth Secret's `password` is kept (BGPPeer
+ * passwordSecret); every other Secret is reduced to its name and type, so no other key material
+ * stays in memory.
+ */
+export function slimSecret(secret: SecretResource): SecretResource {
+  const password = secret.type === 'kubernetes.io/basic-auth' ? secret.data?.password : undefined;
+  return {
+    metadata: meta(secret.metadata, false),
+    ...(secret.type === undefined ? {} : { type: secret.type }),
+    ...(password === undefined ? {} : { data: { password } }),
   };
 }

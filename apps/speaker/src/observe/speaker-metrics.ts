@@ -4,16 +4,26 @@
  */
 import type { MembershipSnapshot, MembershipStats } from '@baremetal-lb/leader';
 import { type Counter, MetricsRegistry } from '@baremetal-lb/metrics';
-import type { CountEntry } from '../thread/pending-counts.ts';
+import type { CountEntry } from '../layer2/thread/pending-counts.ts';
 import { TallyCounter } from './tally-counter.ts';
+
+type AnnouncedLabel = 'service' | 'protocol' | 'node' | 'ip';
+/** One `metallb_speaker_announced` series: service `namespace/name`, protocol `layer2` or `bgp`. */
+export type AnnouncedLabels = Readonly<Record<AnnouncedLabel, string>>;
 
 export class SpeakerMetrics {
   readonly registry = new MetricsRegistry();
-  readonly announced = this.registry.gauge<'service' | 'protocol' | 'node' | 'ip'>({
+  readonly announced = this.registry.gauge<AnnouncedLabel>({
     name: 'metallb_speaker_announced',
     help: 'Services being announced from this node (1 per service, protocol, node and IP).',
     labelNames: ['service', 'protocol', 'node', 'ip'],
+    collect: (): void => {
+      this.announced.reset();
+      for (const list of this.#announcedBy.values()) for (const labels of list) this.announced.set(labels, 1);
+    },
   });
+  /** Each mode's announced series, replaced whole by setAnnounced (layer 2 and BGP run side by side). */
+  readonly #announcedBy = new Map<string, readonly AnnouncedLabels[]>();
   readonly requestsReceived: Counter<'ip'> = this.registry.counter<'ip'>({
     name: 'metallb_layer2_requests_received',
     help: 'ARP requests and neighbor solicitations received for announced IPs.',
@@ -108,6 +118,11 @@ export class SpeakerMetrics {
           break;
       }
     }
+  }
+
+  /** Replaces what `protocol` announces (metallb_speaker_announced); the other mode's series stay. */
+  setAnnounced(protocol: 'layer2' | 'bgp', series: readonly AnnouncedLabels[]): void {
+    this.#announcedBy.set(protocol, series);
   }
 
   /** Refreshes the membership gauges from a snapshot and stats (called on scrape and on change). */

@@ -1,4 +1,4 @@
-import type { Clock } from '../announce/clock.ts';
+import type { Clock } from '../layer2/announce/clock.ts';
 
 type Pending = { at: number; seq: number; fn: () => void; cancelled: boolean };
 

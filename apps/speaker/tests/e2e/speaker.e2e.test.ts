@@ -268,9 +268,12 @@ describe.skipIf(!ready)('speaker e2e', () => {
       ['create', 'servicel2statuses', 'metallb.io', NAMESPACE],
       ['delete', 'servicel2statuses', 'metallb.io', NAMESPACE],
       ['update', 'servicel2statuses', 'metallb.io', NAMESPACE, 'status'],
+      ['list', 'secrets', '', NAMESPACE],
+      ['create', 'servicebgpstatuses', 'metallb.io', NAMESPACE],
     ];
     const denied: [string, string, string?, string?, string?][] = [
       ['get', 'secrets', '', NAMESPACE],
+      ['list', 'secrets', '', 'default'],
       ['update', 'services', '', 'default'],
       ['update', 'services', '', 'default', 'status'],
       ['patch', 'nodes'],

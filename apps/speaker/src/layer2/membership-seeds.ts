@@ -5,7 +5,7 @@
 import { isIPv6 } from 'node:net';
 import type { Node } from '@baremetal-lb/kube';
 import { formatUdpAddress } from '@baremetal-lb/leader';
-import { nodeInternalIps } from './k8s/build-speaker-state.ts';
+import { nodeInternalIps } from '../k8s/build-speaker-state.ts';
 
 export type MembershipAddresses = {
   readonly seeds: readonly string[];

@@ -7,7 +7,7 @@
  * ever. The node that now announces a Service also removes that Service's statuses written by
  * nodes that are not live members. Live nodes' statuses are left to them.
  */
-import { ServiceL2StatusLabel, type ServiceL2StatusResource } from './metallb-resources.ts';
+import { ServiceL2StatusLabel, type ServiceL2StatusResource } from '../../k8s/metallb-resources.ts';
 
 /** What this node's status for one Service should say. */
 export type DesiredL2Status = {

@@ -8,10 +8,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { macToBytes } from '@baremetal-lb/arp-wire';
 import { type LinuxPacketConn, openPacketConn, setThreadRealtimePriority } from '@baremetal-lb/packet-socket';
+import { errorText } from '../../observe/error-text.ts';
 import { systemClock } from '../announce/clock.ts';
 import { announcedFilter } from '../net/neighbor-filter.ts';
 import { ResponderSet } from '../net/responder-set.ts';
-import { errorText } from '../observe/error-text.ts';
 import { ConflictDetector, defaultConflictOptions } from '../responder/conflict-detector.ts';
 import { SourceRateLimiter } from '../responder/source-rate-limiter.ts';
 import { type CountKind, PendingCounts } from './pending-counts.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../testing/fake-clock.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import { type PriorityChange, RealtimeBudget } from './realtime-budget.ts';
 
 /** A thread whose CPU time the test advances; records every priority it was given. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceL2StatusResource } from './metallb-resources.ts';
+import type { ServiceL2StatusResource } from '../../k8s/metallb-resources.ts';
 import { planStatusSync, statusBody } from './plan-status-sync.ts';
 
 function existing(name: string, node: string, svc: string, status?: object): ServiceL2StatusResource {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ResponderThread, ResponderThreadError, type ResponderThreadHooks } from './responder-thread.ts';
 import type { ResponderThreadConfig } from './responder-thread-protocol.ts';
 
-const standIn = new URL('../testing/failing-responder-worker.ts', import.meta.url);
+const standIn = new URL('../../testing/failing-responder-worker.ts', import.meta.url);
 
 function hooks(failures: Error[]): ResponderThreadHooks {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import type { Announcement } from '../election/desired-announcements.ts';
-import { FakeClock } from '../testing/fake-clock.ts';
 import { Announcer, type AnnounceTarget, type Placement, type ResponderInterface } from './announcer.ts';
 
 function recorder() {

@@ -4,9 +4,20 @@
  * latency is this path). Status objects and events follow asynchronously and never hold it up;
  * while the API server is unreachable the loop keeps running on the last known caches.
  */
-import { Backoff } from '@baremetal-lb/kube';
+
 import { Ranker } from '@baremetal-lb/leader';
 import type { Logger } from 'pino';
+import { buildSpeakerState } from '../k8s/build-speaker-state.ts';
+import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
+import {
+  EventReason,
+  ipConflictMessage,
+  nodeAssignedMessage,
+  type ServiceRef,
+} from '../k8s/event-recorder.ts';
+import { SerialSync } from '../k8s/serial-sync.ts';
+import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
+import { ReconcileTrigger } from '../reconcile-trigger.ts';
 import type { Announcer, Released, ResponderInterface } from './announce/announcer.ts';
 import {
   AnnounceReason,
@@ -14,17 +25,8 @@ import {
   desiredAnnouncements,
 } from './election/desired-announcements.ts';
 import type { SpeakerState } from './election/speaker-state.ts';
-import { buildSpeakerState } from './k8s/build-speaker-state.ts';
-import type { ClusterSnapshot } from './k8s/cluster-cache.ts';
-import {
-  EventReason,
-  ipConflictMessage,
-  nodeAssignedMessage,
-  type ServiceRef,
-} from './k8s/event-recorder.ts';
 import type { DesiredL2Status } from './k8s/plan-status-sync.ts';
 import { toConfigView } from './k8s/to-config-view.ts';
-import type { SpeakerMetrics } from './observe/speaker-metrics.ts';
 import type { ConflictReport } from './responder/conflict-detector.ts';
 
 export type SpeakerDeps = {
@@ -62,8 +64,6 @@ export type SpeakerDeps = {
   };
 };
 
-/** After a failed status sync, retry after 0.5 s doubling to 5 s, jittered. */
-const statusRetryBackoff = { baseDelayMs: 500, maxDelayMs: 5_000 };
 /** Level-triggered repair of status objects even without changes, ms. */
 const statusResyncMs = 30_000;
 
@@ -71,7 +71,7 @@ export class Speaker {
   readonly #d: SpeakerDeps;
   /** Remembers election hashes across reconciles (a membership change re-elects every IP). */
   readonly #ranker = new Ranker();
-  #scheduled = false;
+  readonly #trigger = new ReconcileTrigger(() => this.reconcile());
   #started = false;
   #stopped = false;
   #last: DesiredAnnouncements | undefined;
@@ -79,9 +79,10 @@ export class Speaker {
   #held: ReadonlySet<string> = new Set();
   #holdUntilMs = 0;
   #lastStatusKey = '';
-  #statusRunning = false;
-  #statusAgain = false;
-  readonly #statusRetry = new Backoff(statusRetryBackoff);
+  readonly #statusSync = new SerialSync(
+    () => this.#writeStatus(this.#d.statusWriter!),
+    (error, retryMs) => this.#d.log.debug({ err: String(error), retryMs }, 'ServiceL2Status sync failed'),
+  );
   #statusTimer: NodeJS.Timeout | undefined;
   #reconciles = 0;
 
@@ -92,12 +93,7 @@ export class Speaker {
   /** Coalesces bursts of changes into one reconcile on the next turn of the event loop. */
   requestReconcile(): void {
     // Before start() the membership view may hold only this node, which would win every IP.
-    if (this.#scheduled || this.#stopped || !this.#started) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (!this.#stopped) this.reconcile();
-    });
+    this.#trigger.request();
   }
 
   /** Recomputes and applies the announcements now (synchronous). */
@@ -190,6 +186,7 @@ export class Speaker {
   /** Starts reconciling (call once the membership view is joined) and the periodic status repair. */
   start(): void {
     this.#started = true;
+    this.#trigger.enable();
     const hold = this.#d.startHold;
     if (hold !== undefined) {
       this.#holdUntilMs = hold.now() + hold.holdMs;
@@ -209,6 +206,8 @@ export class Speaker {
 
   stop(): void {
     this.#stopped = true;
+    this.#trigger.disable();
+    this.#statusSync.stop();
     if (this.#statusTimer !== undefined) clearTimeout(this.#statusTimer);
   }
 
@@ -276,56 +275,36 @@ export class Speaker {
 
   #updateAnnouncedGauge(desired: DesiredAnnouncements, held: ReadonlySet<string>): void {
     const { metrics, nodeName } = this.#d;
-    metrics.announced.reset();
-    for (const s of desired.services) {
-      if (s.reason !== AnnounceReason.announcing) continue;
-      for (const ip of s.ips) {
-        if (held.has(ip)) continue;
-        metrics.announced.set(
-          { service: `${s.namespace}/${s.name}`, protocol: 'layer2', node: nodeName, ip },
-          1,
-        );
-      }
-    }
+    const series = desired.services
+      .filter((s) => s.reason === AnnounceReason.announcing)
+      .flatMap((s) =>
+        s.ips
+          .filter((ip) => !held.has(ip))
+          .map((ip) => ({ service: `${s.namespace}/${s.name}`, protocol: 'layer2', node: nodeName, ip })),
+      );
+    metrics.setAnnounced('layer2', series);
   }
 
   #syncStatus(): void {
-    const writer = this.#d.statusWriter;
-    if (writer === undefined || this.#stopped) return;
-    if (this.#statusRunning) {
-      this.#statusAgain = true;
-      return;
-    }
+    if (this.#d.statusWriter !== undefined && !this.#stopped) this.#statusSync.request();
+  }
+
+  /** One ServiceL2Status sync; `nodeAssigned` for each Service that just moved here. */
+  async #writeStatus(writer: NonNullable<SpeakerDeps['statusWriter']>): Promise<void> {
     const desired = this.#last === undefined ? [] : this.#desiredStatuses(this.#last, this.#held);
-    this.#statusRunning = true;
-    writer.sync(desired, new Set(this.#d.members.liveMembers())).then(
-      (created) => {
-        this.#statusRunning = false;
-        this.#statusRetry.succeeded();
-        const snapshot = this.#d.cluster.snapshot();
-        for (const c of created) {
-          const uid = snapshot.services.find(
-            (s) => s.metadata?.namespace === c.serviceNamespace && s.metadata?.name === c.serviceName,
-          )?.metadata?.uid;
-          this.#event(
-            { namespace: c.serviceNamespace, name: c.serviceName, uid },
-            'Normal',
-            EventReason.nodeAssigned,
-            nodeAssignedMessage(this.#d.nodeName),
-          );
-        }
-        if (this.#statusAgain) {
-          this.#statusAgain = false;
-          this.#syncStatus();
-        }
-      },
-      (error: unknown) => {
-        this.#statusRunning = false;
-        const retryMs = this.#statusRetry.failed();
-        this.#d.log.debug({ err: String(error), retryMs }, 'ServiceL2Status sync failed');
-        setTimeout(() => this.#syncStatus(), retryMs).unref();
-      },
-    );
+    const created = await writer.sync(desired, new Set(this.#d.members.liveMembers()));
+    const snapshot = this.#d.cluster.snapshot();
+    for (const c of created) {
+      const uid = snapshot.services.find(
+        (s) => s.metadata?.namespace === c.serviceNamespace && s.metadata?.name === c.serviceName,
+      )?.metadata?.uid;
+      this.#event(
+        { namespace: c.serviceNamespace, name: c.serviceName, uid },
+        'Normal',
+        EventReason.nodeAssigned,
+        nodeAssignedMessage(this.#d.nodeName),
+      );
+    }
   }
 
   #event(service: ServiceRef, type: 'Normal' | 'Warning', reason: EventReason, message: string): void {

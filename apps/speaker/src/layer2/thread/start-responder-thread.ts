@@ -3,10 +3,10 @@
  * the thread reports to the metrics and the log.
  */
 import type { Logger } from 'pino';
+import type { SpeakerFlags } from '../../cli/speaker-flags.ts';
+import { errorText } from '../../observe/error-text.ts';
+import type { SpeakerMetrics } from '../../observe/speaker-metrics.ts';
 import type { Placement } from '../announce/announcer.ts';
-import type { SpeakerFlags } from '../cli/speaker-flags.ts';
-import { errorText } from '../observe/error-text.ts';
-import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
 import type { ConflictReport } from '../responder/conflict-detector.ts';
 import { defaultRateLimitOptions, unlimitedRateLimitOptions } from '../responder/source-rate-limiter.ts';
 import { ResponderThread } from './responder-thread.ts';

@@ -1,12 +1,12 @@
 import type { Node, Service } from '@baremetal-lb/kube';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
+import { SpeakerMetrics } from '../observe/speaker-metrics.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { Announcer, type AnnounceTarget, type Placement } from './announce/announcer.ts';
-import type { ClusterSnapshot } from './k8s/cluster-cache.ts';
 import type { DesiredL2Status } from './k8s/plan-status-sync.ts';
-import { SpeakerMetrics } from './observe/speaker-metrics.ts';
 import { Speaker } from './speaker.ts';
-import { FakeClock } from './testing/fake-clock.ts';
 
 const VIP = '10.0.0.1'; // MetalLB's golden vector: node-b, node-a, node-c.
 
@@ -37,6 +37,11 @@ function snapshot(services: Service[]): ClusterSnapshot {
     nodes: ['node-a', 'node-b', 'node-c'].map(node),
     pools: [{ metadata: { name: 'pool' }, spec: { addresses: ['10.0.0.0/24'] } }],
     advertisements: [{ metadata: { name: 'l2' }, spec: {} }],
+    bgpPeers: [],
+    bgpAdvertisements: [],
+    communities: [],
+    bfdProfiles: [],
+    secrets: [],
   };
 }
 
