@@ -35,8 +35,8 @@ export type KernelRouteWatch = {
   /** The current next hops of `prefix` (empty: no route). */
   nextHops(prefix: string): readonly string[];
   /**
-   * Resolves with performance.now() of the kernel notification after which `holds` was true for
-   * `prefix` (at once if it holds already); rejects after `timeoutMs`.
+   * Resolves with performance.now() of the kernel notification that brought `prefix` its current
+   * next hops, once `holds` is true for them (at once if it is already); rejects after `timeoutMs`.
    */
   waitFor(
     prefix: string,
@@ -54,15 +54,22 @@ export type KernelRouteWatch = {
 export async function watchKernelRoutes(host: LabHost): Promise<KernelRouteWatch> {
   const child: ChildProcess = host.spawn('ip', ['-o', 'monitor', 'route', 'nexthop']);
   let state: KernelRoutes = new Map();
-  const waiters = new Set<(at: number) => void>();
+  /** When each prefix's next hops last changed (the first notification before the re-read). */
+  const changedAt = new Map<string, number>();
+  const waiters = new Set<() => void>();
   let pendingSince: number | undefined;
   let reading: Promise<void> | undefined;
   const reread = async () => {
     while (pendingSince !== undefined) {
       const since = pendingSince;
       pendingSince = undefined;
+      const previous = state;
       state = await readKernelRoutes(host).catch(() => state);
-      for (const waiter of [...waiters]) waiter(since);
+      for (const prefix of new Set([...previous.keys(), ...state.keys()])) {
+        if ((previous.get(prefix) ?? []).join() !== (state.get(prefix) ?? []).join())
+          changedAt.set(prefix, since);
+      }
+      for (const waiter of [...waiters]) waiter();
     }
     reading = undefined;
   };
@@ -78,13 +85,14 @@ export async function watchKernelRoutes(host: LabHost): Promise<KernelRouteWatch
   return {
     nextHops: (prefix) => state.get(prefix) ?? [],
     waitFor(prefix, holds, timeoutMs) {
-      if (holds(state.get(prefix) ?? [])) return Promise.resolve(performance.now());
+      const at = () => changedAt.get(prefix) ?? performance.now();
+      if (holds(state.get(prefix) ?? [])) return Promise.resolve(at());
       return new Promise((resolve, reject) => {
-        const check = (at: number) => {
+        const check = () => {
           if (!holds(state.get(prefix) ?? [])) return;
           waiters.delete(check);
           clearTimeout(timer);
-          resolve(at);
+          resolve(at());
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
