@@ -112,6 +112,7 @@ export async function startBirdRouter(host: LabHost, config: RouterConfig): Prom
     async showRoutes() {
       return { command: 'birdc show route', output: await birdc('show', 'route') };
     },
+    showCommand: `birdc -s ${socket} show route`,
     stop: daemons.stop,
   };
 }

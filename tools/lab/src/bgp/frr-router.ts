@@ -143,6 +143,7 @@ export async function startFrrRouter(host: LabHost, config: RouterConfig): Promi
       const command = 'show bgp ipv4 unicast';
       return { command: `vtysh -c "${command}"`, output: await vtysh(command) };
     },
+    showCommand: `vtysh --vty_socket ${dir} -c "show bgp ipv4 unicast"`,
     stop: daemons.stop,
   };
 }

@@ -48,8 +48,10 @@ export interface LabRouter {
   bfdPeers(): Promise<ReadonlyMap<string, 'up' | 'down'>>;
   /** The IPv4 BGP table: every prefix with the next hops of all its paths. */
   routes(): Promise<ReadonlyMap<string, readonly string[]>>;
-  /** What a user types to see the table, and its output (`vtysh -c "show bgp ipv4 unicast"`). */
+  /** The table as a user sees it: the command (`vtysh -c "show bgp ipv4 unicast"`) and its output. */
   showRoutes(): Promise<{ readonly command: string; readonly output: string }>;
+  /** The same command with this router's control socket, to type in a shell. */
+  readonly showCommand: string;
   /** Stops its processes and removes its directory. */
   stop(): Promise<void>;
 }
