@@ -99,8 +99,9 @@ export async function runBgpWalkthrough(
   };
   const startedAt = performance.now();
   const elapsed = () => `+${((performance.now() - startedAt) / 1000).toFixed(1)}s`.padStart(7);
-  const lab = await step('Start: API server, nodes m1 w1 w2, a router (FRR) and a client behind it', () =>
-    startBgpLab({ ...options, log: (line) => out(`    ${elapsed()}  ${line}`) }),
+  const lab = await step(
+    `Start: API server, nodes m1 w1 w2, a router (${options.router ?? 'frr'}) and a client behind it`,
+    () => startBgpLab({ ...options, log: (line) => out(`    ${elapsed()}  ${line}`) }),
   );
   const { cluster, routerHost, routes } = lab;
   const client = lab.clientLan.client;
@@ -179,7 +180,7 @@ export async function runBgpWalkthrough(
       const ms = goneAt - cutAt;
       out(`    the router dropped ${down.name}'s next hop ${ms.toFixed(0)} ms after the cut (BFD 50 ms × 3)`);
       out(`    the client sent ${requests} requests meanwhile, ${failed} failed`);
-      out('    $ ip route show ' + prefix + '   (in the router)');
+      out(`    $ ip route show ${prefix}   (in the router)`);
       out(indent((await routerHost.exec('ip', ['route', 'show', prefix])).stdout));
       return { node: down.name, ms, nextHopsAfter: routes.nextHops(prefix), requests, failed };
     });
