@@ -31,6 +31,8 @@ export type BgpLab = {
   readonly router: LabRouter;
   /** The router's kernel table, watched from the start. */
   readonly routes: KernelRouteWatch;
+  /** Brings a node that was cut off back: link up, its routes, its speaker (if it is not running). */
+  reviveNode(name: string): Promise<void>;
   /** Stops the router and starts one of `kind` in its place, with the same neighbors. */
   replaceRouter(kind: RouterKind): Promise<LabRouter>;
   destroy(): Promise<void>;
@@ -76,6 +78,12 @@ export async function startBgpLab(options: BgpLabOptions = {}): Promise<BgpLab> 
         return router!;
       },
       routes,
+      async reviveNode(name) {
+        const node = cluster.nodes.find((n) => n.name === name)!;
+        await node.host.exec('ip', ['link', 'set', node.host.ifname, 'up']);
+        await clientLan!.routeBack(node.host);
+        if (cluster.speakers.get(name)?.exited !== false) await cluster.restartSpeaker(name);
+      },
       async replaceRouter(kind) {
         await router?.stop();
         router = undefined;

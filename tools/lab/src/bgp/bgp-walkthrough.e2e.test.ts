@@ -101,8 +101,7 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
       const { failed } = await loop.stop();
       times.push(goneAt - cutAt);
       failures.push(failed);
-      await m1.host.exec('ip', ['link', 'set', m1.host.ifname, 'up']);
-      await lab.cluster.restartSpeaker('m1');
+      await lab.reviveNode('m1');
     }
     console.info(
       `m1 cut off, BFD 50 ms × 3: next hop gone after ${times.map((t) => t.toFixed(0)).join(', ')} ms; failed requests ${failures.join(', ')}`,
@@ -114,6 +113,7 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
   it("m1's speaker SIGTERMed: its route goes before it exits, and no request fails", async () => {
     const { lab, app } = run!;
     const m1 = lab.cluster.nodes.find((n) => n.name === 'm1')!;
+    await lab.reviveNode('m1');
     await lab.routes.waitFor(prefix(), (hops) => hops.includes(m1.host.ipv4), 30_000);
     const loop = startRequestLoop(lab.clientLan.client, app.loadBalancerIp);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -128,12 +128,12 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
     );
     expect(goneAt).toBeLessThanOrEqual(exitedAt);
     expect(failed).toBe(0);
-    await lab.cluster.restartSpeaker('m1');
   }, 120_000);
 
   it('without BFD (hold time 3 s): the hold time bounds the removal of a cut node', async () => {
     const { lab } = run!;
     const m1 = lab.cluster.nodes.find((n) => n.name === 'm1')!;
+    await lab.reviveNode('m1');
     await lab.cluster.kubectl(
       ['apply', '-f', '-'],
       `apiVersion: metallb.io/v1beta2
@@ -166,12 +166,11 @@ spec:
     // The router's hold timer runs from the last KEEPALIVE (every second): 2–3 s, never BFD-fast.
     expect(ms).toBeGreaterThan(1500);
     expect(ms).toBeLessThan(3000 + 2000);
-    await m1.host.exec('ip', ['link', 'set', m1.host.ifname, 'up']);
-    await lab.cluster.restartSpeaker('m1');
   }, 120_000);
 
   it('BIRD 2 as the router: the /32 with a next hop per live node, one ECMP route, curl works', async () => {
     const { lab, app } = run!;
+    await lab.reviveNode('m1');
     const router = await lab.replaceRouter('bird');
     const live = ['m1', 'w1'].map(nodeIp).sort();
     await lab.routes.waitFor(prefix(), (hops) => hops.join() === live.join(), 60_000);

@@ -21,6 +21,11 @@ export type ClientLan = {
   readonly client: LabHost;
   /** The router's address on the client's LAN. */
   readonly routerAddress: string;
+  /**
+   * Routes the client's LAN through the router from `node` (again: a link going down takes the
+   * node's routes over it with it).
+   */
+  routeBack(node: LabHost): Promise<void>;
   /** Removes the client's LAN (the router's eth1 goes with its peer). */
   destroy(): Promise<void>;
 };
@@ -61,10 +66,11 @@ export async function createClientLan(
     await ip(['-n', router.namespace, 'link', 'set', 'eth1', 'up']);
     await router.exec('sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.ipv4.fib_multipath_hash_policy=1']);
     await ip(['-n', client.namespace, 'route', 'add', options.poolCidr, 'via', routerAddress]);
-    for (const node of nodes) {
-      await ip(['-n', node.namespace, 'route', 'add', `${prefix}.0/24`, 'via', router.ipv4]);
-    }
-    return { client, routerAddress, destroy: () => lab.destroy() };
+    const routeBack = async (node: LabHost) => {
+      await ip(['-n', node.namespace, 'route', 'replace', `${prefix}.0/24`, 'via', router.ipv4]);
+    };
+    for (const node of nodes) await routeBack(node);
+    return { client, routerAddress, routeBack, destroy: () => lab.destroy() };
   } catch (error) {
     await lab.destroy();
     throw error;

@@ -14,6 +14,7 @@ import { checkPrerequisites } from '../prerequisites.ts';
 import { waitFor } from '../quickstart/wait-for.ts';
 import { runCommand } from '../run-command.ts';
 import { bgpRouterNeeds } from './bgp-lab-needs.ts';
+import { curlMany } from './client-requests.ts';
 import { createHarnessLab, type HarnessLab } from './harness-lab.ts';
 import { type KernelRouteWatch, readKernelRoutes, watchKernelRoutes } from './kernel-routes.ts';
 import type { RouteAnnouncer } from './route-announcer.ts';
@@ -30,23 +31,6 @@ async function serveVip(node: LabHost): Promise<void> {
   await runCommand('ip', ['-n', node.namespace, 'addr', 'add', `${vip}/32`, 'dev', 'lo']);
   const child = node.spawn(nodeBinary, [podServer, node.name, vip, '80']);
   await new Promise((resolve) => child.stdout?.once('data', resolve));
-}
-
-async function curlNames(
-  client: LabHost,
-  count: number,
-): Promise<{ names: Map<string, number>; failed: number }> {
-  const names = new Map<string, number>();
-  let failed = 0;
-  for (let i = 0; i < count; i++) {
-    try {
-      const { stdout } = await client.exec('curl', ['-sS', '--max-time', '1', `http://${vip}/hostname`]);
-      names.set(stdout.trim(), (names.get(stdout.trim()) ?? 0) + 1);
-    } catch {
-      failed++;
-    }
-  }
-  return { names, failed };
 }
 
 /** Cuts `node` off hard: its link goes down and its speaker dies without a word. */
@@ -105,9 +89,9 @@ describe.skipIf(!ready)('BGP lab harness: FRR with BFD 50 ms × 3, three plain s
   });
 
   it('the client reaches every node through the ECMP route', async () => {
-    const { names, failed } = await curlNames(h.clientLan.client, 30);
+    const { answers, failed } = await curlMany(h.clientLan.client, vip, 30);
     expect(failed).toBe(0);
-    expect([...names.keys()].sort()).toEqual(['m1', 'w1', 'w2']);
+    expect([...answers.keys()].sort()).toEqual(['m1', 'w1', 'w2']);
   });
 
   it('a hard-killed node: BFD 50 ms × 3 removes its next hop (5 trials)', async () => {
@@ -124,6 +108,7 @@ describe.skipIf(!ready)('BGP lab harness: FRR with BFD 50 ms × 3, three plain s
       times.push(removedAt - killedAt);
       expect(watch.nextHops(prefix)).toEqual(nodeIps().filter((ip) => ip !== w2.ipv4));
       await w2.exec('ip', ['link', 'set', w2.ifname, 'up']);
+      await h.clientLan.routeBack(w2);
       await startAndAnnounce(w2);
     }
     console.info(

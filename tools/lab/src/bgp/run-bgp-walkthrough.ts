@@ -150,6 +150,7 @@ export async function runBgpWalkthrough(
       );
       return at;
     });
+    const kernelNextHops = routes.nextHops(prefix);
     const ribNextHops = await waitFor('the /32 in the BGP table', routeTimeoutMs, async () => {
       const hops = (await lab.router.routes()).get(prefix);
       return hops?.length === nodeIps.length ? hops : undefined;
@@ -196,7 +197,7 @@ export async function runBgpWalkthrough(
       serviceTable,
       routeMs: routeAt - app.serviceCreatedAt,
       ribNextHops,
-      kernelNextHops: routes.nextHops(prefix),
+      kernelNextHops,
       showRoutes,
       ipRoute,
       podNames: app.pods.map((p) => p.name),
