@@ -20,6 +20,11 @@ export type BgpLabOptions = Pick<QuickstartOptions, 'log' | 'launcher'> & {
   readonly router?: RouterKind;
   /** The router's BFD timers (the BFDProfile's); default 50 ms × 3. */
   readonly bfd?: RouterBfd;
+  /**
+   * Namespaces for more routers on the node LAN (router2 at .15, ...), where the caller may start
+   * one with `startRouterOn`; default none.
+   */
+  readonly spareRouterHosts?: number;
 };
 
 export type BgpLab = {
@@ -35,6 +40,10 @@ export type BgpLab = {
   reviveNode(name: string): Promise<void>;
   /** Stops the router and starts one of `kind` in its place, with the same neighbors. */
   replaceRouter(kind: RouterKind): Promise<LabRouter>;
+  /** The spare router namespaces (`spareRouterHosts`). */
+  readonly spareRouterHosts: readonly QuickstartCluster['client'][];
+  /** Starts a router of `kind` like the first one (same ASN, neighbors and BFD) on `host`; stopped by destroy(). */
+  startRouterOn(host: QuickstartCluster['client'], kind: RouterKind): Promise<LabRouter>;
   destroy(): Promise<void>;
 };
 
@@ -43,22 +52,26 @@ export async function startBgpLab(options: BgpLabOptions = {}): Promise<BgpLab> 
     ...options,
     ipv4Subnet: bgpLabAddresses.nodeLan,
     ipv6Prefix: bgpLabAddresses.nodeIpv6,
-    extraHosts: ['router'],
+    extraHosts: [
+      'router',
+      ...Array.from({ length: options.spareRouterHosts ?? 0 }, (_, i) => `router${i + 2}`),
+    ],
   });
   const routerHost = cluster.extraHosts[0]!;
   let router: LabRouter | undefined;
+  const spareRouters: LabRouter[] = [];
   let routes: KernelRouteWatch | undefined;
   let clientLan: ClientLan | undefined;
   const destroy = async () => {
     routes?.stop();
-    await router?.stop();
+    await Promise.all([router, ...spareRouters].map((r) => r?.stop()));
     await clientLan?.destroy();
     await cluster.destroy();
   };
-  const startRouter = (kind: RouterKind) =>
-    (kind === 'frr' ? startFrrRouter : startBirdRouter)(routerHost, {
+  const startRouter = (kind: RouterKind, host = routerHost) =>
+    (kind === 'frr' ? startFrrRouter : startBirdRouter)(host, {
       asn: routerAsn,
-      address: routerHost.ipv4,
+      address: host.ipv4,
       neighbors: cluster.nodes.map((n) => ({ address: n.host.ipv4, asn: nodeAsn, name: n.name })),
       bfd: options.bfd ?? { intervalMs: 50, multiplier: 3 },
     });
@@ -89,6 +102,12 @@ export async function startBgpLab(options: BgpLabOptions = {}): Promise<BgpLab> 
         router = undefined;
         router = await startRouter(kind);
         return router;
+      },
+      spareRouterHosts: cluster.extraHosts.slice(1),
+      async startRouterOn(host, kind) {
+        const started = await startRouter(kind, host);
+        spareRouters.push(started);
+        return started;
       },
       destroy,
     };
