@@ -4,7 +4,7 @@
  * default all):
  *
  *   announce  Service created → its /32 in the router's kernel table (after bgpd's RIB and zebra):
- *             first next hop and all three, p50/p99 over BGP_BENCH_SERVICES (default 40)
+ *             first next hop and all three, p50/p99 over BGP_BENCH_SERVICES (default 100, at most 256)
  *   bfd       a node cut off hard (link down, speaker SIGKILLed) → the router drops its next hop,
  *             BFDProfile 50 ms × 3 and 300 ms × 3 (BGP_BENCH_CUTS runs each, default 10)
  *   scale     1,000 Services announced by 3 nodes to 2 routers: from the BGPAdvertisement to every
@@ -27,7 +27,7 @@ import { quickstartNeeds } from '../src/quickstart/quickstart-prerequisites.ts';
 import { waitFor } from '../src/quickstart/wait-for.ts';
 
 const sections = new Set((process.env.BGP_BENCH ?? 'announce,bfd,scale').split(','));
-const serviceCount = Number(process.env.BGP_BENCH_SERVICES ?? 40);
+const serviceCount = Math.min(256, Number(process.env.BGP_BENCH_SERVICES ?? 100));
 const cuts = Number(process.env.BGP_BENCH_CUTS ?? 10);
 const scaleCount = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,8 +97,16 @@ async function ingressIp(lab: BgpLab, name: string): Promise<string> {
 async function announceBench(lab: BgpLab, app: QuickstartApp): Promise<void> {
   const first: number[] = [];
   const all: number[] = [];
+  await lab.cluster.kubectl(
+    ['apply', '-f', '-'],
+    `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: announce, namespace: ${metallbNamespace} }
+spec: { addresses: [198.18.113.0/24], autoAssign: false }
+`,
+  );
   for (let i = 0; i < serviceCount; i++) {
-    const createdAt = await createService(lab, app, `bench-${i}`);
+    const createdAt = await createService(lab, app, `bench-${i}`, 'announce');
     const prefix = `${await ingressIp(lab, `bench-${i}`)}/32`;
     first.push((await lab.routes.waitFor(prefix, (hops) => hops.length >= 1, 30_000)) - createdAt);
     all.push((await lab.routes.waitFor(prefix, (hops) => hops.length === 3, 30_000)) - createdAt);
@@ -162,7 +170,7 @@ spec: { ipAddressPools: [first-pool] }
 apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: { name: bench, namespace: ${metallbNamespace} }
-spec: { addresses: [198.18.116.0/22] }
+spec: { addresses: [198.18.116.0/22], autoAssign: false }
 ---
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer

@@ -8,15 +8,13 @@ export const bgpLabAddresses = {
   nodeLan: '198.18.110.0/24',
   /** The router's second LAN: router .1, client .100. */
   clientLan: '198.18.111.0/24',
-  /** LoadBalancer IPs: the walkthrough's pool is 198.18.112.200–.250; the bench uses all 1,024. */
-  pool: '198.18.112.0/22',
+  /**
+   * LoadBalancer IPs, routed by the client through the router: the walkthrough's pool is
+   * 198.18.112.200–.250, the bench's 198.18.113.0/24 and 198.18.116.0/22.
+   */
+  pool: '198.18.112.0/21',
   nodeIpv6: '2001:db8:b90::/64',
 } as const;
 
 export const nodeAsn = 64500;
 export const routerAsn = 64501;
-
-/** The i-th address of the pool (0–1023). */
-export function poolAddress(i: number): string {
-  return `198.18.${112 + Math.floor(i / 256)}.${i % 256}`;
-}
