@@ -95,6 +95,7 @@ async function ingressIp(lab: BgpLab, name: string): Promise<string> {
 }
 
 async function announceBench(lab: BgpLab, app: QuickstartApp): Promise<void> {
+  const assigned: number[] = [];
   const first: number[] = [];
   const all: number[] = [];
   await lab.cluster.kubectl(
@@ -108,12 +109,14 @@ spec: { addresses: [198.18.113.0/24], autoAssign: false }
   for (let i = 0; i < serviceCount; i++) {
     const createdAt = await createService(lab, app, `bench-${i}`, 'announce');
     const prefix = `${await ingressIp(lab, `bench-${i}`)}/32`;
+    assigned.push(performance.now() - createdAt);
     first.push((await lab.routes.waitFor(prefix, (hops) => hops.length >= 1, 30_000)) - createdAt);
     all.push((await lab.routes.waitFor(prefix, (hops) => hops.length === 3, 30_000)) - createdAt);
   }
   console.log("\nService created → /32 in the router's kernel table (FRR: bgpd RIB, then zebra)\n");
   table([
     ['figure', 'measured'],
+    ['EXTERNAL-IP seen (the controller; polled every 50 ms)', summary(assigned)],
     ['first next hop', summary(first)],
     ['all 3 next hops (ECMP)', summary(all)],
   ]);

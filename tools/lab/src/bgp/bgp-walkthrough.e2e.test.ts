@@ -15,10 +15,10 @@ import { checkPrerequisites } from '../prerequisites.ts';
 import { quickstartNeeds } from '../quickstart/quickstart-prerequisites.ts';
 import { waitFor } from '../quickstart/wait-for.ts';
 import { listLabNamespaces } from '../sweep-stale-labs.ts';
-import { bgpLabAddresses, nodeAsn, routerAsn } from './bgp-addresses.ts';
+import { bgpLabAddresses } from './bgp-addresses.ts';
 import { bgpRouterNeeds } from './bgp-lab-needs.ts';
 import { curlMany, startRequestLoop } from './client-requests.ts';
-import { runBgpWalkthrough, stopNode } from './run-bgp-walkthrough.ts';
+import { bgpPeerYaml, runBgpWalkthrough, stopNode } from './run-bgp-walkthrough.ts';
 
 /** Regression bound on BFD 50 ms × 3 next-hop removal: measured 160–230 ms (README), about 5×. */
 const bfdBoundMs = 1000;
@@ -134,20 +134,7 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
     const { lab } = run!;
     const m1 = lab.cluster.nodes.find((n) => n.name === 'm1')!;
     await lab.reviveNode('m1');
-    await lab.cluster.kubectl(
-      ['apply', '-f', '-'],
-      `apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata:
-  name: router
-  namespace: metallb-system
-spec:
-  myASN: ${nodeAsn}
-  peerASN: ${routerAsn}
-  peerAddress: ${lab.routerHost.ipv4}
-  holdTime: 3s
-`,
-    );
+    await lab.cluster.kubectl(['apply', '-f', '-'], bgpPeerYaml(lab.routerHost.ipv4, { holdTime: '3s' }));
     // The changed peer is re-established by every speaker; then m1 announces again.
     await waitFor('m1 re-established without BFD', 60_000, async () => {
       const bfd = await lab.router.bfdPeers();

@@ -8,6 +8,7 @@
  */
 import { deployQuickstartApp, type QuickstartApp } from '../quickstart/quickstart-app.ts';
 import { type LabNode, metallbNamespace } from '../quickstart/quickstart-cluster.ts';
+import { createStepPrinter } from '../quickstart/step-printer.ts';
 import { waitFor } from '../quickstart/wait-for.ts';
 import { nodeAsn, routerAsn } from './bgp-addresses.ts';
 import { type BgpLab, type BgpLabOptions, startBgpLab } from './bgp-lab.ts';
@@ -41,6 +42,21 @@ export type BgpWalkthroughResult = {
   readonly curlAfter: ReadonlyMap<string, number>;
 };
 
+/** BGPPeer `router`: our ASN, the router's address and ASN, and optionally a BFD profile or hold time. */
+export const bgpPeerYaml = (
+  routerAddress: string,
+  options: { readonly bfdProfile?: string; readonly holdTime?: string },
+) => `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata:
+  name: router
+  namespace: metallb-system
+spec:
+  myASN: ${nodeAsn}
+  peerASN: ${routerAsn}
+  peerAddress: ${routerAddress}
+${options.bfdProfile === undefined ? '' : `  bfdProfile: ${options.bfdProfile}\n`}${options.holdTime === undefined ? '' : `  holdTime: ${options.holdTime}\n`}`;
+
 export const bgpConfigYaml = (
   routerAddress: string,
   first: string,
@@ -64,17 +80,7 @@ spec:
   transmitInterval: 50
   detectMultiplier: 3
 ---
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata:
-  name: router
-  namespace: metallb-system
-spec:
-  myASN: ${nodeAsn}
-  peerASN: ${routerAsn}
-  peerAddress: ${routerAddress}
-  bfdProfile: fast
----
+${bgpPeerYaml(routerAddress, { bfdProfile: 'fast' })}---
 apiVersion: metallb.io/v1beta1
 kind: BGPAdvertisement
 metadata:
@@ -90,13 +96,7 @@ export async function runBgpWalkthrough(
 ): Promise<{ lab: BgpLab; app: QuickstartApp; result: BgpWalkthroughResult }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const indent = (text: string) => text.trimEnd().replace(/^/gm, '    ');
-  const step = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
-    out(`\n▶ ${title}`);
-    const start = performance.now();
-    const value = await run();
-    out(`  ✓ ${((performance.now() - start) / 1000).toFixed(2)} s`);
-    return value;
-  };
+  const { step } = createStepPrinter(out);
   const startedAt = performance.now();
   const elapsed = () => `+${((performance.now() - startedAt) / 1000).toFixed(1)}s`.padStart(7);
   const lab = await step(
