@@ -9,6 +9,9 @@
  *             BFDProfile 50 ms × 3 and 300 ms × 3 (BGP_BENCH_CUTS runs each, default 10)
  *   scale     1,000 Services announced by 3 nodes to 2 routers: from the BGPAdvertisement to every
  *             /32 with 3 next hops in both routers' kernel tables; speaker RSS before and after
+ *   router    the router alone: three plain BgpSpeaker processes (no Kubernetes) announce a /32
+ *             at once → the route with 3 next hops in FRR's kernel table (BGP_BENCH_SERVICES runs),
+ *             to tell the router's share from the speaker's
  *
  * Needs root, FRR, the envtest binaries (or Go) and the speaker's BGP mode.
  */
@@ -18,7 +21,8 @@ import { DiscoveryV1Api } from '@kubernetes/client-node';
 import { nodeAsn, routerAsn } from '../src/bgp/bgp-addresses.ts';
 import { type BgpLab, startBgpLab } from '../src/bgp/bgp-lab.ts';
 import { bgpRouterNeeds } from '../src/bgp/bgp-lab-needs.ts';
-import { readKernelRoutes } from '../src/bgp/kernel-routes.ts';
+import { createHarnessLab } from '../src/bgp/harness-lab.ts';
+import { readKernelRoutes, watchKernelRoutes } from '../src/bgp/kernel-routes.ts';
 import { bgpConfigYaml, stopNode } from '../src/bgp/run-bgp-walkthrough.ts';
 import { checkPrerequisites } from '../src/prerequisites.ts';
 import { deployQuickstartApp, type QuickstartApp } from '../src/quickstart/quickstart-app.ts';
@@ -26,7 +30,7 @@ import { metallbNamespace } from '../src/quickstart/quickstart-cluster.ts';
 import { quickstartNeeds } from '../src/quickstart/quickstart-prerequisites.ts';
 import { waitFor } from '../src/quickstart/wait-for.ts';
 
-const sections = new Set((process.env.BGP_BENCH ?? 'announce,bfd,scale').split(','));
+const sections = new Set((process.env.BGP_BENCH ?? 'announce,bfd,scale,router').split(','));
 const serviceCount = Math.min(256, Number(process.env.BGP_BENCH_SERVICES ?? 100));
 const cuts = Number(process.env.BGP_BENCH_CUTS ?? 10);
 const scaleCount = 1000;
@@ -226,12 +230,49 @@ spec: { ipAddressPools: [bench] }
   ]);
 }
 
-if (checkPrerequisites('BGP bench', quickstartNeeds()) && checkPrerequisites('BGP bench', bgpRouterNeeds())) {
+async function routerBench(): Promise<void> {
+  const h = await createHarnessLab({ router: 'frr' });
+  try {
+    const watch = await watchKernelRoutes(h.routerHosts[0]!);
+    const announcers = await Promise.all(h.nodes.map((node) => h.startAnnouncer(node)));
+    const first: number[] = [];
+    const all: number[] = [];
+    for (let i = 0; i < serviceCount; i++) {
+      const prefix = `198.18.113.${i}/32`;
+      const sentAt = performance.now();
+      for (const announcer of announcers) announcer.announce([prefix]);
+      first.push((await watch.waitFor(prefix, (hops) => hops.length >= 1, 30_000)) - sentAt);
+      all.push((await watch.waitFor(prefix, (hops) => hops.length === 3, 30_000)) - sentAt);
+    }
+    watch.stop();
+    console.log("\nThe router alone: 3 plain BgpSpeaker processes announce a /32 → FRR's kernel table\n");
+    table([
+      ['figure', 'measured'],
+      ['first next hop', summary(first)],
+      ['all 3 next hops', summary(all)],
+    ]);
+  } finally {
+    await h.destroy();
+  }
+}
+
+const header = () =>
   console.log(
     `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
+const needsCluster = ['announce', 'bfd', 'scale'].some((section) => sections.has(section));
+if (sections.has('router') && checkPrerequisites('BGP bench (router)', bgpRouterNeeds())) {
+  header();
+  await routerBench();
+}
+if (
+  needsCluster &&
+  checkPrerequisites('BGP bench', quickstartNeeds()) &&
+  checkPrerequisites('BGP bench', bgpRouterNeeds())
+) {
+  header();
   const lab = await startBgpLab({ spareRouterHosts: 1 });
   try {
     await lab.cluster.kubectl(
