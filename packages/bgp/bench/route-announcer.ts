@@ -53,7 +53,7 @@ const sessions = peers.map(({ address, asn: peerAsn }) => {
     localAddress: local,
     holdTimeSeconds: values.hold === undefined ? 90 : Number(values.hold),
     ipv6: false,
-    // The lab restarts sessions quickly; the library's default backoff starts at 1 s anyway.
+    // The lab restarts routers and nodes: retry within 0.2–2 s, not the default 1–120 s.
     backoff: { initialMs: 200, maxMs: 2000 },
   });
   peer.on('state', (state, previous) => {

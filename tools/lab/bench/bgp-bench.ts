@@ -20,14 +20,13 @@ import { cpus, loadavg } from 'node:os';
 import { DiscoveryV1Api } from '@kubernetes/client-node';
 import { nodeAsn, routerAsn } from '../src/bgp/bgp-addresses.ts';
 import { type BgpLab, startBgpLab } from '../src/bgp/bgp-lab.ts';
-import { bgpRouterNeeds } from '../src/bgp/bgp-lab-needs.ts';
+import { bgpLabNeeds, bgpRouterNeeds } from '../src/bgp/bgp-lab-needs.ts';
 import { createHarnessLab } from '../src/bgp/harness-lab.ts';
 import { readKernelRoutes, watchKernelRoutes } from '../src/bgp/kernel-routes.ts';
 import { bgpConfigYaml, stopNode } from '../src/bgp/run-bgp-walkthrough.ts';
 import { checkPrerequisites } from '../src/prerequisites.ts';
 import { deployQuickstartApp, type QuickstartApp } from '../src/quickstart/quickstart-app.ts';
 import { metallbNamespace } from '../src/quickstart/quickstart-cluster.ts';
-import { quickstartNeeds } from '../src/quickstart/quickstart-prerequisites.ts';
 import { waitFor } from '../src/quickstart/wait-for.ts';
 
 const sections = new Set((process.env.BGP_BENCH ?? 'announce,bfd,scale,router').split(','));
@@ -267,11 +266,7 @@ if (sections.has('router') && checkPrerequisites('BGP bench (router)', bgpRouter
   header();
   await routerBench();
 }
-if (
-  needsCluster &&
-  checkPrerequisites('BGP bench', quickstartNeeds()) &&
-  checkPrerequisites('BGP bench', bgpRouterNeeds())
-) {
+if (needsCluster && checkPrerequisites('BGP bench', bgpLabNeeds())) {
   header();
   const lab = await startBgpLab({ spareRouterHosts: 1 });
   try {

@@ -12,11 +12,10 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSubnetFree } from '../check-subnet-free.ts';
 import { checkPrerequisites } from '../prerequisites.ts';
-import { quickstartNeeds } from '../quickstart/quickstart-prerequisites.ts';
 import { waitFor } from '../quickstart/wait-for.ts';
 import { listLabNamespaces } from '../sweep-stale-labs.ts';
 import { bgpLabAddresses } from './bgp-addresses.ts';
-import { bgpRouterNeeds } from './bgp-lab-needs.ts';
+import { bgpLabNeeds } from './bgp-lab-needs.ts';
 import { curlMany, startRequestLoop } from './client-requests.ts';
 import { bgpPeerYaml, runBgpWalkthrough, stopNode } from './run-bgp-walkthrough.ts';
 
@@ -25,9 +24,7 @@ const bfdBoundMs = 1000;
 /** With BFD, only requests in flight during the detection time fail (each waits up to 1 s). */
 const failuresPerCutBound = 2;
 
-const ready =
-  checkPrerequisites('BGP walkthrough e2e (npm run lab -- --bgp)', quickstartNeeds()) &&
-  checkPrerequisites('BGP walkthrough e2e (npm run lab -- --bgp)', bgpRouterNeeds());
+const ready = checkPrerequisites('BGP walkthrough e2e (npm run lab -- --bgp)', bgpLabNeeds());
 
 describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then failures', () => {
   let run: Awaited<ReturnType<typeof runBgpWalkthrough>> | undefined;

@@ -4,7 +4,7 @@
  * missing. Tears everything down at the end or on Ctrl-C; --keep leaves it running until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { bgpRouterNeeds } from '../bgp/bgp-lab-needs.ts';
+import { bgpLabNeeds } from '../bgp/bgp-lab-needs.ts';
 import { RouterKind } from '../bgp/lab-router.ts';
 import { runBgpLab } from '../bgp/run-bgp-lab.ts';
 import { LabError } from '../lab-error.ts';
@@ -62,8 +62,14 @@ async function main(): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  if (values.bgp && values.cluster) {
-    process.stderr.write(`--bgp runs on the simulated nodes; it does not combine with --cluster\n\n${usage}`);
+  if (values.bgp && (values.cluster || values.subnet !== undefined)) {
+    process.stderr.write(
+      `--bgp has its own addresses and simulated nodes: no --cluster or --subnet\n\n${usage}`,
+    );
+    return 2;
+  }
+  if (values.router !== undefined && !values.bgp) {
+    process.stderr.write(`--router goes with --bgp\n\n${usage}`);
     return 2;
   }
   const router = values.router ?? RouterKind.frr;
@@ -71,15 +77,8 @@ async function main(): Promise<number> {
     process.stderr.write(`--router must be frr or bird, not "${router}"\n\n${usage}`);
     return 2;
   }
-  const needs = values.cluster ? realClusterNeeds() : quickstartNeeds();
   const missing = findMissing(
-    values.bgp
-      ? {
-          ...needs,
-          commands: [...(needs.commands ?? []), ...(bgpRouterNeeds().commands ?? [])],
-          files: bgpRouterNeeds().files ?? [],
-        }
-      : needs,
+    values.cluster ? realClusterNeeds() : values.bgp ? bgpLabNeeds() : quickstartNeeds(),
   );
   if (missing.length > 0) {
     process.stderr.write(
