@@ -15,6 +15,7 @@
  *
  * Needs root, FRR, the envtest binaries (or Go) and the speaker's BGP mode.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { DiscoveryV1Api } from '@kubernetes/client-node';
@@ -24,6 +25,7 @@ import { bgpLabNeeds, bgpRouterNeeds } from '../src/bgp/bgp-lab-needs.ts';
 import { createHarnessLab } from '../src/bgp/harness-lab.ts';
 import { readKernelRoutes, watchKernelRoutes } from '../src/bgp/kernel-routes.ts';
 import { bgpConfigYaml, stopNode } from '../src/bgp/run-bgp-walkthrough.ts';
+import type { LabHost } from '../src/lab-host.ts';
 import { checkPrerequisites } from '../src/prerequisites.ts';
 import { deployQuickstartApp, type QuickstartApp } from '../src/quickstart/quickstart-app.ts';
 import { metallbNamespace } from '../src/quickstart/quickstart-cluster.ts';
@@ -191,7 +193,7 @@ spec: { myASN: ${nodeAsn}, peerASN: ${routerAsn}, peerAddress: ${router2Host.ipv
   }
   for (const name of names) await ingressIp(lab, name);
   const createMs = performance.now() - createStart;
-  const benchRoutes = async (host: BgpLab['routerHost']) =>
+  const benchRoutes = async (host: LabHost) =>
     [...(await readKernelRoutes(host))].filter(
       ([p, hops]) => /^198\.18\.11[6-9]\./.test(p) && hops.length === 3,
     ).length;

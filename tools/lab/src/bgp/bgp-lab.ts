@@ -4,6 +4,7 @@
  * client's LAN behind the router, and FRR or BIRD 2 as the router peering with every node, its
  * kernel table watched. The walkthrough and its e2e test run on it.
  */
+import type { LabHost } from '../lab-host.ts';
 import {
   type QuickstartCluster,
   type QuickstartOptions,
@@ -31,7 +32,7 @@ export type BgpLab = {
   readonly cluster: QuickstartCluster;
   readonly clientLan: ClientLan;
   /** The router's namespace. */
-  readonly routerHost: QuickstartCluster['client'];
+  readonly routerHost: LabHost;
   /** The running router (replaced by `replaceRouter`). */
   readonly router: LabRouter;
   /** The router's kernel table, watched from the start. */
@@ -41,9 +42,9 @@ export type BgpLab = {
   /** Stops the router and starts one of `kind` in its place, with the same neighbors. */
   replaceRouter(kind: RouterKind): Promise<LabRouter>;
   /** The spare router namespaces (`spareRouterHosts`). */
-  readonly spareRouterHosts: readonly QuickstartCluster['client'][];
+  readonly spareRouterHosts: readonly LabHost[];
   /** Starts a router of `kind` like the first one (same ASN, neighbors and BFD) on `host`; stopped by destroy(). */
-  startRouterOn(host: QuickstartCluster['client'], kind: RouterKind): Promise<LabRouter>;
+  startRouterOn(host: LabHost, kind: RouterKind): Promise<LabRouter>;
   destroy(): Promise<void>;
 };
 
