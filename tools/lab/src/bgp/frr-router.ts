@@ -64,6 +64,23 @@ export function renderFrrBfdd(config: RouterConfig): string {
   ].join('\n');
 }
 
+type FrrTable = { routes?: Record<string, { valid?: boolean; nexthops?: { ip?: string }[] }[]> };
+
+/** `show bgp ipv4 unicast json`: prefix → the next hops of its valid paths, sorted. */
+export function parseFrrRoutes(json: string): Map<string, string[]> {
+  const table = JSON.parse(json) as FrrTable;
+  return new Map(
+    Object.entries(table.routes ?? {}).map(([prefix, paths]) => [
+      prefix,
+      paths
+        .filter((p) => p.valid !== false)
+        .flatMap((p) => p.nexthops?.map((h) => h.ip ?? '') ?? [])
+        .filter((ip) => ip !== '')
+        .sort(),
+    ]),
+  );
+}
+
 export async function startFrrRouter(host: LabHost, config: RouterConfig): Promise<LabRouter> {
   const daemons = createRouterDaemons(host, 'frr');
   const { dir } = daemons;
@@ -125,19 +142,7 @@ export async function startFrrRouter(host: LabHost, config: RouterConfig): Promi
       return new Map(peers.map((p) => [p.peer, p.status === 'up' ? 'up' : 'down'] as const));
     },
     async routes() {
-      const table = await json<{
-        routes?: Record<string, { valid?: boolean; nexthops?: { ip?: string }[] }[]>;
-      }>('show bgp ipv4 unicast json');
-      return new Map(
-        Object.entries(table.routes ?? {}).map(([prefix, paths]) => [
-          prefix,
-          paths
-            .filter((p) => p.valid !== false)
-            .flatMap((p) => p.nexthops?.map((h) => h.ip ?? '') ?? [])
-            .filter((ip) => ip !== '')
-            .sort(),
-        ]),
-      );
+      return parseFrrRoutes(await vtysh('show bgp ipv4 unicast json'));
     },
     async showRoutes() {
       const command = 'show bgp ipv4 unicast';

@@ -19,16 +19,19 @@ type IpRoute = {
 
 const withLength = (dst: string) => (dst.includes('/') ? dst : `${dst}/32`);
 
-/** Routes learned from a routing daemon (FRR's `proto bgp`, BIRD's `proto bird`), IPv4 main table. */
-export async function readKernelRoutes(host: LabHost): Promise<KernelRoutes> {
-  const { stdout } = await host.exec('ip', ['-4', '-j', 'route', 'show']);
+/** `ip -4 -j route show`: the routes a routing daemon put there (FRR's `proto bgp`, BIRD's `proto bird`). */
+export function parseKernelRoutes(json: string): KernelRoutes {
   const routes = new Map<string, string[]>();
-  for (const route of JSON.parse(stdout) as IpRoute[]) {
+  for (const route of JSON.parse(json) as IpRoute[]) {
     if (route.protocol !== 'bgp' && route.protocol !== 'bird') continue;
     const hops = route.nexthops?.map((h) => h.gateway ?? '') ?? [route.gateway ?? ''];
     routes.set(withLength(route.dst), hops.filter((h) => h !== '').sort());
   }
   return routes;
+}
+
+export async function readKernelRoutes(host: LabHost): Promise<KernelRoutes> {
+  return parseKernelRoutes((await host.exec('ip', ['-4', '-j', 'route', 'show'])).stdout);
 }
 
 export type KernelRouteWatch = {
