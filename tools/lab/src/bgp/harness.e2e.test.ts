@@ -3,7 +3,7 @@
  * (zebra, bgpd, bfdd) and BIRD 2 learn a /32 from three nodes and install one ECMP route; the
  * readers see sessions, BFD peers, the BGP table and the kernel's next hops; the client reaches
  * every node through the router; a hard-killed node's next hop goes within BFD's detection time
- * (FRR) or the hold time (BIRD without BFD); a SIGTERMed speaker's route goes before it exits.
+ * (FRR) or the hold time (BIRD without BFD); a SIGTERMed speaker's route goes at once.
  * Times are printed; the bounds are regression bounds, about 5× what tools/lab/README.md reports.
  */
 import path from 'node:path';
@@ -117,15 +117,21 @@ describe.skipIf(!ready)('BGP lab harness: FRR with BFD 50 ms × 3, three plain s
     for (const t of times) expect(t).toBeLessThan(bfdBoundMs);
   }, 120_000);
 
-  it('a SIGTERMed speaker: its next hop goes before the process exits', async () => {
+  it('a SIGTERMed speaker: its withdrawal removes its next hop at once', async () => {
     await watch.waitFor(prefix, (hops) => hops.length === 3, 30_000);
     const w1 = h.nodes[1]!;
     const announcer = announcers.get('w1')!;
     const removed = watch.waitFor(prefix, (hops) => !hops.includes(w1.ipv4), 10_000);
+    const signalledAt = performance.now();
     announcer.process.kill('SIGTERM');
     const [removedAt, exitedAt] = await Promise.all([removed, announcer.exited]);
-    console.info(`SIGTERM: next hop removed ${(exitedAt - removedAt).toFixed(0)} ms before the exit`);
-    expect(removedAt).toBeLessThanOrEqual(exitedAt);
+    // The plain speaker withdraws, waits 50 ms and closes; FRR may finish after it exits on a busy
+    // machine, so this asserts promptness, not order (the walkthrough e2e asserts the order for
+    // the real speaker, which waits for its withdrawals to reach the router).
+    console.info(
+      `SIGTERM: next hop removed ${(removedAt - signalledAt).toFixed(0)} ms after the signal, ${(exitedAt - removedAt).toFixed(0)} ms before the exit`,
+    );
+    expect(removedAt - signalledAt).toBeLessThan(bfdBoundMs);
     await startAndAnnounce(w1);
   }, 60_000);
 });
