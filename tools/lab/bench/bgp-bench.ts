@@ -23,7 +23,7 @@ import { nodeAsn, routerAsn } from '../src/bgp/bgp-addresses.ts';
 import { type BgpLab, startBgpLab } from '../src/bgp/bgp-lab.ts';
 import { bgpLabNeeds, bgpRouterNeeds } from '../src/bgp/bgp-lab-needs.ts';
 import { createHarnessLab } from '../src/bgp/harness-lab.ts';
-import { readKernelRoutes, watchKernelRoutes } from '../src/bgp/kernel-routes.ts';
+import { readKernelRoutes, watchKernelRoutes, withoutNextHop } from '../src/bgp/kernel-routes.ts';
 import { bgpConfigYaml, stopNode } from '../src/bgp/run-bgp-walkthrough.ts';
 import type { LabHost } from '../src/lab-host.ts';
 import { checkPrerequisites } from '../src/prerequisites.ts';
@@ -153,7 +153,7 @@ spec: { receiveInterval: ${interval}, transmitInterval: ${interval}, detectMulti
       await sleep(interval * 10);
       const cutAt = performance.now();
       await stopNode(lab, undefined, m1);
-      times.push((await lab.routes.waitFor(watched, (hops) => !hops.includes(m1.host.ipv4), 60_000)) - cutAt);
+      times.push((await lab.routes.waitFor(watched, withoutNextHop(m1.host.ipv4), 60_000)) - cutAt);
     }
     rows.push([`${interval} ms × 3`, summary(times)]);
   }

@@ -17,6 +17,7 @@ import { listLabNamespaces } from '../sweep-stale-labs.ts';
 import { bgpLabAddresses } from './bgp-addresses.ts';
 import { bgpLabNeeds } from './bgp-lab-needs.ts';
 import { curlMany, startRequestLoop } from './client-requests.ts';
+import { withoutNextHop } from './kernel-routes.ts';
 import { bgpPeerYaml, runBgpWalkthrough, stopNode } from './run-bgp-walkthrough.ts';
 
 /** Regression bound on BFD 50 ms × 3 next-hop removal: measured 160–230 ms (README), about 5×. */
@@ -93,7 +94,7 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
       await new Promise((resolve) => setTimeout(resolve, 200));
       const cutAt = performance.now();
       await stopNode(lab, undefined, m1);
-      const goneAt = await lab.routes.waitFor(prefix(), (hops) => !hops.includes(m1.host.ipv4), 30_000);
+      const goneAt = await lab.routes.waitFor(prefix(), withoutNextHop(m1.host.ipv4), 30_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const { failed } = await loop.stop();
       times.push(goneAt - cutAt);
@@ -115,7 +116,7 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
     const loop = startRequestLoop(lab.clientLan.client, app.loadBalancerIp);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const speaker = lab.cluster.speakers.get('m1')!;
-    const gone = lab.routes.waitFor(prefix(), (hops) => !hops.includes(m1.host.ipv4), 30_000);
+    const gone = lab.routes.waitFor(prefix(), withoutNextHop(m1.host.ipv4), 30_000);
     speaker.kill('SIGTERM');
     const [goneAt, exitedAt] = await Promise.all([gone, speaker.exit.then(() => performance.now())]);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -144,7 +145,7 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
     });
     const cutAt = performance.now();
     await stopNode(lab, undefined, m1);
-    const goneAt = await lab.routes.waitFor(prefix(), (hops) => !hops.includes(m1.host.ipv4), 30_000);
+    const goneAt = await lab.routes.waitFor(prefix(), withoutNextHop(m1.host.ipv4), 30_000);
     const ms = goneAt - cutAt;
     console.info(`m1 cut off, no BFD, hold time 3 s: next hop gone after ${ms.toFixed(0)} ms`);
     // The router's hold timer runs from the last KEEPALIVE (every second): 2–3 s, never BFD-fast.

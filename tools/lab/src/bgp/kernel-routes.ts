@@ -34,6 +34,16 @@ export async function readKernelRoutes(host: LabHost): Promise<KernelRoutes> {
   return parseKernelRoutes((await host.exec('ip', ['-4', '-j', 'route', 'show'])).stdout);
 }
 
+/**
+ * A `waitFor` predicate: the route is still there, without `gateway`. A next hop going is one
+ * route replacement, but a route seen empty in between (re-read between two notifications) is
+ * not the state that counts, so the time is that of the route with the others.
+ */
+export const withoutNextHop =
+  (gateway: string) =>
+  (nextHops: readonly string[]): boolean =>
+    nextHops.length > 0 && !nextHops.includes(gateway);
+
 export type KernelRouteWatch = {
   /** The current next hops of `prefix` (empty: no route). */
   nextHops(prefix: string): readonly string[];

@@ -13,6 +13,7 @@ import { waitFor } from '../quickstart/wait-for.ts';
 import { nodeAsn, routerAsn } from './bgp-addresses.ts';
 import { type BgpLab, type BgpLabOptions, startBgpLab } from './bgp-lab.ts';
 import { curlMany, startRequestLoop } from './client-requests.ts';
+import { withoutNextHop } from './kernel-routes.ts';
 
 /** Why 30 s: the speakers announce within a second of the Service; anything near this is a hang. */
 const routeTimeoutMs = 30_000;
@@ -175,7 +176,7 @@ export async function runBgpWalkthrough(
       await new Promise((resolve) => setTimeout(resolve, 300));
       const cutAt = performance.now();
       await stopNode(lab, app, down);
-      const goneAt = await routes.waitFor(prefix, (hops) => !hops.includes(down.host.ipv4), routeTimeoutMs);
+      const goneAt = await routes.waitFor(prefix, withoutNextHop(down.host.ipv4), routeTimeoutMs);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const { requests, failed } = await loop.stop();
       const ms = goneAt - cutAt;
