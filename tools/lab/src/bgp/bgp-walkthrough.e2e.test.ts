@@ -182,5 +182,5 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
     const ours = listLabNamespaces().filter((ns) => ns.startsWith(`bmlb-${process.pid}-`));
     expect(ours).toEqual([]);
     expect(existsSync(lab.cluster.runDir)).toBe(false);
-  });
+  }, 60_000);
 });

@@ -79,7 +79,7 @@ describe.skipIf(!ready)('BGP lab harness: FRR with BFD 50 ms × 3, three plain s
         ? true
         : undefined;
     });
-  });
+  }, 60_000);
 
   it('holds the /32 with a next hop per node and installs one ECMP route in the kernel', async () => {
     await watch.waitFor(prefix, (hops) => hops.length === 3, 20_000);
@@ -91,13 +91,13 @@ describe.skipIf(!ready)('BGP lab harness: FRR with BFD 50 ms × 3, three plain s
     expect(shown.output).toContain(prefix);
     const { stdout } = await h.routerHosts[0]!.exec('ip', ['route', 'show', prefix]);
     expect(stdout.match(/nexthop via/g)).toHaveLength(3);
-  });
+  }, 60_000);
 
   it('the client reaches every node through the ECMP route', async () => {
     const { answers, failed } = await curlMany(h.clientLan.client, vip, 30);
     expect(failed).toBe(0);
     expect([...answers.keys()].sort()).toEqual(['m1', 'w1', 'w2']);
-  });
+  }, 60_000);
 
   it('a hard-killed node: BFD 50 ms × 3 removes its next hop (5 trials)', async () => {
     const w2 = h.nodes[2]!;
@@ -172,7 +172,7 @@ describe.skipIf(!ready)('BGP lab harness: BIRD 2 without BFD, hold time 3 s', ()
     const sessions = await h.routers[0]!.sessions();
     expect([...sessions.values()]).toEqual(['established', 'established', 'established']);
     expect((await h.routers[0]!.showRoutes()).output).toContain(prefix);
-  });
+  }, 60_000);
 
   it('a hard-killed node without BFD: the hold time bounds the next hop removal', async () => {
     const w2 = h.nodes[2]!;
