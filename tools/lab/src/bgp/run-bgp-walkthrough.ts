@@ -6,8 +6,10 @@
  * and the router dropping its next hop within BFD's detection time while the client keeps asking.
  * `npm run lab -- --bgp` prints it; the e2e test asserts on the returned result.
  */
+
 import { deployQuickstartApp, type QuickstartApp } from '../quickstart/quickstart-app.ts';
 import { type LabNode, metallbNamespace } from '../quickstart/quickstart-cluster.ts';
+import { firstPoolYaml } from '../quickstart/run-quickstart.ts';
 import { createStepPrinter } from '../quickstart/step-printer.ts';
 import { waitFor } from '../quickstart/wait-for.ts';
 import { nodeAsn, routerAsn } from './bgp-addresses.ts';
@@ -62,15 +64,7 @@ export const bgpConfigYaml = (
   routerAddress: string,
   first: string,
   last: string,
-) => `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: first-pool
-  namespace: metallb-system
-spec:
-  addresses:
-    - ${first}-${last}
----
+) => `${firstPoolYaml(first, last)}---
 apiVersion: metallb.io/v1beta1
 kind: BFDProfile
 metadata:

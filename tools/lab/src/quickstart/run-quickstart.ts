@@ -50,7 +50,8 @@ export type RunQuickstartOptions = QuickstartOptions & {
   readonly out?: (line: string) => void;
 };
 
-export const poolYaml = (first: string, last: string) => `apiVersion: metallb.io/v1beta1
+/** IPAddressPool first-pool with the range first-last, as in MetalLB's quick start. */
+export const firstPoolYaml = (first: string, last: string) => `apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata:
   name: first-pool
@@ -58,7 +59,9 @@ metadata:
 spec:
   addresses:
     - ${first}-${last}
----
+`;
+
+export const poolYaml = (first: string, last: string) => `${firstPoolYaml(first, last)}---
 apiVersion: metallb.io/v1beta1
 kind: L2Advertisement
 metadata:
