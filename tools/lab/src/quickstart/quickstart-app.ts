@@ -40,6 +40,8 @@ export type QuickstartApp = {
   readonly loadBalancerIp: string;
   /** From creating the Service to seeing its EXTERNAL-IP. */
   readonly assignMs: number;
+  /** performance.now() when the Service was created (to time what follows from it). */
+  readonly serviceCreatedAt: number;
   readService(): Promise<V1Service>;
   /** The node lifecycle controller's part after a node died: its pods' endpoints become not ready. */
   markNodeLost(node: LabNode): Promise<void>;
@@ -192,6 +194,7 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
     pods,
     loadBalancerIp,
     assignMs,
+    serviceCreatedAt,
     readService,
     async markNodeLost(node) {
       lost.add(node.name);

@@ -46,6 +46,8 @@ export type QuickstartOptions = {
   readonly log?: (line: string) => void;
   /** How the controller and the speakers run (default: processes from the TypeScript sources). */
   readonly launcher?: AppLauncher;
+  /** More hosts on the node LAN that are no Kubernetes node (the BGP lab's router), after the nodes. */
+  readonly extraHosts?: readonly string[];
 };
 
 export type LabNode = {
@@ -64,6 +66,8 @@ export type QuickstartCluster = {
   readonly core: CoreV1Api;
   readonly nodes: readonly LabNode[];
   readonly client: LabHost;
+  /** The `extraHosts`, in order. */
+  readonly extraHosts: readonly LabHost[];
   /** Logs, kubeconfigs and the membership key file. */
   readonly runDir: string;
   /** "a.b.c." + n. */
@@ -72,6 +76,8 @@ export type QuickstartCluster = {
   readonly secretFromController: boolean;
   readonly controller: RunningApp;
   readonly speakers: ReadonlyMap<string, RunningApp>;
+  /** Starts the speaker of `node` again (after it was killed) and waits until it is ready. */
+  restartSpeaker(node: string): Promise<RunningApp>;
   /** Starts one more app in the cluster the way the lab started the others (e.g. a restart). */
   launch(spec: Omit<AppLaunch, 'logFile'>): Promise<RunningApp>;
   nodeByMac(mac: string): LabNode | undefined;
@@ -123,13 +129,13 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
   try {
     const kubectlBinary = await ensureKubectl(log);
     lab = await createLab({
-      nodes: [...nodeNames],
+      nodes: [...nodeNames, ...(options.extraHosts ?? [])],
       client: true,
       bridge: LabBridgeMode.host,
       ipv4Subnet,
       ipv6Prefix: options.ipv6Prefix ?? '2001:db8:51::/64',
     });
-    const nodes: LabNode[] = lab.nodes.map((host, i) => ({ name: nodeNames[i]!, host }));
+    const nodes: LabNode[] = nodeNames.map((name, i) => ({ name, host: lab!.nodes[i]! }));
     const client = lab.client!;
     log(
       `network: ${nodes.map((n) => `${n.name} ${n.host.ipv4}`).join(', ')}, client ${client.ipv4}, bridge ${lab.bridge!.ifname} ${lab.bridge!.ipv4Cidr}`,
@@ -229,7 +235,7 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     );
 
     const speakers = new Map<string, RunningApp>();
-    for (const { name, host } of nodes) {
+    const startSpeaker = async ({ name, host }: LabNode) => {
       const speaker = await launch({
         app: 'speaker',
         name: `speaker-${name}`,
@@ -246,17 +252,17 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
         memberlistKeyFile: secretFile,
       });
       speakers.set(name, speaker);
-    }
-    await Promise.all(
-      nodes.map(({ name, host }) =>
-        waitHealthy(
-          `the speaker of ${name} /readyz`,
-          speakers.get(name)!,
-          `http://${host.ipv4}:${speakerPort}/readyz`,
-          path.join(runDir, `logs/speaker-${name}.log`),
-        ),
-      ),
-    );
+      return speaker;
+    };
+    for (const node of nodes) await startSpeaker(node);
+    const waitSpeakerReady = ({ name, host }: LabNode) =>
+      waitHealthy(
+        `the speaker of ${name} /readyz`,
+        speakers.get(name)!,
+        `http://${host.ipv4}:${speakerPort}/readyz`,
+        path.join(runDir, `logs/speaker-${name}.log`),
+      );
+    await Promise.all(nodes.map(waitSpeakerReady));
     log(`speakers ready in ${nodes.map((n) => n.name).join(', ')}; ${launcher.kind}`);
 
     return {
@@ -268,11 +274,18 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
       core,
       nodes,
       client,
+      extraHosts: lab.nodes.slice(nodeNames.length),
       runDir,
       address: (n) => `${prefix}.${n}`,
       secretFromController,
       controller,
       speakers,
+      async restartSpeaker(name) {
+        const node = nodes.find((n) => n.name === name)!;
+        const speaker = await startSpeaker(node);
+        await waitSpeakerReady(node);
+        return speaker;
+      },
       launch,
       nodeByMac: (mac) => nodes.find((n) => n.host.mac.toLowerCase() === mac.toLowerCase()),
       destroy,

@@ -17,12 +17,13 @@ import {
   type QuickstartOptions,
   startQuickstartCluster,
 } from './quickstart-cluster.ts';
+import { createStepPrinter, type StepTiming } from './step-printer.ts';
 import { waitFor } from './wait-for.ts';
 
 /** Why 30 s: the speaker aims at well under a second; anything near this is a failure. */
 const failoverTimeoutMs = 30_000;
 
-export type StepTiming = { readonly step: string; readonly ms: number };
+export type { StepTiming } from './step-printer.ts';
 
 export type QuickstartResult = {
   readonly loadBalancerIp: string;
@@ -49,7 +50,8 @@ export type RunQuickstartOptions = QuickstartOptions & {
   readonly out?: (line: string) => void;
 };
 
-export const poolYaml = (first: string, last: string) => `apiVersion: metallb.io/v1beta1
+/** IPAddressPool first-pool with the range first-last, as in MetalLB's quick start. */
+export const firstPoolYaml = (first: string, last: string) => `apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata:
   name: first-pool
@@ -57,7 +59,9 @@ metadata:
 spec:
   addresses:
     - ${first}-${last}
----
+`;
+
+export const poolYaml = (first: string, last: string) => `${firstPoolYaml(first, last)}---
 apiVersion: metallb.io/v1beta1
 kind: L2Advertisement
 metadata:
@@ -74,16 +78,7 @@ export async function runQuickstart(
 ): Promise<{ cluster: QuickstartCluster; app: QuickstartApp; result: QuickstartResult }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const indent = (text: string) => text.replace(/^/gm, '    ');
-  const timings: StepTiming[] = [];
-  const step = async <T>(title: string, run: () => Promise<T>): Promise<T> => {
-    out(`\n▶ ${title}`);
-    const start = performance.now();
-    const value = await run();
-    const ms = performance.now() - start;
-    timings.push({ step: title, ms });
-    out(`  ✓ ${(ms / 1000).toFixed(2)} s`);
-    return value;
-  };
+  const { step, timings } = createStepPrinter(out);
 
   const startedAt = performance.now();
   const elapsed = () => `+${((performance.now() - startedAt) / 1000).toFixed(1)}s`.padStart(7);
