@@ -1,8 +1,5 @@
-import { mergeConfig } from 'vitest/config';
 import { packageTestConfig } from '../../vitest.shared.ts';
 
-// One real kube-apiserver + etcd (tools/envtest) for the integration tests, started with a client
-// CA this suite signs certificates with (see test/global-setup.ts).
-export default mergeConfig(packageTestConfig(import.meta.dirname), {
-  test: { globalSetup: ['./test/global-setup.ts'], fileParallelism: false },
-});
+// Unit tests only; the tests against a real API server are in tools/kube-integration (they need
+// tools/envtest, which itself uses this package).
+export default packageTestConfig(import.meta.dirname);

@@ -1,20 +1,21 @@
 import {
   backoffDelayMs,
   type Clock,
+  type HealthServer,
   HttpKubeClient,
   LeaderElector,
   type LeaderTimings,
   loadKubeConfig,
   type Service,
   sleep,
+  startHealthServer,
   systemClock,
 } from '@baremetal-lb/kube';
 import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { Controller } from './controller.ts';
 import { KubeControllerApi, KubeLeaseStore } from './controller-api.ts';
-import { EventRecorder } from './event-recorder.ts';
+import { createControllerEvents } from './controller-events.ts';
 import type { ControllerOptions as Flags } from './flags.ts';
-import { type HealthServer, startHealthServer } from './health-server.ts';
 import { startInformers } from './informers.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ensureMemberlistSecret } from './memberlist-secret.ts';
@@ -31,11 +32,6 @@ export type RunningController = {
 
 /** See ControllerOptions.poolStatusDelayMs. */
 const defaultPoolStatusDelayMs = 1_000;
-/**
- * The controller writes one status per Service: after a restart with 1,000 Services, 200 qps
- * finishes in about 5 s, while a retry storm stays bounded.
- */
-const controllerRateLimit = { qps: 200, burst: 400 };
 /** Retries of the new leader's list of Services: 250 ms doubling to 2 s (the API server is briefly away). */
 const restoreListBackoff = { baseDelayMs: 250, maxDelayMs: 2_000 };
 
@@ -50,16 +46,16 @@ export async function runController(
   const log = overrides.log ?? createLogger(flags.logLevel);
   const clock = overrides.clock ?? systemClock;
   const metrics = new ControllerMetrics();
-  const kc = loadKubeConfig(flags.kubeconfig);
+  const kc = loadKubeConfig(flags.kubeconfig, process.env, flags.client.kubeConfig);
   const client = new HttpKubeClient(kc, {
     observe: (verb, status) => metrics.apiRequests.inc({ verb, code: String(status) }),
-    rateLimit: controllerRateLimit,
+    rateLimit: flags.client.rateLimit,
   });
   const api = new KubeControllerApi(client);
-  const recorder = new EventRecorder({
+  const recorder = createControllerEvents({
     sink: api,
     clock,
-    instance: flags.identity,
+    identity: flags.identity,
     log,
     onEmit: (reason) => metrics.events.inc({ reason }),
   });

@@ -1,12 +1,14 @@
 import {
+  apiEventSink,
   ContentType,
+  type EventObject,
+  type EventSink,
   type KubeClient,
   type Lease,
   type LeaseStore,
   type LoadBalancerIngress,
   type Service,
 } from '@baremetal-lb/kube';
-import type { EventObject, EventSink } from './event-recorder.ts';
 import type { IpAddressPoolObject, PoolStatus } from './pool-status.ts';
 import { poolAnnotation } from './service-translation.ts';
 
@@ -59,9 +61,11 @@ function servicePath(service: Service): string {
  */
 export class KubeControllerApi implements ControllerApi {
   readonly #client: KubeClient;
+  readonly #events: EventSink;
 
   constructor(client: KubeClient) {
     this.#client = client;
+    this.#events = apiEventSink(client);
   }
 
   patchServiceStatus(service: Service, change: ServiceStatusChange, signal?: AbortSignal): Promise<Service> {
@@ -113,13 +117,7 @@ export class KubeControllerApi implements ControllerApi {
   }
 
   async create(event: EventObject): Promise<void> {
-    await this.#client.request(
-      'POST',
-      `/apis/events.k8s.io/v1/namespaces/${event.metadata.namespace}/events`,
-      {
-        body: event,
-      },
-    );
+    await this.#events.create(event);
   }
 }
 

@@ -1,7 +1,7 @@
 import { MapStore, type Service, systemClock } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
 import { Controller } from './controller.ts';
-import { EventRecorder } from './event-recorder.ts';
+import { createControllerEvents } from './controller-events.ts';
 import { buildPoolConfig } from './pool-config.ts';
 import { MemoryCluster } from './testing/memory-cluster.ts';
 
@@ -9,7 +9,7 @@ const ns = 'metallb-system';
 
 /** A controller on `cluster`; its informer cache is `services` (default: always current). */
 function create(cluster: MemoryCluster, options: { lbClass?: string; services?: MapStore<Service> } = {}) {
-  const recorder = new EventRecorder({ sink: cluster, clock: systemClock, instance: 't' });
+  const recorder = createControllerEvents({ sink: cluster, clock: systemClock, identity: 't' });
   return new Controller(
     {
       services: options.services ?? cluster.services,

@@ -1,6 +1,8 @@
 import { Allocator } from '@baremetal-lb/ipam';
 import {
   type Clock,
+  type EventRecorder,
+  type EventSubject,
   type LoadBalancerIngress,
   type Namespace,
   type ObjectStore,
@@ -10,7 +12,6 @@ import {
 } from '@baremetal-lb/kube';
 import type { ControllerApi } from './controller-api.ts';
 import type { KubeApiError } from './errors.ts';
-import type { EventRecorder, EventSubject } from './event-recorder.ts';
 import type { Logger } from './log.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import type { PoolConfig, PoolConfigBuilder } from './pool-config.ts';
@@ -105,7 +106,7 @@ export class Controller {
   serviceDeleted(service: Service): void {
     const key = objectKey(service);
     this.#fingerprints.delete(key);
-    if (service.metadata.uid) this.#deps.recorder.forget(service.metadata.uid);
+    this.#deps.recorder.forget(serviceSubject(service));
     this.queue.add(servicePrefix + key);
   }
 

@@ -7,6 +7,7 @@ describe('parseFlags', () => {
     const options = parseFlags([], { POD_NAME: 'controller-abc' });
     expect(options).toEqual({
       kubeconfig: undefined,
+      client: { kubeConfig: {}, rateLimit: { qps: 200, burst: 400 } },
       namespace: 'metallb-system',
       lbClass: undefined,
       metricsHost: '0.0.0.0',
@@ -48,9 +49,24 @@ describe('parseFlags', () => {
         '--no-leader-elect',
         '--identity=me',
         '--ml-secret-name=',
+        '--context=staging',
+        '--kube-api-qps=20',
+        '--kube-api-burst=30',
+        '--as=system:serviceaccount:metallb-system:controller',
+        '--as-group=system:serviceaccounts',
       ],
       {},
     );
+    expect(options.client).toEqual({
+      kubeConfig: {
+        context: 'staging',
+        impersonate: {
+          user: 'system:serviceaccount:metallb-system:controller',
+          groups: ['system:serviceaccounts'],
+        },
+      },
+      rateLimit: { qps: 20, burst: 30 },
+    });
     expect(options.kubeconfig).toBe('/tmp/kc');
     expect(options.namespace).toBe('lb');
     expect(options.lbClass).toBe('example.com/lb');
@@ -70,6 +86,9 @@ describe('parseFlags', () => {
     [['--workers=0'], '--workers'],
     [['--namespace=Bad_Name'], '--namespace'],
     [['--ml-secret-name=No!'], '--ml-secret-name'],
+    [['--kube-api-qps=0'], '--kube-api-qps'],
+    [['--kube-api-burst=many'], '--kube-api-burst'],
+    [['--as-group=ops'], '--as-group'],
     [['positional'], ''],
   ])('rejects %j with a FlagError naming %s', (argv, flag) => {
     try {

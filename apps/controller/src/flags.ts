@@ -1,5 +1,13 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import {
+  type ClientFlags,
+  clientFlagOptions,
+  clientFlagsUsage,
+  KubeFlagError,
+  type RateLimit,
+  readClientFlags,
+} from '@baremetal-lb/kube';
 import { FlagError } from './errors.ts';
 
 export const LogLevel = {
@@ -12,10 +20,19 @@ export const LogLevel = {
 } as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
+/**
+ * The controller's default request budget (--kube-api-qps / --kube-api-burst). It writes one
+ * status per Service: after a restart with 1,000 Services, 200 qps finishes in about 5 s, while a
+ * retry storm stays bounded.
+ */
+export const controllerRateLimit: RateLimit = { qps: 200, burst: 400 };
+
 /** Everything the command line configures. */
 export type ControllerOptions = {
   /** Path to a kubeconfig; undefined means in-cluster (service-account token), then KUBECONFIG. */
   readonly kubeconfig: string | undefined;
+  /** --context, --kube-api-qps, --kube-api-burst, --as, --as-group, --as-uid. */
+  readonly client: ClientFlags;
   /** Namespace of the IPAddressPools and of the leader Lease. */
   readonly namespace: string;
   /** Only Services with this spec.loadBalancerClass; undefined means only Services without one. */
@@ -39,6 +56,7 @@ export type ControllerOptions = {
 export const usage = `Usage: baremetal-lb-controller [flags]
 
   --kubeconfig PATH     kubeconfig file (default: in-cluster service account, then $KUBECONFIG)
+${clientFlagsUsage(controllerRateLimit, 24)}
   --namespace NS        namespace of IPAddressPools and the leader Lease (default metallb-system)
   --lb-class NAME       handle only Services with this spec.loadBalancerClass
                         (default: only Services without a class)
@@ -73,8 +91,16 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       `--log-level "${logLevel}" is not one of ${Object.keys(LogLevel).join(', ')}`,
     );
   }
+  let client: ClientFlags;
+  try {
+    client = readClientFlags(values, controllerRateLimit);
+  } catch (error) {
+    if (error instanceof KubeFlagError) throw new FlagError(error.flag, error.message, { cause: error });
+    throw error;
+  }
   return {
     kubeconfig: nonEmpty(values.kubeconfig),
+    client,
     namespace: requireName('--namespace', values.namespace),
     lbClass: nonEmpty(values['lb-class']),
     metricsHost: nonEmpty(values['metrics-host']) ?? nonEmpty(env.METALLB_HOST) ?? '0.0.0.0',
@@ -99,6 +125,7 @@ function parse(argv: readonly string[]) {
     allowNegative: true,
     options: {
       kubeconfig: { type: 'string' },
+      ...clientFlagOptions,
       namespace: { type: 'string', default: 'metallb-system' },
       'lb-class': { type: 'string' },
       'metrics-host': { type: 'string' },

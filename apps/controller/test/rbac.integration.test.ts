@@ -3,6 +3,7 @@
  * file applied unchanged, in metallb-system, without --lb-class) and least-privilege (the
  * ServiceAccount can do nothing beyond what the controller needs).
  */
+import { type ResourceAttributes, serviceAccountMay } from '@baremetal-lb/envtest';
 import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControllerProcess } from './support/controller-process.ts';
@@ -11,44 +12,14 @@ import { TestCluster, waitFor } from './support/test-cluster.ts';
 
 const envtest = injectEnvtest();
 const ns = 'it-rbac-apps';
-const serviceAccount = 'system:serviceaccount:metallb-system:controller';
-
-type Attributes = {
-  verb: string;
-  resource: string;
-  group?: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-};
 
 describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () => {
   let cluster: TestCluster;
   let kubeconfig: string;
   let controller: ControllerProcess | undefined;
 
-  const allowed = async (attributes: Attributes): Promise<boolean> => {
-    const review = await cluster.client.request<{ status: { allowed: boolean } }>(
-      'POST',
-      '/apis/authorization.k8s.io/v1/subjectaccessreviews',
-      {
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SubjectAccessReview',
-          spec: {
-            user: serviceAccount,
-            groups: [
-              'system:serviceaccounts',
-              'system:serviceaccounts:metallb-system',
-              'system:authenticated',
-            ],
-            resourceAttributes: attributes,
-          },
-        },
-      },
-    );
-    return review.status.allowed;
-  };
+  const allowed = (attributes: ResourceAttributes) =>
+    serviceAccountMay(cluster.client, { namespace: 'metallb-system', name: 'controller' }, attributes);
 
   beforeAll(async () => {
     cluster = new TestCluster(envtest!.kubeconfigPath);
@@ -100,7 +71,7 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
     expect(denied).toEqual([]);
   });
 
-  it.each<[string, Attributes]>([
+  it.each<[string, ResourceAttributes]>([
     ['list services', { verb: 'list', resource: 'services' }],
     ['watch services', { verb: 'watch', resource: 'services' }],
     ['patch services', { verb: 'patch', resource: 'services', namespace: ns }],
@@ -136,7 +107,7 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
     expect(await allowed(attributes)).toBe(true);
   });
 
-  it.each<[string, Attributes]>([
+  it.each<[string, ResourceAttributes]>([
     ['delete services', { verb: 'delete', resource: 'services', namespace: ns }],
     ['create services', { verb: 'create', resource: 'services', namespace: ns }],
     ['update services (PUT)', { verb: 'update', resource: 'services', namespace: ns }],

@@ -7,8 +7,7 @@
  * then close.
  */
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { HttpKubeClient, systemClock as kubeClock, loadKubeConfig } from '@baremetal-lb/kube';
+import { systemClock as kubeClock, startHealthServer } from '@baremetal-lb/kube';
 import { Membership, UdpTransport } from '@baremetal-lb/leader';
 import { EventLoopWatchdog } from '@baremetal-lb/liveness';
 import { watchInterfaces } from '@baremetal-lb/packet-socket';
@@ -17,7 +16,8 @@ import type { BgpMode } from './bgp/bgp-mode.ts';
 import { startBgpMode } from './bgp/start-bgp-mode.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
-import { EventRecorder } from './k8s/event-recorder.ts';
+import { openApiClient } from './k8s/open-api-client.ts';
+import { createSpeakerEvents } from './k8s/speaker-events.ts';
 import { Announcer, defaultHandOverOptions } from './layer2/announce/announcer.ts';
 import { systemClock } from './layer2/announce/clock.ts';
 import { compileExcludePatterns } from './layer2/interfaces/interface-eligibility.ts';
@@ -29,7 +29,6 @@ import { Speaker } from './layer2/speaker.ts';
 import type { ResponderThread } from './layer2/thread/responder-thread.ts';
 import { startResponderThread } from './layer2/thread/start-responder-thread.ts';
 import { errorText } from './observe/error-text.ts';
-import { startHealthServer } from './observe/health-server.ts';
 import { SpeakerMetrics } from './observe/speaker-metrics.ts';
 
 export type RunningSpeaker = {
@@ -91,7 +90,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   const secret = await readSecret(flags.mlSecretPath);
   const exclude = compileExcludePatterns(flags.excludeInterfaces);
   const metrics = new SpeakerMetrics();
-  const client = new HttpKubeClient(loadKubeConfig(flags.kubeconfig));
+  const client = openApiClient(flags);
   const clock = systemClock;
 
   let speaker: Speaker | undefined;
@@ -108,7 +107,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   // fail its liveness probe (and crash-loop into a back-off longer than the outage). Alive = the
   // event loop and the responder thread run; ready = synced, sockets open, announcing.
   const loop = new EventLoopWatchdog().start();
-  const health: Server = await startHealthServer(flags.metricsHost, flags.metricsPort, metrics.registry, {
+  const health = await startHealthServer(flags.metricsHost, flags.metricsPort, metrics.registry, {
     healthy: () => !loop.stalled() && (startedResponders?.alive() ?? true),
     ready: () => cluster.synced && interfacesReady && speaker?.started === true,
     beforeScrape: () => {
@@ -145,7 +144,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   }
   if (respondersFailed) await respondersStarting;
 
-  const events = new EventRecorder(client, flags.nodeName);
+  const events = createSpeakerEvents({ client, clock: kubeClock, node: flags.nodeName, log });
   let stopping: Promise<void> | undefined;
 
   const addresses = membershipAddresses(
@@ -278,8 +277,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
         await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
         await client.close();
         loop.stop();
-        await new Promise<void>((resolve) => health.close(() => resolve()));
-        health.closeAllConnections?.();
+        await health.close();
         log.info('stopped: sockets, watches and the health server closed');
       })();
       return stopping;

@@ -1,11 +1,25 @@
 export { toJson } from './api-response.ts';
 export type { BackoffOptions, Random } from './backoff.ts';
 export { Backoff, backoffDelayMs } from './backoff.ts';
+export type { ClientFlags, ClientFlagValues } from './client-flags.ts';
+export { clientFlagOptions, clientFlagsUsage, readClientFlags } from './client-flags.ts';
 export type { Clock, TimerHandle } from './clock.ts';
 export { sleep, systemClock } from './clock.ts';
 export { createLogger } from './create-logger.ts';
 export type { DropOptions } from './drop-unneeded-fields.ts';
 export { dropUnneededFields } from './drop-unneeded-fields.ts';
+export type {
+  EventInput,
+  EventObject,
+  EventRecorderOptions,
+  EventSink,
+  EventSubject,
+} from './event-recorder.ts';
+export { apiEventSink, EventRecorder } from './event-recorder.ts';
+export type { HealthChecks, HealthServer, MetricsSource } from './health-server.ts';
+export { startHealthServer } from './health-server.ts';
+export type { Impersonation } from './impersonation-headers.ts';
+export { impersonationHeaders } from './impersonation-headers.ts';
 export type { Informer, InformerHandlers } from './informer.ts';
 export { informerRestartBackoff, startInformer } from './informer.ts';
 export type {
@@ -18,8 +32,8 @@ export type {
 } from './kube-client.ts';
 export { ContentType, defaultRateLimit, HttpKubeClient } from './kube-client.ts';
 export type { Credentials, KubeConnection, LoadKubeConfigOptions, TlsSettings } from './kube-config.ts';
-export { impersonationHeaders, loadKubeConfig, serviceAccountDir } from './kube-config.ts';
-export { KubeApiError, KubeConfigError, KubeError } from './kube-error.ts';
+export { loadKubeConfig, serviceAccountDir } from './kube-config.ts';
+export { KubeApiError, KubeConfigError, KubeError, KubeFlagError } from './kube-error.ts';
 export type {
   Condition,
   EndpointSlice,

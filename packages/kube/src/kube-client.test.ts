@@ -92,6 +92,26 @@ describe('HttpKubeClient', () => {
     ).toEqual({ method: 'PATCH', type: 'application/merge-patch+json', body: '{"n":1}' });
     await close();
   });
+
+  it('asks for JSON unless told otherwise (kubectl tables)', async () => {
+    const { client, close } = await serve((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ accept: request.headers.accept }));
+    });
+    expect(await client.request('GET', '/a')).toEqual({ accept: 'application/json' });
+    const table = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+    expect(await client.request('GET', '/a', { accept: table })).toEqual({ accept: table });
+    await close();
+  });
+
+  it('returns a plain-text answer (/readyz) as its text', async () => {
+    const { client, close } = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('ok');
+    });
+    expect(await client.request('GET', '/readyz')).toBe('ok');
+    await close();
+  });
 });
 
 describe('retryAfterMs', () => {

@@ -12,6 +12,8 @@ import { HttpsTunnelAgent, HttpTunnelAgent } from './tunnel-agent.ts';
 export const ContentType = {
   json: 'application/json',
   mergePatch: 'application/merge-patch+json',
+  /** Server-side apply (a JSON body is valid YAML); needs `fieldManager` in the query. */
+  applyPatch: 'application/apply-patch+yaml',
 } as const;
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
 
@@ -20,11 +22,13 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RequestOptions = {
   readonly body?: unknown;
   readonly contentType?: ContentType;
+  /** Default application/json; kubectl's tables are `application/json;as=Table;v=v1;g=meta.k8s.io`. */
+  readonly accept?: string;
   readonly query?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 };
 
-/** The one HTTP seam to the Kubernetes API: JSON in, JSON out, typed errors. */
+/** The one HTTP seam to the Kubernetes API: JSON in, JSON out (text for text endpoints), typed errors. */
 export interface KubeClient {
   request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
 }
@@ -163,12 +167,13 @@ export class HttpKubeClient implements KubeClient {
     agent: http.Agent,
     body: string | null,
     contentType: string | undefined,
+    accept: string | undefined,
     idleTimeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<http.IncomingMessage> {
     const headers: Record<string, string | readonly string[]> = {
       ...this.#headers,
-      accept: 'application/json',
+      accept: accept ?? 'application/json',
     };
     if (body !== null) {
       headers['content-type'] = contentType ?? ContentType.json;
@@ -198,7 +203,13 @@ export class HttpKubeClient implements KubeClient {
     method: Method,
     path: string,
     query: Readonly<Record<string, string>>,
-    options: { body: string | null; contentType?: string; signal?: AbortSignal; watch: boolean },
+    options: {
+      body: string | null;
+      contentType?: string;
+      accept?: string;
+      signal?: AbortSignal;
+      watch: boolean;
+    },
   ): Promise<Head> {
     const url = new URL(this.#server + path);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
@@ -213,6 +224,7 @@ export class HttpKubeClient implements KubeClient {
         options.watch ? agents.watches : agents.requests,
         options.body,
         options.contentType,
+        options.accept,
         options.watch ? this.#watchIdleMs : this.#requestTimeoutMs,
         options.signal,
       );
@@ -315,12 +327,13 @@ export class HttpKubeClient implements KubeClient {
       const head = await this.#exchange(method, path, options.query ?? {}, {
         body,
         ...(options.contentType ? { contentType: options.contentType } : {}),
+        ...(options.accept ? { accept: options.accept } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         watch: false,
       });
       status = head.status;
       const text = await readText(head.response);
-      if (status >= 200 && status < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
+      if (status >= 200 && status < 300) return parseBody(text, head.response.headers['content-type']) as T;
       throw apiError(method, path, status, text);
     } catch (error) {
       throw asApiError(method, path, error);
@@ -335,4 +348,11 @@ export class HttpKubeClient implements KubeClient {
     for (const agent of this.#retired) agent.destroy();
     this.#retired.clear();
   }
+}
+
+/** JSON answers parsed; a plain-text one (`/readyz`, `/livez`) as its text. */
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined;
+  if (contentType !== undefined && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) return text;
+  return JSON.parse(text);
 }

@@ -221,6 +221,50 @@ users:
     });
   });
 
+  it("lets --as / --as-group / --as-uid replace the user's impersonation, extras kept, in a Pod too", async () => {
+    const file = write(
+      kubeconfig(
+        '    server: https://203.0.113.1',
+        '    token: t\n    as: jane\n    as-uid: "42"\n    as-groups: [dev]\n    as-user-extra:\n      scope: [x]',
+      ),
+    );
+    const impersonate = { user: 'system:serviceaccount:metallb-system:speaker', groups: ['ops'] };
+    expect((await loadKubeConfig(file, {}, { impersonate }).credentials()).headers).toEqual({
+      authorization: 'Bearer t',
+      'impersonate-user': 'system:serviceaccount:metallb-system:speaker',
+      'impersonate-group': ['ops'],
+      'impersonate-extra-scope': ['x'],
+    });
+    const mount = path.join(dir, 'serviceaccount-as');
+    mkdirSync(mount, { recursive: true });
+    writeFileSync(path.join(mount, 'ca.crt'), 'CLUSTER CA');
+    writeFileSync(path.join(mount, 'token'), 'pod-token');
+    const inPod = loadKubeConfig(
+      undefined,
+      { KUBERNETES_SERVICE_HOST: '198.51.100.1' },
+      { serviceAccountDir: mount, impersonate: { user: 'auditor', uid: '7' } },
+    );
+    expect((await inPod.credentials()).headers).toEqual({
+      authorization: 'Bearer pod-token',
+      'impersonate-user': 'auditor',
+      'impersonate-uid': '7',
+    });
+  });
+
+  it("uses a kubeconfig, not the Pod's ServiceAccount, when a context is named", () => {
+    const home = path.join(dir, 'home-context');
+    mkdirSync(path.join(home, '.kube'), { recursive: true });
+    writeFileSync(
+      path.join(home, '.kube', 'config'),
+      kubeconfig('    server: https://203.0.113.9', '    token: t', 'ctx'),
+    );
+    const env = { HOME: home, KUBERNETES_SERVICE_HOST: '198.51.100.1' };
+    expect(loadKubeConfig(undefined, env, { context: 'ctx' }).server).toBe('https://203.0.113.9');
+    expect(loadKubeConfig(undefined, env, { serviceAccountDir: dir }).server).toBe(
+      'https://198.51.100.1:443',
+    );
+  });
+
   it('re-reads a rotated client certificate, and keeps the last one while a file is missing', async () => {
     const cert = write('CERT-1', 'rotating.crt');
     write('KEY-1', 'rotating.key');

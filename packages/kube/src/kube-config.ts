@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { connectViaClientNode } from './client-node-connection.ts';
+import { type Impersonation, impersonatedFields, impersonationHeaders } from './impersonation-headers.ts';
 import { loadInCluster, serviceAccountDir } from './in-cluster-config.ts';
 import { KubeConfigError } from './kube-error.ts';
 import { proxyForServer } from './proxy-for-server.ts';
@@ -37,8 +38,13 @@ export interface KubeConnection {
 }
 
 export type LoadKubeConfigOptions = {
-  /** The context to use instead of current-context (kubectl's --context). */
+  /**
+   * The context to use instead of current-context (kubectl's --context). Naming one means a
+   * kubeconfig is wanted: in-cluster config is not used then.
+   */
   readonly context?: string;
+  /** Impersonation that replaces the user's `as`, `as-uid` and `as-groups` fields. */
+  readonly impersonate?: Impersonation;
   /** The ServiceAccount mount for in-cluster config. */
   readonly serviceAccountDir?: string;
 };
@@ -59,8 +65,12 @@ export function loadKubeConfig(
   env: NodeJS.ProcessEnv = process.env,
   options: LoadKubeConfigOptions = {},
 ): KubeConnection {
-  if (file === undefined && env.KUBERNETES_SERVICE_HOST)
-    return loadInCluster(env, options.serviceAccountDir ?? serviceAccountDir);
+  if (file === undefined && options.context === undefined && env.KUBERNETES_SERVICE_HOST)
+    return loadInCluster(
+      env,
+      options.serviceAccountDir ?? serviceAccountDir,
+      impersonatedFields(options.impersonate),
+    );
   const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
   const files =
     file !== undefined
@@ -92,7 +102,7 @@ export function loadKubeConfig(
       throw new KubeConfigError(source, `"${name}" is not a kubeconfig`);
     documents.push({ dir: path.dirname(path.resolve(name)), config: parsed as Kubeconfig });
   }
-  return fromDocuments(documents, { source, file, env, context: options.context });
+  return fromDocuments(documents, { source, file, env, options });
 }
 
 type Named<T> = { readonly name?: string } & T;
@@ -108,13 +118,13 @@ type Origin = {
   readonly source: string;
   readonly file: string | undefined;
   readonly env: NodeJS.ProcessEnv;
-  readonly context: string | undefined;
+  readonly options: LoadKubeConfigOptions;
 };
 
 /** Merges documents the kubectl way (the first file naming a cluster, user or context wins). */
 function fromDocuments(documents: readonly KubeconfigDocument[], origin: Origin): KubeConnection {
   const { source } = origin;
-  let current = origin.context;
+  let current = origin.options.context;
   const contexts = new Map<string, { cluster?: string; user?: string }>();
   const clusters = new Map<string, Entry>();
   const users = new Map<string, Entry>();
@@ -145,7 +155,10 @@ function fromDocuments(documents: readonly KubeconfigDocument[], origin: Origin)
     origin.env,
     source,
   );
-  const impersonation = impersonationHeaders(user.fields);
+  const impersonation = impersonationHeaders({
+    ...user.fields,
+    ...impersonatedFields(origin.options.impersonate),
+  });
   if (user.fields.exec !== undefined || user.fields['auth-provider'] !== undefined)
     return connectViaClientNode({
       server,
@@ -199,29 +212,4 @@ function fromDocuments(documents: readonly KubeconfigDocument[], origin: Origin)
       return { headers, tls };
     },
   };
-}
-
-/**
- * The Impersonate-* headers of the user's `as`, `as-uid`, `as-groups` and `as-user-extra` fields
- * (what kubectl --as sends; the API server checks the `impersonate` verb for the real user).
- */
-export function impersonationHeaders(
-  fields: Readonly<Record<string, unknown>>,
-): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  const as = fields.as;
-  if (typeof as === 'string' && as !== '') headers['impersonate-user'] = as;
-  const uid = fields['as-uid'];
-  if (typeof uid === 'string' && uid !== '') headers['impersonate-uid'] = uid;
-  const groups = fields['as-groups'];
-  if (Array.isArray(groups) && groups.length > 0) headers['impersonate-group'] = groups.map(String);
-  const extra = fields['as-user-extra'];
-  if (extra !== null && typeof extra === 'object') {
-    for (const [name, values] of Object.entries(extra as Record<string, unknown>)) {
-      // Header names are case-insensitive; extra keys are percent-encoded (RFC 3986 unreserved kept).
-      const list = (Array.isArray(values) ? values : [values]).map(String);
-      headers[`impersonate-extra-${encodeURIComponent(name).toLowerCase()}`] = list;
-    }
-  }
-  return headers;
 }

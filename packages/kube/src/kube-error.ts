@@ -56,3 +56,15 @@ export class KubeConfigError extends KubeError {
     this.source = source;
   }
 }
+
+/** A client command-line flag has a bad value: `flag` names it (`--kube-api-qps`), `problem` says what. */
+export class KubeFlagError extends KubeError {
+  readonly flag: string;
+  readonly problem: string;
+  constructor(flag: string, problem: string) {
+    super('ERR_KUBE_FLAG', `${flag} ${problem}`);
+    this.name = 'KubeFlagError';
+    this.flag = flag;
+    this.problem = problem;
+  }
+}

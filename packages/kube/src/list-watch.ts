@@ -1,4 +1,5 @@
 import { Backoff } from './backoff.ts';
+import { sleep, systemClock } from './clock.ts';
 import type { HttpKubeClient, WatchEvent } from './kube-client.ts';
 import { KubeApiError } from './kube-error.ts';
 import type { KubeObject } from './kube-types.ts';
@@ -168,7 +169,7 @@ export class ListWatch<T extends KubeObject> implements ObjectStore<T> {
       }
       // The server ended the watch normally: reopen it, pausing only when it delivered nothing.
       if (delivered) quiet.succeeded();
-      else await delay(quiet.failed(), signal);
+      else await sleep(systemClock, quiet.failed(), signal);
     }
   }
 
@@ -258,16 +259,4 @@ export class ListWatch<T extends KubeObject> implements ObjectStore<T> {
     if (objects.size === 0) this.#objects.delete(namespace);
     for (const handler of this.#handlers.delete) handler(object);
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,14 +1,21 @@
 /**
  * deploy/rbac/speaker.yaml grants the speaker read access to the BGP kinds and Secrets in its own
- * namespace, its own ServiceBGPStatus objects, and nothing more on them: applied to a real API server (in a test namespace, cluster-scoped
- * names prefixed, as the chart does per release), then asked with SubjectAccessReviews. The
- * layer-2 grants are proven sufficient by apps/speaker's e2e, which runs as this ServiceAccount.
+ * namespace, its own ServiceBGPStatus objects, and nothing more on them, and lets it create
+ * events.k8s.io Events: applied to a real API server (in a test namespace, cluster-scoped names
+ * prefixed, as the chart does per release), then asked with SubjectAccessReviews. The layer-2 grants are proven sufficient by
+ * apps/speaker's e2e, which runs as this ServiceAccount.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type ApiConnection, callApi, createTestNamespace, readKubeconfig } from '@baremetal-lb/envtest';
+import {
+  createTestNamespace,
+  openKubeClient,
+  type ResourceAttributes,
+  serviceAccountMay,
+} from '@baremetal-lb/envtest';
 import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { ContentType, type HttpKubeClient } from '@baremetal-lb/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployDir } from '../src/deploy-paths.ts';
 import { type KubeObject, parseManifests } from '../src/manifests.ts';
 
@@ -25,28 +32,15 @@ const collections: Readonly<Record<string, (namespace: string) => string>> = {
 const bgpKinds = ['bgppeers', 'bgpadvertisements', 'communities', 'bfdprofiles'] as const;
 
 describe.skipIf(!envtest)('speaker RBAC for BGP mode (deploy/rbac/speaker.yaml)', () => {
-  let api: ApiConnection;
+  let api: HttpKubeClient;
   let namespace: string;
+  afterAll(async () => api?.close());
 
-  const allowed = async (attributes: Record<string, string>): Promise<boolean> => {
-    const review = await callApi<{ status: { allowed: boolean } }>(api, {
-      method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        spec: {
-          user: `system:serviceaccount:${namespace}:speaker`,
-          groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
-          resourceAttributes: attributes,
-        },
-      },
-    });
-    return review.status.allowed;
-  };
+  const allowed = (attributes: ResourceAttributes) =>
+    serviceAccountMay(api, { namespace, name: 'speaker' }, attributes);
 
   beforeAll(async () => {
-    api = await readKubeconfig(envtest!.kubeconfigPath);
+    api = openKubeClient(envtest!.kubeconfigPath);
     namespace = await createTestNamespace(envtest!.kubeconfigPath, 'speaker-rbac');
     const text = (await readFile(path.join(deployDir, 'rbac', 'speaker.yaml'), 'utf8'))
       .replaceAll('namespace: metallb-system', `namespace: ${namespace}`)
@@ -55,11 +49,10 @@ describe.skipIf(!envtest)('speaker RBAC for BGP mode (deploy/rbac/speaker.yaml)'
       const collection = collections[object.kind];
       if (collection === undefined)
         throw new Error(`unexpected kind ${object.kind} in deploy/rbac/speaker.yaml`);
-      await callApi(api, {
-        method: 'PATCH',
-        path: `${collection(namespace)}/${object.metadata.name}?fieldManager=deploy-check&force=true`,
+      await api.request('PATCH', `${collection(namespace)}/${object.metadata.name}`, {
+        query: { fieldManager: 'deploy-check', force: 'true' },
         body: object,
-        contentType: 'application/apply-patch+yaml',
+        contentType: ContentType.applyPatch,
       });
     }
   });
@@ -82,6 +75,18 @@ describe.skipIf(!envtest)('speaker RBAC for BGP mode (deploy/rbac/speaker.yaml)'
     }
     expect(await allowed({ verb: 'list', resource, group: 'metallb.io', namespace: 'default' })).toBe(false);
     expect(await allowed({ verb: 'list', resource, group: 'metallb.io' })).toBe(false);
+  });
+
+  it("lets the speaker create events.k8s.io Events (packages/kube's recorder), not core/v1 ones", async () => {
+    expect(
+      await allowed({ verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: 'default' }),
+    ).toBe(true);
+    expect(await allowed({ verb: 'create', resource: 'events', group: '', namespace: 'default' })).toBe(
+      false,
+    );
+    expect(
+      await allowed({ verb: 'list', resource: 'events', group: 'events.k8s.io', namespace: 'default' }),
+    ).toBe(false);
   });
 
   it('lets the speaker list and watch Secrets in its namespace only, and never write them', async () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { callApi } from './api-request.ts';
-import { readKubeconfig } from './kubeconfig.ts';
+import { withKubeClient } from './open-kube-client.ts';
 
 /**
  * Creates a namespace `PREFIX-xxxxxx` with the admin kubeconfig and returns its name. Tests share
@@ -13,7 +12,8 @@ export async function createTestNamespace(
   labels: Readonly<Record<string, string>> = {},
 ): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  const admin = await readKubeconfig(kubeconfigPath);
-  await callApi(admin, { method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name, labels } } });
+  await withKubeClient(kubeconfigPath, (client) =>
+    client.request('POST', '/api/v1/namespaces', { body: { metadata: { name, labels } } }),
+  );
   return name;
 }

@@ -4,10 +4,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ContentType } from '@baremetal-lb/kube';
 import { parseAllDocuments } from 'yaml';
-import { callApi } from './api-request.ts';
 import { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
-import { readKubeconfig } from './kubeconfig.ts';
+import { withKubeClient } from './open-kube-client.ts';
 import { waitUntil } from './wait-until.ts';
 
 type CrdDocument = {
@@ -49,43 +49,43 @@ export async function installCrds(
   dir: string,
   timeoutMs = 60_000,
 ): Promise<string[]> {
-  const connection = await readKubeconfig(kubeconfigPath);
   const documents = await readCrdDocuments(dir);
-  const names: string[] = [];
-  for (const document of documents) {
-    const name = document.metadata?.name;
-    if (!name)
-      throw new EnvtestError(EnvtestErrorCode.requestFailed, `a CRD in "${dir}" has no metadata.name`, {
-        dir,
+  return withKubeClient(kubeconfigPath, async (client) => {
+    const names: string[] = [];
+    for (const document of documents) {
+      const name = document.metadata?.name;
+      if (!name)
+        throw new EnvtestError(EnvtestErrorCode.badManifest, `a CRD in "${dir}" has no metadata.name`, {
+          dir,
+        });
+      await client.request('PATCH', `${crdsPath}/${name}`, {
+        query: { fieldManager, force: 'true' },
+        body: document,
+        contentType: ContentType.applyPatch,
       });
-    await callApi(connection, {
-      method: 'PATCH',
-      path: `${crdsPath}/${name}?fieldManager=${fieldManager}&force=true`,
-      body: document,
-      contentType: 'application/apply-patch+yaml',
-    });
-    names.push(name);
-  }
-  for (const name of names) {
-    try {
-      await waitUntil(
-        `CRD "${name}"`,
-        async () => {
-          const crd = await callApi<CrdDocument>(connection, { method: 'GET', path: `${crdsPath}/${name}` });
-          return (
-            crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false
-          );
-        },
-        { timeoutMs },
-      );
-    } catch (error) {
-      throw new EnvtestError(
-        EnvtestErrorCode.crdNotEstablished,
-        `CRD "${name}" from "${dir}" was not established within ${timeoutMs} ms`,
-        { name, dir },
-        error,
-      );
+      names.push(name);
     }
-  }
-  return names;
+    for (const name of names) {
+      try {
+        await waitUntil(
+          `CRD "${name}"`,
+          async () => {
+            const crd = await client.request<CrdDocument>('GET', `${crdsPath}/${name}`);
+            return (
+              crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false
+            );
+          },
+          { timeoutMs },
+        );
+      } catch (error) {
+        throw new EnvtestError(
+          EnvtestErrorCode.crdNotEstablished,
+          `CRD "${name}" from "${dir}" was not established within ${timeoutMs} ms`,
+          { name, dir },
+          error,
+        );
+      }
+    }
+    return names;
+  });
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnvtestError } from './envtest-error.ts';
-import { buildKubeconfig, readKubeconfig, writeKubeconfig } from './kubeconfig.ts';
+import { buildKubeconfig, readKubeconfig, writeDecoyKubeconfig, writeKubeconfig } from './kubeconfig.ts';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'bmlb-envtest-unit-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -26,6 +26,21 @@ describe('kubeconfig', () => {
     const config = buildKubeconfig(connection, 'u1') as Record<string, unknown>;
     expect(config['current-context']).toBe('envtest');
     expect(JSON.stringify(config)).toContain('"name":"u1"');
+  });
+
+  it('writes a decoy copy whose current context points nowhere, the real one kept as envtest', async () => {
+    const file = path.join(dir, 'real');
+    const decoy = path.join(dir, 'decoy');
+    await writeKubeconfig(file, connection, 'someone');
+    await writeDecoyKubeconfig(file, decoy);
+    const config = JSON.parse(await readFile(decoy, 'utf8'));
+    expect(config['current-context']).toBe('nowhere');
+    expect(config.contexts).toEqual([
+      { name: 'envtest', context: { cluster: 'envtest', user: 'someone' } },
+      { name: 'nowhere', context: { cluster: 'nowhere', user: 'someone' } },
+    ]);
+    expect(config.clusters[1]).toEqual({ name: 'nowhere', cluster: { server: 'https://127.0.0.1:1' } });
+    expect((await stat(decoy)).mode & 0o777).toBe(0o600);
   });
 
   it('rejects a kubeconfig without a token', async () => {

@@ -3,10 +3,20 @@
  * a process in another network namespace or a container needs only this one file.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ApiConnection } from './api-request.ts';
 import { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
 
-const contextName = 'envtest';
+/** Where an API server is and how to trust and authenticate to it: what a kubeconfig here holds. */
+export type ApiConnection = {
+  /** `https://host:port`. */
+  readonly server: string;
+  /** PEM of the CA that signed the serving certificate. */
+  readonly caPem: string;
+  /** Bearer token. */
+  readonly token: string;
+};
+
+/** The context of every kubeconfig written here. */
+export const envtestContext = 'envtest';
 
 /** A kubeconfig document for one user of the server in `connection`. */
 export function buildKubeconfig(connection: ApiConnection, userName = 'envtest-admin'): object {
@@ -15,7 +25,7 @@ export function buildKubeconfig(connection: ApiConnection, userName = 'envtest-a
     kind: 'Config',
     clusters: [
       {
-        name: contextName,
+        name: envtestContext,
         cluster: {
           server: connection.server,
           'certificate-authority-data': Buffer.from(connection.caPem).toString('base64'),
@@ -23,8 +33,8 @@ export function buildKubeconfig(connection: ApiConnection, userName = 'envtest-a
       },
     ],
     users: [{ name: userName, user: { token: connection.token } }],
-    contexts: [{ name: contextName, context: { cluster: contextName, user: userName } }],
-    'current-context': contextName,
+    contexts: [{ name: envtestContext, context: { cluster: envtestContext, user: userName } }],
+    'current-context': envtestContext,
   };
 }
 
@@ -72,4 +82,27 @@ export async function readKubeconfig(path: string): Promise<ApiConnection> {
     );
   }
   return { server, caPem: Buffer.from(caData, 'base64').toString('utf8'), token };
+}
+
+/** The current-context of writeDecoyKubeconfig: a server on 127.0.0.1 port 1, where nothing listens. */
+export const decoyContext = 'nowhere';
+
+/**
+ * Copies the kubeconfig at `source` (one this harness wrote) to `target` with a second context,
+ * `nowhere`, made current: for tests that `--context envtest` is honoured, since the default
+ * context refuses every connection.
+ */
+export async function writeDecoyKubeconfig(source: string, target: string): Promise<void> {
+  const config = JSON.parse(await readFile(source, 'utf8')) as {
+    clusters: object[];
+    contexts: { name: string; context: { user: string } }[];
+  };
+  const user = config.contexts[0]?.context.user;
+  const decoy = {
+    ...config,
+    clusters: [...config.clusters, { name: decoyContext, cluster: { server: 'https://127.0.0.1:1' } }],
+    contexts: [...config.contexts, { name: decoyContext, context: { cluster: decoyContext, user } }],
+    'current-context': decoyContext,
+  };
+  await writeFile(target, `${JSON.stringify(decoy, null, 2)}\n`, { mode: 0o600 });
 }

@@ -5,9 +5,10 @@
  * `system:serviceaccount:NAMESPACE:NAME`).
  */
 import path from 'node:path';
-import { type ApiConnection, callApi, sendApiRequest } from './api-request.ts';
+import { type HttpKubeClient, KubeApiError } from '@baremetal-lb/kube';
 import { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
 import { readKubeconfig, writeKubeconfig } from './kubeconfig.ts';
+import { kubeClientOf } from './open-kube-client.ts';
 
 export type ServiceAccountIdentity = {
   readonly namespace: string;
@@ -27,18 +28,12 @@ export type ServiceAccountKubeconfigOptions = {
   readonly expirationSeconds?: number;
 };
 
-async function createIgnoringConflict(
-  connection: ApiConnection,
-  apiPath: string,
-  body: object,
-): Promise<void> {
-  const response = await sendApiRequest(connection, { method: 'POST', path: apiPath, body });
-  if (response.status === 409 || (response.status >= 200 && response.status < 300)) return;
-  throw new EnvtestError(
-    EnvtestErrorCode.requestFailed,
-    `POST ${apiPath} returned ${response.status}: ${response.body.slice(0, 500)}`,
-    { path: apiPath, status: response.status },
-  );
+async function createIgnoringConflict(client: HttpKubeClient, apiPath: string, body: object): Promise<void> {
+  try {
+    await client.request('POST', apiPath, { body });
+  } catch (error) {
+    if (!(error instanceof KubeApiError && error.isConflict)) throw error;
+  }
 }
 
 /**
@@ -50,26 +45,47 @@ export async function createServiceAccountKubeconfig(
   options: ServiceAccountKubeconfigOptions,
 ): Promise<ServiceAccountIdentity> {
   const admin = await readKubeconfig(adminKubeconfigPath);
+  const client = kubeClientOf(admin);
+  try {
+    const token = await requestToken(client, options);
+    const userName = `system:serviceaccount:${options.namespace}:${options.name}`;
+    const kubeconfigPath =
+      options.kubeconfigPath ??
+      path.join(path.dirname(adminKubeconfigPath), `kubeconfig-sa-${options.namespace}-${options.name}`);
+    await writeKubeconfig(kubeconfigPath, { ...admin, token }, userName);
+    return { namespace: options.namespace, name: options.name, userName, token, kubeconfigPath };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Creates the namespace and ServiceAccount unless they exist, and a token for the account. */
+async function requestToken(
+  client: HttpKubeClient,
+  options: ServiceAccountKubeconfigOptions,
+): Promise<string> {
   const { namespace, name } = options;
-  await createIgnoringConflict(admin, '/api/v1/namespaces', {
+  await createIgnoringConflict(client, '/api/v1/namespaces', {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: namespace },
   });
-  await createIgnoringConflict(admin, `/api/v1/namespaces/${namespace}/serviceaccounts`, {
+  await createIgnoringConflict(client, `/api/v1/namespaces/${namespace}/serviceaccounts`, {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: { name },
   });
-  const tokenRequest = await callApi<{ status?: { token?: string } }>(admin, {
-    method: 'POST',
-    path: `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
-    body: {
-      apiVersion: 'authentication.k8s.io/v1',
-      kind: 'TokenRequest',
-      spec: { expirationSeconds: options.expirationSeconds ?? 86_400 },
+  const tokenRequest = await client.request<{ status?: { token?: string } }>(
+    'POST',
+    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+    {
+      body: {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { expirationSeconds: options.expirationSeconds ?? 86_400 },
+      },
     },
-  });
+  );
   const token = tokenRequest.status?.token;
   if (!token) {
     throw new EnvtestError(
@@ -81,10 +97,5 @@ export async function createServiceAccountKubeconfig(
       },
     );
   }
-  const userName = `system:serviceaccount:${namespace}:${name}`;
-  const kubeconfigPath =
-    options.kubeconfigPath ??
-    path.join(path.dirname(adminKubeconfigPath), `kubeconfig-sa-${namespace}-${name}`);
-  await writeKubeconfig(kubeconfigPath, { ...admin, token }, userName);
-  return { namespace, name, userName, token, kubeconfigPath };
+  return token;
 }

@@ -8,9 +8,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type ApiConnection, sendApiRequest } from './api-request.ts';
 import { findFreePort } from './free-port.ts';
+import type { ApiConnection } from './kubeconfig.ts';
 import { type ManagedProcess, startManagedProcess } from './managed-process.ts';
+import { kubeClientOf } from './open-kube-client.ts';
 import { formatTokenFile, type IssuedUser } from './token-file.ts';
 import { waitUntil } from './wait-until.ts';
 
@@ -95,12 +96,13 @@ export async function startApiServer(settings: ApiServerSettings): Promise<Runni
         if (!existsSync(certFile)) return false;
         // Read the certificate on every attempt: the server may still be writing it.
         const candidate = { server, caPem: await readFile(certFile, 'utf8'), token: settings.users[0].token };
-        const response = await sendApiRequest(candidate, {
-          method: 'GET',
-          path: '/readyz',
-          timeoutMs: 5_000,
-        });
-        if (response.status !== 200) return false;
+        const client = kubeClientOf(candidate, { requestTimeoutMs: 5_000 });
+        try {
+          // Throws until ready (503, or no answer yet): waitUntil keeps the last error for its message.
+          await client.request('GET', '/readyz');
+        } finally {
+          await client.close();
+        }
         connection = candidate;
         return true;
       },

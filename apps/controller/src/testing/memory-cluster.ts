@@ -1,8 +1,7 @@
-import { MapStore, type Namespace, type Service } from '@baremetal-lb/kube';
+import { type EventObject, MapStore, type Namespace, type Service } from '@baremetal-lb/kube';
 import type { ClusterWatcher } from '../cluster-watcher.ts';
 import type { ControllerApi, ServiceStatusChange } from '../controller-api.ts';
 import { KubeApiError } from '../errors.ts';
-import type { EventObject } from '../event-recorder.ts';
 import type { IpAddressPoolObject, PoolStatus } from '../pool-status.ts';
 import { poolAnnotation } from '../service-translation.ts';
 

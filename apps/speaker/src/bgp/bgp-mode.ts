@@ -6,13 +6,14 @@
  */
 
 import { buildConfiguration } from '@baremetal-lb/config';
+import type { EventRecorder } from '@baremetal-lb/kube';
 import type { Logger } from 'pino';
 import { buildSpeakerState, nodeInternalIps } from '../k8s/build-speaker-state.ts';
 import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
-import { EventReason, nodeAssignedMessage, type ServiceRef } from '../k8s/event-recorder.ts';
 import { bgpPeerVersion, metallbGroup } from '../k8s/metallb-resources.ts';
 import { poolLookup } from '../k8s/pool-lookup.ts';
 import { SerialSync } from '../k8s/serial-sync.ts';
+import { EventReason, nodeAssignedMessage, type ServiceRef, subjectOf } from '../k8s/speaker-events.ts';
 import type { AnnouncedLabels } from '../observe/speaker-metrics.ts';
 import { ReconcileTrigger } from '../reconcile-trigger.ts';
 import type { BgpSessions } from './bgp-sessions.ts';
@@ -27,9 +28,8 @@ export type BgpModeDeps = {
   readonly sessions: BgpSessions;
   readonly statusWriter?: { sync(desired: readonly DesiredBgpStatus[]): Promise<void> };
   readonly metrics?: { setAnnounced(protocol: 'bgp', series: readonly AnnouncedLabels[]): void };
-  readonly events?: {
-    record(ref: ServiceRef, type: 'Normal' | 'Warning', reason: EventReason, message: string): Promise<void>;
-  };
+  /** Sends events and logs the ones it could not send. */
+  readonly events?: Pick<EventRecorder, 'record'>;
 };
 
 export class BgpMode {
@@ -149,12 +149,7 @@ export class BgpMode {
   }
 
   #event(ref: ServiceRef, type: 'Normal' | 'Warning', reason: EventReason, message: string): void {
-    this.#d.events?.record(ref, type, reason, message).catch((error: unknown) => {
-      this.#d.log.warn(
-        { err: String(error), reason, object: `${ref.namespace}/${ref.name}` },
-        'event not recorded',
-      );
-    });
+    this.#d.events?.record(subjectOf(ref), { type, reason, message });
   }
 
   /** This node's InternalIPs, from its Node object (router ID and next-hop fallbacks). */

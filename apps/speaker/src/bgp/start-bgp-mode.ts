@@ -5,10 +5,9 @@
  */
 import { BfdWorker } from '@baremetal-lb/bfd';
 import { createTcpTransport } from '@baremetal-lb/bgp';
-import type { KubeClient } from '@baremetal-lb/kube';
+import type { EventRecorder, KubeClient } from '@baremetal-lb/kube';
 import type { Logger } from 'pino';
 import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
-import type { EventRecorder } from '../k8s/event-recorder.ts';
 import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
 import { BgpMetrics } from './bgp-metrics.ts';
 import { BgpMode } from './bgp-mode.ts';

@@ -19,6 +19,34 @@ describe('parseSpeakerFlags', () => {
     });
     expect(f.excludeInterfaces).toEqual(defaultExcludeInterfacePatterns);
     expect(f.metricsHost).toBe('0.0.0.0');
+    expect(f.client).toEqual({ kubeConfig: {}, rateLimit: { qps: 50, burst: 100 } });
+  });
+
+  it('reads the Kubernetes client flags: context, request budget, impersonation', () => {
+    const f = parseSpeakerFlags(
+      [
+        '--kubeconfig=/etc/kc',
+        '--context=lab',
+        '--kube-api-qps=5',
+        '--kube-api-burst=10',
+        '--as=system:serviceaccount:metallb-system:speaker',
+        '--as-group=system:serviceaccounts',
+        '--as-uid=u-1',
+      ],
+      { NODE_NAME: 'n1' },
+    );
+    expect(f.kubeconfig).toBe('/etc/kc');
+    expect(f.client).toEqual({
+      kubeConfig: {
+        context: 'lab',
+        impersonate: {
+          user: 'system:serviceaccount:metallb-system:speaker',
+          uid: 'u-1',
+          groups: ['system:serviceaccounts'],
+        },
+      },
+      rateLimit: { qps: 5, burst: 10 },
+    });
   });
 
   it("binds metrics and health to the node's address ($METALLB_HOST) unless --metrics-host says otherwise", () => {
@@ -64,6 +92,9 @@ describe('parseSpeakerFlags', () => {
     [['--gratuitous-interval-ms=-1'], { NODE_NAME: 'n' }, 'gratuitous-interval-ms'],
     [['--responder-priority=100'], { NODE_NAME: 'n' }, 'responder-priority'],
     [['--responder-priority=2.5'], { NODE_NAME: 'n' }, 'responder-priority'],
+    [['--kube-api-qps=none'], { NODE_NAME: 'n' }, 'kube-api-qps'],
+    [['--kube-api-burst=0'], { NODE_NAME: 'n' }, 'kube-api-burst'],
+    [['--as-uid=7'], { NODE_NAME: 'n' }, 'as-uid'],
   ])('rejects %j with a FlagError naming the flag', (argv, env, flag) => {
     expect(() => parseSpeakerFlags(argv, env)).toThrow(expect.objectContaining({ name: 'FlagError', flag }));
     expect(() => parseSpeakerFlags(argv, env)).toThrow(FlagError);

@@ -3,6 +3,14 @@
  * argv and env in, typed flags or a FlagError naming the flag out.
  */
 import { parseArgs } from 'node:util';
+import {
+  type ClientFlags,
+  clientFlagOptions,
+  clientFlagsUsage,
+  defaultRateLimit,
+  KubeFlagError,
+  readClientFlags,
+} from '@baremetal-lb/kube';
 import { defaultExcludeInterfacePatterns } from '../layer2/interfaces/interface-eligibility.ts';
 
 export const LogLevel = {
@@ -18,6 +26,8 @@ export type SpeakerFlags = {
   readonly nodeName: string;
   /** Undefined: in-cluster config, or $KUBECONFIG. */
   readonly kubeconfig: string | undefined;
+  /** --context, --kube-api-qps, --kube-api-burst, --as, --as-group, --as-uid. */
+  readonly client: ClientFlags;
   readonly namespace: string;
   readonly mlBindAddr: string;
   readonly mlBindPort: number;
@@ -49,6 +59,7 @@ export class FlagError extends Error {
 export const speakerUsage = `Usage: speaker [flags]
   --node-name NAME           this node (default $NODE_NAME)
   --kubeconfig PATH          kubeconfig file (default in-cluster, or $KUBECONFIG)
+${clientFlagsUsage(defaultRateLimit, 29)}
   --namespace NS             namespace of the metallb.io resources (default $METALLB_NAMESPACE or metallb-system)
   --ml-bind-addr IP          membership UDP bind address (default $METALLB_HOST or 0.0.0.0)
   --ml-bind-port PORT        membership UDP port (default 7946)
@@ -90,7 +101,7 @@ export function parseSpeakerFlags(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): SpeakerFlags {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -99,6 +110,7 @@ export function parseSpeakerFlags(
       options: {
         'node-name': { type: 'string' },
         kubeconfig: { type: 'string' },
+        ...clientFlagOptions,
         namespace: { type: 'string' },
         'ml-bind-addr': { type: 'string' },
         'ml-bind-port': { type: 'string' },
@@ -125,9 +137,17 @@ export function parseSpeakerFlags(
   const logLevel = str('log-level') ?? 'info';
   if (!Object.hasOwn(LogLevel, logLevel)) throw new FlagError('log-level', `unknown level "${logLevel}"`);
   const exclude = str('exclude-interfaces');
+  let client: ClientFlags;
+  try {
+    client = readClientFlags(values, defaultRateLimit);
+  } catch (error) {
+    if (error instanceof KubeFlagError) throw new FlagError(error.flag.replace(/^--/, ''), error.problem);
+    throw error;
+  }
   return {
     nodeName,
     kubeconfig: str('kubeconfig') ?? env.KUBECONFIG,
+    client,
     namespace: str('namespace') ?? env.METALLB_NAMESPACE ?? 'metallb-system',
     mlBindAddr: str('ml-bind-addr') ?? env.METALLB_HOST ?? '0.0.0.0',
     mlBindPort: integerIn('ml-bind-port', str('ml-bind-port') ?? '7946', 0, 65535),

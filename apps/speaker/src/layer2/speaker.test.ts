@@ -86,8 +86,9 @@ function setup(me: string, options: { known?: () => readonly string[]; holdMs?: 
       },
     },
     events: {
-      async record(svc, type, reason, message) {
+      record(svc, { type, reason, message }) {
         events.push(`${type} ${reason} ${svc.namespace}/${svc.name} ${svc.uid} ${message}`);
+        return true;
       },
     },
   });

@@ -4,18 +4,19 @@
  * latency is this path). Status objects and events follow asynchronously and never hold it up;
  * while the API server is unreachable the loop keeps running on the last known caches.
  */
-
+import type { EventRecorder } from '@baremetal-lb/kube';
 import { Ranker } from '@baremetal-lb/leader';
 import type { Logger } from 'pino';
 import { buildSpeakerState } from '../k8s/build-speaker-state.ts';
 import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
+import { SerialSync } from '../k8s/serial-sync.ts';
 import {
   EventReason,
   ipConflictMessage,
   nodeAssignedMessage,
   type ServiceRef,
-} from '../k8s/event-recorder.ts';
-import { SerialSync } from '../k8s/serial-sync.ts';
+  subjectOf,
+} from '../k8s/speaker-events.ts';
 import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
 import { ReconcileTrigger } from '../reconcile-trigger.ts';
 import type { Announcer, Released, ResponderInterface } from './announce/announcer.ts';
@@ -54,14 +55,8 @@ export type SpeakerDeps = {
       liveNodes?: ReadonlySet<string>,
     ): Promise<readonly DesiredL2Status[]>;
   };
-  readonly events?: {
-    record(
-      service: ServiceRef,
-      type: 'Normal' | 'Warning',
-      reason: EventReason,
-      message: string,
-    ): Promise<void>;
-  };
+  /** Sends events and logs the ones it could not send. */
+  readonly events?: Pick<EventRecorder, 'record'>;
 };
 
 /** Level-triggered repair of status objects even without changes, ms. */
@@ -308,12 +303,7 @@ export class Speaker {
   }
 
   #event(service: ServiceRef, type: 'Normal' | 'Warning', reason: EventReason, message: string): void {
-    this.#d.events?.record(service, type, reason, message).catch((error: unknown) => {
-      this.#d.log.warn(
-        { err: String(error), reason, service: `${service.namespace}/${service.name}` },
-        'event not recorded',
-      );
-    });
+    this.#d.events?.record(subjectOf(service), { type, reason, message });
   }
 }
 

@@ -262,7 +262,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
       ['watch', 'services'],
       ['list', 'nodes'],
       ['watch', 'endpointslices', 'discovery.k8s.io'],
-      ['create', 'events', '', 'default'],
+      ['create', 'events', 'events.k8s.io', 'default'],
       ['list', 'ipaddresspools', 'metallb.io', NAMESPACE],
       ['watch', 'l2advertisements', 'metallb.io', NAMESPACE],
       ['create', 'servicel2statuses', 'metallb.io', NAMESPACE],
@@ -274,6 +274,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
     const denied: [string, string, string?, string?, string?][] = [
       ['get', 'secrets', '', NAMESPACE],
       ['list', 'secrets', '', 'default'],
+      ['create', 'events', '', 'default'],
       ['update', 'services', '', 'default'],
       ['update', 'services', '', 'default', 'status'],
       ['patch', 'nodes'],

@@ -2,10 +2,10 @@
  * Property test of the CEL order rule (start <= end) against the real API server: random pairs of
  * addresses, biased towards pairs that differ only in low bits, checked against BigInt order.
  */
+import type { HttpKubeClient } from '@baremetal-lb/kube';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { ApiConnection } from '../api-request.ts';
-import { readKubeconfig } from '../kubeconfig.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openKubeClient } from '../open-kube-client.ts';
 import { injectEnvtest } from '../vitest/inject-envtest.ts';
 import { createObject } from './crd-test-client.ts';
 
@@ -35,10 +35,11 @@ function pairOf(bits: number): fc.Arbitrary<[bigint, bigint]> {
 }
 
 describe.skipIf(!envtest)('IPAddressPool range order rule', () => {
-  let api: ApiConnection;
-  beforeAll(async () => {
-    if (envtest) api = await readKubeconfig(envtest.kubeconfigPath);
+  let api: HttpKubeClient;
+  beforeAll(() => {
+    if (envtest) api = openKubeClient(envtest.kubeconfigPath);
   });
+  afterAll(async () => api?.close());
 
   it.each([
     ['IPv4', 32, formatIpv4],

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiConnection, callApi, sendApiRequest } from '../api-request.ts';
+import type { HttpKubeClient } from '@baremetal-lb/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectEnvtest } from '../vitest/inject-envtest.ts';
 import { createObject, prepareCrdTests, readExamples, resourcePath } from './crd-test-client.ts';
 
@@ -27,8 +27,9 @@ function bfd(spec: Record<string, unknown>) {
 }
 
 describe.skipIf(!envtest)('metallb.io BGP CRDs against a real kube-apiserver', () => {
-  let api: ApiConnection;
+  let api: HttpKubeClient;
   let namespace: string;
+  afterAll(async () => api?.close());
 
   beforeAll(async () => {
     if (!envtest) return;
@@ -77,11 +78,11 @@ describe.skipIf(!envtest)('metallb.io BGP CRDs against a real kube-apiserver', (
   });
 
   it('serves BGPPeer as v1beta2 only (v1beta1 needs MetalLB’s conversion webhook)', async () => {
-    const response = await sendApiRequest(api, {
-      method: 'GET',
-      path: `/apis/metallb.io/v1beta1/namespaces/${namespace}/bgppeers`,
+    await expect(
+      api.request('GET', `/apis/metallb.io/v1beta1/namespaces/${namespace}/bgppeers`),
+    ).rejects.toMatchObject({
+      status: 404,
     });
-    expect(response.status).toBe(404);
   });
 
   it.each([
@@ -292,21 +293,17 @@ describe.skipIf(!envtest)('metallb.io BGP CRDs against a real kube-apiserver', (
     expect(created.accepted).toBe(true);
     const path = resourcePath('BGPPeer', namespace, 'graceful');
     type Peer = { spec: Record<string, unknown> };
-    const current = await callApi<Peer>(api, { method: 'GET', path });
-    const holdChanged = await sendApiRequest(api, {
-      method: 'PUT',
-      path,
+    const current = await api.request<Peer>('GET', path);
+    const latest = await api.request<Peer>('PUT', path, {
       body: { ...current, spec: { ...current.spec, holdTime: '30s' } },
     });
-    expect(holdChanged.status).toBe(200);
-    const latest = JSON.parse(holdChanged.body) as Peer;
-    const flipped = await sendApiRequest(api, {
-      method: 'PUT',
-      path,
+    const flipped = api.request('PUT', path, {
       body: { ...latest, spec: { ...latest.spec, enableGracefulRestart: false } },
     });
-    expect(flipped.status).toBe(422);
-    expect(JSON.parse(flipped.body).message).toMatch(/enableGracefulRestart is immutable/);
+    await expect(flipped).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringMatching(/enableGracefulRestart is immutable/),
+    });
   });
 
   it('keeps the identity fields of a ServiceBGPStatus immutable and lists its peers', async () => {
@@ -318,18 +315,16 @@ describe.skipIf(!envtest)('metallb.io BGP CRDs against a real kube-apiserver', (
     expect(created.accepted).toBe(true);
     const path = resourcePath('ServiceBGPStatus', namespace, 'bgp-abc', 'status');
     const status = { node: 'node-a', serviceName: 'web', serviceNamespace: 'shop', peers: ['router-a'] };
-    const first = await callApi<{ status: unknown }>(api, {
-      method: 'PUT',
-      path,
+    const first = await api.request<{ status: unknown }>('PUT', path, {
       body: { ...(created.body as object), status },
     });
     expect(first.status).toEqual(status);
-    const moved = await sendApiRequest(api, {
-      method: 'PUT',
-      path,
+    const moved = api.request('PUT', path, {
       body: { ...first, status: { ...status, serviceName: 'api', peers: [] } },
     });
-    expect(moved.status).toBe(422);
-    expect(JSON.parse(moved.body).message).toMatch(/status\.serviceName is immutable/);
+    await expect(moved).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringMatching(/status\.serviceName is immutable/),
+    });
   });
 });

@@ -1,15 +1,19 @@
 /** Small helpers for the CRD integration tests: create metallb.io objects and read the verdict. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type HttpKubeClient, KubeApiError } from '@baremetal-lb/kube';
 import { parseAllDocuments } from 'yaml';
-import { type ApiConnection, sendApiRequest } from '../api-request.ts';
 import { createTestNamespace } from '../create-test-namespace.ts';
-import { readKubeconfig } from '../kubeconfig.ts';
+import { openKubeClient } from '../open-kube-client.ts';
 
+/** What the API server said to a create: the stored (or dry-run) object, or why it refused. */
 export type Verdict = {
   readonly accepted: boolean;
-  readonly status: number;
+  /** The error status of a refusal (422: invalid); undefined when accepted. */
+  readonly status: number | undefined;
+  /** The refusal's message; '' when accepted. */
   readonly message: string;
+  /** The object as the server returned it (defaults applied); undefined when refused. */
   readonly body: unknown;
 };
 
@@ -44,24 +48,21 @@ export function resourcePath(kind: string, namespace: string, name?: string, sub
 
 /** POSTs the object (to its own namespace, default `namespace`); `dryRun` validates without storing. */
 export async function createObject(
-  connection: ApiConnection,
+  client: HttpKubeClient,
   object: MetallbObject,
   options: { readonly namespace?: string; readonly dryRun?: boolean } = {},
 ): Promise<Verdict> {
   const namespace = object.metadata.namespace ?? options.namespace ?? 'default';
-  const query = options.dryRun ? '?dryRun=All' : '';
-  const response = await sendApiRequest(connection, {
-    method: 'POST',
-    path: `${resourcePath(object.kind, namespace)}${query}`,
-    body: { apiVersion: `metallb.io/${resourceOf(object.kind).version}`, ...object },
-  });
-  const body = JSON.parse(response.body) as { message?: string };
-  return {
-    accepted: response.status === 201 || response.status === 200,
-    status: response.status,
-    message: body.message ?? '',
-    body,
-  };
+  try {
+    const body = await client.request('POST', resourcePath(object.kind, namespace), {
+      body: { apiVersion: `metallb.io/${resourceOf(object.kind).version}`, ...object },
+      ...(options.dryRun ? { query: { dryRun: 'All' } } : {}),
+    });
+    return { accepted: true, status: undefined, message: '', body };
+  } catch (error) {
+    if (!(error instanceof KubeApiError) || error.status === 0) throw error;
+    return { accepted: false, status: error.status, message: error.message, body: undefined };
+  }
 }
 
 export type Example = {
@@ -76,21 +77,19 @@ export async function readExamples(file: string): Promise<Example[]> {
 }
 
 /**
- * A connection, a fresh test namespace, and namespace metallb-system (which MetalLB's examples
- * name), created once and shared by the test files.
+ * A client (close it after the tests), a fresh test namespace, and namespace metallb-system (which
+ * MetalLB's examples name), created once and shared by the test files.
  */
 export async function prepareCrdTests(
   kubeconfigPath: string,
   prefix: string,
-): Promise<{ readonly api: ApiConnection; readonly namespace: string }> {
-  const api = await readKubeconfig(kubeconfigPath);
+): Promise<{ readonly api: HttpKubeClient; readonly namespace: string }> {
+  const api = openKubeClient(kubeconfigPath);
   const namespace = await createTestNamespace(kubeconfigPath, prefix);
-  const created = await sendApiRequest(api, {
-    method: 'POST',
-    path: '/api/v1/namespaces',
-    body: { metadata: { name: 'metallb-system' } },
-  });
-  if (created.status !== 201 && created.status !== 409)
-    throw new Error(`creating namespace metallb-system returned ${created.status}: ${created.body}`);
+  try {
+    await api.request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'metallb-system' } } });
+  } catch (error) {
+    if (!(error instanceof KubeApiError && error.isConflict)) throw error;
+  }
   return { api, namespace };
 }

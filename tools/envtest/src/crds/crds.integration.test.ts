@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiConnection, callApi, sendApiRequest } from '../api-request.ts';
+import type { HttpKubeClient } from '@baremetal-lb/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectEnvtest } from '../vitest/inject-envtest.ts';
 import { createObject, prepareCrdTests, readExamples, resourcePath } from './crd-test-client.ts';
 
@@ -17,8 +17,9 @@ function advertisement(name: string, spec: Record<string, unknown>) {
 }
 
 describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () => {
-  let api: ApiConnection;
+  let api: HttpKubeClient;
   let namespace: string;
+  afterAll(async () => api?.close());
 
   beforeAll(async () => {
     if (!envtest) return;
@@ -184,17 +185,13 @@ describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () =>
     expect((created.body as { status?: unknown }).status).toBeUndefined();
     const path = resourcePath('IPAddressPool', namespace, 'status-pool');
     type Pool = { spec: { addresses: string[] }; status?: Record<string, unknown> };
-    const current = await callApi<Pool>(api, { method: 'GET', path });
-    const viaMain = await callApi<Pool>(api, {
-      method: 'PUT',
-      path,
+    const current = await api.request<Pool>('GET', path);
+    const viaMain = await api.request<Pool>('PUT', path, {
       body: { ...current, status: { assignedIPv4: 3 } },
     });
     expect(viaMain.status).toBeUndefined();
     const status = { assignedIPv4: 2, assignedIPv6: 0, availableIPv4: 254, availableIPv6: 0 };
-    const viaStatus = await callApi<Pool>(api, {
-      method: 'PUT',
-      path: `${path}/status`,
+    const viaStatus = await api.request<Pool>('PUT', `${path}/status`, {
       body: { ...viaMain, spec: { addresses: ['203.0.113.0/24'] }, status },
     });
     expect(viaStatus.status).toMatchObject(status);
@@ -212,17 +209,13 @@ describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () =>
     );
     expect(created.accepted).toBe(true);
     const path = resourcePath('ServiceL2Status', namespace, 'l2-abc', 'status');
-    const first = await callApi<Record<string, unknown>>(api, {
-      method: 'PUT',
-      path,
+    const first = await api.request<Record<string, unknown>>('PUT', path, {
       body: {
         ...(created.body as object),
         status: { node: 'node-a', serviceName: 'web', serviceNamespace: 'shop' },
       },
     });
-    const moved = await sendApiRequest(api, {
-      method: 'PUT',
-      path,
+    const moved = api.request('PUT', path, {
       body: {
         ...first,
         status: {
@@ -233,8 +226,10 @@ describe.skipIf(!envtest)('metallb.io CRDs against a real kube-apiserver', () =>
         },
       },
     });
-    expect(moved.status).toBe(422);
-    expect(JSON.parse(moved.body).message).toMatch(/status\.node is immutable/);
+    await expect(moved).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringMatching(/status\.node is immutable/),
+    });
   });
 
   it('prints MetalLB-like columns', async () => {
@@ -262,10 +257,6 @@ type Table = {
 };
 
 /** kubectl's view: the server renders a Table when asked with this Accept header. */
-async function fetchTable(api: ApiConnection, apiPath: string): Promise<Table> {
-  return callApi<Table>(api, {
-    method: 'GET',
-    path: apiPath,
-    accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
-  });
+async function fetchTable(api: HttpKubeClient, apiPath: string): Promise<Table> {
+  return api.request<Table>('GET', apiPath, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
 }

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
+import { HttpKubeClient, KubeApiError, loadKubeConfig } from '@baremetal-lb/kube';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { HttpKubeClient, KubeApiError, loadKubeConfig } from '../src/index.ts';
 import { issueClientCertificate } from './support/client-certificates.ts';
 import { TestApi, waitFor, whoAmI } from './support/test-api.ts';
 
@@ -155,6 +155,23 @@ describe.skipIf(!envtest || !clientCa)('credentials against a real kube-apiserve
       });
       expect(await whoAmI(impersonating)).toBe('kube-it-target');
       expect(await whoAmI(base)).toBe('kube-it-impersonator');
+      // The authorizer's own verdict (what a SubjectAccessReview asks), for each identity.
+      const mayList = async (client: HttpKubeClient) =>
+        (
+          await client.request<{ status: { allowed: boolean } }>(
+            'POST',
+            '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+            {
+              body: {
+                apiVersion: 'authorization.k8s.io/v1',
+                kind: 'SelfSubjectAccessReview',
+                spec: { resourceAttributes: { namespace, verb: 'list', resource: 'configmaps' } },
+              },
+            },
+          )
+        ).status.allowed;
+      expect(await mayList(base)).toBe(false);
+      expect(await mayList(impersonating)).toBe(true);
     } finally {
       await base.close();
       await impersonating.close();

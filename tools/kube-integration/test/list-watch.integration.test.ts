@@ -1,5 +1,4 @@
 import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HttpKubeClient,
   type KubeConnection,
@@ -8,7 +7,8 @@ import {
   loadKubeConfig,
   startInformer,
   systemClock,
-} from '../src/index.ts';
+} from '@baremetal-lb/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlackHoleProxy } from './support/black-hole-proxy.ts';
 import { TestApi, waitFor } from './support/test-api.ts';
 

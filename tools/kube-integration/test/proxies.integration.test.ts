@@ -1,6 +1,6 @@
 import { injectEnvtest } from '@baremetal-lb/envtest/vitest';
+import { HttpKubeClient, type KubeObject, ListWatch, loadKubeConfig } from '@baremetal-lb/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpKubeClient, type KubeObject, ListWatch, loadKubeConfig } from '../src/index.ts';
 import { ConnectProxy } from './support/connect-proxy.ts';
 import { TestApi, waitFor, whoAmI } from './support/test-api.ts';
 import { ThrottlingProxy } from './support/throttling-proxy.ts';

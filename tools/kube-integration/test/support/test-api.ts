@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readKubeconfig } from '@baremetal-lb/envtest';
+import { openKubeClient, readKubeconfig } from '@baremetal-lb/envtest';
 import type { EnvtestContext } from '@baremetal-lb/envtest/vitest';
-import { HttpKubeClient, KubeApiError, type KubeObject, loadKubeConfig } from '../../src/index.ts';
+import { type HttpKubeClient, KubeApiError, type KubeObject } from '@baremetal-lb/kube';
 
 /** Admin-side setup for the integration tests (the clients under test get their own kubeconfigs). */
 export class TestApi {
@@ -23,11 +23,8 @@ export class TestApi {
 
   static async open(envtest: EnvtestContext): Promise<TestApi> {
     const connection = await readKubeconfig(envtest.kubeconfigPath);
-    // Setup creates thousands of objects: a generous budget for the admin.
-    const admin = new HttpKubeClient(loadKubeConfig(envtest.kubeconfigPath, {}), {
-      rateLimit: { qps: 1_000, burst: 1_000 },
-    });
-    return new TestApi(admin, connection);
+    // Setup creates thousands of objects: the harness client has a generous budget.
+    return new TestApi(openKubeClient(envtest.kubeconfigPath), connection);
   }
 
   /** A new namespace `kube-it-PREFIX-xxxxxx`. */
