@@ -1,4 +1,5 @@
 import { type ConfigProblem, ConfigProblemCode } from '@baremetal-lb/config';
+import type { Condition } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
 import {
   type ConfigObject,
@@ -34,7 +35,7 @@ const invalid: ConfigProblem = {
   message: 'peerAddress is not an IP address',
 };
 
-const accepted = {
+const accepted: Condition = {
   type: 'Valid',
   status: 'True',
   reason: 'Valid',
@@ -90,7 +91,13 @@ describe('planConditionWrites', () => {
   });
 
   it('rewrites a condition observed on an older generation and keeps other condition types', () => {
-    const other = { type: 'Other', status: 'True', reason: 'X', message: 'x', lastTransitionTime: earlier };
+    const other: Condition = {
+      type: 'Other',
+      status: 'True',
+      reason: 'X',
+      message: 'x',
+      lastTransitionTime: earlier,
+    };
     const writes = plan([['Community', [object('c', { conditions: [other, accepted] }, 2)]]]);
     expect(writes).toHaveLength(1);
     expect(writes[0]!.conditions).toEqual([other, { ...accepted, observedGeneration: 2 }]);
