@@ -12,6 +12,7 @@ import {
   systemClock,
 } from '@baremetal-lb/kube';
 import { EventLoopWatchdog } from '@baremetal-lb/liveness';
+import { statusKinds } from './config-status.ts';
 import { Controller } from './controller.ts';
 import { KubeControllerApi, KubeLeaseStore } from './controller-api.ts';
 import { createControllerEvents } from './controller-events.ts';
@@ -69,6 +70,15 @@ export async function runController(
         get: (n, ns) => informers.namespaces.get(n, ns),
         list: (ns) => informers.namespaces.list(ns),
       },
+      configObjects: new Map(
+        statusKinds.map((kind) => [
+          kind,
+          {
+            get: (n, ns) => informers.configObjects.get(kind)!.get(n, ns),
+            list: (ns) => informers.configObjects.get(kind)!.list(ns),
+          },
+        ]),
+      ),
       api,
       recorder,
       buildPools: buildPoolConfig,

@@ -1,4 +1,5 @@
 import type { Namespace, Service } from '@baremetal-lb/kube';
+import type { ConfigObject, StatusKind } from './config-status.ts';
 import type { IpAddressPoolObject } from './pool-status.ts';
 
 /** What informers call; implementations only enqueue. */
@@ -7,4 +8,5 @@ export type ClusterWatcher = {
   serviceDeleted(service: Service): void;
   poolChanged(pool: IpAddressPoolObject, deleted?: boolean): void;
   namespaceChanged(namespace: Namespace, deleted?: boolean): void;
+  configObjectChanged(kind: StatusKind, object: ConfigObject, deleted?: boolean): void;
 };

@@ -9,7 +9,7 @@ import {
   type LoadBalancerIngress,
   type Service,
 } from '@baremetal-lb/kube';
-import type { IpAddressPoolObject, PoolStatus } from './pool-status.ts';
+import { type ConfigKind, type ConfigObject, configPath } from './config-status.ts';
 import { poolAnnotation } from './service-translation.ts';
 
 /** What one status write changes. */
@@ -32,15 +32,14 @@ export interface ControllerApi extends EventSink {
    * server that ignores metadata in status writes (Kubernetes 1.34 keeps it for Services).
    */
   patchServicePool(service: Service, pool: string | null, signal?: AbortSignal): Promise<Service>;
-  patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void>;
+  /** Merge-patches the status of a metallb.io object (pool counters, `Valid` conditions). */
+  patchConfigStatus(kind: ConfigKind, object: ConfigObject, status: object): Promise<void>;
   /**
    * Every Service, read from the API server itself (a quorum read, never a cache), so the list
    * shows every write acknowledged before it was made.
    */
   listServices(signal?: AbortSignal): Promise<readonly Service[]>;
 }
-
-const poolsPath = (namespace: string) => `/apis/metallb.io/v1beta1/namespaces/${namespace}/ipaddresspools`;
 
 /** The uid and resourceVersion a merge patch must match to apply. */
 function preconditions(service: Service): Record<string, unknown> {
@@ -56,8 +55,8 @@ function servicePath(service: Service): string {
  * immutable) a patch meant for a Service that was deleted and re-created under the same name.
  * Service writes also carry the resourceVersion the decision was made on (optimistic
  * concurrency): a write that a leader sent before losing the Lease, and that reaches the API
- * server late, cannot overwrite what the next leader wrote meanwhile. Pool status writes do not:
- * only counters and a condition, recomputed from the allocator on every change.
+ * server late, cannot overwrite what the next leader wrote meanwhile. Status writes of metallb.io
+ * objects do not: only counters and a condition, recomputed on every change.
  */
 export class KubeControllerApi implements ControllerApi {
   readonly #client: KubeClient;
@@ -89,14 +88,11 @@ export class KubeControllerApi implements ControllerApi {
     });
   }
 
-  async patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void> {
+  async patchConfigStatus(kind: ConfigKind, object: ConfigObject, status: object): Promise<void> {
     await this.#client.request(
       'PATCH',
-      `${poolsPath(pool.metadata.namespace ?? '')}/${pool.metadata.name}/status`,
-      {
-        contentType: ContentType.mergePatch,
-        body: { metadata: { uid: pool.metadata.uid }, status },
-      },
+      `${configPath(kind, object.metadata.namespace ?? '')}/${object.metadata.name}/status`,
+      { contentType: ContentType.mergePatch, body: { metadata: { uid: object.metadata.uid }, status } },
     );
   }
 

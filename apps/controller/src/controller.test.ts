@@ -1,6 +1,7 @@
 import { MapStore, type Service, systemClock } from '@baremetal-lb/kube';
 import { describe, expect, it } from 'vitest';
-import { Controller } from './controller.ts';
+import type { StatusKind } from './config-status.ts';
+import { Controller, objectStatusKey } from './controller.ts';
 import { createControllerEvents } from './controller-events.ts';
 import { buildPoolConfig } from './pool-config.ts';
 import { MemoryCluster } from './testing/memory-cluster.ts';
@@ -15,6 +16,7 @@ function create(cluster: MemoryCluster, options: { lbClass?: string; services?: 
       services: options.services ?? cluster.services,
       pools: cluster.pools,
       namespaces: cluster.namespaces,
+      configObjects: cluster.configObjects,
       api: cluster,
       recorder,
       buildPools: buildPoolConfig,
@@ -167,7 +169,14 @@ describe('Controller (in-memory API)', () => {
     cluster.applyPool(pool('broken', ['not-an-ip']));
     await controller.idle();
     expect(cluster.assignments().get('apps/web')).toEqual(['198.51.100.0']);
-    expect(cluster.events.map((e) => e.reason)).toEqual(['IPAllocated', 'ClearAssignment', 'IPAllocated']);
+    const events = (kind: string) => cluster.events.filter((e) => e.regarding.kind === kind);
+    expect(events('Service').map((e) => e.reason)).toEqual(['IPAllocated', 'ClearAssignment', 'IPAllocated']);
+    // One Warning per pool with problems (the older pool of an overlap gets a warning too).
+    expect(
+      events('IPAddressPool')
+        .map((e) => `${e.type} ${e.regarding.name} ${e.reason}`)
+        .sort(),
+    ).toEqual(['Warning broken InvalidAddress', 'Warning default Overlap', 'Warning overlapping Overlap']);
     const overlapping = cluster.pools.get('overlapping', ns)?.status?.conditions?.[0];
     expect(overlapping).toMatchObject({ status: 'False', reason: 'Overlap' });
     expect(overlapping?.message).toContain('198.51.100.0/30');
@@ -176,6 +185,55 @@ describe('Controller (in-memory API)', () => {
       reason: 'InvalidAddress',
     });
     expect(cluster.pools.get('default', ns)?.status).toMatchObject({ assignedIPv4: 1, availableIPv4: 3 });
+    await controller.stopLeading();
+  });
+
+  it('writes the Valid condition of BGP and layer-2 objects, with one Warning event per change of their problems', async () => {
+    const cluster = new MemoryCluster();
+    cluster.applyPool(pool('small', ['198.51.100.0/28']));
+    const meta = (name: string) => ({ name, namespace: ns });
+    cluster.applyConfigObject('BGPAdvertisement', { metadata: meta('agg'), spec: { aggregationLength: 24 } });
+    cluster.applyConfigObject('BGPAdvertisement', { metadata: meta('fine'), spec: {} });
+    cluster.applyConfigObject('BGPPeer', {
+      metadata: meta('router'),
+      spec: { myASN: 64500, peerASN: 64501, peerAddress: '198.51.100.254', bfdProfile: 'fast' },
+    });
+    cluster.applyConfigObject('L2Advertisement', {
+      metadata: meta('l2'),
+      spec: { ipAddressPools: ['nope'] },
+    });
+    const controller = start(cluster);
+    await controller.idle();
+    const valid = (kind: StatusKind, name: string) =>
+      cluster.configObjects
+        .get(kind)!
+        .get(name, ns)
+        ?.status?.conditions?.find((c) => c.type === 'Valid');
+    expect(valid('BGPAdvertisement', 'agg')).toMatchObject({ status: 'True', reason: 'ValidWithWarnings' });
+    expect(valid('BGPAdvertisement', 'agg')?.message).toContain('198.51.100.0/28');
+    expect(valid('BGPAdvertisement', 'fine')).toMatchObject({ status: 'True', reason: 'Valid' });
+    expect(valid('BGPPeer', 'router')?.message).toContain('BFD profile "fast" does not exist');
+    expect(valid('L2Advertisement', 'l2')?.message).toContain('pool "nope" does not exist');
+    const warnings = () =>
+      cluster.events.filter((e) => e.type === 'Warning').map((e) => `${e.regarding.kind}/${e.reason}`);
+    expect(warnings().sort()).toEqual([
+      'BGPAdvertisement/AggregationLengthTooShort',
+      'BGPPeer/UnknownBFDProfile',
+      'L2Advertisement/UnknownPool',
+    ]);
+
+    cluster.applyConfigObject('BFDProfile', { metadata: meta('fast'), spec: {} });
+    await controller.idle();
+    expect(valid('BGPPeer', 'router')).toMatchObject({ status: 'True', reason: 'Valid' });
+    expect(valid('BFDProfile', 'fast')).toMatchObject({ status: 'True', reason: 'Valid' });
+    expect(warnings()).toHaveLength(3);
+
+    // Nothing changed: no status write, no event.
+    const writes = cluster.writes.length;
+    controller.queue.add(objectStatusKey);
+    await controller.idle();
+    expect(cluster.writes.length).toBe(writes);
+    expect(warnings()).toHaveLength(3);
     await controller.stopLeading();
   });
 

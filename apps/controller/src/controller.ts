@@ -1,3 +1,10 @@
+import {
+  buildConfiguration,
+  type ConfigProblem,
+  type IPAddressPool,
+  type L2Advertisement,
+  problemsByObject,
+} from '@baremetal-lb/config';
 import { Allocator } from '@baremetal-lb/ipam';
 import {
   type Clock,
@@ -10,6 +17,15 @@ import {
   type Service,
   WorkQueue,
 } from '@baremetal-lb/kube';
+import {
+  type ConfigKind,
+  type ConfigObject,
+  conditionsEqual,
+  configSubject,
+  planConditionWrites,
+  problemEvent,
+  type StatusKind,
+} from './config-status.ts';
 import type { ControllerApi } from './controller-api.ts';
 import type { KubeApiError } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -27,6 +43,8 @@ export type SyncState = (typeof SyncState)[keyof typeof SyncState];
 /** Queue keys besides `service/NAMESPACE/NAME`. */
 export const configKey = 'config';
 export const poolStatusKey = 'pool-status';
+/** The `Valid` condition of every metallb.io object besides pools. */
+export const objectStatusKey = 'object-status';
 const servicePrefix = 'service/';
 
 export type ControllerOptions = {
@@ -45,6 +63,8 @@ export type ControllerDeps = {
   readonly services: ObjectStore<Service>;
   readonly pools: ObjectStore<IpAddressPoolObject>;
   readonly namespaces: ObjectStore<Namespace>;
+  /** L2Advertisements, BGPPeers, BGPAdvertisements, Communities and BFDProfiles, by kind. */
+  readonly configObjects: ReadonlyMap<StatusKind, ObjectStore<ConfigObject>>;
   readonly api: ControllerApi;
   readonly recorder: EventRecorder;
   readonly buildPools: PoolConfigBuilder;
@@ -67,6 +87,8 @@ export class Controller {
   readonly #fingerprints = new Map<string, string>();
   readonly #poolFingerprints = new Map<string, string>();
   readonly #namespaceFingerprints = new Map<string, string>();
+  /** uid and spec of the other metallb.io objects, by `Kind/name`. */
+  readonly #objectFingerprints = new Map<string, string>();
   /** Services waiting for addresses; retried when some are released. */
   readonly #pending = new Set<string>();
   #leading = false;
@@ -114,9 +136,24 @@ export class Controller {
     if (pool.metadata.namespace !== this.#options.namespace) return;
     const fingerprint = deleted ? undefined : JSON.stringify([pool.metadata.uid, pool.spec]);
     if (this.#poolFingerprints.get(pool.metadata.name) === fingerprint) return;
-    if (fingerprint === undefined) this.#poolFingerprints.delete(pool.metadata.name);
-    else this.#poolFingerprints.set(pool.metadata.name, fingerprint);
+    if (fingerprint === undefined) {
+      this.#poolFingerprints.delete(pool.metadata.name);
+      this.#deps.recorder.forget(configSubject('IPAddressPool', pool));
+    } else this.#poolFingerprints.set(pool.metadata.name, fingerprint);
     this.queue.add(configKey);
+  }
+
+  configObjectChanged(kind: StatusKind, object: ConfigObject, deleted = false): void {
+    if (object.metadata.namespace !== this.#options.namespace) return;
+    const key = `${kind}/${object.metadata.name}`;
+    const fingerprint = deleted ? undefined : JSON.stringify([object.metadata.uid, object.spec]);
+    if (this.#objectFingerprints.get(key) === fingerprint) return;
+    if (fingerprint === undefined) {
+      this.#objectFingerprints.delete(key);
+      this.#deps.recorder.forget(configSubject(kind, object));
+    } else this.#objectFingerprints.set(key, fingerprint);
+    // A deleted object can change others' problems (a BFDProfile a BGPPeer names).
+    this.queue.add(objectStatusKey);
   }
 
   namespaceChanged(namespace: Namespace, deleted = false): void {
@@ -217,6 +254,7 @@ export class Controller {
     if (!this.#leading) return SyncState.retry;
     if (key === configKey) return this.#reconcileConfig();
     if (key === poolStatusKey) return this.#reconcilePoolStatus();
+    if (key === objectStatusKey) return this.#reconcileObjectStatus();
     if (key.startsWith(servicePrefix)) return this.#reconcileService(key.slice(servicePrefix.length));
     this.#deps.log?.warn({ key }, 'unknown queue key dropped');
     return SyncState.success;
@@ -349,30 +387,81 @@ export class Controller {
         ipv6InUse: s.ipv6.inUse,
       })),
     );
-    const now = new Date(this.#deps.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = this.#now();
     let failed = false;
     for (const pool of pools) {
-      const desired = desiredPoolStatus(
-        pool,
-        stats.get(pool.metadata.name),
-        this.#config.problems.get(pool.metadata.name) ?? [],
-        now,
-      );
+      const problems = this.#config.problems.get(pool.metadata.name) ?? [];
+      const desired = desiredPoolStatus(pool, stats.get(pool.metadata.name), problems, now);
       if (poolStatusEqual(pool.status, desired)) continue;
-      try {
-        await this.#deps.api.patchPoolStatus(pool, desired);
-        this.#deps.metrics?.updates.inc();
-      } catch (error) {
-        if ((error as KubeApiError).status === 404) continue;
-        this.#deps.metrics?.updateErrors.inc();
-        this.#deps.log?.warn(
-          { err: error, pool: pool.metadata.name },
-          'pool status write failed, will retry',
-        );
-        failed = true;
-      }
+      if (!conditionsEqual(pool.status?.conditions, desired.conditions))
+        this.#reportProblems('IPAddressPool', pool, problems);
+      if (!(await this.#writeStatus('IPAddressPool', pool, desired))) failed = true;
     }
     return failed ? SyncState.retry : SyncState.success;
+  }
+
+  /**
+   * Judges the L2Advertisements, BGPPeers, BGPAdvertisements, Communities and BFDProfiles with the
+   * pools (the rules a CRD cannot see: unknown pools, aggregation lengths, local-pref conflicts,
+   * missing BFDProfiles) and writes each object's `Valid` condition where it changed. Node-level
+   * rules (peers on one node that disagree) and password Secrets are the speakers' to report: the
+   * controller reads neither Nodes nor Secrets.
+   */
+  async #reconcileObjectStatus(): Promise<SyncState> {
+    const ns = this.#options.namespace;
+    const objects = new Map<StatusKind, readonly ConfigObject[]>(
+      [...this.#deps.configObjects].map(([kind, store]) => [kind, store.list(ns)]),
+    );
+    const listed = (kind: StatusKind): readonly unknown[] => objects.get(kind) ?? [];
+    const configuration = buildConfiguration({
+      pools: this.#deps.pools.list(ns) as unknown as readonly IPAddressPool[],
+      l2Advertisements: listed('L2Advertisement') as readonly L2Advertisement[],
+      bgpPeers: listed('BGPPeer'),
+      bgpAdvertisements: listed('BGPAdvertisement'),
+      communities: listed('Community'),
+      bfdProfiles: listed('BFDProfile'),
+    });
+    const problems = problemsByObject(configuration.problems);
+    let failed = false;
+    for (const write of planConditionWrites(objects, problems, this.#now())) {
+      this.#reportProblems(write.kind, write.object, write.problems);
+      if (!(await this.#writeStatus(write.kind, write.object, { conditions: write.conditions })))
+        failed = true;
+    }
+    return failed ? SyncState.retry : SyncState.success;
+  }
+
+  /**
+   * One Warning event when an object's condition changes and it has problems (the recorder drops
+   * repeats; a condition already in status, as after a restart, is not reported again).
+   */
+  #reportProblems(kind: ConfigKind, object: ConfigObject, problems: readonly ConfigProblem[]): void {
+    const subject = configSubject(kind, object);
+    const event = problemEvent(problems);
+    if (event === undefined) this.#deps.recorder.forget(subject);
+    else this.#deps.recorder.record(subject, event);
+  }
+
+  /** Writes a metallb.io object's status; false when it failed and is worth retrying. */
+  async #writeStatus(kind: ConfigKind, object: ConfigObject, status: object): Promise<boolean> {
+    try {
+      await this.#deps.api.patchConfigStatus(kind, object, status);
+      this.#deps.metrics?.updates.inc();
+      return true;
+    } catch (error) {
+      if ((error as KubeApiError).status === 404) return true; // deleted meanwhile
+      this.#deps.metrics?.updateErrors.inc();
+      this.#deps.log?.warn(
+        { err: error, kind, name: object.metadata.name },
+        'status write failed, will retry',
+      );
+      return false;
+    }
+  }
+
+  /** RFC 3339 to the second, as metav1.Time serialises. */
+  #now(): string {
+    return new Date(this.#deps.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 
   /** Re-assigns every IP recorded in Service status; returns how many Services got theirs back. */
@@ -410,6 +499,8 @@ export class Controller {
   #enqueueAll(): void {
     for (const service of this.#deps.services.list()) this.queue.add(servicePrefix + objectKey(service));
     this.queue.addAfter(poolStatusKey, this.#options.poolStatusDelayMs);
+    // Also after a pool change: advertisements name pools.
+    this.queue.add(objectStatusKey);
   }
 
   #retryPending(): void {

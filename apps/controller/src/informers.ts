@@ -11,6 +11,7 @@ import {
   type WatchClient,
 } from '@baremetal-lb/kube';
 import type { ClusterWatcher } from './cluster-watcher.ts';
+import { type ConfigObject, configPath, type StatusKind, statusKinds } from './config-status.ts';
 import type { Logger } from './log.ts';
 import type { IpAddressPoolObject } from './pool-status.ts';
 
@@ -18,6 +19,8 @@ export type Informers = {
   readonly services: ObjectStore<Service>;
   readonly pools: ObjectStore<IpAddressPoolObject>;
   readonly namespaces: ObjectStore<Namespace>;
+  /** L2Advertisements, BGPPeers, BGPAdvertisements, Communities and BFDProfiles (one namespace). */
+  readonly configObjects: ReadonlyMap<StatusKind, ObjectStore<ConfigObject>>;
   /** Resolves once every cache has listed successfully. */
   readonly synced: Promise<void>;
   readonly isSynced: () => boolean;
@@ -25,7 +28,7 @@ export type Informers = {
 };
 
 /**
- * Informers on Services (all namespaces), IPAddressPools (one namespace) and Namespaces whose
+ * Informers on Services (all namespaces), the metallb.io objects (one namespace) and Namespaces whose
  * callbacks only hand objects to `watcher` (which enqueues keys). Lists go through our own
  * KubeClient (raw JSON, like watch events); a watch that fails is restarted with backoff, so an
  * API outage never ends the process.
@@ -42,28 +45,34 @@ export function startInformers(options: {
     change: (s) => watcher.serviceChanged(s),
     remove: (s) => watcher.serviceDeleted(s),
   });
-  const pools = watch<IpAddressPoolObject>(
-    client,
-    `/apis/metallb.io/v1beta1/namespaces/${options.namespace}/ipaddresspools`,
-    options,
-    { change: (p) => watcher.poolChanged(p), remove: (p) => watcher.poolChanged(p, true) },
-  );
+  const pools = watch<IpAddressPoolObject>(client, configPath('IPAddressPool', options.namespace), options, {
+    change: (p) => watcher.poolChanged(p),
+    remove: (p) => watcher.poolChanged(p, true),
+  });
   const namespaces = watch<Namespace>(client, '/api/v1/namespaces', options, {
     change: (n) => watcher.namespaceChanged(n),
     remove: (n) => watcher.namespaceChanged(n, true),
   });
+  const others = statusKinds.map((kind) =>
+    watch<ConfigObject>(client, configPath(kind, options.namespace), options, {
+      change: (o) => watcher.configObjectChanged(kind, o),
+      remove: (o) => watcher.configObjectChanged(kind, o, true),
+    }),
+  );
+  const informers = [services, pools, namespaces, ...others];
   let synced = false;
-  const all = Promise.all([services.synced, pools.synced, namespaces.synced]).then(() => {
+  const all = Promise.all(informers.map((informer) => informer.synced)).then(() => {
     synced = true;
   });
   return {
     services: services.store,
     pools: pools.store,
     namespaces: namespaces.store,
+    configObjects: new Map(statusKinds.map((kind, index) => [kind, others[index]!.store])),
     synced: all,
     isSynced: () => synced,
     stop: async () => {
-      await Promise.all([services.stop(), pools.stop(), namespaces.stop()]);
+      await Promise.all(informers.map((informer) => informer.stop()));
     },
   };
 }

@@ -1,12 +1,10 @@
-import { buildStatusConditions, type ConfigProblem } from '@baremetal-lb/config';
+import type { ConfigProblem } from '@baremetal-lb/config';
 import type { PoolStats } from '@baremetal-lb/ipam';
-import type { Condition, KubeObject } from '@baremetal-lb/kube';
+import type { Condition } from '@baremetal-lb/kube';
+import { type ConfigObject, conditionsEqual, desiredConditions } from './config-status.ts';
 
 /** IPAddressPool as the controller reads it (the spec is @baremetal-lb/config's business). */
-export type IpAddressPoolObject = KubeObject & {
-  readonly spec?: unknown;
-  readonly status?: PoolStatus;
-};
+export type IpAddressPoolObject = ConfigObject & { readonly status?: PoolStatus };
 
 /** IPAddressPool status: MetalLB's counters plus conditions explaining problems. */
 export type PoolStatus = {
@@ -27,17 +25,12 @@ export function desiredPoolStatus(
   problems: readonly ConfigProblem[],
   nowIso: string,
 ): PoolStatus {
-  const conditions = buildStatusConditions(problems, {
-    now: nowIso,
-    ...(pool.metadata.generation === undefined ? {} : { observedGeneration: pool.metadata.generation }),
-    ...(pool.status?.conditions ? { previous: pool.status.conditions } : {}),
-  });
   return {
     assignedIPv4: stats?.ipv4.inUse ?? 0,
     assignedIPv6: stats?.ipv6.inUse ?? 0,
     availableIPv4: stats?.ipv4.available ?? 0,
     availableIPv6: stats?.ipv6.available ?? 0,
-    conditions,
+    conditions: desiredConditions(pool, problems, nowIso),
   };
 }
 
@@ -50,20 +43,5 @@ export function poolStatusEqual(current: PoolStatus | undefined, desired: PoolSt
   for (const field of ['assignedIPv4', 'assignedIPv6', 'availableIPv4', 'availableIPv6'] as const) {
     if (Number(current[field] ?? 0) !== Number(desired[field] ?? 0)) return false;
   }
-  const a = current.conditions ?? [];
-  const b = desired.conditions ?? [];
-  return (
-    a.length === b.length &&
-    a.every((condition, index) => {
-      const other = b[index]!;
-      return (
-        condition.type === other.type &&
-        condition.status === other.status &&
-        condition.reason === other.reason &&
-        condition.message === other.message &&
-        condition.lastTransitionTime === other.lastTransitionTime &&
-        condition.observedGeneration === other.observedGeneration
-      );
-    })
-  );
+  return conditionsEqual(current.conditions, desired.conditions);
 }

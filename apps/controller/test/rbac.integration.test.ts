@@ -35,7 +35,7 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
     await cluster?.close();
   });
 
-  it('is sufficient: the controller, as the ServiceAccount, serves classless Services, pools, events and the Lease', async () => {
+  it('is sufficient: the controller, as the ServiceAccount, serves classless Services, pools, the status of the other metallb.io objects, events and the Lease', async () => {
     controller = await ControllerProcess.start('rbac', [`--kubeconfig=${kubeconfig}`, '--leader-elect']);
     await waitFor('readiness', () => controller!.ready(), 30_000);
     await cluster.createService(ns, 'web', { ipFamilyPolicy: 'PreferDualStack' });
@@ -56,6 +56,14 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
       return status?.assignedIPv4 === 1 && status.assignedIPv6 === 1;
     });
     expect(await cluster.ips(ns, 'classy')).toEqual([]);
+    // Configuration problems of the other metallb.io kinds, in their status.
+    await cluster.createConfigObject('L2Advertisement', 'metallb-system', 'rbac-l2', {
+      ipAddressPools: ['nope'],
+    });
+    await waitFor('the L2Advertisement condition', async () => {
+      const status = (await cluster.getConfigObject('L2Advertisement', 'metallb-system', 'rbac-l2')).status;
+      return status?.conditions?.[0]?.reason === 'ValidWithWarnings';
+    });
     // The speakers' membership key, created because it was missing.
     const secret = await waitFor('membership Secret', () =>
       cluster.client
@@ -92,6 +100,21 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
         namespace: 'metallb-system',
       },
     ],
+    ...(['l2advertisements', 'bgppeers', 'bgpadvertisements', 'communities', 'bfdprofiles'] as const).flatMap(
+      (resource): [string, ResourceAttributes][] => [
+        [`watch ${resource}`, { verb: 'watch', resource, group: 'metallb.io', namespace: 'metallb-system' }],
+        [
+          `patch ${resource}/status`,
+          {
+            verb: 'patch',
+            resource,
+            subresource: 'status',
+            group: 'metallb.io',
+            namespace: 'metallb-system',
+          },
+        ],
+      ],
+    ),
     ['create the membership Secret', { verb: 'create', resource: 'secrets', namespace: 'metallb-system' }],
     [
       'update its Lease',
@@ -152,10 +175,25 @@ describe.skipIf(!envtest)('controller RBAC (deploy/rbac/controller.yaml)', () =>
         name: 'baremetal-lb-controller',
       },
     ],
-    [
-      'touch L2Advertisements',
-      { verb: 'list', resource: 'l2advertisements', group: 'metallb.io', namespace: 'metallb-system' },
-    ],
+    ...(['l2advertisements', 'bgppeers', 'bgpadvertisements', 'communities', 'bfdprofiles'] as const).flatMap(
+      (resource): [string, ResourceAttributes][] => [
+        [
+          `change ${resource} specs`,
+          { verb: 'patch', resource, group: 'metallb.io', namespace: 'metallb-system' },
+        ],
+        [
+          `patch ${resource}/status elsewhere`,
+          { verb: 'patch', resource, subresource: 'status', group: 'metallb.io', namespace: ns },
+        ],
+      ],
+    ),
+    ...(['servicel2statuses', 'servicebgpstatuses'] as const).map(
+      (resource): [string, ResourceAttributes] => [
+        `patch the speakers' ${resource}/status`,
+        { verb: 'patch', resource, subresource: 'status', group: 'metallb.io', namespace: 'metallb-system' },
+      ],
+    ),
+    ['list secrets (BGPPeer passwords)', { verb: 'list', resource: 'secrets', namespace: 'metallb-system' }],
     [
       'escalate RBAC',
       { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' },

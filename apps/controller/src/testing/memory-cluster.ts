@@ -1,8 +1,9 @@
 import { type EventObject, MapStore, type Namespace, type Service } from '@baremetal-lb/kube';
 import type { ClusterWatcher } from '../cluster-watcher.ts';
+import { type ConfigKind, type ConfigObject, type StatusKind, statusKinds } from '../config-status.ts';
 import type { ControllerApi, ServiceStatusChange } from '../controller-api.ts';
 import { KubeApiError } from '../errors.ts';
-import type { IpAddressPoolObject, PoolStatus } from '../pool-status.ts';
+import type { IpAddressPoolObject } from '../pool-status.ts';
 import { poolAnnotation } from '../service-translation.ts';
 
 /**
@@ -13,6 +14,10 @@ export class MemoryCluster implements ControllerApi {
   readonly services = new MapStore<Service>();
   readonly pools = new MapStore<IpAddressPoolObject>();
   readonly namespaces = new MapStore<Namespace>();
+  /** L2Advertisements, BGPPeers, BGPAdvertisements, Communities and BFDProfiles, by kind. */
+  readonly configObjects = new Map<StatusKind, MapStore<ConfigObject>>(
+    statusKinds.map((kind) => [kind, new MapStore<ConfigObject>()]),
+  );
   readonly events: EventObject[] = [];
   readonly writes: string[] = [];
   watchers: ClusterWatcher[] = [];
@@ -63,6 +68,15 @@ export class MemoryCluster implements ControllerApi {
     if (!existing) return;
     this.pools.delete(existing);
     for (const watcher of this.watchers) watcher.poolChanged(existing, true);
+  }
+
+  applyConfigObject(kind: StatusKind, object: ConfigObject): ConfigObject {
+    const store = this.configObjects.get(kind)!;
+    const existing = store.get(object.metadata.name, object.metadata.namespace);
+    const stored = this.#meta(object, existing);
+    store.set(stored);
+    for (const watcher of this.watchers) watcher.configObjectChanged(kind, stored);
+    return stored;
   }
 
   applyNamespace(namespace: Namespace): void {
@@ -118,15 +132,17 @@ export class MemoryCluster implements ControllerApi {
     return this.services.list();
   }
 
-  async patchPoolStatus(pool: IpAddressPoolObject, status: PoolStatus): Promise<void> {
-    const current = this.pools.get(pool.metadata.name, pool.metadata.namespace);
-    if (!current) throw new KubeApiError('PATCH', 'pool', 404, 'NotFound', 'not found');
-    this.writes.push(`poolStatus ${pool.metadata.name}`);
+  async patchConfigStatus(kind: ConfigKind, object: ConfigObject, status: object): Promise<void> {
+    const store: MapStore<ConfigObject> =
+      kind === 'IPAddressPool' ? this.pools : this.configObjects.get(kind)!;
+    const current = store.get(object.metadata.name, object.metadata.namespace);
+    if (!current) throw new KubeApiError('PATCH', kind, 404, 'NotFound', 'not found');
+    this.writes.push(`${kind === 'IPAddressPool' ? 'pool' : kind}Status ${object.metadata.name}`);
     // Like a watch: JSON round trip turns bigints into (rounded) numbers.
     const plain = JSON.parse(
       JSON.stringify(status, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)),
     );
-    this.pools.set({
+    store.set({
       ...current,
       status: plain,
       metadata: { ...current.metadata, resourceVersion: String(++this.#version) },

@@ -1,4 +1,5 @@
 import { HttpKubeClient, loadKubeConfig, type Service } from '@baremetal-lb/kube';
+import { type ConfigObject, configApiVersion, configPath, type StatusKind } from '../../src/config-status.ts';
 import type { IpAddressPoolObject } from '../../src/pool-status.ts';
 
 export type EventItem = {
@@ -61,6 +62,17 @@ export class TestCluster {
 
   async deletePool(namespace: string, name: string): Promise<void> {
     await this.client.request('DELETE', this.poolPath(namespace, name));
+  }
+
+  /** Creates an L2Advertisement, BGPPeer, BGPAdvertisement, Community or BFDProfile. */
+  async createConfigObject(kind: StatusKind, namespace: string, name: string, spec: object): Promise<void> {
+    await this.client.request('POST', configPath(kind, namespace), {
+      body: { apiVersion: configApiVersion(kind), kind, metadata: { name }, spec },
+    });
+  }
+
+  async getConfigObject(kind: StatusKind, namespace: string, name: string): Promise<ConfigObject> {
+    return this.client.request<ConfigObject>('GET', `${configPath(kind, namespace)}/${name}`);
   }
 
   /** Creates a LoadBalancer Service (port 80/TCP unless `spec.ports` says otherwise, no node ports). */
