@@ -5,7 +5,8 @@
  * whose session here carries the Service's prefixes. Updated when that set changes, deleted when
  * it becomes empty; duplicates of one Service are deleted.
  */
-import { type ServiceBGPStatus, ServiceL2StatusLabel as StatusLabel } from '@baremetal-lb/config';
+import type { ServiceBGPStatus } from '@baremetal-lb/config';
+import { planServiceStatusSync, type StatusSyncPlan } from '../layer2/k8s/plan-status-sync.ts';
 
 export type DesiredBgpStatus = {
   readonly serviceNamespace: string;
@@ -14,11 +15,7 @@ export type DesiredBgpStatus = {
   readonly peers: readonly string[];
 };
 
-export type BgpStatusPlan = {
-  readonly create: readonly DesiredBgpStatus[];
-  readonly update: readonly { readonly name: string; readonly status: DesiredBgpStatus }[];
-  readonly remove: readonly string[];
-};
+export type BgpStatusPlan = StatusSyncPlan<DesiredBgpStatus>;
 
 export function bgpStatusBody(node: string, s: DesiredBgpStatus): NonNullable<ServiceBGPStatus['status']> {
   return { node, serviceName: s.serviceName, serviceNamespace: s.serviceNamespace, peers: s.peers };
@@ -30,25 +27,5 @@ export function planBgpStatusSync(
   desired: readonly DesiredBgpStatus[],
   existing: readonly ServiceBGPStatus[],
 ): BgpStatusPlan {
-  const byService = new Map<string, ServiceBGPStatus[]>();
-  for (const e of existing) {
-    const labels = e.metadata?.labels ?? {};
-    if (e.metadata?.name === undefined || labels[StatusLabel.node] !== node) continue;
-    const key = `${labels[StatusLabel.serviceNamespace]}/${labels[StatusLabel.serviceName]}`;
-    byService.set(key, [...(byService.get(key) ?? []), e]);
-  }
-  const create: DesiredBgpStatus[] = [];
-  const update: { name: string; status: DesiredBgpStatus }[] = [];
-  const remove: string[] = [];
-  for (const d of desired) {
-    const key = `${d.serviceNamespace}/${d.serviceName}`;
-    const [first, ...duplicates] = byService.get(key) ?? [];
-    byService.delete(key);
-    for (const dup of duplicates) remove.push(dup.metadata.name!);
-    if (first === undefined) create.push(d);
-    else if (JSON.stringify(first.status ?? {}) !== JSON.stringify(bgpStatusBody(node, d)))
-      update.push({ name: first.metadata.name!, status: d });
-  }
-  for (const list of byService.values()) for (const e of list) remove.push(e.metadata.name!);
-  return { create, update, remove };
+  return planServiceStatusSync(node, desired, existing, bgpStatusBody);
 }

@@ -17,9 +17,18 @@ export type DesiredL2Status = {
   readonly interfaces: readonly string[];
 };
 
-export type StatusSyncPlan = {
-  readonly create: readonly DesiredL2Status[];
-  readonly update: readonly { readonly name: string; readonly status: DesiredL2Status }[];
+/** Which Service a desired status is for; the rest of it is what `body` writes. */
+export type ServiceStatusKey = { readonly serviceNamespace: string; readonly serviceName: string };
+
+/** A status object as listed: labels name its node and Service. */
+export type ListedStatus = {
+  readonly metadata?: { readonly name?: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly status?: unknown;
+};
+
+export type StatusSyncPlan<D extends ServiceStatusKey = DesiredL2Status> = {
+  readonly create: readonly D[];
+  readonly update: readonly { readonly name: string; readonly status: D }[];
   /** Names of stale statuses (and duplicates) to delete. */
   readonly remove: readonly string[];
 };
@@ -39,7 +48,22 @@ export function planStatusSync(
   existing: readonly ServiceL2StatusResource[],
   liveNodes?: ReadonlySet<string>,
 ): StatusSyncPlan {
-  const byService = new Map<string, ServiceL2StatusResource[]>();
+  return planServiceStatusSync(node, desired, existing, statusBody, liveNodes);
+}
+
+/**
+ * The plan for any per-(Service, node) status kind (ServiceL2Status, ServiceBGPStatus): `body` is
+ * what the object's status should be; `liveNodes`, when given, also removes the Service's statuses
+ * of nodes that are not live.
+ */
+export function planServiceStatusSync<D extends ServiceStatusKey>(
+  node: string,
+  desired: readonly D[],
+  existing: readonly ListedStatus[],
+  body: (node: string, desired: D) => unknown,
+  liveNodes?: ReadonlySet<string>,
+): StatusSyncPlan<D> {
+  const byService = new Map<string, ListedStatus[]>();
   const deadNodes = new Map<string, string[]>();
   const remove: string[] = [];
   for (const e of existing) {
@@ -53,8 +77,8 @@ export function planStatusSync(
       deadNodes.set(key, [...(deadNodes.get(key) ?? []), name]);
     }
   }
-  const create: DesiredL2Status[] = [];
-  const update: { name: string; status: DesiredL2Status }[] = [];
+  const create: D[] = [];
+  const update: { name: string; status: D }[] = [];
   const wanted = new Set<string>();
   for (const d of desired) {
     const key = `${d.serviceNamespace}/${d.serviceName}`;
@@ -64,7 +88,7 @@ export function planStatusSync(
     remove.push(...(deadNodes.get(key) ?? []));
     if (first === undefined) {
       create.push(d);
-    } else if (JSON.stringify(first.status ?? {}) !== JSON.stringify(statusBody(node, d))) {
+    } else if (JSON.stringify(first.status ?? {}) !== JSON.stringify(body(node, d))) {
       update.push({ name: first.metadata!.name!, status: d });
     }
   }
