@@ -58,6 +58,8 @@ export { formatMicroTime } from './micro-time.ts';
 export type { ObjectStore } from './object-store.ts';
 export { MapStore } from './object-store.ts';
 export { bypassesProxy, proxyForServer } from './proxy-for-server.ts';
+export type { ObjectRef } from './resource-paths.ts';
+export { ResourcePaths } from './resource-paths.ts';
 export { retryAfterMs } from './retry-after.ts';
 export type { ServiceAccountRef, ServiceAccountTokenOptions } from './service-account-token.ts';
 export { requestServiceAccountToken } from './service-account-token.ts';
