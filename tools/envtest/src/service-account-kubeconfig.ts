@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { type HttpKubeClient, KubeApiError } from '@baremetal-lb/kube';
 import { writeServiceAccountKubeconfig } from '@baremetal-lb/lab';
-import { readKubeconfig } from './kubeconfig.ts';
+import { envtestContext, readKubeconfig } from './kubeconfig.ts';
 import { kubeClientOf } from './open-kube-client.ts';
 
 export type ServiceAccountIdentity = {
@@ -65,7 +65,10 @@ export async function createServiceAccountKubeconfig(
       { kube: client, server: admin.server, caPem: admin.caPem },
       { namespace, name },
       kubeconfigPath,
-      options.expirationSeconds === undefined ? {} : { expirationSeconds: options.expirationSeconds },
+      {
+        context: envtestContext,
+        ...(options.expirationSeconds === undefined ? {} : { expirationSeconds: options.expirationSeconds }),
+      },
     );
     const userName = `system:serviceaccount:${namespace}:${name}`;
     return { namespace, name, userName, token, kubeconfigPath };

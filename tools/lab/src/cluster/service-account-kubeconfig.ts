@@ -21,21 +21,27 @@ export type ClusterAdmin = {
   readonly caPem: string;
 };
 
+export type ServiceAccountKubeconfigOptions = ServiceAccountTokenOptions & {
+  /** The context's name; default the user's, `system:serviceaccount:NAMESPACE:NAME`. */
+  readonly context?: string;
+};
+
 /**
  * Writes `file` (owner-only: it holds a token) for `account`, which must exist, and returns the
- * token. The context is named after the user, `system:serviceaccount:NAMESPACE:NAME`.
+ * token.
  */
 export async function writeServiceAccountKubeconfig(
   admin: ClusterAdmin,
   account: ServiceAccountRef,
   file: string,
-  options: ServiceAccountTokenOptions = {},
+  options: ServiceAccountKubeconfigOptions = {},
 ): Promise<string> {
-  const token = await requestServiceAccountToken(admin.kube, account, options);
+  const { context, ...tokenOptions } = options;
+  const token = await requestServiceAccountToken(admin.kube, account, tokenOptions);
   const user = `system:serviceaccount:${account.namespace}:${account.name}`;
   const document = tokenKubeconfig(
     { server: admin.server, caPem: admin.caPem, token },
-    { user, namespace: account.namespace },
+    { user, namespace: account.namespace, ...(context === undefined ? {} : { context }) },
   );
   await writeFile(file, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
   return token;
