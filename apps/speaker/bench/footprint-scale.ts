@@ -14,13 +14,14 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Service } from '@baremetal-lb/kube';
 import { summarizeHeapSnapshot } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
   createMetallbObject,
   createSpeakerLab,
-  NAMESPACE,
+  metallbPath,
   NET,
   NODE_NAMES,
   speakerEntry,
@@ -65,8 +66,7 @@ try {
     const name = `scale-${i}`;
     // No node ports (5,000 would exhaust the 2,768-port range), cluster IPs from the IPv6 range
     // (the IPv4 one holds 4,094); the announced address is the IPv4 ingress IP all the same.
-    const svc = await t.core.createNamespacedService({
-      namespace: 'default',
+    const svc = await t.kube.request<Service>('POST', '/api/v1/namespaces/default/services', {
       body: {
         metadata: { name },
         spec: {
@@ -78,14 +78,11 @@ try {
         },
       },
     });
-    await t.core.replaceNamespacedServiceStatus({
-      name,
-      namespace: 'default',
+    await t.kube.request('PUT', `/api/v1/namespaces/default/services/${name}/status`, {
       body: { ...svc, status: { loadBalancer: { ingress: [{ ip: bulkIp(i) }] } } },
     });
     for (let s = 1; s <= slicesPerService; s++) {
-      await t.discovery.createNamespacedEndpointSlice({
-        namespace: 'default',
+      await t.kube.request('POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
         body: {
           metadata: { name: `${name}-${s}`, labels: { 'kubernetes.io/service-name': name } },
           addressType: 'IPv4',
@@ -108,14 +105,7 @@ try {
   // Each owner writes a ServiceL2Status per Service it announces: wait until all are written, so
   // that what follows measures the speakers idle, not that write-out.
   const statuses = async () =>
-    (
-      (await t.custom.listNamespacedCustomObject({
-        group: 'metallb.io',
-        version: 'v1beta1',
-        namespace: NAMESPACE,
-        plural: 'servicel2statuses',
-      })) as { items: unknown[] }
-    ).items.length;
+    (await t.kube.request<{ items: unknown[] }>('GET', metallbPath('servicel2statuses'))).items.length;
   await waitFor(async () => (await statuses()) >= services, 600_000, 'every ServiceL2Status written');
   const writtenS = (performance.now() - t0) / 1000;
   await sleep(20_000);

@@ -115,8 +115,8 @@ async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promi
     await sleep(15_000);
   }
   for (const name of names) {
-    await t.core.deleteNamespacedService({ name, namespace: 'default' });
-    await t.discovery.deleteNamespacedEndpointSlice({ name: `${name}-1`, namespace: 'default' });
+    await t.kube.request('DELETE', `/api/v1/namespaces/default/services/${name}`);
+    await t.kube.request('DELETE', `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/${name}-1`);
   }
   for (const h of t.nodes) await t.kill(h, 'SIGTERM');
   const sorted = [...startups].sort((a, b) => a - b);

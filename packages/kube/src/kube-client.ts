@@ -12,6 +12,8 @@ import { HttpsTunnelAgent, HttpTunnelAgent } from './tunnel-agent.ts';
 export const ContentType = {
   json: 'application/json',
   mergePatch: 'application/merge-patch+json',
+  /** RFC 6902 operations (`[{ op, path, value }]`): edits inside lists, which a merge patch replaces whole. */
+  jsonPatch: 'application/json-patch+json',
   /** Server-side apply (a JSON body is valid YAML); needs `fieldManager` in the query. */
   applyPatch: 'application/apply-patch+yaml',
 } as const;

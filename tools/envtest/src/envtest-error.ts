@@ -6,7 +6,6 @@ export const EnvtestErrorCode = {
   notReady: 'ERR_ENVTEST_NOT_READY',
   badAddress: 'ERR_ENVTEST_BAD_ADDRESS',
   badKubeconfig: 'ERR_ENVTEST_BAD_KUBECONFIG',
-  requestFailed: 'ERR_ENVTEST_REQUEST_FAILED',
   badManifest: 'ERR_ENVTEST_BAD_MANIFEST',
   crdNotEstablished: 'ERR_ENVTEST_CRD_NOT_ESTABLISHED',
   lockTimeout: 'ERR_ENVTEST_LOCK_TIMEOUT',

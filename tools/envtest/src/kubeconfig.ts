@@ -3,6 +3,7 @@
  * a process in another network namespace or a container needs only this one file.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { tokenKubeconfig } from '@baremetal-lb/kube';
 import { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
 
 /** Where an API server is and how to trust and authenticate to it: what a kubeconfig here holds. */
@@ -20,22 +21,7 @@ export const envtestContext = 'envtest';
 
 /** A kubeconfig document for one user of the server in `connection`. */
 export function buildKubeconfig(connection: ApiConnection, userName = 'envtest-admin'): object {
-  return {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: envtestContext,
-        cluster: {
-          server: connection.server,
-          'certificate-authority-data': Buffer.from(connection.caPem).toString('base64'),
-        },
-      },
-    ],
-    users: [{ name: userName, user: { token: connection.token } }],
-    contexts: [{ name: envtestContext, context: { cluster: envtestContext, user: userName } }],
-    'current-context': envtestContext,
-  };
+  return tokenKubeconfig(connection, { user: userName, context: envtestContext });
 }
 
 /** Writes a kubeconfig readable only by its owner (it holds a token). */

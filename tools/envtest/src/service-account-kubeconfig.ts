@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { type HttpKubeClient, KubeApiError } from '@baremetal-lb/kube';
-import { EnvtestError, EnvtestErrorCode } from './envtest-error.ts';
-import { readKubeconfig, writeKubeconfig } from './kubeconfig.ts';
+import { writeServiceAccountKubeconfig } from '@baremetal-lb/lab';
+import { envtestContext, readKubeconfig } from './kubeconfig.ts';
 import { kubeClientOf } from './open-kube-client.ts';
 
 export type ServiceAccountIdentity = {
@@ -37,65 +37,42 @@ async function createIgnoringConflict(client: HttpKubeClient, apiPath: string, b
 }
 
 /**
- * Creates (if missing) the namespace and ServiceAccount, requests a token for it with the admin
- * kubeconfig, and writes a kubeconfig that authenticates as that ServiceAccount.
+ * Creates (if missing) the namespace and ServiceAccount, and writes a kubeconfig that
+ * authenticates as that ServiceAccount with a token requested with the admin kubeconfig.
  */
 export async function createServiceAccountKubeconfig(
   adminKubeconfigPath: string,
   options: ServiceAccountKubeconfigOptions,
 ): Promise<ServiceAccountIdentity> {
+  const { namespace, name } = options;
   const admin = await readKubeconfig(adminKubeconfigPath);
   const client = kubeClientOf(admin);
   try {
-    const token = await requestToken(client, options);
-    const userName = `system:serviceaccount:${options.namespace}:${options.name}`;
+    await createIgnoringConflict(client, '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    });
+    await createIgnoringConflict(client, `/api/v1/namespaces/${namespace}/serviceaccounts`, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name },
+    });
     const kubeconfigPath =
       options.kubeconfigPath ??
-      path.join(path.dirname(adminKubeconfigPath), `kubeconfig-sa-${options.namespace}-${options.name}`);
-    await writeKubeconfig(kubeconfigPath, { ...admin, token }, userName);
-    return { namespace: options.namespace, name: options.name, userName, token, kubeconfigPath };
+      path.join(path.dirname(adminKubeconfigPath), `kubeconfig-sa-${namespace}-${name}`);
+    const token = await writeServiceAccountKubeconfig(
+      { kube: client, server: admin.server, caPem: admin.caPem },
+      { namespace, name },
+      kubeconfigPath,
+      {
+        context: envtestContext,
+        ...(options.expirationSeconds === undefined ? {} : { expirationSeconds: options.expirationSeconds }),
+      },
+    );
+    const userName = `system:serviceaccount:${namespace}:${name}`;
+    return { namespace, name, userName, token, kubeconfigPath };
   } finally {
     await client.close();
   }
-}
-
-/** Creates the namespace and ServiceAccount unless they exist, and a token for the account. */
-async function requestToken(
-  client: HttpKubeClient,
-  options: ServiceAccountKubeconfigOptions,
-): Promise<string> {
-  const { namespace, name } = options;
-  await createIgnoringConflict(client, '/api/v1/namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: namespace },
-  });
-  await createIgnoringConflict(client, `/api/v1/namespaces/${namespace}/serviceaccounts`, {
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
-    metadata: { name },
-  });
-  const tokenRequest = await client.request<{ status?: { token?: string } }>(
-    'POST',
-    `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
-    {
-      body: {
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'TokenRequest',
-        spec: { expirationSeconds: options.expirationSeconds ?? 86_400 },
-      },
-    },
-  );
-  const token = tokenRequest.status?.token;
-  if (!token) {
-    throw new EnvtestError(
-      EnvtestErrorCode.requestFailed,
-      `TokenRequest for "${namespace}/${name}" returned no token`,
-      {
-        namespace,
-        name,
-      },
-    );
-  }
-  return token;
 }

@@ -11,16 +11,16 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type KubeObject, requestServiceAccountToken } from '@baremetal-lb/kube';
 import {
   type AppLaunch,
   type AppLauncher,
+  type ClusterAdmin,
   childApp,
   logTo,
   type RunningApp,
   registerCleanup,
-  requestServiceAccountToken,
 } from '@baremetal-lb/lab';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { appImageRef } from './app-images.ts';
 import { memberlistMount, podmanPodArgs, readDeployedPod } from './deployed-pod.ts';
 import { ImageError } from './image-error.ts';
@@ -54,7 +54,7 @@ export type ContainerLauncher = AppLauncher & {
 
 export function createContainerLauncher(podman: Podman): ContainerLauncher {
   const launched = new Map<string, Launched>();
-  let admin: KubeConfig | undefined;
+  let admin: ClusterAdmin | undefined;
   const removeAllSync = () => {
     const names = [...launched.values()].map((l) => l.container);
     if (names.length > 0)
@@ -64,24 +64,23 @@ export function createContainerLauncher(podman: Podman): ContainerLauncher {
   let tokens = 0;
 
   const bindToken = async (spec: AppLaunch) => {
-    const core = admin!.makeApiClient(CoreV1Api);
     const { namespace, name } = spec.serviceAccount;
     const binding = `lab-token-${spec.name}-${++tokens}`;
-    const secret = await core.createNamespacedSecret({ namespace, body: { metadata: { name: binding } } });
+    const secret = await admin!.kube.request<KubeObject>('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+      body: { metadata: { name: binding } },
+    });
     const token = await requestServiceAccountToken(
-      admin!,
+      admin!.kube,
       { namespace, name },
-      {
-        boundSecret: { name: binding, uid: secret.metadata!.uid! },
-      },
+      { boundSecret: { name: binding, uid: secret.metadata.uid! } },
     );
     return { binding, token };
   };
 
   return {
     kind: 'container',
-    async launch(spec, kc, runDir) {
-      admin = kc;
+    async launch(spec, clusterAdmin, runDir) {
+      admin = clusterAdmin;
       unregister ??= registerCleanup(removeAllSync);
       const pod = readDeployedPod(spec.app);
       const container = `${spec.host.namespace}-${spec.app}`;
@@ -89,9 +88,9 @@ export function createContainerLauncher(podman: Podman): ContainerLauncher {
       await mkdir(tokenDir, { recursive: true });
       const { binding, token } = await bindToken(spec);
       await writeFile(path.join(tokenDir, 'token'), token, { mode: 0o644 });
-      await writeFile(path.join(tokenDir, 'ca.crt'), clusterCa(kc), { mode: 0o644 });
+      await writeFile(path.join(tokenDir, 'ca.crt'), clusterAdmin.caPem, { mode: 0o644 });
       await writeFile(path.join(tokenDir, 'namespace'), spec.serviceAccount.namespace, { mode: 0o644 });
-      const server = new URL(kc.getCurrentCluster()!.server);
+      const server = new URL(clusterAdmin.server);
       const args = [
         'run',
         '--rm',
@@ -145,11 +144,10 @@ export function createContainerLauncher(podman: Podman): ContainerLauncher {
       const next = path.join(entry.tokenDir, '.token.next');
       await writeFile(next, token, { mode: 0o644 });
       await rename(next, path.join(entry.tokenDir, 'token'));
-      const core = admin!.makeApiClient(CoreV1Api);
-      await core.deleteNamespacedSecret({
-        name: entry.binding,
-        namespace: entry.spec.serviceAccount.namespace,
-      });
+      await admin!.kube.request(
+        'DELETE',
+        `/api/v1/namespaces/${entry.spec.serviceAccount.namespace}/secrets/${entry.binding}`,
+      );
       entry.binding = binding;
       return old;
     },
@@ -160,12 +158,4 @@ function entryOf(launched: ReadonlyMap<string, Launched>, name: string): Launche
   const entry = launched.get(name);
   if (entry === undefined) throw new ImageError('ERR_IMAGE_NOT_LAUNCHED', `no app "${name}" was launched`);
   return entry;
-}
-
-/** The API server's CA, from the admin kubeconfig (inline or a file). */
-function clusterCa(kc: KubeConfig): string {
-  const cluster = kc.getCurrentCluster();
-  if (cluster?.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
-  if (cluster?.caFile) return readFileSync(cluster.caFile, 'utf8');
-  throw new ImageError('ERR_IMAGE_NO_CA', 'the admin kubeconfig names no CA for the API server');
 }

@@ -7,6 +7,7 @@
  * deploy/README.md; asserts behaviour, never timings.
  */
 import { readFileSync } from 'node:fs';
+import type { Service } from '@baremetal-lb/kube';
 import {
   checkPrerequisites,
   checkSubnetFree,
@@ -18,7 +19,6 @@ import {
   runQuickstart,
   waitFor,
 } from '@baremetal-lb/lab';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ContainerLauncher,
@@ -149,14 +149,14 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
       const old = new Map<string, string>();
       for (const name of names) old.set(name, await launcher.rotateToken(name));
       for (const [name, token] of old) {
-        expect(await tokenAccepted(cluster.kc, launcher.currentToken(name)), `${name}'s new token`).toBe(
+        expect(await tokenAccepted(cluster.api, launcher.currentToken(name)), `${name}'s new token`).toBe(
           true,
         );
         // The API server caches a successful authentication for 10 s; then the deleted binding counts.
         await waitFor(
           `${name}'s old token to be refused`,
           60_000,
-          async () => ((await tokenAccepted(cluster.kc, token)) ? undefined : true),
+          async () => ((await tokenAccepted(cluster.api, token)) ? undefined : true),
           500,
         );
       }
@@ -165,9 +165,9 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
         .filter((p) => alive().includes(p.node.name))
         .map((p) => ({ name: p.name, ip: p.ip, node: p.node.name }));
       const start = performance.now();
-      const ip = await createExtraService(cluster.kc, 'web-rotated', pods, rotationTimeoutMs);
+      const ip = await createExtraService(cluster.api, 'web-rotated', pods, rotationTimeoutMs);
       const owner = await waitFor('a ServiceL2Status for web-rotated', rotationTimeoutMs, async () => {
-        const nodes = await listStatusNodes(cluster.kc, 'web-rotated');
+        const nodes = await listStatusNodes(cluster.api.kube, 'web-rotated');
         return nodes.length === 1 ? nodes[0] : undefined;
       });
       expect(alive()).toContain(owner);
@@ -186,7 +186,7 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
       );
       expect(code).toBe(0);
       const next = await waitFor('the ServiceL2Status to move', rotationTimeoutMs, async () => {
-        const nodes = await listStatusNodes(cluster.kc, 'web-rotated');
+        const nodes = await listStatusNodes(cluster.api.kube, 'web-rotated');
         return nodes.length === 1 && nodes[0] !== owner ? nodes[0] : undefined;
       });
       expect(alive()).toContain(next);
@@ -237,13 +237,9 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
     ];
     await new Promise((resolve) => setTimeout(resolve, 5000));
     for (const c of running()) figures.push(`RSS idle ${c}: ${(await rssMiB(c)).toFixed(0)} MiB`);
-    await cluster.core.createNamespace({ body: { metadata: { name: 'bulk' } } });
-    const { CustomObjectsApi } = await import('@kubernetes/client-node');
-    await cluster.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: 'metallb-system',
-      plural: 'ipaddresspools',
+    const { kube } = cluster.api;
+    await kube.request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'bulk' } } });
+    await kube.request('POST', '/apis/metallb.io/v1beta1/namespaces/metallb-system/ipaddresspools', {
       body: {
         apiVersion: 'metallb.io/v1beta1',
         kind: 'IPAddressPool',
@@ -251,13 +247,11 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
         spec: { addresses: ['198.18.0.0/22'] },
       },
     });
-    const core = cluster.kc.makeApiClient(CoreV1Api);
     const count = 1000;
     for (let i = 0; i < count; i += 10) {
       await Promise.all(
         Array.from({ length: 10 }, (_, j) =>
-          core.createNamespacedService({
-            namespace: 'bulk',
+          kube.request('POST', '/api/v1/namespaces/bulk/services', {
             body: {
               metadata: { name: `svc-${i + j}` },
               spec: { type: 'LoadBalancer', ports: [{ port: 80, protocol: 'TCP' }] },
@@ -270,7 +264,7 @@ describe.skipIf(!ready)('the quick start with the apps as containers', () => {
       '1,000 EXTERNAL-IPs',
       300_000,
       async () => {
-        const list = await core.listNamespacedService({ namespace: 'bulk' });
+        const list = await kube.request<{ items: Service[] }>('GET', '/api/v1/namespaces/bulk/services');
         return list.items.filter((s) => s.status?.loadBalancer?.ingress?.length).length === count
           ? true
           : undefined;

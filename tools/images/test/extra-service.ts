@@ -4,21 +4,19 @@
  * announce it and write its ServiceL2Status, each with its new token.
  */
 
-import { metallbNamespace, waitFor } from '@baremetal-lb/lab';
-import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { HttpKubeClient, KubeApiError, type Service } from '@baremetal-lb/kube';
+import { type ClusterAdmin, metallbNamespace, waitFor } from '@baremetal-lb/lab';
 
 export type ExtraPod = { readonly name: string; readonly ip: string; readonly node: string };
 
 export async function createExtraService(
-  kc: KubeConfig,
+  admin: ClusterAdmin,
   name: string,
   pods: readonly ExtraPod[],
   timeoutMs: number,
 ): Promise<string> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const discovery = kc.makeApiClient(DiscoveryV1Api);
-  await core.createNamespacedService({
-    namespace: 'default',
+  const { kube } = admin;
+  await kube.request('POST', '/api/v1/namespaces/default/services', {
     body: {
       metadata: { name },
       spec: {
@@ -28,8 +26,7 @@ export async function createExtraService(
       },
     },
   });
-  await discovery.createNamespacedEndpointSlice({
-    namespace: 'default',
+  await kube.request('POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
     body: {
       metadata: {
         name: `${name}-slice`,
@@ -49,29 +46,26 @@ export async function createExtraService(
     },
   });
   return waitFor(`an EXTERNAL-IP for Service ${name}`, timeoutMs, async () => {
-    const service = await core.readNamespacedService({ name, namespace: 'default' });
+    const service = await kube.request<Service>('GET', `/api/v1/namespaces/default/services/${name}`);
     return service.status?.loadBalancer?.ingress?.[0]?.ip;
   });
 }
 
 /** Whether the API server accepts `token` (false: 401, revoked or expired). */
-export async function tokenAccepted(admin: KubeConfig, token: string): Promise<boolean> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const cluster = admin.getCurrentCluster()!;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: 'probe', token }],
-    contexts: [{ name: 'probe', cluster: cluster.name, user: 'probe' }],
-    currentContext: 'probe',
+export async function tokenAccepted(admin: ClusterAdmin, token: string): Promise<boolean> {
+  const probe = new HttpKubeClient({
+    server: admin.server,
+    credentials: async () => ({ headers: { authorization: `Bearer ${token}` }, tls: { ca: admin.caPem } }),
   });
   try {
-    await kc.makeApiClient(CoreV1Api).listNamespacedServiceAccount({ namespace: metallbNamespace });
+    await probe.request('GET', `/api/v1/namespaces/${metallbNamespace}/serviceaccounts`);
     return true;
   } catch (error) {
-    if ((error as { code?: number }).code === 401) return false;
+    if (error instanceof KubeApiError && error.status === 401) return false;
     // 403 means authenticated (the ServiceAccount may not list ServiceAccounts).
-    if ((error as { code?: number }).code === 403) return true;
+    if (error instanceof KubeApiError && error.status === 403) return true;
     throw error;
+  } finally {
+    await probe.close();
   }
 }

@@ -18,7 +18,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { DiscoveryV1Api } from '@kubernetes/client-node';
+import type { Service } from '@baremetal-lb/kube';
 import { nodeAsn, routerAsn } from '../src/bgp/bgp-addresses.ts';
 import { type BgpLab, startBgpLab } from '../src/bgp/bgp-lab.ts';
 import { bgpLabNeeds, bgpRouterNeeds } from '../src/bgp/bgp-lab-needs.ts';
@@ -68,10 +68,9 @@ function speakerRssMiB(node: string): number {
 
 /** A LoadBalancer Service `name` whose one ready endpoint is `app`'s first pod. */
 async function createService(lab: BgpLab, app: QuickstartApp, name: string, pool?: string): Promise<number> {
-  const discovery = lab.cluster.kc.makeApiClient(DiscoveryV1Api);
+  const { kube } = lab.cluster.api;
   const pod = app.pods[0]!;
-  await discovery.createNamespacedEndpointSlice({
-    namespace: 'default',
+  await kube.request('POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
     body: {
       metadata: { name: `${name}-x`, labels: { 'kubernetes.io/service-name': name } },
       addressType: 'IPv4',
@@ -82,8 +81,7 @@ async function createService(lab: BgpLab, app: QuickstartApp, name: string, pool
     },
   });
   const createdAt = performance.now();
-  await lab.cluster.core.createNamespacedService({
-    namespace: 'default',
+  await kube.request('POST', '/api/v1/namespaces/default/services', {
     body: {
       metadata: { name, ...(pool === undefined ? {} : { annotations: { 'metallb.io/address-pool': pool } }) },
       spec: { type: 'LoadBalancer', ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
@@ -94,7 +92,10 @@ async function createService(lab: BgpLab, app: QuickstartApp, name: string, pool
 
 async function ingressIp(lab: BgpLab, name: string): Promise<string> {
   return waitFor(`an IP for ${name}`, 30_000, async () => {
-    const service = await lab.cluster.core.readNamespacedService({ name, namespace: 'default' });
+    const service = await lab.cluster.api.kube.request<Service>(
+      'GET',
+      `/api/v1/namespaces/default/services/${name}`,
+    );
     return service.status?.loadBalancer?.ingress?.[0]?.ip;
   });
 }

@@ -6,7 +6,7 @@
 import type { LabHost } from '@baremetal-lb/lab';
 import { type FrrRouter, startFrr } from '../../../../packages/bgp/tests/frr-router.ts';
 import type { RouterOptions } from '../../../../packages/bgp/tests/router-process.ts';
-import { createMetallbObject, createSpeakerLab, NAMESPACE, type SpeakerLab } from './speaker-lab.ts';
+import { createMetallbObject, createSpeakerLab, metallbPath, type SpeakerLab } from './speaker-lab.ts';
 
 export const ASN = 64512;
 /** Service IPs from the benchmarking range: they exist only as routes inside the lab. */
@@ -66,11 +66,7 @@ export async function createBgpLab(frr: Partial<RouterOptions> = {}): Promise<Bg
         ).length > 0,
       metrics: async () => (await fetch(`http://${node.ipv4}:7472/metrics`)).text(),
       createBgpPeer: (name, spec) =>
-        t.custom.createNamespacedCustomObject({
-          group: 'metallb.io',
-          version: 'v1beta2',
-          namespace: NAMESPACE,
-          plural: 'bgppeers',
+        t.kube.request('POST', metallbPath('bgppeers', undefined, 'v1beta2'), {
           body: { apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name }, spec },
         }),
       async destroy() {

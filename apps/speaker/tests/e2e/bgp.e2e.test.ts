@@ -8,6 +8,7 @@
  * of its path, IPv6 over MP-BGP, the withdrawal on delete, the API server away, and SIGTERM.
  */
 import { binariesAreReady, stopApiServer } from '@baremetal-lb/envtest';
+import { ContentType } from '@baremetal-lb/kube';
 import { checkPrerequisites, type LabHost } from '@baremetal-lb/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBird } from '../../../../packages/bgp/tests/bird-router.ts';
@@ -20,6 +21,7 @@ import {
   arpingMac,
   createLbService,
   createMetallbObject,
+  metallbPath,
   NAMESPACE,
   type SpeakerLab,
   type SpeakerProcess,
@@ -57,29 +59,28 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
   const route = async (prefix: string) => (await router.routes(4)).find((r) => r.prefix === prefix);
   const peerLabel = () => ({ peer: `${t.peer.ipv4}:179` });
   const patchAdvertisement = (name: string, path: string, value: unknown) =>
-    t.custom.patchNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: NAMESPACE,
-      plural: 'bgpadvertisements',
-      name,
+    t.kube.request('PATCH', metallbPath('bgpadvertisements', name), {
       body: [{ op: 'add', path, value }],
+      contentType: ContentType.jsonPatch,
     });
   const events = async (name: string) =>
-    (await t.core.listEventForAllNamespaces({ fieldSelector: `involvedObject.name=${name}` })).items;
+    (
+      await t.kube.request<{ items: { type?: string; reason?: string; message?: string }[] }>(
+        'GET',
+        '/api/v1/events',
+        {
+          query: { fieldSelector: `involvedObject.name=${name}` },
+        },
+      )
+    ).items;
   const bgpStatuses = async () =>
     (
-      (await t.custom.listNamespacedCustomObject({
-        group: 'metallb.io',
-        version: 'v1beta1',
-        namespace: NAMESPACE,
-        plural: 'servicebgpstatuses',
-      })) as { items: { metadata: { labels?: Record<string, string> }; status?: Record<string, unknown> }[] }
+      await t.kube.request<{
+        items: { metadata: { labels?: Record<string, string> }; status?: Record<string, unknown> }[];
+      }>('GET', metallbPath('servicebgpstatuses'))
     ).items;
   const setPassword = (password: string) =>
-    t.core.replaceNamespacedSecret({
-      name: 'router-pw',
-      namespace: NAMESPACE,
+    t.kube.request('PUT', `/api/v1/namespaces/${NAMESPACE}/secrets/router-pw`, {
       body: {
         metadata: { name: 'router-pw', namespace: NAMESPACE },
         type: 'kubernetes.io/basic-auth',
@@ -99,8 +100,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
         communities: ['64512:7', 'large:4200000000:1:2'],
       },
     });
-    await t.core.createNamespacedSecret({
-      namespace: NAMESPACE,
+    await t.kube.request('POST', `/api/v1/namespaces/${NAMESPACE}/secrets`, {
       body: {
         metadata: { name: 'router-pw' },
         type: 'kubernetes.io/basic-auth',
@@ -218,13 +218,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
       sumSamples(await metrics(), 'metallb_speaker_announced', { protocol, ip: '198.18.100.10' });
     await waitFor(async () => (await announced('layer2')) === 1, 10_000, 'the layer2 series');
     expect(await announced('bgp')).toBe(1);
-    await t.custom.deleteNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: NAMESPACE,
-      plural: 'l2advertisements',
-      name: 'l2',
-    });
+    await t.kube.request('DELETE', metallbPath('l2advertisements', 'l2'));
     await waitFor(async () => (await arpingMac(t.client, '198.18.100.10')) === undefined, 20_000, 'no ARP');
     expect(await hasPath('198.18.100.10/32')).toBe(true);
   }, 60_000);
@@ -257,7 +251,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
       `Service created (object, status, EndpointSlice) → route in FRR's RIB, n=20: ${summary(samples)}; of which → the speaker hands it to the session: ${summary(handed)} (vtysh polled, 5 ms apart)`,
     );
     for (let i = 0; i < 20; i++)
-      await t.core.deleteNamespacedService({ name: `fig-${i}`, namespace: 'default' });
+      await t.kube.request('DELETE', `/api/v1/namespaces/default/services/fig-${i}`);
     await waitFor(async () => (await router.routes(4)).length === 1, 30_000, 'the figure routes withdrawn');
     expect(handed).toHaveLength(20);
   }, 120_000);
@@ -268,10 +262,9 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     // The endpoint is on nodeb: nodea must not announce. Give it time to (wrongly) do so.
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await hasPath(prefix)).toBe(false);
-    await t.discovery.patchNamespacedEndpointSlice({
-      name: 'local-1',
-      namespace: 'default',
+    await t.kube.request('PATCH', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/local-1', {
       body: [{ op: 'replace', path: '/endpoints/0/nodeName', value: 'nodea' }],
+      contentType: ContentType.jsonPatch,
     });
     await waitFor(() => hasPath(prefix), 20_000, 'the route once the endpoint is on nodea');
     // Advertisement nodeSelectors that leave nodea out: every route from it goes.
@@ -283,7 +276,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     );
     await patchAdvertisement('adv', '/spec/nodeSelectors', [{ matchLabels: { zone: 'a' } }]);
     await waitFor(async () => (await hasPath(prefix)) && (await hasPath('198.18.100.10/32')), 20_000, 'back');
-    await t.core.deleteNamespacedService({ name: 'local', namespace: 'default' });
+    await t.kube.request('DELETE', '/api/v1/namespaces/default/services/local');
     await waitFor(async () => !(await hasPath(prefix)), 20_000, 'the Local Service withdrawn');
   }, 90_000);
 
@@ -412,13 +405,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
       for (const [chain, flag, address] of rules)
         await node.exec('iptables', ['-D', chain, flag, address, '-j', 'DROP']);
     }
-    await t.custom.deleteNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta2',
-      namespace: NAMESPACE,
-      plural: 'bgppeers',
-      name: 'bird',
-    });
+    await t.kube.request('DELETE', metallbPath('bgppeers', 'bird', 'v1beta2'));
     await waitFor(
       async () => (await bgpStatuses())[0]?.status?.peers?.toString() === 'router',
       10_000,
@@ -430,9 +417,8 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
 
   it('IPv6 over MP-BGP: the changed peer (dualStackAddressFamily) is re-established; an IPv6 Service reaches FRR', async () => {
     const established = (await neighbor()).connectionsEstablished ?? 0;
-    const current = await t.core.readNodeStatus({ name: 'nodea' });
-    await t.core.replaceNodeStatus({
-      name: 'nodea',
+    const current = await t.kube.request<object>('GET', '/api/v1/nodes/nodea/status');
+    await t.kube.request('PUT', '/api/v1/nodes/nodea/status', {
       body: {
         ...current,
         status: {
@@ -443,13 +429,9 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
         },
       },
     });
-    await t.custom.patchNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta2',
-      namespace: NAMESPACE,
-      plural: 'bgppeers',
-      name: 'router',
+    await t.kube.request('PATCH', metallbPath('bgppeers', 'router', 'v1beta2'), {
       body: [{ op: 'add', path: '/spec/dualStackAddressFamily', value: true }],
+      contentType: ContentType.jsonPatch,
     });
     await createMetallbObject(t, 'ipaddresspools', {
       kind: 'IPAddressPool',
@@ -473,7 +455,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     expect(after.connectionsEstablished).toBe(established + 1);
     // The IPv4 route came back with the new session.
     expect(await route('198.18.100.10/32')).toBeDefined();
-    await t.core.deleteNamespacedService({ name: 'web6', namespace: 'default' });
+    await t.kube.request('DELETE', '/api/v1/namespaces/default/services/web6');
     await waitFor(
       async () => !(await router.routes(6)).some((r) => r.prefix === '2001:db8:18::10/128'),
       20_000,
@@ -482,7 +464,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
   }, 90_000);
 
   it('the Service deleted: the route withdrawn and the ServiceBGPStatus removed', async () => {
-    await t.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    await t.kube.request('DELETE', '/api/v1/namespaces/default/services/web');
     await waitFor(async () => (await route('198.18.100.10/32')) === undefined, 20_000, 'the withdrawal');
     await waitFor(async () => (await bgpStatuses()).length === 0, 10_000, 'no ServiceBGPStatus');
   }, 60_000);
@@ -492,7 +474,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     await waitFor(async () => (await route('198.18.100.11/32')) !== undefined, 20_000, 'the route');
     const established = (await neighbor()).connectionsEstablished;
     await stopApiServer(t.envtest.dir);
-    await expect(t.core.listNode(), 'the API server is away').rejects.toThrow();
+    await expect(t.kube.request('GET', '/api/v1/nodes'), 'the API server is away').rejects.toThrow();
     // Long enough for every informer to fail and retry a few times.
     await new Promise((r) => setTimeout(r, 6_000));
     expect(await route('198.18.100.11/32')).toBeDefined();

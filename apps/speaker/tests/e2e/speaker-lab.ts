@@ -21,8 +21,16 @@ import {
   createServiceAccountKubeconfig,
   type Envtest,
   installCrds,
+  openKubeClient,
   startEnvtest,
 } from '@baremetal-lb/envtest';
+import {
+  type HttpKubeClient,
+  type Node,
+  type ObjectRef,
+  ResourcePaths,
+  type Service,
+} from '@baremetal-lb/kube';
 import {
   checkSubnetFree,
   createLab,
@@ -32,15 +40,7 @@ import {
   type LabHost,
 } from '@baremetal-lb/lab';
 import { openPacketConn } from '@baremetal-lb/packet-socket';
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  DiscoveryV1Api,
-  KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  loadAllYaml,
-} from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const node24 = path.join(repoRoot, 'node_modules/.bin/node');
@@ -90,7 +90,7 @@ export const DEPLOYED_LIVENESS_PROBE: LivenessProbe = await deployedSpeakerConta
 type Container = { name: string; args?: string[]; livenessProbe?: LivenessProbe };
 
 async function deployedSpeakerContainer(): Promise<Container | undefined> {
-  const docs = loadAllYaml(await readFile(path.join(repoRoot, 'deploy/speaker.yaml'), 'utf8')) as {
+  const docs = (await readYamlDocuments('deploy/speaker.yaml')) as {
     kind?: string;
     spec?: { template?: { spec?: { containers?: Container[] } } };
   }[];
@@ -106,6 +106,10 @@ async function deployedFlagValue(flag: string): Promise<string> {
   return value;
 }
 
+async function readYamlDocuments(file: string): Promise<unknown[]> {
+  return parseAllDocuments(await readFile(path.join(repoRoot, file), 'utf8')).map((d) => d.toJS());
+}
+
 export type SpeakerProcess = {
   readonly host: LabHost;
   readonly child: ChildProcess;
@@ -116,10 +120,8 @@ export type SpeakerProcess = {
 export type SpeakerLab = {
   readonly lab: Lab;
   readonly envtest: Envtest;
-  readonly kc: KubeConfig;
-  readonly core: CoreV1Api;
-  readonly discovery: DiscoveryV1Api;
-  readonly custom: CustomObjectsApi;
+  /** The admin's client (envtest's harness budget). */
+  readonly kube: HttpKubeClient;
   readonly client: LabHost;
   /** A second client on the bridge (no speaker): the legitimate host during a storm. */
   readonly peer: LabHost;
@@ -161,18 +163,18 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
     ipv6Prefix: '2001:db8:5::/64',
   });
   let envtest: Envtest | undefined;
+  let kube: HttpKubeClient | undefined;
   try {
     for (const h of lab.hosts) await h.refresh();
     const bridgeIp = lab.bridge!.ipv4Cidr!.split('/')[0]!;
     envtest = await startEnvtest({ listenAddress: bridgeIp });
     await installCrds(envtest.kubeconfigPath, path.join(repoRoot, 'deploy/crds'));
-    const kc = new KubeConfig();
-    kc.loadFromFile(envtest.kubeconfigPath);
-    const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
-    const objects = KubernetesObjectApi.makeApiClient(kc);
-    for (const doc of loadAllYaml(await readFile(path.join(repoRoot, 'deploy/rbac/speaker.yaml'), 'utf8'))) {
-      await objects.create(doc as KubernetesObject);
+    const admin = openKubeClient(envtest.kubeconfigPath);
+    kube = admin;
+    await admin.request('POST', '/api/v1/namespaces', { body: { metadata: { name: NAMESPACE } } });
+    const paths = new ResourcePaths(admin);
+    for (const doc of (await readYamlDocuments('deploy/rbac/speaker.yaml')) as ObjectRef[]) {
+      await admin.request('POST', await paths.collectionOf(doc), { body: doc });
     }
     const sa = await createServiceAccountKubeconfig(envtest.kubeconfigPath, {
       namespace: NAMESPACE,
@@ -184,11 +186,10 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
     const nodes = lab.nodes.slice(0, NODE_NAMES.length);
     for (const [i, host] of nodes.entries()) {
       const name = NODE_NAMES[i]!;
-      const created = await core.createNode({
+      const created = await admin.request<Node>('POST', '/api/v1/nodes', {
         body: { metadata: { name, labels: { 'kubernetes.io/hostname': name, zone: name.slice(-1) } } },
       });
-      await core.replaceNodeStatus({
-        name,
+      await admin.request('PUT', `/api/v1/nodes/${name}/status`, {
         body: { ...created, status: { addresses: [{ type: 'InternalIP', address: host.ipv4 }] } },
       });
     }
@@ -250,10 +251,7 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
     return {
       lab,
       envtest,
-      kc,
-      core,
-      discovery: kc.makeApiClient(DiscoveryV1Api),
-      custom: kc.makeApiClient(CustomObjectsApi),
+      kube: admin,
       client: lab.client!,
       peer: lab.nodes[NODE_NAMES.length]!,
       nodes,
@@ -276,11 +274,13 @@ export async function createSpeakerLab(): Promise<SpeakerLab> {
         return nodes.find((h) => h.mac.toLowerCase() === mac?.toLowerCase());
       },
       async destroy() {
+        await admin.close();
         await lab.destroy();
         await env.stop();
       },
     };
   } catch (error) {
+    await kube?.close();
     await lab.destroy();
     await envtest?.stop();
     throw error;
@@ -329,20 +329,16 @@ export async function createLbService(
   policy: 'Cluster' | 'Local',
   endpointNodes: readonly string[],
 ): Promise<void> {
-  const svc = await t.core.createNamespacedService({
-    namespace: 'default',
+  const svc = await t.kube.request<Service>('POST', '/api/v1/namespaces/default/services', {
     body: {
       metadata: { name },
       spec: { type: 'LoadBalancer', externalTrafficPolicy: policy, ports: [{ port: 80, protocol: 'TCP' }] },
     },
   });
-  await t.core.replaceNamespacedServiceStatus({
-    name,
-    namespace: 'default',
+  await t.kube.request('PUT', `/api/v1/namespaces/default/services/${name}/status`, {
     body: { ...svc, status: { loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } },
   });
-  await t.discovery.createNamespacedEndpointSlice({
-    namespace: 'default',
+  await t.kube.request('POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
     body: {
       metadata: { name: `${name}-1`, labels: { 'kubernetes.io/service-name': name } },
       addressType: 'IPv4',
@@ -357,13 +353,12 @@ export async function createLbService(
 
 /** Creates a metallb.io/v1beta1 object in metallb-system. */
 export async function createMetallbObject(t: SpeakerLab, plural: string, body: object): Promise<void> {
-  await t.custom.createNamespacedCustomObject({
-    group: 'metallb.io',
-    version: 'v1beta1',
-    namespace: NAMESPACE,
-    plural,
-    body: { apiVersion: 'metallb.io/v1beta1', ...body },
-  });
+  await t.kube.request('POST', metallbPath(plural), { body: { apiVersion: 'metallb.io/v1beta1', ...body } });
+}
+
+/** The metallb.io collection `plural` in metallb-system (`version` default v1beta1), `/NAME` appended when named. */
+export function metallbPath(plural: string, name?: string, version = 'v1beta1'): string {
+  return `/apis/metallb.io/${version}/namespaces/${NAMESPACE}/${plural}${name === undefined ? '' : `/${name}`}`;
 }
 
 /** Gratuitous ARPs for `ip` seen in the client namespace, with arrival times (performance.now). */

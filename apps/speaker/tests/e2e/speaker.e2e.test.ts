@@ -3,10 +3,9 @@
  * arping/ndisc6 in a client namespace. One lab for the whole file; scenarios run in order and the
  * API outage comes last (it stops the API server for good).
  */
-import { binariesAreReady, stopApiServer } from '@baremetal-lb/envtest';
+import { binariesAreReady, serviceAccountMay, stopApiServer } from '@baremetal-lb/envtest';
 import { checkPrerequisites, runCommand, SCHED_FIFO, threadScheduling } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
-import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { floodArpRequests } from './arp-flood.ts';
 import { registerHandoverScenarios } from './handover-scenarios.ts';
@@ -20,6 +19,7 @@ import {
   createSpeakerLab,
   DEPLOYED_LIVENESS_PROBE,
   DEPLOYED_RESPONDER_PRIORITY,
+  metallbPath,
   NAMESPACE,
   NET,
   NODE_NAMES,
@@ -127,43 +127,29 @@ describe.skipIf(!ready)('speaker e2e', () => {
   }, 60_000);
 
   async function getCustom(plural: string, name: string) {
-    return (await t.custom.getNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: NAMESPACE,
-      plural,
-      name,
-    })) as { metadata: object; spec: object };
+    return t.kube.request<{ metadata: object; spec: object }>('GET', metallbPath(plural, name));
   }
 
   async function replaceAdvertisementSpec(name: string, spec: object) {
     const current = await getCustom('l2advertisements', name);
-    await t.custom.replaceNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: NAMESPACE,
-      plural: 'l2advertisements',
-      name,
-      body: { ...current, spec },
-    });
+    await t.kube.request('PUT', metallbPath('l2advertisements', name), { body: { ...current, spec } });
   }
 
   async function l2Statuses(service: string) {
-    const list = (await t.custom.listNamespacedCustomObject({
-      group: 'metallb.io',
-      version: 'v1beta1',
-      namespace: NAMESPACE,
-      plural: 'servicel2statuses',
-      labelSelector: `metallb.io/service-name=${service}`,
-    })) as { items: { status?: { node?: string; interfaces?: { name: string }[] } }[] };
+    const list = await t.kube.request<{
+      items: { status?: { node?: string; interfaces?: { name: string }[] } }[];
+    }>('GET', metallbPath('servicel2statuses'), {
+      query: { labelSelector: `metallb.io/service-name=${service}` },
+    });
     return list.items;
   }
 
   async function events(reason: string, service: string) {
-    const list = await t.core.listNamespacedEvent({
-      namespace: 'default',
-      fieldSelector: `reason=${reason},involvedObject.name=${service}`,
-    });
+    const list = await t.kube.request<{ items: { type?: string; message?: string }[] }>(
+      'GET',
+      '/api/v1/namespaces/default/events',
+      { query: { fieldSelector: `reason=${reason},involvedObject.name=${service}` } },
+    );
     return list.items;
   }
 
@@ -233,31 +219,18 @@ describe.skipIf(!ready)('speaker e2e', () => {
   });
 
   it('runs with exactly the access deploy/rbac/speaker.yaml grants', async () => {
-    const authz = t.kc.makeApiClient(AuthorizationV1Api);
-    const can = async (
-      verb: string,
-      resource: string,
-      group = '',
-      namespace?: string,
-      subresource?: string,
-    ) => {
-      const review = await authz.createSubjectAccessReview({
-        body: {
-          spec: {
-            user: `system:serviceaccount:${NAMESPACE}:speaker`,
-            groups: ['system:serviceaccounts', `system:serviceaccounts:${NAMESPACE}`, 'system:authenticated'],
-            resourceAttributes: {
-              verb,
-              resource,
-              group,
-              ...(namespace === undefined ? {} : { namespace }),
-              ...(subresource === undefined ? {} : { subresource }),
-            },
-          },
+    const can = (verb: string, resource: string, group = '', namespace?: string, subresource?: string) =>
+      serviceAccountMay(
+        t.kube,
+        { namespace: NAMESPACE, name: 'speaker' },
+        {
+          verb,
+          resource,
+          group,
+          ...(namespace === undefined ? {} : { namespace }),
+          ...(subresource === undefined ? {} : { subresource }),
         },
-      });
-      return review.status?.allowed === true;
-    };
+      );
     const allowed: [string, string, string?, string?, string?][] = [
       ['watch', 'services'],
       ['list', 'nodes'],
@@ -293,10 +266,9 @@ describe.skipIf(!ready)('speaker e2e', () => {
     // The endpoint sits on the node the plain election would pick last.
     await createService('local', [vip], 'Local', [rank[2]!]);
     await expectArpOwner(vip, rank[2]);
-    const slice = await t.discovery.readNamespacedEndpointSlice({ name: 'local-1', namespace: 'default' });
-    await t.discovery.replaceNamespacedEndpointSlice({
-      name: 'local-1',
-      namespace: 'default',
+    const slicePath = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/local-1';
+    const slice = await t.kube.request<object>('GET', slicePath);
+    await t.kube.request('PUT', slicePath, {
       body: {
         ...slice,
         endpoints: [{ addresses: [`${NET}.60`], nodeName: rank[1]!, conditions: { ready: true } }],
@@ -304,10 +276,8 @@ describe.skipIf(!ready)('speaker e2e', () => {
     });
     await expectArpOwner(vip, rank[1]);
     // No serving endpoint anywhere: nobody answers.
-    const again = await t.discovery.readNamespacedEndpointSlice({ name: 'local-1', namespace: 'default' });
-    await t.discovery.replaceNamespacedEndpointSlice({
-      name: 'local-1',
-      namespace: 'default',
+    const again = await t.kube.request<object>('GET', slicePath);
+    await t.kube.request('PUT', slicePath, {
       body: {
         ...again,
         endpoints: [{ addresses: [`${NET}.60`], nodeName: rank[1]!, conditions: { ready: false } }],
@@ -650,7 +620,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
       await expectArpOwner(VIP4, undefined);
       const stopped = await stopApiServer(t.envtest.dir);
       try {
-        await expect(t.core.listNode(), 'the API server is away').rejects.toThrow();
+        await expect(t.kube.request('GET', '/api/v1/nodes'), 'the API server is away').rejects.toThrow();
         const spawnedAt = Date.now();
         for (const h of t.nodes) t.spawn(h);
         // The kubelet's view, more often than the kubelet looks: /healthz and /readyz of every
@@ -701,7 +671,7 @@ describe.skipIf(!ready)('speaker e2e', () => {
       await waitFor(
         async () => {
           try {
-            await t.core.listNode();
+            await t.kube.request('GET', '/api/v1/nodes');
             return true;
           } catch {
             return false;

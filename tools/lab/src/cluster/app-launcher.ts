@@ -7,10 +7,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { LabHost } from '../lab-host.ts';
 import { nodeBinary, repoRoot } from './api-server-process.ts';
-import { writeServiceAccountKubeconfig } from './service-account-kubeconfig.ts';
+import { type ClusterAdmin, writeServiceAccountKubeconfig } from './service-account-kubeconfig.ts';
 
 export type AppName = 'controller' | 'speaker';
 
@@ -43,7 +42,7 @@ export interface RunningApp {
 export interface AppLauncher {
   /** "process" or "container", for progress lines. */
   readonly kind: string;
-  launch(spec: AppLaunch, admin: KubeConfig, runDir: string): Promise<RunningApp>;
+  launch(spec: AppLaunch, admin: ClusterAdmin, runDir: string): Promise<RunningApp>;
   /** Stops every app it launched (SIGTERM, then SIGKILL) and removes what it made for them. */
   stopAll(): Promise<void>;
 }
@@ -77,11 +76,8 @@ export function createProcessLauncher(): AppLauncher {
   return {
     kind: 'process',
     async launch(spec, admin, runDir) {
-      const kubeconfig = await writeServiceAccountKubeconfig(
-        admin,
-        spec.serviceAccount,
-        path.join(runDir, `kubeconfig-${spec.name}`),
-      );
+      const kubeconfig = path.join(runDir, `kubeconfig-${spec.name}`);
+      await writeServiceAccountKubeconfig(admin, spec.serviceAccount, kubeconfig);
       const child = spec.host.spawn(
         nodeBinary,
         [

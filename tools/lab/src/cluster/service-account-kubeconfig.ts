@@ -1,29 +1,48 @@
 /**
  * A kubeconfig that authenticates as a ServiceAccount, with a bound token from the TokenRequest
  * API: what the kubelet mounts into a pod. The lab runs the controller and the speakers with
- * these, so they hold exactly the rights of deploy/rbac.
+ * these, so they hold exactly the rights of deploy/rbac; tools/envtest hands them to tests.
  */
 import { writeFile } from 'node:fs/promises';
-import { KubeConfig } from '@kubernetes/client-node';
-import { LabError } from '../lab-error.ts';
-import { requestServiceAccountToken, type ServiceAccountIdentity } from './service-account-token.ts';
+import {
+  type KubeClient,
+  requestServiceAccountToken,
+  type ServiceAccountRef,
+  type ServiceAccountTokenOptions,
+  tokenKubeconfig,
+} from '@baremetal-lb/kube';
 
+/** The API server as its admin reaches it: a client, and what a kubeconfig for it names. */
+export type ClusterAdmin = {
+  readonly kube: KubeClient;
+  /** `https://host:port`. */
+  readonly server: string;
+  /** PEM of the CA that signed the serving certificate. */
+  readonly caPem: string;
+};
+
+export type ServiceAccountKubeconfigOptions = ServiceAccountTokenOptions & {
+  /** The context's name; default the user's, `system:serviceaccount:NAMESPACE:NAME`. */
+  readonly context?: string;
+};
+
+/**
+ * Writes `file` (owner-only: it holds a token) for `account`, which must exist, and returns the
+ * token.
+ */
 export async function writeServiceAccountKubeconfig(
-  admin: KubeConfig,
-  identity: ServiceAccountIdentity,
+  admin: ClusterAdmin,
+  account: ServiceAccountRef,
   file: string,
+  options: ServiceAccountKubeconfigOptions = {},
 ): Promise<string> {
-  const token = await requestServiceAccountToken(admin, identity);
-  const cluster = admin.getCurrentCluster();
-  if (cluster === null) throw new LabError('ERR_LAB_SERVICE_ACCOUNT', 'the admin kubeconfig has no cluster');
-  const user = `system:serviceaccount:${identity.namespace}:${identity.name}`;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: user, token }],
-    contexts: [{ name: user, cluster: cluster.name, user, namespace: identity.namespace }],
-    currentContext: user,
-  });
-  await writeFile(file, kc.exportConfig(), { mode: 0o600 });
-  return file;
+  const { context, ...tokenOptions } = options;
+  const token = await requestServiceAccountToken(admin.kube, account, tokenOptions);
+  const user = `system:serviceaccount:${account.namespace}:${account.name}`;
+  const document = tokenKubeconfig(
+    { server: admin.server, caPem: admin.caPem, token },
+    { user, namespace: account.namespace, ...(context === undefined ? {} : { context }) },
+  );
+  await writeFile(file, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
+  return token;
 }

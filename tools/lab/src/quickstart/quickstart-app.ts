@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { AppsV1Api, DiscoveryV1Api, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
+import type { KubeObject, Service } from '@baremetal-lb/kube';
 import { nodeBinary } from '../cluster/api-server-process.ts';
 import { applyKubeProxyRules, installKubeProxy } from './kube-proxy-rules.ts';
 import type { LabNode, QuickstartCluster } from './quickstart-cluster.ts';
@@ -42,7 +42,7 @@ export type QuickstartApp = {
   readonly assignMs: number;
   /** performance.now() when the Service was created (to time what follows from it). */
   readonly serviceCreatedAt: number;
-  readService(): Promise<V1Service>;
+  readService(): Promise<Service>;
   /** The node lifecycle controller's part after a node died: its pods' endpoints become not ready. */
   markNodeLost(node: LabNode): Promise<void>;
 };
@@ -54,12 +54,11 @@ function suffix(length: number): string {
 }
 
 export async function deployQuickstartApp(cluster: QuickstartCluster, replicas = 2): Promise<QuickstartApp> {
-  const { core, kc } = cluster;
-  const apps = kc.makeApiClient(AppsV1Api);
-  const discovery = kc.makeApiClient(DiscoveryV1Api);
+  const { kube } = cluster.api;
+  const namespaced = `/api/v1/namespaces/${appNamespace}`;
+  const slices = `/apis/discovery.k8s.io/v1/namespaces/${appNamespace}/endpointslices`;
   const labels = { app: appName };
-  await apps.createNamespacedDeployment({
-    namespace: appNamespace,
+  await kube.request('POST', `/apis/apps/v1/namespaces/${appNamespace}/deployments`, {
     body: {
       metadata: { name: appName, labels },
       spec: {
@@ -95,8 +94,7 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
       child.stdout?.once('data', () => resolve());
       child.once('exit', (code) => reject(new Error(`pod ${name} exited (${code})`)));
     });
-    const created = await core.createNamespacedPod({
-      namespace: appNamespace,
+    const created = await kube.request<KubeObject>('POST', `${namespaced}/pods`, {
       body: {
         metadata: { name, labels },
         spec: {
@@ -105,10 +103,8 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
         },
       },
     });
-    const now = new Date();
-    await core.replaceNamespacedPodStatus({
-      name,
-      namespace: appNamespace,
+    const now = new Date().toISOString();
+    await kube.request('PUT', `${namespaced}/pods/${name}/status`, {
       body: {
         ...created,
         status: {
@@ -140,8 +136,7 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
   }
 
   const serviceCreatedAt = performance.now();
-  await core.createNamespacedService({
-    namespace: appNamespace,
+  await kube.request('POST', `${namespaced}/services`, {
     body: {
       metadata: { name: appName, labels },
       spec: {
@@ -153,7 +148,7 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
   });
 
   const sliceName = `${appName}-${suffix(5)}`;
-  const slice = (): V1EndpointSlice => ({
+  const slice = () => ({
     metadata: {
       name: sliceName,
       labels: {
@@ -170,9 +165,9 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
       targetRef: { kind: 'Pod', name: p.name, namespace: appNamespace },
     })),
   });
-  await discovery.createNamespacedEndpointSlice({ namespace: appNamespace, body: slice() });
+  await kube.request('POST', slices, { body: slice() });
 
-  const readService = () => core.readNamespacedService({ name: appName, namespace: appNamespace });
+  const readService = () => kube.request<Service>('GET', `${namespaced}/services/${appName}`);
   const loadBalancerIp = await waitFor('an EXTERNAL-IP for Service web', assignTimeoutMs, async () => {
     return (await readService()).status?.loadBalancer?.ingress?.[0]?.ip;
   });
@@ -199,11 +194,7 @@ export async function deployQuickstartApp(cluster: QuickstartCluster, replicas =
     async markNodeLost(node) {
       lost.add(node.name);
       for (const pod of pods) if (pod.node === node) pod.ready = false;
-      await discovery.replaceNamespacedEndpointSlice({
-        name: sliceName,
-        namespace: appNamespace,
-        body: slice(),
-      });
+      await kube.request('PUT', `${slices}/${sliceName}`, { body: slice() });
       await syncProxies();
     },
   };

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { release, tmpdir } from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { Node } from '@baremetal-lb/kube';
 import { registerCleanup } from '../cleanup-registry.ts';
 import { type ApiServerProcess, repoRoot, startApiServerProcess } from '../cluster/api-server-process.ts';
 import {
@@ -62,8 +62,6 @@ export type QuickstartCluster = {
   readonly kubectl: Kubectl;
   /** Its path, for the --keep instructions. */
   readonly kubectlBinary: string;
-  readonly kc: KubeConfig;
-  readonly core: CoreV1Api;
   readonly nodes: readonly LabNode[];
   readonly client: LabHost;
   /** The `extraHosts`, in order. */
@@ -149,9 +147,7 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     });
     log(`API server ${api.server} (kube-apiserver + etcd from tools/envtest)`);
 
-    const kc = new KubeConfig();
-    kc.loadFromFile(api.kubeconfigPath);
-    const core = kc.makeApiClient(CoreV1Api);
+    const { kube } = api;
     const kubectl = kubectlFor(kubectlBinary, api.kubeconfigPath, path.join(runDir, 'kubectl-cache'));
     const applied = await kubectl(['apply', '--server-side', '-k', path.join(repoRoot, 'deploy')]);
     log('$ kubectl apply --server-side -k deploy');
@@ -160,9 +156,10 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     for (const { name, host } of nodes) {
       const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
       if (name === 'm1') labels['node-role.kubernetes.io/control-plane'] = '';
-      const created = await core.createNode({ body: { metadata: { name, labels } } });
-      await core.replaceNodeStatus({
-        name,
+      const created = await kube.request<Node>('POST', '/api/v1/nodes', {
+        body: { metadata: { name, labels } },
+      });
+      await kube.request('PUT', `/api/v1/nodes/${name}/status`, {
         body: {
           ...created,
           status: {
@@ -191,7 +188,7 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     }
 
     const launch = (spec: Omit<AppLaunch, 'logFile'>) =>
-      launcher.launch({ ...spec, logFile: path.join(runDir, `logs/${spec.name}.log`) }, kc, runDir);
+      launcher.launch({ ...spec, logFile: path.join(runDir, `logs/${spec.name}.log`) }, api!, runDir);
     const m1 = nodes[0]!.host;
     const controllerLog = path.join(runDir, 'logs/controller-m1.log');
     const controller = await launch({
@@ -217,13 +214,15 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
     // The kubelet's part: mount Secret memberlist/secretkey into the speakers.
     let secretFromController = true;
     const secret = await waitFor('Secret memberlist', secretWaitMs, async () => {
-      const s = await core.readNamespacedSecret({ name: 'memberlist', namespace: metallbNamespace });
+      const s = await kube.request<{ data?: Record<string, string> }>(
+        'GET',
+        `/api/v1/namespaces/${metallbNamespace}/secrets/memberlist`,
+      );
       return s.data?.secretkey;
     }).catch(async () => {
       secretFromController = false;
       const key = randomBytes(32).toString('base64');
-      await core.createNamespacedSecret({
-        namespace: metallbNamespace,
+      await kube.request('POST', `/api/v1/namespaces/${metallbNamespace}/secrets`, {
         body: { metadata: { name: 'memberlist' }, data: { secretkey: key } },
       });
       return key;
@@ -270,8 +269,6 @@ export async function startQuickstartCluster(options: QuickstartOptions = {}): P
       api,
       kubectl,
       kubectlBinary,
-      kc,
-      core,
       nodes,
       client,
       extraHosts: lab.nodes.slice(nodeNames.length),

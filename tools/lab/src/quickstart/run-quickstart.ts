@@ -6,7 +6,7 @@
  * node stopped and the MAC moving to another node, with the time it took, and curl again.
  * `npm run lab` prints it; the e2e test asserts on the returned result.
  */
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient, KubeObject } from '@baremetal-lb/kube';
 import { LabError } from '../lab-error.ts';
 import { parseArpingReply, watchArp } from './arp-watch.ts';
 import { appName, deployQuickstartApp, type QuickstartApp } from './quickstart-app.ts';
@@ -251,17 +251,14 @@ async function stopNode(cluster: QuickstartCluster, app: QuickstartApp, node: La
 }
 
 /** status.node of every ServiceL2Status of Service `service` (default: the app's), oldest first. */
-export async function listStatusNodes(kc: KubeConfig, service: string = appName): Promise<string[]> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const list = (await custom.listNamespacedCustomObject({
-    group: 'metallb.io',
-    version: 'v1beta1',
-    namespace: metallbNamespace,
-    plural: 'servicel2statuses',
-    labelSelector: `metallb.io/service-name=${service}`,
-  })) as { items?: { metadata?: { creationTimestamp?: string }; status?: { node?: string } }[] };
+export async function listStatusNodes(kube: KubeClient, service: string = appName): Promise<string[]> {
+  const list = await kube.request<{ items?: (KubeObject & { status?: { node?: string } })[] }>(
+    'GET',
+    `/apis/metallb.io/v1beta1/namespaces/${metallbNamespace}/servicel2statuses`,
+    { query: { labelSelector: `metallb.io/service-name=${service}` } },
+  );
   return (list.items ?? [])
-    .sort((x, y) => (x.metadata?.creationTimestamp ?? '').localeCompare(y.metadata?.creationTimestamp ?? ''))
+    .sort((x, y) => (x.metadata.creationTimestamp ?? '').localeCompare(y.metadata.creationTimestamp ?? ''))
     .map((item) => item.status?.node)
     .filter((node): node is string => node !== undefined);
 }
@@ -269,10 +266,10 @@ export async function listStatusNodes(kc: KubeConfig, service: string = appName)
 /** Waits (the speaker writes it right after taking the IP) until a ServiceL2Status names `node`. */
 async function waitForStatusNode(cluster: QuickstartCluster, node?: string): Promise<string[]> {
   return waitFor('a ServiceL2Status', 5_000, async () => {
-    const nodes = await listStatusNodes(cluster.kc);
+    const nodes = await listStatusNodes(cluster.api.kube);
     // After a failover the new owner writes its status and removes the dead node's.
     return nodes.length > 0 && (node === undefined || (nodes.length === 1 && nodes[0] === node))
       ? nodes
       : undefined;
-  }).catch(() => listStatusNodes(cluster.kc));
+  }).catch(() => listStatusNodes(cluster.api.kube));
 }

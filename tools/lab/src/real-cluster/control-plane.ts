@@ -10,7 +10,6 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { type ApiServerProcess, startApiServerProcess } from '../cluster/api-server-process.ts';
 import { joinCgroupArgs, trackingProcsFile } from './cluster-cgroups.ts';
 import { clusterCidr, serviceCidr } from './real-cluster-network.ts';
@@ -40,10 +39,8 @@ export async function startControlPlane(options: {
     ],
     onOutput: options.log,
   });
-  const kc = new KubeConfig();
-  kc.loadFromFile(api.kubeconfigPath);
   const caFile = path.join(options.runDir, 'ca.crt');
-  await writeFile(caFile, Buffer.from(kc.getCurrentCluster()?.caData ?? '', 'base64'));
+  await writeFile(caFile, api.caPem);
   const procs = await trackingProcsFile('control-plane');
   const run = (name: string, binary: string, args: readonly string[]) => {
     const log = openSync(path.join(options.runDir, 'logs', `${name}.log`), 'a');

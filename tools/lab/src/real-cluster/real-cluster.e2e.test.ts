@@ -168,7 +168,7 @@ describe.skipIf(!ready)('real cluster: the MetalLB layer-2 walkthrough with kube
         );
         expect([...reached.keys()].sort()).toEqual(walk!.pods.map((p) => p.name).sort());
         const announcer = await findAnnouncer(c, ip);
-        expect(await listStatusNodes(c.kc, 'web-helm')).toEqual([announcer.node]);
+        expect(await listStatusNodes(c.api.kube, 'web-helm')).toEqual([announcer.node]);
       } finally {
         flush();
       }

@@ -9,7 +9,6 @@
  * the e2e test asserts on.
  */
 import path from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { repoRoot } from '../cluster/go-tool-needs.ts';
 import { LabError } from '../lab-error.ts';
 import { parseArpingReply, watchArp } from '../quickstart/arp-watch.ts';
@@ -162,11 +161,10 @@ async function settledAnnouncer(cluster: RealCluster, ip: string): Promise<{ nod
 /** Boots `node` again and waits until it and every workload are Ready. */
 async function rebootNode(cluster: RealCluster, name: string): Promise<void> {
   await cluster.nodes.find((n) => n.name === name)!.start();
-  const core = cluster.kc.makeApiClient(CoreV1Api);
   await waitFor(
     `${name} Ready again`,
     5 * 60_000,
-    async () => ((await listReadyNodes(core)).length === realNodeNames.length ? true : undefined),
+    async () => ((await listReadyNodes(cluster.api.kube)).length === realNodeNames.length ? true : undefined),
     500,
   );
   await waitForBaremetalLb(cluster);
@@ -266,7 +264,7 @@ export async function runRealWalkthrough(
 
   step('arping from the client: who answers for the LoadBalancer IP?');
   const announcer = await findAnnouncer(cluster, loadBalancerIp);
-  const statusNode = (await listStatusNodes(cluster.kc, webName))[0];
+  const statusNode = (await listStatusNodes(cluster.api.kube, webName))[0];
   out(`    ${announcer.mac} is ${announcer.node}'s eth0; ServiceL2Status names ${statusNode ?? '(none)'}`);
 
   const failovers: FailoverRound[] = [];

@@ -11,7 +11,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient, Node } from '@baremetal-lb/kube';
 import { registerCleanup } from '../cleanup-registry.ts';
 import type { ApiServerProcess } from '../cluster/api-server-process.ts';
 import { ensureGoToolPaths, type Kubectl, kubectlFor } from '../cluster/kubectl.ts';
@@ -38,7 +38,6 @@ export type RealCluster = {
   readonly kubectl: Kubectl;
   readonly kubectlBinary: string;
   readonly helmBinary: string;
-  readonly kc: KubeConfig;
   readonly nodes: readonly ClusterNode[];
   readonly client: LabHost;
   readonly runDir: string;
@@ -51,11 +50,11 @@ export type RealCluster = {
 };
 
 /** Names of the nodes whose Ready condition is True. */
-export async function listReadyNodes(core: CoreV1Api): Promise<string[]> {
-  const { items } = await core.listNode();
+export async function listReadyNodes(kube: KubeClient): Promise<string[]> {
+  const { items } = await kube.request<{ items: Node[] }>('GET', '/api/v1/nodes');
   return items
     .filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-    .map((node) => node.metadata?.name ?? '');
+    .map((node) => node.metadata.name);
 }
 
 const runDirPrefix = 'bmlb-rc-';
@@ -152,13 +151,11 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       );
     }
     await Promise.all(nodes.map((node) => node.start()));
-    const kc = new KubeConfig();
-    kc.loadFromFile(api.kubeconfigPath);
-    const core = kc.makeApiClient(CoreV1Api);
+    const { kube } = api;
     await waitFor(
       'three Ready nodes',
       nodesReadyTimeoutMs,
-      async () => ((await listReadyNodes(core)).length === realNodeNames.length ? true : undefined),
+      async () => ((await listReadyNodes(kube)).length === realNodeNames.length ? true : undefined),
       500,
     );
     const kubectl = kubectlFor(kubectlBinary, api.kubeconfigPath, path.join(runDir, 'kube-cache'));
@@ -171,7 +168,6 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       kubectl,
       kubectlBinary,
       helmBinary,
-      kc,
       nodes,
       client: lab.client!,
       runDir,
