@@ -171,6 +171,14 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     if (changesLiveSet(e)) speaker?.requestReconcile();
   });
 
+  const nodeUid = () => cluster.nodes.get(flags.nodeName)?.metadata.uid;
+  const statusWriter = new StatusWriter({
+    client,
+    namespace: flags.namespace,
+    node: flags.nodeName,
+    nodeUid,
+    clock: kubeClock,
+  });
   const responders = await respondersStarting;
   announcer = new Announcer(
     responders,
@@ -191,7 +199,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     interfaces: () => responders.interfaces,
     announcer,
     startHold: { holdMs: startHoldMs, now: clock.now },
-    statusWriter: new StatusWriter(client, flags.namespace, flags.nodeName),
+    statusWriter,
     events,
   });
 
@@ -237,6 +245,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
       lbClass: flags.lbClass,
       client,
       cluster,
+      nodeUid,
       metrics,
       events,
       log,
@@ -274,7 +283,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
           await membership.stop();
         }
         await bgpStopped;
-        await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
+        await Promise.allSettled([watcher.close(), responders.close(), cluster.stop(), statusWriter.stop()]);
         await client.close();
         loop.stop();
         await health.close();
