@@ -19,6 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BgpStatusWriter } from '../../src/bgp/bgp-status-writer.ts';
 import { statusLabels } from '../../src/k8s/node-status-objects.ts';
+import { sweepOrphanStatuses } from '../../src/k8s/orphan-status-sweep.ts';
 import { StatusWriter } from '../../src/layer2/k8s/status-writer.ts';
 
 const envtest = injectEnvtest();
@@ -196,6 +197,37 @@ describe.skipIf(!envtest)('status writers against the API server', () => {
     await writer.sync([bgp('web', ['bird', 'frr'])]);
     expect(counted.calls).toEqual(['PUT servicebgpstatuses/status']);
     await writer.sync([]);
+    expect(await list('servicebgpstatuses')).toEqual([]);
+  });
+
+  it('the orphan sweep deletes, page by page, the objects of Services and Nodes that no longer exist', async () => {
+    const body = (kind: string, node: string, service: string) => ({
+      apiVersion: 'metallb.io/v1beta1',
+      kind,
+      metadata: { generateName: 'orphan-', labels: statusLabels(node, 'default', service) },
+    });
+    for (let i = 0; i < 3; i++) {
+      await admin.request('POST', collection('servicel2statuses'), {
+        body: body('ServiceL2Status', node, `gone-${i}`),
+      });
+    }
+    await admin.request('POST', collection('servicebgpstatuses'), {
+      body: body('ServiceBGPStatus', 'gone-node', 'web'),
+    });
+    const before = (await list('servicel2statuses')).length;
+    expect(before).toBeGreaterThan(2); // more than one page
+    const kept = (await list('servicel2statuses')).filter(
+      (o) => !o.metadata.generateName?.startsWith('orphan-'),
+    );
+    const exists = {
+      service: (_ns: string, name: string) => !name.startsWith('gone-'),
+      node: (name: string) => name !== 'gone-node',
+    };
+    const deleted = await sweepOrphanStatuses(admin, namespace, exists, Date.now() + 120_000, 60_000, 2);
+    expect(deleted).toHaveLength(4);
+    const left = new Set((await list('servicel2statuses')).map((o) => o.metadata.name));
+    expect([...left].sort()).toEqual(kept.map((o) => o.metadata.name).sort());
+    expect(before - left.size).toBe(3);
     expect(await list('servicebgpstatuses')).toEqual([]);
   });
 });
