@@ -27,7 +27,7 @@ describe('orphanStatuses', () => {
       status('node-gone', 'n9', 'web'),
       status('too-young', 'n9', 'deleted', 30),
       { metadata: { name: 'unlabelled', creationTimestamp: new Date(NOW - 600_000).toISOString() } },
-      { metadata: { name: 'no-timestamp', labels: status('x', 'n9', 'web').metadata.labels } },
+      { metadata: { name: 'no-timestamp', labels: status('x', 'n9', 'web').metadata.labels ?? {} } },
     ];
     expect(orphanStatuses(objects, exists, NOW, 60_000)).toEqual(['service-gone', 'node-gone']);
   });
