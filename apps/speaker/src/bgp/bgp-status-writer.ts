@@ -4,11 +4,7 @@
  * Failures (API unreachable) are left for the next sync: the sessions never wait on them.
  */
 import { type ServiceBGPStatus, serviceBGPStatusGenerateName } from '@baremetal-lb/config';
-import {
-  NodeStatusObjects,
-  type NodeStatusObjectsOptions,
-  statusLabels,
-} from '../k8s/node-status-objects.ts';
+import { NodeStatusObjects, type NodeStatusObjectsOptions } from '../k8s/node-status-objects.ts';
 import { bgpStatusBody, type DesiredBgpStatus, planBgpStatusSync } from './plan-bgp-status-sync.ts';
 
 type Status = ServiceBGPStatus['status'];
@@ -30,14 +26,7 @@ export class BgpStatusWriter {
     const objects = this.#objects;
     const own = await objects.own();
     const plan = planBgpStatusSync(this.#node, desired, own as ServiceBGPStatus[]);
-    const byName = new Map(own.map((o) => [o.metadata.name, o]));
-    for (const name of plan.remove) await objects.remove(name);
-    for (const d of plan.create) {
-      const labels = statusLabels(this.#node, d.serviceNamespace, d.serviceName);
-      await objects.create(serviceBGPStatusGenerateName, labels, bgpStatusBody(this.#node, d));
-    }
-    for (const u of plan.update)
-      await objects.update(byName.get(u.name)!, bgpStatusBody(this.#node, u.status));
+    await objects.apply(plan, own, serviceBGPStatusGenerateName, (d) => bgpStatusBody(this.#node, d));
   }
 
   stop(): Promise<void> {

@@ -3,8 +3,9 @@
  * ServiceBGPStatus). This node's own objects come from a watch (label `metallb.io/node` = this
  * node), so a sync reads them without a request: at 5,000 Services a list before each write cost
  * 4–5 CPU-seconds a minute (README, "At scale"). Writes: a create is a POST plus the status (the
- * status subresource drops it on create), an update one PUT of the status, a delete one DELETE. Each object is owned by this node's Node object, so Kubernetes' garbage collector
- * deletes them with the Node (a Service cannot own them: owners of a namespaced object must be in
+ * status subresource drops it on create), an update one PUT of the status, a delete one DELETE.
+ * Each object is owned by this node's Node object, so Kubernetes' garbage collector deletes them
+ * with the Node (a Service cannot own them: owners of a namespaced object must be in
  * its namespace or cluster-scoped). The writers decide what to write (pure plans).
  */
 import {
@@ -17,6 +18,7 @@ import {
   startInformer,
   type WatchClient,
 } from '@baremetal-lb/kube';
+import type { ServiceStatusKey, StatusSyncPlan } from '../layer2/k8s/plan-status-sync.ts';
 import { metallbGroup, metallbVersion, ServiceL2StatusLabel } from './metallb-resources.ts';
 
 export type OwnerReference = {
@@ -111,6 +113,24 @@ export class NodeStatusObjects<S> {
       else byName.set(name, w.object);
     }
     return [...byName.values()];
+  }
+
+  /**
+   * Carries out `plan` over `own` (what `own()` returned for it): deletes, then creates (named
+   * `generateName`…, with MetalLB's labels), then status updates; `body` is a status's content.
+   */
+  async apply<D extends ServiceStatusKey>(
+    plan: StatusSyncPlan<D>,
+    own: readonly StatusObject<S>[],
+    generateName: string,
+    body: (desired: D) => S,
+  ): Promise<void> {
+    for (const name of plan.remove) await this.remove(name);
+    for (const d of plan.create) {
+      await this.create(generateName, statusLabels(this.#o.node, d.serviceNamespace, d.serviceName), body(d));
+    }
+    const byName = new Map(own.map((o) => [o.metadata.name, o]));
+    for (const u of plan.update) await this.update(byName.get(u.name)!, body(u.status));
   }
 
   /** Other objects, by label selector (one request). */

@@ -216,9 +216,7 @@ describe.skipIf(!envtest)('status writers against the API server', () => {
     });
     const before = (await list('servicel2statuses')).length;
     expect(before).toBeGreaterThan(2); // more than one page
-    const kept = (await list('servicel2statuses')).filter(
-      (o) => !o.metadata.name.startsWith('orphan-'),
-    );
+    const kept = (await list('servicel2statuses')).filter((o) => !o.metadata.name.startsWith('orphan-'));
     const exists = {
       service: (_ns: string, name: string) => !name.startsWith('gone-'),
       node: (name: string) => name !== 'gone-node',

@@ -7,11 +7,7 @@
  * Failures (API unreachable) are left for the next sync: the speaker never waits on them.
  */
 import { ServiceL2StatusLabel, type ServiceL2StatusResource } from '../../k8s/metallb-resources.ts';
-import {
-  NodeStatusObjects,
-  type NodeStatusObjectsOptions,
-  statusLabels,
-} from '../../k8s/node-status-objects.ts';
+import { NodeStatusObjects, type NodeStatusObjectsOptions } from '../../k8s/node-status-objects.ts';
 import { type DesiredL2Status, planStatusSync, statusBody } from './plan-status-sync.ts';
 
 type Status = ServiceL2StatusResource['status'];
@@ -61,13 +57,7 @@ export class StatusWriter {
       }
     }
     const plan = planStatusSync(this.#node, desired, existing, liveNodes);
-    const byName = new Map(own.map((o) => [o.metadata.name, o]));
-    for (const name of plan.remove) await objects.remove(name);
-    for (const d of plan.create) {
-      const labels = statusLabels(this.#node, d.serviceNamespace, d.serviceName);
-      await objects.create('l2-', labels, statusBody(this.#node, d));
-    }
-    for (const u of plan.update) await objects.update(byName.get(u.name)!, statusBody(this.#node, u.status));
+    await objects.apply(plan, own, 'l2-', (d) => statusBody(this.#node, d));
     return plan.create;
   }
 
