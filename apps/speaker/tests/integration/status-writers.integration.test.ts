@@ -76,9 +76,12 @@ describe.skipIf(!envtest)('status writers against the API server', () => {
   const list = async (plural: string) =>
     (await admin.request<{ items: Listed[] }>('GET', collection(plural))).items;
 
-  function l2Writer() {
+  /** A writer of this node over a counting client (stopped after the tests). */
+  function writerOf<W extends { stop(): Promise<void> }>(
+    Writer: new (options: ConstructorParameters<typeof StatusWriter>[0]) => W,
+  ): { writer: W; calls: string[] } {
     const counted = countingClient(admin);
-    const writer = new StatusWriter({
+    const writer = new Writer({
       client: counted.client,
       namespace,
       node,
@@ -86,8 +89,9 @@ describe.skipIf(!envtest)('status writers against the API server', () => {
       clock: systemClock,
     });
     writers.push(writer);
-    return { writer, calls: counted.calls };
+    return { writer, calls: calls };
   }
+  const l2Writer = () => writerOf(StatusWriter);
 
   it('ServiceL2Status: owned by the Node; a sync costs only its writes, and nothing when nothing changed', async () => {
     const { writer, calls } = l2Writer();
@@ -173,15 +177,7 @@ describe.skipIf(!envtest)('status writers against the API server', () => {
   });
 
   it('ServiceBGPStatus: owned by the Node, one request per change', async () => {
-    const counted = countingClient(admin);
-    const writer = new BgpStatusWriter({
-      client: counted.client,
-      namespace,
-      node,
-      nodeUid: () => nodeUid,
-      clock: systemClock,
-    });
-    writers.push(writer);
+    const { writer, calls } = writerOf(BgpStatusWriter);
     const bgp = (serviceName: string, peers: string[]) => ({
       serviceNamespace: 'default',
       serviceName,
@@ -192,10 +188,10 @@ describe.skipIf(!envtest)('status writers against the API server', () => {
     expect(object?.metadata.ownerReferences).toEqual([
       { apiVersion: 'v1', kind: 'Node', name: node, uid: nodeUid },
     ]);
-    counted.calls.length = 0;
+    calls.length = 0;
     await writer.sync([bgp('web', ['bird', 'frr'])]);
     await writer.sync([bgp('web', ['bird', 'frr'])]);
-    expect(counted.calls).toEqual(['PUT servicebgpstatuses/status']);
+    expect(calls).toEqual(['PUT servicebgpstatuses/status']);
     await writer.sync([]);
     expect(await list('servicebgpstatuses')).toEqual([]);
   });
