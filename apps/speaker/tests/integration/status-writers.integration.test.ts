@@ -89,7 +89,7 @@ describe.skipIf(!envtest)('status writers against the API server', () => {
       clock: systemClock,
     });
     writers.push(writer);
-    return { writer, calls: calls };
+    return { writer, calls: counted.calls };
   }
   const l2Writer = () => writerOf(StatusWriter);
 
