@@ -17,6 +17,7 @@ import { startBgpMode } from './bgp/start-bgp-mode.ts';
 import type { SpeakerFlags } from './cli/speaker-flags.ts';
 import { ClusterCache } from './k8s/cluster-cache.ts';
 import { openApiClient } from './k8s/open-api-client.ts';
+import { sweepOrphanStatuses } from './k8s/orphan-status-sweep.ts';
 import { createSpeakerEvents } from './k8s/speaker-events.ts';
 import { Announcer, defaultHandOverOptions } from './layer2/announce/announcer.ts';
 import { systemClock } from './layer2/announce/clock.ts';
@@ -61,6 +62,14 @@ const confirmTimeoutMs = 100;
  * hand-over timeout is longer). An owner whose betters are all known announces at once.
  */
 const startHoldMs = 2000;
+
+/**
+ * How often the first live member deletes status objects of Services and Nodes that no longer
+ * exist, ms, and how old such an object must be (its Service may be newer than our cache), ms.
+ * Orphans are rare (a Service deleted while its node was down): a few minutes is soon enough.
+ */
+const orphanSweepMs = 300_000;
+const orphanMinAgeMs = 60_000;
 
 /** While the API server cannot be reached at start-up, say so this often, ms. */
 const apiWaitLogIntervalMs = 10_000;
@@ -171,6 +180,14 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     if (changesLiveSet(e)) speaker?.requestReconcile();
   });
 
+  const nodeUid = () => cluster.nodes.get(flags.nodeName)?.metadata.uid;
+  const statusWriter = new StatusWriter({
+    client,
+    namespace: flags.namespace,
+    node: flags.nodeName,
+    nodeUid,
+    clock: kubeClock,
+  });
   const responders = await respondersStarting;
   announcer = new Announcer(
     responders,
@@ -191,7 +208,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     interfaces: () => responders.interfaces,
     announcer,
     startHold: { holdMs: startHoldMs, now: clock.now },
-    statusWriter: new StatusWriter(client, flags.namespace, flags.nodeName),
+    statusWriter,
     events,
   });
 
@@ -237,11 +254,29 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
       lbClass: flags.lbClass,
       client,
       cluster,
+      nodeUid,
       metrics,
       events,
       log,
     });
   })().catch((error: unknown) => log.error({ err: errorText(error) }, 'BGP mode did not start'));
+  const sweepTimer = setInterval(() => {
+    if ([...membership.liveMembers()].sort()[0] !== flags.nodeName || !cluster.connected) return;
+    const exists = {
+      service: (namespace: string, name: string) => cluster.services.get(name, namespace) !== undefined,
+      node: (name: string) => cluster.nodes.get(name) !== undefined,
+    };
+    sweepOrphanStatuses(client, flags.namespace, exists, kubeClock.now(), orphanMinAgeMs).then(
+      (deleted) => {
+        if (deleted.length > 0)
+          log.info(
+            { deleted, event: 'orphanStatuses' },
+            'deleted status objects of Services or Nodes that are gone',
+          );
+      },
+      (error: unknown) => log.debug({ err: errorText(error) }, 'orphaned status sweep failed'),
+    );
+  }, orphanSweepMs).unref();
   log.info(
     {
       seeds: addresses.seeds,
@@ -258,6 +293,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     membership,
     stop({ graceful }) {
       stopping ??= (async () => {
+        clearInterval(sweepTimer);
         const s = speaker!;
         // BGP: withdraw every route (or leave it to graceful restart) while layer 2 hands over.
         const bgpStopped = bgp?.stop();
@@ -274,7 +310,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
           await membership.stop();
         }
         await bgpStopped;
-        await Promise.allSettled([watcher.close(), responders.close(), cluster.stop()]);
+        await Promise.allSettled([watcher.close(), responders.close(), cluster.stop(), statusWriter.stop()]);
         await client.close();
         loop.stop();
         await health.close();

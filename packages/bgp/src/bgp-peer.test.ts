@@ -411,6 +411,25 @@ describe('listener and lifecycle', () => {
     expect(s.clock.pending).toBe(0);
   });
 
+  it('whenClosed waits after stop until the peer has closed its side too', async () => {
+    const s = setup();
+    const { peer, remote } = await establish(s);
+    expect(await Promise.race([peer.whenClosed().then(() => 'closed'), settle()])).toBe('closed');
+    peer.withdraw('203.0.113.1/32');
+    peer.stop();
+    let closed = false;
+    const waiting = peer.whenClosed().then(() => {
+      closed = true;
+    });
+    await settle();
+    expect(remote.hungUp).toBe(true);
+    expect(closed).toBe(false);
+    remote.close();
+    await waiting;
+    expect(closed).toBe(true);
+    expect(await Promise.race([peer.whenClosed().then(() => 'closed'), settle()])).toBe('closed');
+  });
+
   it('a graceful stop closes without a NOTIFICATION', async () => {
     const s = setup();
     const { peer, remote } = await establish(s, { gracefulRestart: { restartTimeSeconds: 120 } });

@@ -66,6 +66,14 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
   readonly #machine: MachineConfig;
   #model: SessionModel = initialModel();
   readonly #connections = new Map<number, ConnectionEntry>();
+  /**
+   * Connections we closed whose far end has not closed yet. A peer closes its side once it has
+   * read everything we sent, our NOTIFICATION included (RFC 4271 section 8.2.2: NotifMsg in
+   * Established deletes the peer's routes and drops the TCP connection), so an empty set after
+   * `stop()` means the peer has processed the withdrawals and the Cease.
+   */
+  readonly #closing = new Set<number>();
+  #closedWaiters: (() => void)[] = [];
   readonly #timers = new Map<string, () => void>();
   readonly #rib = new AdjRibOut();
   readonly #counters = zeroCounters();
@@ -154,6 +162,17 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
     });
   }
 
+  /**
+   * Resolves once the far end of every connection this peer closed has closed too (or the
+   * transport gave up on it): after `stop()`, the peer has read everything up to the NOTIFICATION.
+   * Callers bound the wait: a router that never reads would keep it pending until the transport's
+   * own limit.
+   */
+  whenClosed(): Promise<void> {
+    if (this.#closing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#closedWaiters.push(resolve));
+  }
+
   /** BFD declared the path dead: tear the session down now (Cease / BFD Down) and restart as after any failure. */
   bfdDown(): void {
     this.#dispatch({ type: 'bfdDown' });
@@ -217,8 +236,10 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
         return;
       case 'close': {
         const entry = this.#connections.get(action.connection);
+        if (entry === undefined) return;
         this.#connections.delete(action.connection);
-        entry?.connection.close();
+        this.#closing.add(action.connection);
+        entry.connection.close();
         return;
       }
       case 'startTimer':
@@ -247,6 +268,10 @@ export class BgpPeer extends EventEmitter<BgpPeerEvents> {
       },
       data: (chunk) => this.#receive(id, chunk),
       closed: (error) => {
+        if (this.#closing.delete(id)) {
+          if (this.#closing.size === 0) for (const wake of this.#closedWaiters.splice(0)) wake();
+          return;
+        }
         if (!this.#connections.delete(id)) return;
         if (error !== undefined) this.#recordError('local', error.message);
         this.#dispatch({ type: 'tcpConnectionFails', connection: id });

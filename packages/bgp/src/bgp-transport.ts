@@ -8,7 +8,10 @@ export interface ConnectionHandlers {
   /** Outgoing connections: the TCP handshake completed. */
   connected?(): void;
   data(chunk: Uint8Array): void;
-  /** Closed by either side or failed; called once, and never before `attach` returned. */
+  /**
+   * Closed by either side or failed; called once, and never before `attach` returned. After our
+   * `close()` it comes when the far end has closed its side too (or the transport gave up).
+   */
   closed(error?: Error): void;
 }
 
@@ -18,7 +21,7 @@ export interface BgpConnection {
   readonly localAddress: string | undefined;
   attach(handlers: ConnectionHandlers): void;
   write(bytes: Uint8Array): void;
-  /** Sends what is buffered, then closes. */
+  /** Sends what is buffered, then closes our side (the far end closes its own in turn). */
   close(): void;
 }
 

@@ -25,6 +25,13 @@ export type TcpTransportOptions = {
 /** Node reports IPv4 peers of a dual-stack socket as ::ffff:a.b.c.d; ours are v6-only, but be safe. */
 const plainAddress = (address: string | undefined) => address?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 
+/**
+ * How long a connection we closed waits for the peer to close its side, ms: a peer that never
+ * reads must not keep the socket for ever, but a busy router gets seconds to read our
+ * NOTIFICATION (callers that wait for its close, such as a shutdown, bound their own wait below this).
+ */
+const closeLingerMs = 5_000;
+
 class TcpConnection implements BgpConnection {
   readonly remoteAddress: string;
   readonly #socket: Socket;
@@ -72,9 +79,10 @@ class TcpConnection implements BgpConnection {
       this.#socket.destroy();
       return;
     }
+    // FIN after what is buffered; `closed` comes with the peer's FIN (or reset), once it has
+    // read up to here (BgpPeer.whenClosed).
     this.#socket.end();
-    // A peer that never reads must not keep the socket: give the NOTIFICATION a second.
-    setTimeout(() => this.#socket.destroy(), 1000).unref();
+    setTimeout(() => this.#socket.destroy(), closeLingerMs).unref();
   }
 }
 

@@ -151,6 +151,34 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         expect(peer.status().counters).toMatchObject({ notificationsReceived: 0, notificationsSent: 0 });
       });
 
+      it('withdraw then Cease: whenClosed resolves only after the router has read them (router stalled 1.5 s)', async () => {
+        const router = await startRouter(name);
+        const peer = await startOurs(OUR_ASN);
+        await bothUp(peer, router);
+        peer.announce({ prefix: '203.0.113.15/32' });
+        await routeIn(router, 4, '203.0.113.15/32');
+        // A stalled router: its kernel still ACKs our bytes, but the daemon reads nothing.
+        router.process.kill('SIGSTOP');
+        let resumedAt = 0;
+        try {
+          peer.withdraw('203.0.113.15/32');
+          await Promise.resolve();
+          peer.stop({ message: 'shutting down' });
+          const closedAt = peer.whenClosed().then(() => performance.now());
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          resumedAt = performance.now();
+          router.process.kill('SIGCONT');
+          const closed = await closedAt;
+          console.log(`${name}: closed its side ${(closed - resumedAt).toFixed(0)} ms after resuming`);
+          // Only the router's own close ends the wait (the transport's limit is 5 s).
+          expect(closed).toBeGreaterThan(resumedAt);
+        } finally {
+          if (resumedAt === 0) router.process.kill('SIGCONT');
+        }
+        await waitUntil(async () => (await router.routes(4)).length === 0, 15_000, 'withdrawn');
+        expect(peer.status().counters.notificationsSent).toBe(1);
+      });
+
       it('eBGP over IPv6: the session address is the IPv6 next hop; IPv4 routes use the configured one', async () => {
         const router = await startRouter(name, { local: routerHost.ipv6, peer: speakerHost.ipv6 });
         const speaker = new BgpSpeaker({

@@ -109,7 +109,7 @@ describe.skipIf(!envtest)('speaker RBAC for BGP mode (deploy/rbac/speaker.yaml)'
   it('lets the speaker manage ServiceBGPStatus objects in its namespace, status through the subresource', async () => {
     const group = 'metallb.io';
     const resource = 'servicebgpstatuses';
-    for (const verb of ['list', 'get', 'create', 'delete']) {
+    for (const verb of ['list', 'watch', 'get', 'create', 'delete']) {
       expect({ verb, allowed: await allowed({ verb, resource, group, namespace }) }).toEqual({
         verb,
         allowed: true,

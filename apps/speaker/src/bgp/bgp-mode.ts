@@ -26,7 +26,10 @@ export type BgpModeDeps = {
   readonly log: Logger;
   readonly cluster: { snapshot(): ClusterSnapshot };
   readonly sessions: BgpSessions;
-  readonly statusWriter?: { sync(desired: readonly DesiredBgpStatus[]): Promise<void> };
+  readonly statusWriter?: {
+    sync(desired: readonly DesiredBgpStatus[]): Promise<void>;
+    stop?(): Promise<void>;
+  };
   readonly metrics?: { setAnnounced(protocol: 'bgp', series: readonly AnnouncedLabels[]): void };
   /** Sends events and logs the ones it could not send. */
   readonly events?: Pick<EventRecorder, 'record'>;
@@ -163,7 +166,7 @@ export class BgpMode {
     this.#stopped = true;
     this.#trigger.disable();
     this.#statusSync?.stop();
-    await this.#d.sessions.shutdown();
+    await Promise.all([this.#d.sessions.shutdown(), this.#d.statusWriter?.stop?.()]);
   }
 
   #syncStatus(): void {

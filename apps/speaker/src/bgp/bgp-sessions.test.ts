@@ -61,26 +61,55 @@ class FakeBfd implements BfdControl {
   }
 }
 
-type Setup = { network: MemoryNetwork; sessions: BgpSessions; bfd: FakeBfd };
-const open: BgpSessions[] = [];
+type Setup = { network: MemoryNetwork; sessions: BgpSessions; bfd: FakeBfd; clock: ManualClock };
+const open: Setup[] = [];
 
 function setup(): Setup {
   const network = new MemoryNetwork();
   const bfd = new FakeBfd();
+  const clock = new ManualClock();
   const sessions = new BgpSessions({
     nodeName: 'n1',
     nodeAddresses: () => ['198.51.100.10'],
     transport: network.transport,
     startBfd: async () => bfd,
     log,
-    clock: new ManualClock(),
+    clock,
   });
-  open.push(sessions);
-  return { network, sessions, bfd };
+  const s = { network, sessions, bfd, clock };
+  open.push(s);
+  return s;
+}
+
+/** Runs `shutdown` with each router closing its side once ours is closed, as a router does. */
+async function shutDownAnswered({ sessions, network }: Setup): Promise<void> {
+  let done = false;
+  const shutdown = sessions.shutdown().then(() => {
+    done = true;
+  });
+  while (!done) {
+    await new Promise((r) => setTimeout(r, 5));
+    for (const remote of network.connects) if (remote.hungUp) remote.close();
+  }
+  await shutdown;
+}
+
+/** Starts `shutdown` and waits until `remote` has seen our side close. */
+async function startShutdown(
+  sessions: BgpSessions,
+  remote: RemoteEnd,
+): Promise<{ done: () => boolean; finished: Promise<void> }> {
+  let done = false;
+  const finished = sessions.shutdown().then(() => {
+    done = true;
+  });
+  while (!remote.hungUp) await new Promise((r) => setTimeout(r, 5));
+  await settle();
+  return { done: () => done, finished };
 }
 
 afterEach(async () => {
-  for (const s of open.splice(0)) await s.shutdown();
+  for (const s of open.splice(0)) await shutDownAnswered(s);
 });
 
 /** Accepts the newest connection and brings the session up (the router's side scripted). */
@@ -228,14 +257,29 @@ describe('BgpSessions', () => {
     expect(bfd.removed).toEqual([ROUTER]);
   });
 
-  it('shutdown withdraws every route before closing with Cease', async () => {
+  it('shutdown withdraws every route, closes with Cease, and waits until the router closes its side', async () => {
     const { network, sessions } = setup();
     sessions.apply(plan(peers([routerPeer()]), [route('198.18.0.1/32')]));
     const remote = await establish(network);
     remote.take();
-    await sessions.shutdown();
-    await settle();
+    const { done, finished } = await startShutdown(sessions, remote);
     expect(types(remote)).toEqual([MessageType.update, MessageType.notification]);
+    // The router has not read them yet: the process must not exit.
+    expect(done()).toBe(false);
+    remote.close();
+    await finished;
+  });
+
+  it('shutdown waits at most 2 s for a router that never closes its side', async () => {
+    const { network, sessions, clock } = setup();
+    sessions.apply(plan(peers([routerPeer()]), [route('198.18.0.1/32')]));
+    const remote = await establish(network);
+    const { done, finished } = await startShutdown(sessions, remote);
+    clock.advance(1_999);
+    await settle();
+    expect(done()).toBe(false);
+    clock.advance(1);
+    await finished;
   });
 
   it('shutdown with graceful restart negotiated leaves the routes: no withdrawal, no NOTIFICATION', async () => {
@@ -243,8 +287,9 @@ describe('BgpSessions', () => {
     sessions.apply(plan(peers([routerPeer({ enableGracefulRestart: true })]), [route('198.18.0.1/32')]));
     const remote = await establish(network, true);
     remote.take();
-    await sessions.shutdown();
-    await settle();
+    const { finished } = await startShutdown(sessions, remote);
+    remote.close();
+    await finished;
     expect(types(remote)).toEqual([]);
   });
 

@@ -6,7 +6,14 @@
  * it reconnects with its usual backoff. `shutdown` withdraws everything before closing, or leaves
  * the routes with the peers where graceful restart was negotiated.
  */
-import { type BgpClock, type BgpPeer, BgpSpeaker, type BgpTransport, SessionState } from '@baremetal-lb/bgp';
+import {
+  type BgpClock,
+  type BgpPeer,
+  BgpSpeaker,
+  type BgpTransport,
+  SessionState,
+  systemClock,
+} from '@baremetal-lb/bgp';
 import type { Logger } from 'pino';
 import { errorText } from '../observe/error-text.ts';
 import { type BfdControl, BfdSessions } from './bfd-sessions.ts';
@@ -51,8 +58,15 @@ type Session = {
  */
 const failureCheckMs = 5_000;
 
-/** How long shutdown waits for the withdrawals to reach the peers, ms. */
+/** How long shutdown waits for the withdrawals to leave (one flush: a microtask), ms. */
 const withdrawTimeoutMs = 2_000;
+
+/**
+ * How long shutdown waits for the routers to close their connections after our Cease, ms: a
+ * router reads it within milliseconds unless it is stalled; 2 s keeps the whole shutdown well inside
+ * deploy/'s 5 s termination grace period (layer 2's hand-over runs in parallel).
+ */
+const peerCloseTimeoutMs = 2_000;
 
 export class BgpSessions {
   readonly #d: BgpSessionsDeps;
@@ -119,10 +133,13 @@ export class BgpSessions {
   }
 
   /**
-   * SIGTERM: withdraws every route and waits (up to 2 s) until the peers have the withdrawals,
-   * then closes each session with Cease. A session that negotiated graceful restart is instead
-   * closed silently with its routes left in place: the router keeps forwarding to this node until
-   * it comes back or the restart time ends (RFC 4724 section 4.2).
+   * SIGTERM: withdraws every route, then closes each session with Cease and waits (at most 2 s)
+   * until each router has closed the connection in turn: a router drops the connection once it
+   * has read our NOTIFICATION, after the withdrawals before it (RFC 4271 section 8.2.2), so by
+   * then it has processed them, and the process may exit. Waiting only until the withdrawals were
+   * sent left the router reading them after the speaker was gone. A session that negotiated
+   * graceful restart is instead closed silently with its routes left in place: the router keeps
+   * forwarding to this node until it comes back or the restart time ends (RFC 4724 section 4.2).
    */
   async shutdown(): Promise<void> {
     clearInterval(this.#failureTimer);
@@ -133,11 +150,13 @@ export class BgpSessions {
       s.routes = new Map();
       withdrawing.push(s);
     }
+    // The UPDATEs leave on the session's next flush (a microtask): before the NOTIFICATION.
     const deadline = Date.now() + withdrawTimeoutMs;
     while (withdrawing.some((s) => !this.#withdrawn(s)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    for (const s of this.#sessions.values()) {
+    const sessions = [...this.#sessions.values()];
+    for (const s of sessions) {
       const graceful = this.#keepsRoutes(s);
       this.#d.log.info(
         { peer: s.name, event: graceful ? 'gracefulRestart' : 'withdrawAll' },
@@ -147,11 +166,32 @@ export class BgpSessions {
       );
     }
     // Graceful ones first: closing a speaker ends its remaining sessions with Cease.
-    for (const s of this.#sessions.values()) if (this.#keepsRoutes(s)) s.peer.stop({ graceful: true });
+    for (const s of sessions) if (this.#keepsRoutes(s)) s.peer.stop({ graceful: true });
     for (const speaker of this.#speakers.values()) speaker.close({ message: 'speaker shutting down' });
     this.#sessions.clear();
     this.#speakers.clear();
-    await this.#bfd.close();
+    await Promise.all([this.#waitForPeersToClose(sessions), this.#bfd.close()]);
+  }
+
+  /** Waits until each router has closed its side, at most `peerCloseTimeoutMs`; logs the outcome. */
+  async #waitForPeersToClose(sessions: readonly Session[]): Promise<void> {
+    const open = new Set(sessions.map((s) => s.name));
+    const clock = this.#d.clock ?? systemClock;
+    let cancel = () => {};
+    const timedOut = new Promise<void>((resolve) => {
+      cancel = clock.schedule(peerCloseTimeoutMs, resolve);
+    });
+    const closed = Promise.all(sessions.map((s) => s.peer.whenClosed().then(() => open.delete(s.name))));
+    await Promise.race([closed, timedOut]);
+    cancel();
+    if (open.size > 0) {
+      this.#d.log.info(
+        { peers: [...open], waitedMs: peerCloseTimeoutMs },
+        'routers did not close their connections in time; exiting anyway',
+      );
+    } else if (sessions.length > 0) {
+      this.#d.log.info({ peers: sessions.map((s) => s.name) }, 'routers closed their connections');
+    }
   }
 
   /**

@@ -46,4 +46,12 @@ describe('planBgpStatusSync', () => {
       remove: [],
     });
   });
+
+  it('nothing to do when the API server returns the status with its fields sorted by name', () => {
+    const fromServer: ServiceBGPStatus = {
+      ...existing('bgp-a', 'n1', 's', ['r1']),
+      status: { node: 'n1', peers: ['r1'], serviceName: 's', serviceNamespace: 'default' },
+    };
+    expect(planBgpStatusSync('n1', [desired('s', ['r1'])], [fromServer]).update).toEqual([]);
+  });
 });

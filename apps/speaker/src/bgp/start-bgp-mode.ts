@@ -5,7 +5,7 @@
  */
 import { BfdWorker } from '@baremetal-lb/bfd';
 import { createTcpTransport } from '@baremetal-lb/bgp';
-import type { EventRecorder, KubeClient } from '@baremetal-lb/kube';
+import { type EventRecorder, type KubeClient, systemClock, type WatchClient } from '@baremetal-lb/kube';
 import type { Logger } from 'pino';
 import type { ClusterSnapshot } from '../k8s/cluster-cache.ts';
 import type { SpeakerMetrics } from '../observe/speaker-metrics.ts';
@@ -18,8 +18,10 @@ export type BgpModeContext = {
   readonly nodeName: string;
   readonly namespace: string;
   readonly lbClass: string | undefined;
-  readonly client: KubeClient;
+  readonly client: KubeClient & WatchClient;
   readonly cluster: { snapshot(): ClusterSnapshot };
+  /** This node's Node UID (the owner of its status objects), undefined while unknown. */
+  readonly nodeUid: () => string | undefined;
   readonly metrics: SpeakerMetrics;
   readonly events: EventRecorder;
   readonly log: Logger;
@@ -42,7 +44,13 @@ export function startBgpMode(c: BgpModeContext): BgpMode {
     log: c.log,
     cluster: c.cluster,
     sessions,
-    statusWriter: new BgpStatusWriter(c.client, c.namespace, c.nodeName),
+    statusWriter: new BgpStatusWriter({
+      client: c.client,
+      namespace: c.namespace,
+      node: c.nodeName,
+      nodeUid: c.nodeUid,
+      clock: systemClock,
+    }),
     metrics: c.metrics,
     events: c.events,
   });

@@ -469,6 +469,33 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     await waitFor(async () => (await bgpStatuses()).length === 0, 10_000, 'no ServiceBGPStatus');
   }, 60_000);
 
+  it('SIGTERM while FRR is stalled for 1 s: the speaker exits only after FRR has read the withdrawal and closed', async () => {
+    await createLbService(t, 'web3', ['198.18.100.12'], 'Cluster', ['nodeb']);
+    await waitFor(async () => (await route('198.18.100.12/32')) !== undefined, 20_000, 'the route');
+    // bgpd stopped: its kernel still ACKs our UPDATE and NOTIFICATION, but nothing is read.
+    router.process.kill('SIGSTOP');
+    let resumedAt = 0;
+    try {
+      const exited = t.kill(node, 'SIGTERM').then(() => performance.now());
+      await new Promise((r) => setTimeout(r, 1_000));
+      resumedAt = performance.now();
+      router.process.kill('SIGCONT');
+      const exitedAt = await exited;
+      console.log(
+        `SIGTERM with FRR stalled: the speaker exited ${(exitedAt - resumedAt).toFixed(0)} ms after FRR resumed`,
+      );
+      expect(exitedAt).toBeGreaterThan(resumedAt);
+    } finally {
+      if (resumedAt === 0) router.process.kill('SIGCONT');
+    }
+    expect(speaker.child.exitCode).toBe(0);
+    expect(speaker.logs.some((l) => l.includes('routers closed their connections'))).toBe(true);
+    await waitFor(async () => (await route('198.18.100.12/32')) === undefined, 10_000, 'no route');
+    await t.core.deleteNamespacedService({ name: 'web3', namespace: 'default' });
+    speaker = await t.start(node);
+    await waitFor(async () => (await neighbor()).bgpState === 'Established', 30_000, 'the session back');
+  }, 90_000);
+
   it('API server away: the session and routes stay; then SIGTERM withdraws by UPDATE before Cease', async () => {
     await createLbService(t, 'web2', ['198.18.100.11'], 'Cluster', ['nodeb']);
     await waitFor(async () => (await route('198.18.100.11/32')) !== undefined, 20_000, 'the route');

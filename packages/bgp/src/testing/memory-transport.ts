@@ -29,7 +29,9 @@ class LocalEnd implements BgpConnection {
   readonly remoteAddress: string;
   localAddress: string | undefined;
   handlers: ConnectionHandlers | undefined;
+  /** Our side is closed: nothing more is sent or delivered. */
   closed = false;
+  #ended = false;
   remote!: RemoteEnd;
 
   constructor(remoteAddress: string, localAddress: string | undefined) {
@@ -53,9 +55,13 @@ class LocalEnd implements BgpConnection {
     queueMicrotask(() => this.remote.hangUp());
   }
 
-  /** The far side closed (or refused): the session hears of it once. */
+  /**
+   * The far side closed (or refused): the session hears of it once, also when it had closed its
+   * own side first (as a TCP peer's FIN answers ours).
+   */
   end(error?: Error): void {
-    if (this.closed) return;
+    if (this.#ended) return;
+    this.#ended = true;
     this.closed = true;
     queueMicrotask(() => this.handlers?.closed(error));
   }
@@ -99,7 +105,7 @@ export class RemoteEnd {
     this.write(bgpMessageCodec(this.session).encode(message));
   }
 
-  /** The peer closes (or the link dies with a reset). */
+  /** The peer closes (or the link dies with a reset), or closes its side after the session closed its own. */
   close(): void {
     this.#local.end();
   }

@@ -88,7 +88,7 @@ export function planServiceStatusSync<D extends ServiceStatusKey>(
     remove.push(...(deadNodes.get(key) ?? []));
     if (first === undefined) {
       create.push(d);
-    } else if (JSON.stringify(first.status ?? {}) !== JSON.stringify(body(node, d))) {
+    } else if (canonicalJson(first.status ?? {}) !== canonicalJson(body(node, d))) {
       update.push({ name: first.metadata!.name!, status: d });
     }
   }
@@ -96,4 +96,13 @@ export function planServiceStatusSync<D extends ServiceStatusKey>(
     if (!wanted.has(key)) for (const e of list) remove.push(e.metadata!.name!);
   }
   return { create, update, remove };
+}
+
+/** JSON with object keys sorted: the API server returns a custom resource's fields sorted by name. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -1,22 +1,34 @@
 /**
  * Writes this node's ServiceL2Status objects (create, fix, delete stale) following the pure plan,
  * and reports which Services just moved here so `nodeAssigned` is emitted once per move.
+ * This node's objects come from a watch (NodeStatusObjects), so a sync costs only its writes; the
+ * statuses that nodes outside the membership left are listed when the live set changes (a node
+ * outside it writes nothing new) and at most every 30 s otherwise.
  * Failures (API unreachable) are left for the next sync: the speaker never waits on them.
  */
-import type { KubeClient } from '@baremetal-lb/kube';
 import { ServiceL2StatusLabel, type ServiceL2StatusResource } from '../../k8s/metallb-resources.ts';
-import { NodeStatusObjects, statusLabels } from '../../k8s/node-status-objects.ts';
+import { NodeStatusObjects, type NodeStatusObjectsOptions } from '../../k8s/node-status-objects.ts';
 import { type DesiredL2Status, planStatusSync, statusBody } from './plan-status-sync.ts';
 
 type Status = ServiceL2StatusResource['status'];
 
+/** Longest gap between two lists of the statuses of nodes outside the membership, ms. */
+const goneNodesRelistMs = 30_000;
+
 export class StatusWriter {
   readonly #objects: NodeStatusObjects<Status>;
   readonly #node: string;
+  readonly #now: () => number;
+  #goneListed = { live: '', at: Number.NEGATIVE_INFINITY };
 
-  constructor(api: KubeClient, namespace: string, node: string) {
-    this.#objects = new NodeStatusObjects<Status>(api, namespace, 'servicel2statuses', 'ServiceL2Status');
-    this.#node = node;
+  constructor(options: Omit<NodeStatusObjectsOptions, 'plural' | 'kind'>) {
+    this.#objects = new NodeStatusObjects<Status>({
+      ...options,
+      plural: 'servicel2statuses',
+      kind: 'ServiceL2Status',
+    });
+    this.#node = options.node;
+    this.#now = () => options.clock.now();
   }
 
   /**
@@ -29,25 +41,27 @@ export class StatusWriter {
     liveNodes?: ReadonlySet<string>,
   ): Promise<readonly DesiredL2Status[]> {
     const objects = this.#objects;
-    const existing = (await objects.list(
-      `${ServiceL2StatusLabel.node}=${this.#node}`,
-    )) as ServiceL2StatusResource[];
+    const own = await objects.own();
+    const existing = [...own] as ServiceL2StatusResource[];
     if (liveNodes !== undefined && desired.length > 0) {
       // Only the few statuses of nodes that are gone, not every node's.
       const live = [...liveNodes, this.#node].sort().join(',');
-      existing.push(
-        ...((await objects.list(
-          `${ServiceL2StatusLabel.node} notin (${live})`,
-        )) as ServiceL2StatusResource[]),
-      );
+      const now = this.#now();
+      if (live !== this.#goneListed.live || now - this.#goneListed.at >= goneNodesRelistMs) {
+        existing.push(
+          ...((await objects.list(
+            `${ServiceL2StatusLabel.node} notin (${live})`,
+          )) as ServiceL2StatusResource[]),
+        );
+        this.#goneListed = { live, at: now };
+      }
     }
     const plan = planStatusSync(this.#node, desired, existing, liveNodes);
-    for (const name of plan.remove) await objects.remove(name);
-    for (const d of plan.create) {
-      const labels = statusLabels(this.#node, d.serviceNamespace, d.serviceName);
-      await objects.create('l2-', labels, statusBody(this.#node, d));
-    }
-    for (const u of plan.update) await objects.update(u.name, statusBody(this.#node, u.status));
+    await objects.apply(plan, own, 'l2-', (d) => statusBody(this.#node, d));
     return plan.create;
+  }
+
+  stop(): Promise<void> {
+    return this.#objects.stop();
   }
 }
