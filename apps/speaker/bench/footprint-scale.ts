@@ -12,7 +12,8 @@
  * each V8 isolate's committed and used heap). NODE_VARIANTS (JSON, up to one per node,
  * `[{"name":"image"},{"name":"small","nodeOptions":["--optimize-for-size"],"env":{"MALLOC_ARENA_MAX":"2"}}]`)
  * runs nodea, nodeb, … with the image's options plus those, to screen settings in one run (each
- * node announces a different third of the IPs, so compare like with like over several runs).
+ * node announces a different third of the IPs, so compare like with like over several runs);
+ * `"script"` runs another built entry with the image's options.
  *
  * Addresses: the Services' IPs come from 198.18.0.0/18 (the benchmarking range, inside the
  * lab's namespaces only). Prints tables; asserts nothing.
@@ -49,7 +50,8 @@ const slicesPerService = Number(process.env.SLICES_PER_SERVICE ?? 2);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 /** API requests in flight while creating the objects. */
 const concurrency = 16;
-type Variant = { name: string; nodeOptions?: string[]; env?: Record<string, string> };
+/** `script`: another built entry (e.g. a copy of dist/main.js before a change) instead of the image's. */
+type Variant = { name: string; nodeOptions?: string[]; env?: Record<string, string>; script?: string };
 const variants: readonly Variant[] = JSON.parse(process.env.NODE_VARIANTS ?? '[]');
 const variantOf = (i: number): Variant => variants[i] ?? { name: 'image' };
 const describeVariant = (i: number) => {
@@ -88,7 +90,8 @@ try {
   await Promise.all(
     t.nodes.map((h, i) => {
       const v = variantOf(i);
-      const entry = [...diagnostics, ...(v.nodeOptions ?? []), ...speakerEntry];
+      const image = v.script === undefined ? speakerEntry : [...speakerEntry.slice(0, -1), v.script];
+      const entry = [...diagnostics, ...(v.nodeOptions ?? []), ...image];
       return t.start(h, [...BENCH_SPEAKER_FLAGS, '--log-level=warn'], entry, { ...speakerEnv, ...v.env });
     }),
   );
