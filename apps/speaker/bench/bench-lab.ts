@@ -17,6 +17,7 @@ import {
   NODE_NAMES,
   repoRoot,
   type SpeakerLab,
+  speakerEntry,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
 
@@ -30,15 +31,22 @@ export const C_REFERENCE_PRIORITY = 10;
 /** Flags of every benchmarked speaker: no per-source limit (one client at 1,000/s would hit it). */
 export const BENCH_SPEAKER_FLAGS = ['--request-rate-limit=0', '--log-level=info'] as const;
 
-/** Creates the pool, advertisement and Service, starts the speakers; resolves with the VIP's owner. */
-export async function announceVip(t: SpeakerLab, extraFlags: readonly string[] = []): Promise<LabHost> {
+/**
+ * Creates the pool, advertisement and Service, starts the speakers (`entry`: Node options and
+ * script, the image's by default); resolves with the VIP's owner.
+ */
+export async function announceVip(
+  t: SpeakerLab,
+  extraFlags: readonly string[] = [],
+  entry: readonly string[] = speakerEntry,
+): Promise<LabHost> {
   await createMetallbObject(t, 'ipaddresspools', {
     kind: 'IPAddressPool',
     metadata: { name: 'main' },
     spec: { addresses: [`${NET}.200-${NET}.220`] },
   });
   await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'main' } });
-  await Promise.all(t.nodes.map((h) => t.start(h, [...BENCH_SPEAKER_FLAGS, ...extraFlags])));
+  await Promise.all(t.nodes.map((h) => t.start(h, [...BENCH_SPEAKER_FLAGS, ...extraFlags], entry)));
   await createLbService(t, 'web', [VIP], 'Cluster', ['nodea']);
   const ownerHost = t.hostOf(rankCandidates(NODE_NAMES, VIP)[0]!);
   await waitFor(async () => (await arpingMac(t.client, VIP)) === ownerHost.mac, 20_000, 'announce');

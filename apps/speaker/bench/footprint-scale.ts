@@ -8,10 +8,18 @@
  *
  *   BMLB_SPEAKER_ENTRY=dist node --conditions=@baremetal-lb/source bench/footprint-scale.ts
  *
+ * Where the memory goes is printed per speaker (`memory-breakdown.ts`: smaps by kind of mapping,
+ * each V8 isolate's committed and used heap). NODE_VARIANTS (JSON, up to one per node,
+ * `[{"name":"image"},{"name":"small","nodeOptions":["--optimize-for-size"],"env":{"MALLOC_ARENA_MAX":"2"}}]`)
+ * runs nodea, nodeb, … with the image's options plus those, to screen settings in one run (each
+ * node announces a different third of the IPs, so compare like with like over several runs);
+ * `"script"` runs another built entry with the image's options.
+ *
  * Addresses: the Services' IPs come from 198.18.0.0/18 (the benchmarking range, inside the
  * lab's namespaces only). Prints tables; asserts nothing.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Service } from '@baremetal-lb/kube';
@@ -24,16 +32,35 @@ import {
   metallbPath,
   NET,
   NODE_NAMES,
+  repoRoot,
   speakerEntry,
+  speakerEnv,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
 import { BENCH_SPEAKER_FLAGS, range, readProcess } from './bench-lab.ts';
+import {
+  breakDownSmaps,
+  formatBreakdown,
+  REPORT_SIGNAL,
+  readReportHeaps,
+  reportOptions,
+} from './memory-breakdown.ts';
 
 const services = Number(process.env.SERVICES ?? 5_000);
 const slicesPerService = Number(process.env.SLICES_PER_SERVICE ?? 2);
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 60);
 /** API requests in flight while creating the objects. */
 const concurrency = 16;
+/** `script`: another built entry (e.g. a copy of dist/main.js before a change) instead of the image's. */
+type Variant = { name: string; nodeOptions?: string[]; env?: Record<string, string>; script?: string };
+const variants: readonly Variant[] = JSON.parse(process.env.NODE_VARIANTS ?? '[]');
+const variantOf = (i: number): Variant => variants[i] ?? { name: 'image' };
+const describeVariant = (i: number) => {
+  const v = variantOf(i);
+  const env = Object.entries(v.env ?? {}).map(([k, value]) => `${k}=${value}`);
+  return `${NODE_NAMES[i]} (${v.name}: ${[...(v.nodeOptions ?? []), ...env].join(' ') || 'as the image'})`;
+};
+const nodeBinary = realpathSync(path.join(repoRoot, 'node_modules/.bin/node'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The i-th address of 198.18.0.0/18, skipping .0 and .255 of each /24. */
@@ -56,8 +83,19 @@ try {
     spec: { addresses: ['198.18.0.0/18'] },
   });
   await createMetallbObject(t, 'l2advertisements', { kind: 'L2Advertisement', metadata: { name: 'all' } });
-  const entry = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`, ...speakerEntry];
-  await Promise.all(t.nodes.map((h) => t.start(h, [...BENCH_SPEAKER_FLAGS, '--log-level=warn'], entry)));
+  const diagnostics = [
+    '--heapsnapshot-signal=SIGUSR2',
+    `--diagnostic-dir=${snapshotDir}`,
+    ...reportOptions(snapshotDir),
+  ];
+  await Promise.all(
+    t.nodes.map((h, i) => {
+      const v = variantOf(i);
+      const image = v.script === undefined ? speakerEntry : [...speakerEntry.slice(0, -1), v.script];
+      const entry = [...diagnostics, ...(v.nodeOptions ?? []), ...image];
+      return t.start(h, [...BENCH_SPEAKER_FLAGS, '--log-level=warn'], entry, { ...speakerEnv, ...v.env });
+    }),
+  );
   const pids = NODE_NAMES.map((n) => t.speakers.get(n)!.child.pid!);
   const idle = await Promise.all(pids.map(readProcess));
 
@@ -113,6 +151,21 @@ try {
   await sleep(idleSeconds * 1000);
   const after = await Promise.all(pids.map(readProcess));
   const cpu = after.map((a, i) => ((a.cpuSeconds - before[i]!.cpuSeconds) * 60) / idleSeconds);
+  for (const pid of pids) process.kill(pid, REPORT_SIGNAL);
+  await sleep(5_000);
+  const breakdown = await Promise.all(
+    pids.map(async (pid, i) => {
+      const smaps = await readFile(`/proc/${pid}/smaps`, 'utf8');
+      // SMAPS_DIR keeps each speaker's smaps for a closer look.
+      if (process.env.SMAPS_DIR)
+        await writeFile(path.join(process.env.SMAPS_DIR, `${NODE_NAMES[i]}.smaps`), smaps);
+      return {
+        name: describeVariant(i),
+        smaps: breakDownSmaps(smaps, nodeBinary),
+        heaps: await readReportHeaps(snapshotDir, pid),
+      };
+    }),
+  );
   process.kill(pids[0]!, 'SIGUSR2');
   await sleep(20_000);
 
@@ -134,6 +187,20 @@ try {
   );
   console.log(`| every ServiceL2Status written (s) | ${writtenS.toFixed(0)} |`);
   console.log(`| CPU-s/min idle with them, from 20 s after that | ${range(cpu, 2)} |`);
+  console.log(
+    '\n| speaker | RSS (anon) idle, no Service (MiB) | RSS (anon) with them (MiB) | CPU-s/min idle with them |',
+  );
+  console.log('|---|---|---|---|');
+  for (const i of pids.keys()) {
+    const [a, b] = [idle[i]!, after[i]!];
+    console.log(
+      `| ${describeVariant(i)} | ${a.rssMiB.toFixed(0)} (${a.anonMiB.toFixed(0)}) | ${b.rssMiB.toFixed(0)} (${b.anonMiB.toFixed(0)}) | ${cpu[i]!.toFixed(2)} |`,
+    );
+  }
+  console.log(
+    '\nWhere the memory goes, with them (MiB; smaps Rss by kind of mapping, V8 heaps from a diagnostic report)\n',
+  );
+  console.log(formatBreakdown(breakdown));
   const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
   if (file !== undefined) {
     const { total, groups } = await summarizeHeapSnapshot(path.join(snapshotDir, file));

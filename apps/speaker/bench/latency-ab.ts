@@ -6,9 +6,12 @@
  * 2,000 with tcpdump on the owner's interface, the node's turnaround (request in → reply out,
  * capture timestamps; a separate pass because capturing slows the kernel's reply). Root; builds the e2e
  * lab. `node --conditions=@baremetal-lb/source bench/latency-ab.ts` (ROUNDS=3 by default); extra
- * speaker flags may follow (`--responder-priority=0`). Prints a table; asserts nothing.
+ * speaker flags may follow (`--responder-priority=0`). SPEAKER_NODE_OPTIONS (JSON array) runs the
+ * built speaker with those Node options instead of the Dockerfile's (to compare runtime settings).
+ * Prints a table; asserts nothing.
  */
-import { createSpeakerLab } from '../tests/e2e/speaker-lab.ts';
+import path from 'node:path';
+import { createSpeakerLab, repoRoot, speakerEntry } from '../tests/e2e/speaker-lab.ts';
 import { measureArpLatency } from './arp-load.ts';
 import {
   announceVip,
@@ -24,16 +27,25 @@ import { captureTurnaround } from './node-turnaround.ts';
 
 const rounds = Number(process.env.ROUNDS ?? 3);
 const extraFlags = process.argv.slice(2);
+const nodeOptions: readonly string[] | undefined = process.env.SPEAKER_NODE_OPTIONS
+  ? JSON.parse(process.env.SPEAKER_NODE_OPTIONS)
+  : undefined;
+const entry =
+  nodeOptions === undefined
+    ? speakerEntry
+    : [...nodeOptions, path.join(repoRoot, 'apps/speaker/dist/main.js')];
 const us = (values: readonly number[], p: number) => percentile(values, p).toFixed(0);
 
 const t = await createSpeakerLab();
 try {
-  const owner = await announceVip(t, extraFlags);
+  const owner = await announceVip(t, extraFlags, entry);
   await new Promise((r) => setTimeout(r, 6000)); // past the gratuitous burst
   const echo = await startEchoResponder(t, owner);
   const reference = await startCReferenceResponder(t, owner);
   const targets = { speaker: VIP, echo: ECHO_IP, 'C reference': C_REFERENCE_IP, kernel: owner.ipv4 } as const;
-  console.log(`speaker flags: (lab defaults) ${[...BENCH_SPEAKER_FLAGS, ...extraFlags].join(' ')}`);
+  console.log(
+    `speaker: ${entry.join(' ')} (lab defaults) ${[...BENCH_SPEAKER_FLAGS, ...extraFlags].join(' ')}`,
+  );
   console.log(
     '| round | responder | client p50 µs | client p90 µs | client p99 µs | p99 ÷ kernel | lost | node turnaround p50 / p99 µs |',
   );

@@ -3,7 +3,7 @@
  * outcomes, conflicts, membership and API connectivity. One registry per speaker instance.
  */
 import type { MembershipSnapshot, MembershipStats } from '@baremetal-lb/leader';
-import { type Counter, MetricsRegistry } from '@baremetal-lb/metrics';
+import { type Counter, MetricsRegistry, registerProcessMetrics } from '@baremetal-lb/metrics';
 import type { CountEntry } from '../layer2/thread/pending-counts.ts';
 import { TallyCounter } from './tally-counter.ts';
 
@@ -13,6 +13,12 @@ export type AnnouncedLabels = Readonly<Record<AnnouncedLabel, string>>;
 
 export class SpeakerMetrics {
   readonly registry = new MetricsRegistry();
+  constructor() {
+    // process_resident_memory_bytes, nodejs_heap_size_used_bytes, … (the main thread's isolate),
+    // read at scrape.
+    registerProcessMetrics(this.registry);
+  }
+
   readonly announced = this.registry.gauge<AnnouncedLabel>({
     name: 'metallb_speaker_announced',
     help: 'Services being announced from this node (1 per service, protocol, node and IP).',
