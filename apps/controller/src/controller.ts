@@ -533,7 +533,8 @@ function ingressMatches(service: Service, ips: readonly string[]): boolean {
 
 /**
  * Orders strings by UTF-16 code units. RFC 3339 timestamps and object keys need no collation,
- * and `localeCompare` would load ICU's collator (its data pages and a few MB of heap).
+ * and `localeCompare` loads ICU's collator: 2.6 MB more of the node binary paged in, 0.5 MB of
+ * heap, three times slower (see the README's footprint section).
  */
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -19,8 +19,8 @@ import { annotationPrefix, deprecatedAnnotationPrefix } from './service-translat
 
 /**
  * The cached Services keep only the annotations the controller reads (MetalLB's, under both
- * prefixes): Helm's, kubectl's and cloud tools' annotations are never looked at, and with
- * thousands of Services they would be most of a cached Service's strings.
+ * prefixes): Helm's and other tools' annotations are never looked at, yet would be kept for
+ * every Service of the cluster.
  */
 export const serviceAnnotationsKept: readonly string[] = [annotationPrefix, deprecatedAnnotationPrefix];
 
