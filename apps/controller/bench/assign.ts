@@ -271,7 +271,10 @@ console.log('| measurement | result |');
 console.log('|---|---|');
 for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
 console.log(`\nResident memory of the controller by mapping (/proc/PID/smaps), MB\n`);
-const groupNames = [...new Set(memoryMaps.flatMap(([, map]) => map.map(([group]) => group)))];
+// Groups under 0.1 MB everywhere (vdso, vsyscall) left out.
+const groupNames = [
+  ...new Set(memoryMaps.flatMap(([, map]) => map.filter(([, kb]) => kb >= 100).map(([group]) => group))),
+];
 console.log(`| mapping | ${memoryMaps.map(([phase]) => phase).join(' | ')} |`);
 console.log(`|---|${memoryMaps.map(() => '---').join('|')}|`);
 for (const group of groupNames) {
