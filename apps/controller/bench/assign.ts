@@ -11,8 +11,9 @@
  *    (watched from the bench side), in Services per second; controller CPU meanwhile.
  * 3. Restart with all assigned: SIGTERM, start a new process, time to /readyz (assignments
  *    restored) and to every Service reconciled; IPs changed (must be 0) and Service writes.
- * 4. Resident memory of the controller at that size; with HEAP_SNAPSHOT=1 also a heap snapshot
- *    of the restarted controller, summarised by type and constructor.
+ * 4. Resident memory of the controller at that size, 3 s and BENCH_SETTLE_S (30) s after (2) and
+ *    after (3), with where it is by mapping (/proc/PID/smaps); with HEAP_SNAPSHOT=1 also a heap
+ *    snapshot of the restarted controller, summarised by type and constructor.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -22,15 +23,21 @@ import { ListWatch, type Service } from '@baremetal-lb/kube';
 import { type HeapGroup, summarizeHeapSnapshot } from '@baremetal-lb/lab';
 import { ControllerProcess } from '../test/support/controller-process.ts';
 import { TestCluster, waitFor } from '../test/support/test-cluster.ts';
+import { type MemoryMap, readMemoryMap } from './memory-map.ts';
 
 const count = Number(process.env.BENCH_SERVICES ?? 5_000);
 /** The controller's --workers, and the plain client's requests in flight in (1). */
 const concurrency = Number(process.env.BENCH_WORKERS ?? 32);
-// The controller runs as `npm start` runs it (see package.json).
-process.env.BMLB_CONTROLLER_NODE_FLAGS ??= '--optimize-for-size';
+// The controller runs with the Node options of the image and `npm run start:built` (package.json);
+// from the sources without --lite-mode, which disables WebAssembly and so Node's type stripping.
+process.env.BMLB_CONTROLLER_NODE_FLAGS ??=
+  process.env.BMLB_CONTROLLER_BUILT === '1' ? '--optimize-for-size --lite-mode' : '--optimize-for-size';
 const ns = 'bench';
 const crds = path.resolve(import.meta.dirname, '../../../deploy/crds');
 const rows: Array<[string, string]> = [];
+const memoryMaps: Array<[string, MemoryMap]> = [];
+/** When memory counts as settled after a burst (BENCH_SETTLE_S, default 30). */
+const settleMs = Math.max(3, Number(process.env.BENCH_SETTLE_S ?? 30)) * 1000;
 
 async function parallel(n: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -68,6 +75,27 @@ async function heapMb(controller: ControllerProcess): Promise<number> {
         .join('\n'),
     );
   return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? 0) / 2 ** 20;
+}
+
+/**
+ * Memory 3 s after the work is done (garbage of the burst not yet collected) and again once V8's
+ * memory reducer, which waits for the allocation rate to drop, has had time to run. Returns the
+ * table rows; the memory map is taken at the second point.
+ */
+async function measureMemory(controller: ControllerProcess, phase: string): Promise<Array<[string, string]>> {
+  const measured: Array<[string, string]> = [];
+  for (const [label, waitMs] of [
+    ['3 s', 3_000],
+    [`${settleMs / 1000} s`, settleMs - 3_000],
+  ] as const) {
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    measured.push([
+      `controller memory ${phase}, ${label} later (RSS / JS heap used)`,
+      `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
+    ]);
+  }
+  memoryMaps.push([`${phase}, ${settleMs / 1000} s later`, await readMemoryMap(controller.pid)]);
+  return measured;
 }
 
 async function reconciled(controller: ControllerProcess): Promise<number> {
@@ -185,11 +213,7 @@ try {
     'controller CPU while assigning',
     `${cpuUsed.toFixed(1)} s (${((100 * cpuUsed) / assignSeconds).toFixed(0)}% of one core)`,
   ]);
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
-  rows.push([
-    `controller memory with ${count} assigned (RSS / JS heap used)`,
-    `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
-  ]);
+  rows.push(...(await measureMemory(controller, `with ${count} assigned`)));
 
   // (3) Restart with everything assigned.
   const before = new Map(seen);
@@ -205,7 +229,8 @@ try {
     20,
   );
   const drainedMs = performance.now() - started;
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  // Also gives the watch 3 s to deliver any IP change.
+  const restartMemory = await measureMemory(controller, `after restart with ${count}`);
   let changed = 0;
   for (const [name, ips] of seen) if (before.get(name) !== ips) changed++;
   const writes = (await controller.metric('metallb_k8s_client_updates_total')) ?? 0;
@@ -218,10 +243,7 @@ try {
     `${(drainedMs / 1000).toFixed(2)} s`,
   ]);
   rows.push(['restart: IPs changed / API writes by the new process', `${changed} / ${writes}`]);
-  rows.push([
-    `controller memory after restart with ${count} (RSS / JS heap used)`,
-    `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
-  ]);
+  rows.push(...restartMemory);
   if (process.env.HEAP_SNAPSHOT === '1') {
     process.kill(controller.pid, 'SIGUSR2');
     const file = await waitFor(
@@ -248,6 +270,17 @@ console.log(
 console.log('| measurement | result |');
 console.log('|---|---|');
 for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
+console.log(`\nResident memory of the controller by mapping (/proc/PID/smaps), MB\n`);
+// Groups under 0.1 MB everywhere (vdso, vsyscall) left out.
+const groupNames = [
+  ...new Set(memoryMaps.flatMap(([, map]) => map.filter(([, kb]) => kb >= 100).map(([group]) => group))),
+];
+console.log(`| mapping | ${memoryMaps.map(([phase]) => phase).join(' | ')} |`);
+console.log(`|---|${memoryMaps.map(() => '---').join('|')}|`);
+for (const group of groupNames) {
+  const cells = memoryMaps.map(([, map]) => ((map.find(([g]) => g === group)?.[1] ?? 0) / 1024).toFixed(1));
+  console.log(`| ${group} | ${cells.join(' | ')} |`);
+}
 if (heap !== undefined) {
   console.log(
     `\nHeap snapshot of the restarted controller: ${(heap.total / 2 ** 20).toFixed(1)} MiB self size\n`,

@@ -470,8 +470,8 @@ export class Controller {
       .filter((service) => ingressIps(service).length > 0)
       .sort(
         (a, b) =>
-          (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
-          objectKey(a).localeCompare(objectKey(b)),
+          compareCodeUnits(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? '') ||
+          compareCodeUnits(objectKey(a), objectKey(b)),
       );
     let restored = 0;
     for (const service of services) {
@@ -529,4 +529,13 @@ function ingressMatches(service: Service, ips: readonly string[]): boolean {
         entry.ip === ips[index] && entry.hostname === undefined && (entry.ipMode ?? 'VIP') === 'VIP',
     )
   );
+}
+
+/**
+ * Orders strings by UTF-16 code units. RFC 3339 timestamps and object keys need no collation,
+ * and `localeCompare` loads ICU's collator: 2.6 MB more of the node binary paged in, 0.5 MB of
+ * heap, three times slower (see the README's footprint section).
+ */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

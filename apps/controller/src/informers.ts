@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type DropOptions,
   dropUnneededFields,
   type Informer,
   type InformerHandlers,
@@ -14,6 +15,14 @@ import type { ClusterWatcher } from './cluster-watcher.ts';
 import { type ConfigObject, configPath, type StatusKind, statusKinds } from './config-status.ts';
 import type { Logger } from './log.ts';
 import type { IpAddressPoolObject } from './pool-status.ts';
+import { annotationPrefix, deprecatedAnnotationPrefix } from './service-translation.ts';
+
+/**
+ * The cached Services keep only the annotations the controller reads (MetalLB's, under both
+ * prefixes): Helm's and other tools' annotations are never looked at, yet would be kept for
+ * every Service of the cluster.
+ */
+export const serviceAnnotationsKept: readonly string[] = [annotationPrefix, deprecatedAnnotationPrefix];
 
 export type Informers = {
   readonly services: ObjectStore<Service>;
@@ -41,10 +50,13 @@ export function startInformers(options: {
   log?: Logger;
 }): Informers {
   const { client, watcher } = options;
-  const services = watch<Service>(client, '/api/v1/services', options, {
-    change: (s) => watcher.serviceChanged(s),
-    remove: (s) => watcher.serviceDeleted(s),
-  });
+  const services = watch<Service>(
+    client,
+    '/api/v1/services',
+    options,
+    { change: (s) => watcher.serviceChanged(s), remove: (s) => watcher.serviceDeleted(s) },
+    { keepAnnotations: serviceAnnotationsKept },
+  );
   const pools = watch<IpAddressPoolObject>(client, configPath('IPAddressPool', options.namespace), options, {
     change: (p) => watcher.poolChanged(p),
     remove: (p) => watcher.poolChanged(p, true),
@@ -82,6 +94,7 @@ function watch<T extends KubeObject>(
   path: string,
   options: { clock: Clock; log?: Logger },
   handlers: InformerHandlers<T>,
+  drop: DropOptions = {},
 ): Informer<T> {
   return startInformer<T>({
     client,
@@ -89,8 +102,8 @@ function watch<T extends KubeObject>(
     clock: options.clock,
     handlers,
     // The cache and the callbacks get the very object listed or watched, without managedFields and
-    // kubectl's last-applied copy, never read here.
-    listWatch: { transform: dropUnneededFields() },
+    // kubectl's last-applied copy (or, with `drop.keepAnnotations`, any annotation not kept).
+    listWatch: { transform: dropUnneededFields(drop) },
     ...(options.log ? { log: options.log } : {}),
   });
 }
