@@ -491,7 +491,7 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     expect(speaker.child.exitCode).toBe(0);
     expect(speaker.logs.some((l) => l.includes('routers closed their connections'))).toBe(true);
     await waitFor(async () => (await route('198.18.100.12/32')) === undefined, 10_000, 'no route');
-    await t.core.deleteNamespacedService({ name: 'web3', namespace: 'default' });
+    await t.kube.request('DELETE', '/api/v1/namespaces/default/services/web3');
     speaker = await t.start(node);
     await waitFor(async () => (await neighbor()).bgpState === 'Established', 30_000, 'the session back');
   }, 90_000);
