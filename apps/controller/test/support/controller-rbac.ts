@@ -1,20 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createServiceAccountKubeconfig } from '@baremetal-lb/envtest';
-import type { HttpKubeClient } from '@baremetal-lb/kube';
-import { loadAllYaml } from '@kubernetes/client-node';
+import { type HttpKubeClient, ResourcePaths } from '@baremetal-lb/kube';
+import { parseAllDocuments } from 'yaml';
 
 export const rbacFile = path.resolve(import.meta.dirname, '../../../../deploy/rbac/controller.yaml');
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
-
-const paths: Record<string, (m: Manifest) => string> = {
-  ServiceAccount: (m) => `/api/v1/namespaces/${m.metadata.namespace}/serviceaccounts`,
-  ClusterRole: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-  ClusterRoleBinding: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-  Role: (m) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${m.metadata.namespace}/roles`,
-  RoleBinding: (m) => `/apis/rbac.authorization.k8s.io/v1/namespaces/${m.metadata.namespace}/rolebindings`,
-};
 
 /**
  * Applies deploy/rbac/controller.yaml unchanged, plus copies of its namespaced Role and
@@ -26,16 +18,18 @@ export async function controllerIdentity(
   adminKubeconfig: string,
   namespace: string,
 ): Promise<string> {
-  const manifests = loadAllYaml(await readFile(rbacFile, 'utf8')) as Manifest[];
+  const manifests = parseAllDocuments(await readFile(rbacFile, 'utf8')).map((d) => d.toJS() as Manifest);
+  const paths = new ResourcePaths(admin);
   await ensureNamespace(admin, 'metallb-system');
   await ensureNamespace(admin, namespace);
   for (const manifest of manifests) {
-    await create(admin, manifest);
+    await create(admin, manifest, await paths.collectionOf(manifest));
     if (
       (manifest.kind === 'Role' || manifest.kind === 'RoleBinding') &&
       namespace !== manifest.metadata.namespace
     ) {
-      await create(admin, { ...manifest, metadata: { ...manifest.metadata, namespace } });
+      const copy = { ...manifest, metadata: { ...manifest.metadata, namespace } };
+      await create(admin, copy, await paths.collectionOf(copy));
     }
   }
   const identity = await createServiceAccountKubeconfig(adminKubeconfig, {
@@ -50,11 +44,9 @@ async function ensureNamespace(admin: HttpKubeClient, name: string): Promise<voi
   await create(admin, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, '/api/v1/namespaces');
 }
 
-async function create(admin: HttpKubeClient, manifest: Manifest, at?: string): Promise<void> {
-  const target = at ?? paths[manifest.kind]?.(manifest);
-  if (!target) throw new Error(`no path for kind "${manifest.kind}"`);
+async function create(admin: HttpKubeClient, manifest: Manifest, collection: string): Promise<void> {
   try {
-    await admin.request('POST', target, { body: manifest });
+    await admin.request('POST', collection, { body: manifest });
   } catch (error) {
     if ((error as { status?: number }).status !== 409) throw error;
   }
