@@ -23,7 +23,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Service } from '@baremetal-lb/kube';
-import { summarizeHeapSnapshot } from '@baremetal-lb/lab';
+import { breakDownSmaps, summarizeHeapSnapshot } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
 import {
   arpingMac,
@@ -38,13 +38,7 @@ import {
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
 import { BENCH_SPEAKER_FLAGS, range, readProcess } from './bench-lab.ts';
-import {
-  breakDownSmaps,
-  formatBreakdown,
-  REPORT_SIGNAL,
-  readReportHeaps,
-  reportOptions,
-} from './memory-breakdown.ts';
+import { formatBreakdown, REPORT_SIGNAL, readReportHeaps, reportOptions } from './memory-breakdown.ts';
 
 const services = Number(process.env.SERVICES ?? 5_000);
 const slicesPerService = Number(process.env.SLICES_PER_SERVICE ?? 2);

@@ -36,6 +36,8 @@ export { listStatusNodes, runQuickstart } from './quickstart/run-quickstart.ts';
 export { isHealthy, waitFor } from './quickstart/wait-for.ts';
 export type { CommandResult } from './run-command.ts';
 export { runCommand } from './run-command.ts';
+export type { SmapsBreakdown } from './smaps-breakdown.ts';
+export { breakDownSmaps, readSmapsBreakdown } from './smaps-breakdown.ts';
 export type { SweepResult } from './sweep-stale-labs.ts';
 export { listLabNamespaces, sweepStaleLabs } from './sweep-stale-labs.ts';
 export type { ThreadScheduling } from './thread-scheduling.ts';
