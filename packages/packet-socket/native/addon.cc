@@ -1,5 +1,6 @@
-// Module entry: exports the Socket, UdpSocket and BfdPacer classes, setThreadRealtimePriority and the
-// stream fd functions; errno helpers.
+// Module entry: exports the Socket, UdpSocket and BfdPacer classes, setThreadRealtimePriority,
+// trimMallocHeap and the stream fd functions; errno helpers.
+#include <malloc.h>
 #include <sched.h>
 
 #include <cerrno>
@@ -37,12 +38,25 @@ static Napi::Value SetThreadRealtimePriority(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// trimMallocHeap(): malloc_trim(0). glibc's free() gives memory back to the kernel only from the
+// top of an arena, so after a burst the pages of free chunks below a live one stay resident;
+// malloc_trim also releases those (MADV_DONTNEED on every whole free page, glibc >= 2.8). Returns
+// true if any memory was released; false, doing nothing, under a C library without it (musl).
+static Napi::Value TrimMallocHeap(const Napi::CallbackInfo& info) {
+#ifdef __GLIBC__
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 }  // namespace packet_socket
 
 static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("Socket", packet_socket::Socket::Init(env));
   exports.Set("UdpSocket", packet_socket::UdpSocket::Init(env));
   exports.Set("setThreadRealtimePriority", Napi::Function::New(env, packet_socket::SetThreadRealtimePriority));
+  exports.Set("trimMallocHeap", Napi::Function::New(env, packet_socket::TrimMallocHeap));
   exports.Set("openStreamFd", Napi::Function::New(env, packet_socket::OpenStreamFd));
   exports.Set("setFdOption", Napi::Function::New(env, packet_socket::SetFdOption));
   exports.Set("bindFd", Napi::Function::New(env, packet_socket::BindStreamFd));

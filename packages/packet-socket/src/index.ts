@@ -34,6 +34,8 @@ export {
   findInterface,
 } from './discover-interfaces.ts';
 export { macBytes, parseMac, solicitedNodeMac } from './mac-address.ts';
+export type { MallocTrimmer } from './malloc-trim.ts';
+export { defaultMallocTrimIntervalMs, startMallocTrim, trimMallocHeap } from './malloc-trim.ts';
 export { isAddonAvailable } from './native-addon.ts';
 export type { AddressMessage, LinkMessage, RouteMessage } from './netlink/route-messages.ts';
 export type {

@@ -76,6 +76,7 @@ type Addon = {
   readonly UdpSocket: new (family: number, netnsPath?: string) => NativeUdpSocket;
   readonly Socket: new (family: number, type: number, protocol: number, netnsPath?: string) => NativeSocket;
   readonly setThreadRealtimePriority: (priority: number) => void;
+  readonly trimMallocHeap: () => boolean;
   readonly BfdPacer: new (
     onEvent: NativePacerEvent,
     realtimePriority: number,
