@@ -99,16 +99,24 @@ export class Prober {
     });
   }
 
-  #probe(): void {
+  /**
+   * One timer per interval: settle the probe the last tick sent, then send the next. (Two timers
+   * for the two, created microseconds apart, often fired as two wake-ups about 1 ms apart.)
+   */
+  #probe(previous?: { seq: number; pending: Extract<Pending, { kind: 'probe' }> }): void {
     const ctx = this.#ctx;
     if (!ctx.running) return;
+    if (previous !== undefined) this.#settle(previous.seq, previous.pending);
     const intervalMs = ctx.awareness.scale(ctx.config.probeIntervalMs);
-    ctx.after(intervalMs, () => this.#probe());
     const target = ctx.view.nextProbeTarget();
-    if (target === undefined) return;
+    if (target === undefined) {
+      ctx.after(intervalMs, () => this.#probe());
+      return;
+    }
     const seq = this.#nextSeq();
-    const p: Pending = { kind: 'probe', name: target.name, acked: false, nacks: 0, expectedNacks: 0 };
+    const p = { kind: 'probe' as const, name: target.name, acked: false, nacks: 0, expectedNacks: 0 };
     this.#pending.set(seq, p);
+    ctx.after(intervalMs, () => this.#probe({ seq, pending: p }));
     this.#ping(target, seq);
     ctx.after(ctx.awareness.scale(ctx.config.probeTimeoutMs), () => {
       if (p.acked || !ctx.running) return;
@@ -121,18 +129,20 @@ export class Prober {
         ctx.send(h.address, [{ type: 'pingReq', seq, target: target.name, address: target.address }], true);
       }
     });
-    ctx.after(intervalMs, () => {
-      this.#pending.delete(seq);
-      if (!ctx.running) return;
-      if (p.acked) {
-        ctx.awareness.apply(-1);
-        return;
-      }
-      // Lifeguard: missing nacks mean our own links or process are the problem, not the target's.
-      ctx.awareness.apply(p.expectedNacks === 0 ? 1 : p.expectedNacks - p.nacks);
-      const e = ctx.view.get(p.name);
-      if (e !== undefined) this.#suspect(e.name, e.incarnation);
-    });
+  }
+
+  /** End of a probe's interval: an ack lowers the local-health score; none makes the target suspect. */
+  #settle(seq: number, p: Extract<Pending, { kind: 'probe' }>): void {
+    const ctx = this.#ctx;
+    this.#pending.delete(seq);
+    if (p.acked) {
+      ctx.awareness.apply(-1);
+      return;
+    }
+    // Lifeguard: missing nacks mean our own links or process are the problem, not the target's.
+    ctx.awareness.apply(p.expectedNacks === 0 ? 1 : p.expectedNacks - p.nacks);
+    const e = ctx.view.get(p.name);
+    if (e !== undefined) this.#suspect(e.name, e.incarnation);
   }
 
   #ping(target: MemberEntry, seq: number): void {
