@@ -2,8 +2,8 @@
  * `node http-prober.ts URL INTERVAL_MS TIMEOUT_MS`: starts a GET of URL every INTERVAL_MS, each on
  * a new connection (no keep-alive, so every request goes through ARP, kube-proxy and a fresh
  * conntrack entry, as separate clients would), and prints one JSON line per request:
- * `{"atMs":…,"ok":true,"body":"web-…"}` or `{"atMs":…,"ok":false,"error":"…"}`. Runs in the lab
- * client's namespace until SIGTERM. Requests still open at SIGTERM are not reported.
+ * `{"atMs":…,"ok":true,"body":"web-…"}` or `{"atMs":…,"ok":false,"error":"…"}` (its first error).
+ * Runs in the lab client's namespace until SIGTERM. Requests still open at SIGTERM are not reported.
  */
 import { get } from 'node:http';
 
@@ -14,8 +14,14 @@ const started = performance.now();
 
 function probe(): void {
   const atMs = Math.round(performance.now() - started);
-  const report = (fields: Record<string, unknown>) =>
+  let reported = false;
+  // Once per request: a connection reset mid-response fails both the response ("aborted") and
+  // the request ("read ECONNRESET"), which counted one lost request twice.
+  const report = (fields: Record<string, unknown>) => {
+    if (reported) return;
+    reported = true;
     process.stdout.write(`${JSON.stringify({ atMs, ...fields })}\n`);
+  };
   const request = get(url, { agent: false, timeout: timeoutMs }, (response) => {
     let body = '';
     response.setEncoding('utf8');
