@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { MissingPrerequisiteError } from '@baremetal-lb/lab';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startMallocTrim, trimMallocHeap } from './malloc-trim.ts';
 import { isAddonAvailable } from './native-addon.ts';
 
@@ -52,8 +52,7 @@ describe('startMallocTrim', () => {
     );
   });
 
-  it.skipIf(!available)('trims on its timer until stopped', async () => {
-    const { vi } = await import('vitest');
+  it.skipIf(!available)('trims on its timer until stopped', () => {
     vi.useFakeTimers();
     try {
       const trimmer = startMallocTrim(5_000)!;
