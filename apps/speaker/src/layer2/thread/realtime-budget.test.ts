@@ -20,10 +20,11 @@ function setup(options: { refuse?: (priority: number) => boolean } = {}) {
     clock,
     (c) => changes.push(c),
   );
-  /** `ms` of wall time during which the thread was busy `share` of the time. */
+  /** `ms` of wall time during which the thread was busy `share` of the time, handling frames if busy. */
   const run = (ms: number, share: number) => {
     for (let t = 0; t < ms; t += 10) {
       cpu += 10 * share;
+      if (share > 0) budget.noteActivity();
       clock.advance(10);
     }
   };
@@ -105,10 +106,33 @@ describe('RealtimeBudget', () => {
     expect(priorities).toEqual([10, 0]);
   });
 
-  it('stop() cancels the watch', () => {
+  it('sleeps through an idle spell and wakes on the next frame, in time to cut a storm', () => {
+    const { budget, clock, priorities, run } = setup();
+    budget.start();
+    run(100, 0);
+    expect(clock.pendingCount).toBe(0);
+    clock.advance(10_000);
+    run(100, 0.9); // the first frames of a storm start a window
+    expect(budget.realtime).toBe(false);
+    expect(priorities).toEqual([10, 0]);
+  });
+
+  it('keeps watching while demoted, frames or not, to take realtime back after the cooldown', () => {
+    const { budget, clock, priorities, run } = setup();
+    budget.start();
+    run(100, 0.9);
+    run(1100, 0);
+    expect(priorities).toEqual([10, 0, 10]);
+    run(100, 0);
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  it('stop() cancels the watch, and frames after it start nothing', () => {
     const { budget, clock } = setup();
     budget.start();
     budget.stop();
+    expect(clock.pendingCount).toBe(0);
+    budget.noteActivity();
     expect(clock.pendingCount).toBe(0);
   });
 });

@@ -5,7 +5,9 @@
  * within the per-source limit, from many forged sources) would let it take the CPU from the
  * kubelet and everything else. So the thread measures its own CPU time; when it was busy more
  * than `maxBusyShare` of a window it drops back to the normal class for `cooldownMs`, then tries
- * realtime again.
+ * realtime again. While realtime and idle it sleeps: a window without a frame ends the watch, and
+ * the next frame ({@link RealtimeBudget.noteActivity}) starts it again, so an idle speaker's
+ * thread does not wake ten times a second only to find itself idle.
  */
 import type { Clock } from '../announce/clock.ts';
 
@@ -52,6 +54,9 @@ export class RealtimeBudget {
   readonly #onChange: (change: PriorityChange) => void;
   #realtime = false;
   #cooldownUntil = 0;
+  #watching = false;
+  /** A frame was handled since the window began. */
+  #active = false;
   #windowStart = 0;
   #windowCpu = 0;
   #cancel: (() => void) | undefined;
@@ -76,12 +81,23 @@ export class RealtimeBudget {
   start(): string | undefined {
     const error = this.#promote();
     if (error !== undefined) return error;
+    this.#watching = true;
     this.#startWindow();
     this.#schedule();
     return undefined;
   }
 
+  /** The thread handled a frame: if the watch slept through an idle spell, it starts again. */
+  noteActivity(): void {
+    this.#active = true;
+    if (this.#watching && this.#cancel === undefined) {
+      this.#startWindow();
+      this.#schedule();
+    }
+  }
+
   stop(): void {
+    this.#watching = false;
     this.#cancel?.();
     this.#cancel = undefined;
   }
@@ -108,8 +124,12 @@ export class RealtimeBudget {
       // Refused now (the capability was taken away?): do not ask again every window.
       if (error !== undefined) this.#cooldownUntil = now + this.#options.cooldownMs;
     }
+    const idle = !this.#active;
     this.#startWindow();
-    this.#schedule();
+    // Realtime with nothing to answer: sleep until the next frame. Out of the realtime class
+    // the watch goes on, to take realtime back once the cooldown is over.
+    if (idle && this.#realtime) this.#cancel = undefined;
+    else this.#schedule();
   }
 
   #promote(): string | undefined {
@@ -129,6 +149,7 @@ export class RealtimeBudget {
   }
 
   #startWindow(): void {
+    this.#active = false;
     this.#windowStart = this.#clock.now();
     this.#windowCpu = this.#scheduling.cpuMs();
   }

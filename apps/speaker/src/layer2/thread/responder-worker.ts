@@ -77,7 +77,10 @@ const responders = new ResponderSet({
     },
     sendError: (error) => post({ type: 'sendError', message: errorText(error) }),
   },
-  onOutcome: (protocol, outcome) => count(protocol, outcome),
+  onOutcome: (protocol, outcome) => {
+    budget?.noteActivity();
+    count(protocol, outcome);
+  },
   onError: (ifname, error) => post({ type: 'interfaceError', ifname, message: errorText(error) }),
   onHandedOver: (placement, mac) => post({ type: 'handedOver', placement, mac }),
 });
