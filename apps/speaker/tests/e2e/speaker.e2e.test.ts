@@ -3,6 +3,7 @@
  * arping/ndisc6 in a client namespace. One lab for the whole file; scenarios run in order and the
  * API outage comes last (it stops the API server for good).
  */
+import { readFile } from 'node:fs/promises';
 import { binariesAreReady, serviceAccountMay, stopApiServer } from '@baremetal-lb/envtest';
 import { checkPrerequisites, runCommand, SCHED_FIFO, threadScheduling } from '@baremetal-lb/lab';
 import { rankCandidates } from '@baremetal-lb/leader';
@@ -206,6 +207,31 @@ describe.skipIf(!ready)('speaker e2e', () => {
       expect(sumSamples(await metricsOf(name), 'baremetal_lb_responder_realtime')).toBe(1);
     }
   });
+
+  it('lets its realtime responder thread sleep while nothing is asked (no CPU-budget check every 100 ms)', async () => {
+    const voluntarySwitches = async (pid: number, tid: number) =>
+      Number(
+        /voluntary_ctxt_switches:\s+(\d+)/.exec(
+          await readFile(`/proc/${pid}/task/${tid}/status`, 'utf8'),
+        )![1],
+      );
+    const windowMs = 2_000;
+    for (const name of NODE_NAMES) {
+      const pid = t.speakers.get(name)!.child.pid!;
+      const tid = (await threadScheduling(pid)).find((th) => th.policy === SCHED_FIFO)!.tid;
+      // Idle, the thread wakes for its 1 s heartbeat only; a budget that watched every window
+      // woke it ten times a second. Earlier tests' gratuitous bursts may still be going: wait for
+      // a quiet window.
+      let wakeUps = Number.POSITIVE_INFINITY;
+      for (let attempt = 0; attempt < 8 && wakeUps > 6; attempt++) {
+        const before = await voluntarySwitches(pid, tid);
+        await new Promise((r) => setTimeout(r, windowMs));
+        wakeUps = (await voluntarySwitches(pid, tid)) - before;
+      }
+      console.info(`${name}: the responder thread woke ${wakeUps} times in ${windowMs} ms idle`);
+      expect(wakeUps, `${name}: responder thread wake-ups in ${windowMs} ms idle`).toBeLessThanOrEqual(6);
+    }
+  }, 70_000);
 
   it("binds /metrics, /healthz and /readyz to the node's address only ($METALLB_HOST), as deployed", async () => {
     for (const host of t.nodes) {
