@@ -8,9 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { systemClock as kubeClock, startHealthServer } from '@baremetal-lb/kube';
-import { Membership, UdpTransport } from '@baremetal-lb/leader';
+import { Membership } from '@baremetal-lb/leader';
 import { EventLoopWatchdog } from '@baremetal-lb/liveness';
-import { watchInterfaces } from '@baremetal-lb/packet-socket';
+import { openMembershipLink, watchInterfaces } from '@baremetal-lb/packet-socket';
 import type { Logger } from 'pino';
 import type { BgpMode } from './bgp/bgp-mode.ts';
 import { startBgpMode } from './bgp/start-bgp-mode.ts';
@@ -162,10 +162,13 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     flags.mlBindAddr,
     flags.mlBindPort,
   );
-  const transport = await UdpTransport.bind({ host: flags.mlBindAddr, port: flags.mlBindPort });
+  // The native link answers and sends the steady-state probes itself: an idle speaker's main
+  // thread is not woken for them (README, "Idle CPU").
+  const offload = openMembershipLink({ host: flags.mlBindAddr, port: flags.mlBindPort });
+  offload.onError((error) => log.warn({ err: errorText(error) }, 'membership socket receive error'));
   const membership = new Membership({
     name: flags.nodeName,
-    transport,
+    offload,
     secrets: [secret],
     seeds: addresses.seeds,
     ...(addresses.advertise === undefined ? {} : { advertiseAddress: addresses.advertise }),

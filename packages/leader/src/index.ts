@@ -18,6 +18,7 @@ export {
   suspicionBoundsMs,
 } from './membership/membership-config.ts';
 export type { DropReason, MembershipStats } from './membership/membership-stats.ts';
+export type { MembershipOffload, OffloadPacket, OffloadStats } from './membership/offload.ts';
 export type { PacketHandler, Transport } from './membership/transport.ts';
 export type { UdpTransportOptions } from './membership/udp-transport.ts';
 export { formatUdpAddress, parseUdpAddress, UdpTransport } from './membership/udp-transport.ts';

@@ -1,5 +1,5 @@
-// Module entry: exports the Socket, UdpSocket and BfdPacer classes, setThreadRealtimePriority,
-// trimMallocHeap and the stream fd functions; errno helpers.
+// Module entry: exports the Socket, UdpSocket, BfdPacer and MembershipLink classes,
+// setThreadRealtimePriority, trimMallocHeap and the stream fd functions; errno helpers.
 #include <malloc.h>
 #include <sched.h>
 
@@ -62,6 +62,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("bindFd", Napi::Function::New(env, packet_socket::BindStreamFd));
   exports.Set("closeFd", Napi::Function::New(env, packet_socket::CloseFd));
   packet_socket::InitBfdPacer(env, exports);
+  packet_socket::InitMembershipLink(env, exports);
   return exports;
 }
 

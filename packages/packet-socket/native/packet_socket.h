@@ -127,5 +127,6 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info);
 // BfdPacer (a native BFD timing thread), monotonicTimeUs and the pure schedule functions
 // (bfd_pacer.cc).
 void InitBfdPacer(Napi::Env env, Napi::Object exports);
+void InitMembershipLink(Napi::Env env, Napi::Object exports);
 
 }  // namespace packet_socket

@@ -47,6 +47,13 @@ export type {
   PaceSchedule,
 } from './open-bfd-pacer.ts';
 export { bfdPacerSchedule, monotonicTimeUs, openBfdPacer } from './open-bfd-pacer.ts';
+export type {
+  MembershipLink,
+  MembershipLinkPacket,
+  MembershipLinkStats,
+  OpenMembershipLinkOptions,
+} from './open-membership-link.ts';
+export { openMembershipLink } from './open-membership-link.ts';
 export type { OpenPacketConnOptions, PacketStats } from './open-packet-conn.ts';
 export { defaultBatchFrames, LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
 export type { OpenUdpSocketOptions, UdpDatagram, UdpSocket } from './open-udp-socket.ts';

@@ -69,6 +69,39 @@ export interface NativeBfdPacer {
   close(): void;
 }
 
+/** The addon's MembershipLink class (native/membership_link.cc). */
+export interface NativeMembershipLink {
+  configure(name: string, epoch: number, maxPacketBytes: number, watchdogUs: number): void;
+  feed(): void;
+  setSendKey(keyId: number, key: Uint8Array): void;
+  addReceiveKey(keyId: number, sender: string, key: Uint8Array): void;
+  clearReceiveKeys(): void;
+  forget(sender: string): void;
+  send(sockaddr: Uint8Array, payload: Uint8Array): boolean;
+  setQuiet(quiet: boolean, alive: readonly string[]): void;
+  startProbing(
+    names: readonly string[],
+    sockaddrs: readonly Uint8Array[],
+    intervalUs: number,
+    timeoutUs: number,
+  ): void;
+  stopProbing(): void;
+  stats(): {
+    packetsSent: number;
+    bytesSent: number;
+    sendFailures: number;
+    packetsReceived: number;
+    bytesReceived: number;
+    pingsAnswered: number;
+    acksReceived: number;
+    probesSent: number;
+    probesMissed: number;
+    passedUp: number;
+    replayed: number;
+  };
+  close(): void;
+}
+
 /** Pacer events: (0, data, from, ttl, multihop, atUs) | (1, discriminator, atUs) | (2, error). */
 export type NativePacerEvent = (kind: number, ...args: unknown[]) => void;
 
@@ -82,6 +115,10 @@ type Addon = {
     realtimePriority: number,
     watchdogUs: number,
   ) => NativeBfdPacer;
+  readonly MembershipLink: new (
+    fd: number,
+    onEvent: (kind: number, ...args: unknown[]) => void,
+  ) => NativeMembershipLink;
   readonly monotonicTimeUs: () => number;
   readonly bfdSchedule: {
     readonly jitteredIntervalUs: (intervalUs: number, detectMultiplier: number, random: number) => number;

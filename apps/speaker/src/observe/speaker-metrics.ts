@@ -71,6 +71,11 @@ export class SpeakerMetrics {
     help: 'Membership state changes seen, by new state and reason.',
     labelNames: ['state', 'reason'],
   });
+  readonly membershipOffloaded = this.registry.gauge<'what'>({
+    name: 'baremetal_lb_membership_offloaded',
+    help: 'Membership steady-state work the native link did without the main thread since start (pings_answered, probes_sent, acks_received, probes_missed).',
+    labelNames: ['what'],
+  });
   readonly membershipPackets = this.registry.gauge<'direction'>({
     name: 'baremetal_lb_membership_packets',
     help: 'Membership datagrams since start, by direction (sent, received).',
@@ -139,5 +144,12 @@ export class SpeakerMetrics {
     this.membershipPackets.set({ direction: 'sent' }, stats.packetsSent);
     this.membershipPackets.set({ direction: 'received' }, stats.packetsReceived);
     for (const [reason, n] of Object.entries(stats.dropped)) this.membershipDropped.set({ reason }, n);
+    const offloaded = stats.offloaded;
+    if (offloaded !== undefined) {
+      this.membershipOffloaded.set({ what: 'pings_answered' }, offloaded.pingsAnswered);
+      this.membershipOffloaded.set({ what: 'probes_sent' }, offloaded.probesSent);
+      this.membershipOffloaded.set({ what: 'acks_received' }, offloaded.acksReceived);
+      this.membershipOffloaded.set({ what: 'probes_missed' }, offloaded.probesMissed);
+    }
   }
 }

@@ -21,8 +21,14 @@ type Key = { readonly id: number; readonly master: Buffer; readonly senders: Map
  */
 export class Keyring {
   readonly #keys: readonly Key[];
+  readonly #onRemember: ((keyId: number, sender: string, subkey: KeyObject) => void) | undefined;
 
-  constructor(secrets: readonly (string | Uint8Array)[]) {
+  /** `onRemember` hears of each subkey the cache takes in (see remember). */
+  constructor(
+    secrets: readonly (string | Uint8Array)[],
+    onRemember?: (keyId: number, sender: string, subkey: KeyObject) => void,
+  ) {
+    this.#onRemember = onRemember;
     if (secrets.length === 0) {
       throw new LeaderError(LeaderErrorCode.invalidKey, 'membership needs at least one shared secret', {});
     }
@@ -62,6 +68,7 @@ export class Keyring {
     if (key === undefined || key.senders.has(sender)) return;
     if (key.senders.size >= senderKeyCacheSize) key.senders.delete(key.senders.keys().next().value!);
     key.senders.set(sender, subkey);
+    this.#onRemember?.(keyId, sender, subkey);
   }
 }
 

@@ -5,6 +5,7 @@ import type { MemberEventReason, MemberState } from './member.ts';
 import type { MemberEntry, MemberView } from './member-view.ts';
 import type { MembershipConfig } from './membership-config.ts';
 import type { Message } from './message.ts';
+import type { MembershipOffload } from './offload.ts';
 
 /**
  * What the protocol mechanisms (probing, state rules, state exchange) share inside one Membership.
@@ -22,6 +23,10 @@ export interface MemberContext {
   readonly awareness: Awareness;
   /** True while started and neither leaving nor stopped. */
   readonly running: boolean;
+  /** The transport that can run the steady state on its own, if there is one. */
+  readonly offload: MembershipOffload | undefined;
+  /** True while the offload may answer and probe on its own (see Membership's #updateQuiet). */
+  readonly quiet: boolean;
   /** Send `messages` (plus queued updates when `piggyback`) in one authenticated packet. */
   send(address: string, messages: readonly Message[], piggyback: boolean): void;
   /** Run `fn` after `delayMs` unless the member stops first. */

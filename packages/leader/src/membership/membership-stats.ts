@@ -1,3 +1,4 @@
+import type { OffloadStats } from './offload.ts';
 import type { PacketDropReason } from './packet.ts';
 
 /** Why a received datagram (or one message in it) was ignored. */
@@ -38,4 +39,6 @@ export type MembershipStats = {
   readonly listenerErrors: number;
   /** Lifeguard local-health score, 0 when healthy. */
   readonly awareness: number;
+  /** With an offload: what it did on its own (the totals above include its traffic). */
+  readonly offloaded?: OffloadStats;
 };

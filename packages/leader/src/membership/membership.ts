@@ -9,7 +9,8 @@ import { MemberView } from './member-view.ts';
 import { type MembershipConfig, resolveMembershipConfig, retransmitLimit } from './membership-config.ts';
 import { type DropReason, dropReasons, type MembershipStats } from './membership-stats.ts';
 import { decodeMessages, encodeMessageInto, type Message, maxFieldBytes } from './message.ts';
-import { openPacket, packetOverhead, sealPacket } from './packet.ts';
+import type { MembershipOffload } from './offload.ts';
+import { type OpenedPacket, openPacket, packetOverhead, sealPacket } from './packet.ts';
 import { Prober } from './prober.ts';
 import { ReplayGuard } from './replay-guard.ts';
 import { StateExchange } from './state-exchange.ts';
@@ -19,8 +20,13 @@ import type { Transport } from './transport.ts';
 export type MembershipOptions = {
   /** This member's unique name (the Kubernetes node name), 1..255 UTF-8 bytes. */
   readonly name: string;
-  /** Owned from now on: closed by stop() and leave(). */
-  readonly transport: Transport;
+  /** Owned from now on: closed by stop() and leave(). Exactly one of transport and offload. */
+  readonly transport?: Transport;
+  /**
+   * Instead of a transport: one that also carries the steady state (answers pings, runs direct
+   * probes) while nothing else is going on, so an idle member is not woken for it. Owned likewise.
+   */
+  readonly offload?: MembershipOffload;
   /** Shared secrets (>= 16 bytes each); packets are sent with the first and accepted with any. */
   readonly secrets: readonly (string | Uint8Array)[];
   /** Transport addresses to join through; unreachable or own addresses are harmless. */
@@ -36,6 +42,15 @@ export type MembershipOptions = {
 export type MemberListener = (event: MemberEvent) => void;
 
 /**
+ * With an offload, the event loop proves it is alive this often, and the offload stops answering
+ * on its own after this long without it (then pings reach the stalled loop and go unanswered, and
+ * the others suspect this member, as they would without an offload). Two wake-ups a second against
+ * the twenty to eighty that probing costs otherwise.
+ */
+const offloadFeedIntervalMs = 500;
+const offloadWatchdogMs = 1_500;
+
+/**
  * SWIM failure detection and membership (Das, Gupta, Motivala, 2002) with the Lifeguard refinements
  * (local health, suspicion timeouts that shrink with independent confirmations, nacks from indirect
  * probes), every packet encrypted and authenticated with AES-256-GCM.
@@ -49,13 +64,14 @@ export type MemberListener = (event: MemberEvent) => void;
 export class Membership {
   readonly name: string;
   readonly config: MembershipConfig;
-  readonly #transport: Transport;
+  readonly #transport: Transport | undefined;
+  readonly #offload: MembershipOffload | undefined;
   #keyring: Keyring;
   readonly #clock: Clock;
   readonly #view: MemberView;
   readonly #queue = new BroadcastQueue();
   readonly #awareness: Awareness;
-  readonly #replay = new ReplayGuard();
+  readonly #replay: ReplayGuard;
   readonly #timers = new Set<TimerHandle>();
   readonly #listeners = new Set<MemberListener>();
   readonly #scratch: Buffer;
@@ -69,12 +85,27 @@ export class Membership {
   #epoch = 0;
   #counter = 0;
   #gossipTimer: TimerHandle | undefined;
+  /** What the offload was last told: quiet or not, and at which view version the alive list was. */
+  #quiet = false;
+  #quietViewVersion = -1;
 
   constructor(opts: MembershipOptions) {
     this.config = resolveMembershipConfig(opts.config);
     this.name = opts.name;
+    if ((opts.transport === undefined) === (opts.offload === undefined)) {
+      throw new LeaderError(
+        LeaderErrorCode.invalidConfig,
+        'membership needs exactly one of transport and offload',
+        {
+          field: 'transport',
+        },
+      );
+    }
     this.#transport = opts.transport;
-    const address = opts.advertiseAddress ?? opts.transport.localAddress;
+    const offload = opts.offload;
+    this.#offload = offload;
+    const link = opts.transport ?? offload!;
+    const address = opts.advertiseAddress ?? link.localAddress;
     for (const [field, value] of [
       ['name', this.name],
       ['advertiseAddress', address],
@@ -91,7 +122,8 @@ export class Membership {
         );
       }
     }
-    this.#keyring = new Keyring(opts.secrets);
+    this.#keyring = this.#newKeyring(opts.secrets);
+    this.#replay = new ReplayGuard(offload === undefined ? undefined : (sender) => offload.forget(sender));
     this.#clock = opts.clock ?? systemClock;
     const random = opts.random ?? Math.random;
     this.#view = new MemberView(this.name, random);
@@ -109,6 +141,10 @@ export class Membership {
       awareness: this.#awareness,
       get running() {
         return self.#state === 'running';
+      },
+      offload,
+      get quiet() {
+        return self.#quiet;
       },
       send: (to, messages, piggyback) => this.#send(to, messages, piggyback),
       after: (delayMs, fn) => this.#after(delayMs, fn),
@@ -135,7 +171,7 @@ export class Membership {
       this.#rules.suspect(name, incarnation, this.name),
     );
     this.#rules = new MemberStateRules(this.#ctx, this.#replay, (e) => this.#prober.confirm(e));
-    const localAddress = opts.transport.localAddress;
+    const localAddress = link.localAddress;
     this.#exchange = new StateExchange(
       this.#ctx,
       (opts.seeds ?? []).filter((s) => s !== localAddress),
@@ -160,9 +196,26 @@ export class Membership {
       incarnation: 0,
       sinceMs: now,
     });
-    this.#transport.onPacket((packet, from) => this.#receive(packet, from));
+    const offload = this.#offload;
+    if (offload === undefined) {
+      this.#transport!.onPacket((packet, from) => this.#receive(packet, from));
+    } else {
+      offload.configure(this.name, this.#epoch, this.config.maxPacketBytes, offloadWatchdogMs);
+      this.#installSendKey();
+      const feed = () => {
+        offload.feed();
+        this.#after(offloadFeedIntervalMs, feed);
+      };
+      feed();
+      offload.onPacket((p) => this.#receive(p.kind === 'sealed' ? p.packet : p, p.from));
+      offload.onMissed((seq, target) => {
+        this.#prober.takeOverMissed(seq, target);
+        this.#updateQuiet();
+      });
+    }
     this.#prober.start();
     this.#exchange.start();
+    this.#updateQuiet();
   }
 
   /**
@@ -172,6 +225,7 @@ export class Membership {
   async leave(): Promise<void> {
     if (this.#state !== 'running') return;
     this.#state = 'leaving';
+    this.#updateQuiet();
     const left = this.#rules.leave();
     for (const e of this.#view.reachable()) this.#send(e.address, [left], true);
     this.#kickGossip();
@@ -188,7 +242,7 @@ export class Membership {
     this.#rules.clearAll();
     this.#prober.stop();
     this.#queue.clear();
-    await this.#transport.close();
+    await (this.#transport ?? this.#offload)!.close();
   }
 
   /**
@@ -196,7 +250,8 @@ export class Membership {
    * Sends use the first secret from now on; packets under any listed secret are accepted.
    */
   setSecrets(secrets: readonly (string | Uint8Array)[]): void {
-    this.#keyring = new Keyring(secrets);
+    this.#keyring = this.#newKeyring(secrets);
+    if (this.#state === 'running' || this.#state === 'leaving') this.#installSendKey();
   }
 
   /**
@@ -249,12 +304,27 @@ export class Membership {
   }
 
   stats(): MembershipStats {
-    return { ...this.#stats, dropped: { ...this.#dropped }, awareness: this.#awareness.score };
+    const dropped = { ...this.#dropped };
+    const offloaded = this.#offload?.stats();
+    if (offloaded === undefined) return { ...this.#stats, dropped, awareness: this.#awareness.score };
+    // The offload sees every datagram both ways; it refuses replays before they reach us.
+    dropped.replayed += offloaded.replayed;
+    return {
+      packetsSent: offloaded.packetsSent,
+      bytesSent: offloaded.bytesSent,
+      packetsReceived: offloaded.packetsReceived,
+      bytesReceived: offloaded.bytesReceived,
+      listenerErrors: this.#stats.listenerErrors,
+      dropped,
+      awareness: this.#awareness.score,
+      offloaded,
+    };
   }
 
-  #receive(packet: Buffer, from: string): void {
+  /** One datagram: sealed as it arrived, or opened by the offload. */
+  #receive(packet: Buffer | OpenedPacket, from: string): void {
     this.#stats.packetsReceived++;
-    this.#stats.bytesReceived += packet.length;
+    this.#stats.bytesReceived += Buffer.isBuffer(packet) ? packet.length : packet.payload.length;
     let outcome: DropReason | undefined;
     try {
       outcome = this.#process(packet, from);
@@ -263,12 +333,15 @@ export class Membership {
       outcome = 'malformed';
     }
     if (outcome !== undefined) this.#dropped[outcome]++;
+    this.#updateQuiet();
   }
 
   /** Handle one datagram; returns why it was dropped, or undefined when it was used. */
-  #process(packet: Buffer, from: string): DropReason | undefined {
+  #process(packet: Buffer | OpenedPacket, from: string): DropReason | undefined {
     if (this.#state !== 'running' && this.#state !== 'leaving') return 'notRunning';
-    const opened = openPacket(this.#keyring, packet, this.config.maxPacketBytes);
+    const opened = Buffer.isBuffer(packet)
+      ? openPacket(this.#keyring, packet, this.config.maxPacketBytes)
+      : packet;
     if (typeof opened === 'string') return opened;
     if (opened.sender === this.name) return 'fromSelf';
     let messages: Message[];
@@ -361,6 +434,11 @@ export class Membership {
       }
     }
     if (o === 0) return;
+    if (this.#offload !== undefined) {
+      // It seals: one counter for what it sends on its own and what we send.
+      this.#offload.send(address, buf.subarray(0, o));
+      return;
+    }
     if (this.#counter > 0xffff_ffff) {
       // Counter exhausted (years of traffic): a new epoch keeps nonces unique.
       this.#epoch++;
@@ -369,7 +447,7 @@ export class Membership {
     const packet = sealPacket(this.#keyring, this.name, this.#epoch, this.#counter++, buf.subarray(0, o));
     this.#stats.packetsSent++;
     this.#stats.bytesSent += packet.length;
-    this.#transport.send(address, packet);
+    this.#transport!.send(address, packet);
   }
 
   #emit(event: MemberEvent): void {
@@ -386,9 +464,52 @@ export class Membership {
     const handle = this.#clock.setTimer(() => {
       this.#timers.delete(handle);
       fn();
+      this.#updateQuiet();
     }, delayMs);
     this.#timers.add(handle);
     return handle;
+  }
+
+  #newKeyring(secrets: readonly (string | Uint8Array)[]): Keyring {
+    const offload = this.#offload;
+    return new Keyring(
+      secrets,
+      offload && ((keyId, sender, subkey) => offload.addReceiveKey(keyId, sender, subkey.export())),
+    );
+  }
+
+  /** The offload seals with our subkey of the first secret, and opens with what we learn anew. */
+  #installSendKey(): void {
+    const offload = this.#offload;
+    if (offload === undefined) return;
+    offload.clearReceiveKeys();
+    const keyId = this.#keyring.sendKeyId;
+    offload.setSendKey(keyId, this.#keyring.senderKey(keyId, this.name)!.export());
+  }
+
+  /**
+   * Quiet: running, nothing queued to piggy-back, perfect local health, no suspect. Only then may
+   * the offload answer pings and probe on its own (what it sends carries nothing else). Run after
+   * everything that can change one of those: each packet, each timer, leave.
+   */
+  #updateQuiet(): void {
+    const offload = this.#offload;
+    if (offload === undefined || this.#state === 'stopped') return;
+    const view = this.#view;
+    let quiet = this.#state === 'running' && this.#queue.size === 0 && this.#awareness.score === 0;
+    if (quiet) {
+      for (const e of view.entries()) {
+        if (e.state === 'suspect') {
+          quiet = false;
+          break;
+        }
+      }
+    }
+    if (quiet === this.#quiet && (!quiet || view.version === this.#quietViewVersion)) return;
+    this.#quiet = quiet;
+    this.#quietViewVersion = view.version;
+    offload.setQuiet(quiet, quiet ? view.reachable().map((e) => e.name) : []);
+    if (!quiet) this.#prober.takeBack();
   }
 
   #cancel(handle: TimerHandle): void {

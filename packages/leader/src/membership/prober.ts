@@ -1,3 +1,4 @@
+import type { TimerHandle } from './clock.ts';
 import type { MemberContext } from './member-context.ts';
 import type { MemberEntry } from './member-view.ts';
 import type { Message } from './message.ts';
@@ -8,11 +9,18 @@ type Pending =
   | { kind: 'relay'; requester: string; requesterSeq: number; acked: boolean }
   | { kind: 'announce'; acked: boolean; done: (acked: boolean) => void };
 
+type ProbeInFlight = { seq: number; pending: Extract<Pending, { kind: 'probe' }> };
+
 /**
  * SWIM failure detection (§3.1): each interval, ping the next member of the round robin; without an
  * ack within the probe timeout, ask `indirectChecks` others to ping it (ping-req) and relay acks or
  * Lifeguard nacks; without any ack by the end of the interval, suspect it. Also answers ping-reqs for
  * others, and sends the one-off confirming probe to a member someone else suspects.
+ *
+ * With an offload, the loop hands itself over while the member is quiet: the offload sends the
+ * direct probes and swallows their acks; its first miss comes back here (takeOverMissed) for the
+ * indirect probes and the verdict, and the moment the member stops being quiet the loop runs here
+ * again (takeBack).
  */
 export class Prober {
   readonly #ctx: MemberContext;
@@ -20,6 +28,9 @@ export class Prober {
   readonly #suspect: (name: string, incarnation: number) => void;
   readonly #pending = new Map<number, Pending>();
   #seq = 0;
+  /** The next tick of our own loop; undefined while the offload probes (or before start). */
+  #loop: TimerHandle | undefined;
+  #offloaded = false;
 
   constructor(ctx: MemberContext, suspect: (name: string, incarnation: number) => void) {
     this.#ctx = ctx;
@@ -28,11 +39,44 @@ export class Prober {
 
   /** Start the probe loop (first probe at a random phase so members do not probe in lockstep). */
   start(): void {
-    this.#ctx.after(this.#ctx.random() * this.#ctx.config.probeIntervalMs, () => this.#probe());
+    this.#schedule(this.#ctx.random() * this.#ctx.config.probeIntervalMs);
   }
 
   stop(): void {
     this.#pending.clear();
+    if (this.#offloaded) this.#ctx.offload?.stopProbing();
+    this.#offloaded = false;
+  }
+
+  /** The member is no longer quiet: probe from here again (from the next interval). */
+  takeBack(): void {
+    if (!this.#offloaded) return;
+    this.#offloaded = false;
+    this.#ctx.offload?.stopProbing();
+    this.#schedule(this.#ctx.awareness.scale(this.#ctx.config.probeIntervalMs));
+  }
+
+  /**
+   * The offload's probe `seq` of `name` went unanswered for the probe timeout (and the offload
+   * stopped probing): carry on as our own probe would, with indirect probes now and the verdict at
+   * the end of its interval; our loop resumes then.
+   */
+  takeOverMissed(seq: number, name: string): void {
+    const ctx = this.#ctx;
+    this.#offloaded = false;
+    if (!ctx.running) return;
+    const rest = Math.max(0, ctx.awareness.scale(ctx.config.probeIntervalMs - ctx.config.probeTimeoutMs));
+    const target = ctx.view.get(name);
+    if (target === undefined) {
+      if (this.#loop === undefined) this.#schedule(rest);
+      return;
+    }
+    const p = { kind: 'probe' as const, name, acked: false, nacks: 0, expectedNacks: 0 };
+    this.#pending.set(seq, p);
+    this.#askOthers(seq, target, p);
+    // Already looping (taken back meanwhile): the verdict on its own timer, the loop untouched.
+    if (this.#loop === undefined) this.#schedule(rest, { seq, pending: p });
+    else ctx.after(rest, () => this.#settle(seq, p));
   }
 
   onAck(seq: number): void {
@@ -103,36 +147,60 @@ export class Prober {
    * One timer per interval: settle the probe the last tick sent, then send the next. (Two timers
    * for the two, created microseconds apart, often fired as two wake-ups about 1 ms apart.)
    */
-  #probe(previous?: { seq: number; pending: Extract<Pending, { kind: 'probe' }> }): void {
+  #probe(previous?: ProbeInFlight): void {
     const ctx = this.#ctx;
     if (!ctx.running) return;
     if (previous !== undefined) this.#settle(previous.seq, previous.pending);
+    const offload = ctx.offload;
+    if (offload !== undefined && ctx.quiet) {
+      // Quiet: the offload probes the same members (all alive) until a miss or a change.
+      this.#offloaded = true;
+      offload.startProbing(
+        ctx.view.reachable().map((e) => ({ name: e.name, address: e.address })),
+        ctx.config.probeIntervalMs,
+        ctx.config.probeTimeoutMs,
+      );
+      return;
+    }
     const intervalMs = ctx.awareness.scale(ctx.config.probeIntervalMs);
     const target = ctx.view.nextProbeTarget();
     if (target === undefined) {
-      ctx.after(intervalMs, () => this.#probe());
+      this.#schedule(intervalMs);
       return;
     }
     const seq = this.#nextSeq();
     const p = { kind: 'probe' as const, name: target.name, acked: false, nacks: 0, expectedNacks: 0 };
     this.#pending.set(seq, p);
-    ctx.after(intervalMs, () => this.#probe({ seq, pending: p }));
+    this.#schedule(intervalMs, { seq, pending: p });
     this.#ping(target, seq);
     ctx.after(ctx.awareness.scale(ctx.config.probeTimeoutMs), () => {
-      if (p.acked || !ctx.running) return;
-      const helpers = ctx.view.pick(
-        ctx.view.reachable().filter((e) => e.name !== target.name && e.state === 'alive'),
-        ctx.config.indirectChecks,
-      );
-      p.expectedNacks = helpers.length;
-      for (const h of helpers) {
-        ctx.send(h.address, [{ type: 'pingReq', seq, target: target.name, address: target.address }], true);
-      }
+      if (!p.acked && ctx.running) this.#askOthers(seq, target, p);
     });
   }
 
+  #schedule(delayMs: number, previous?: ProbeInFlight): void {
+    const loop = this.#ctx.after(delayMs, () => {
+      if (this.#loop === loop) this.#loop = undefined;
+      this.#probe(previous);
+    });
+    this.#loop = loop;
+  }
+
+  /** The direct probe timed out: ask `indirectChecks` others to ping the target for us. */
+  #askOthers(seq: number, target: MemberEntry, p: ProbeInFlight['pending']): void {
+    const ctx = this.#ctx;
+    const helpers = ctx.view.pick(
+      ctx.view.reachable().filter((e) => e.name !== target.name && e.state === 'alive'),
+      ctx.config.indirectChecks,
+    );
+    p.expectedNacks = helpers.length;
+    for (const h of helpers) {
+      ctx.send(h.address, [{ type: 'pingReq', seq, target: target.name, address: target.address }], true);
+    }
+  }
+
   /** End of a probe's interval: an ack lowers the local-health score; none makes the target suspect. */
-  #settle(seq: number, p: Extract<Pending, { kind: 'probe' }>): void {
+  #settle(seq: number, p: ProbeInFlight['pending']): void {
     const ctx = this.#ctx;
     this.#pending.delete(seq);
     if (p.acked) {
@@ -159,8 +227,9 @@ export class Prober {
     this.#ctx.send(target.address, messages, true);
   }
 
+  /** Our seqs never have the top bit set: the offload's do, so acks cannot be confused. */
   #nextSeq(): number {
-    this.#seq = (this.#seq + 1) >>> 0;
+    this.#seq = (this.#seq + 1) & 0x7fff_ffff;
     return this.#seq;
   }
 }

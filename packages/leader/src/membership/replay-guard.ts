@@ -11,6 +11,12 @@ type Window = { epoch: number; highest: number; seen: bigint };
  */
 export class ReplayGuard {
   readonly #windows = new Map<string, Window>();
+  readonly #onForget: ((sender: string) => void) | undefined;
+
+  /** `onForget` hears of every forget (a second window kept elsewhere forgets too). */
+  constructor(onForget?: (sender: string) => void) {
+    this.#onForget = onForget;
+  }
 
   /** True (and recorded) if this (sender, epoch, counter) is fresh; false if it is a replay. */
   accept(sender: string, epoch: number, counter: number): boolean {
@@ -41,6 +47,7 @@ export class ReplayGuard {
    */
   forget(sender: string): void {
     this.#windows.delete(sender);
+    this.#onForget?.(sender);
   }
 
   get size(): number {

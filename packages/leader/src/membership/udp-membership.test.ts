@@ -44,9 +44,17 @@ describe('formatUdpAddress / parseUdpAddress', () => {
   });
 });
 
-describe.skipIf(!ready).each(['ipv4', 'ipv6'] as const)(
-  'membership over real UDP (%s): 5 members in network namespaces',
-  (family) => {
+describe.skipIf(!ready).each([
+  ['ipv4', 'dgram'],
+  ['ipv6', 'dgram'],
+  ['ipv4', 'offload'],
+  ['ipv6', 'offload'],
+  ['ipv4', 'mixed'],
+] as const)(
+  'membership over real UDP (%s, %s): 5 members in network namespaces',
+  // offload: every member runs over packet-socket's native offload link (as the speaker does);
+  // mixed: members 0, 2 and 4 do, 1 and 3 run over node:dgram.
+  (family, mode) => {
     let lab: Lab;
     const children: Child[] = [];
 
@@ -63,6 +71,7 @@ describe.skipIf(!ready).each(['ipv4', 'ipv6'] as const)(
           '7946',
           seeds.join(','),
           'udp test shared secret, 32 bytes',
+          mode === 'offload' || (mode === 'mixed' && i % 2 === 0) ? 'offload' : 'dgram',
         ]);
         const c: Child = { name, process: child, lines: [] };
         createInterface({ input: child.stdout! }).on('line', (line) =>
@@ -92,7 +101,7 @@ describe.skipIf(!ready).each(['ipv4', 'ipv6'] as const)(
       // simulation (real runs: 269–325 ms); wall clock on a shared machine, so generous.
       expect(detected!).toBeLessThanOrEqual(realDetectionBoundMs);
       console.log(
-        `real UDP over ${family}: SIGKILL of ${victim.name} seen as dead by all 4 others after ${detected} ms (wall clock)`,
+        `real UDP over ${family} (${mode}): SIGKILL of ${victim.name} seen as dead by all 4 others after ${detected} ms (wall clock)`,
       );
 
       const leaver = children[3]!;
