@@ -5,6 +5,8 @@
  * the main thread's from /proc/PID/schedstat (ns on a CPU). Variants:
  *
  * - `membership`: a real Membership over UdpTransport, default config (probe every 50 ms);
+ * - `offload`: the same over packet-socket's native membership link (as the speaker runs it): the
+ *   steady state's pings, acks and probes are handled on its thread without waking JavaScript;
  * - `echo`: the same datagram cadence with no protocol (each process sends a 100-byte datagram to
  *   the next every 50 ms, and echoes each one it receives), so the difference is what membership
  *   adds to what Node itself costs per datagram;
@@ -26,6 +28,7 @@ import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
+import { openMembershipLink } from '@baremetal-lb/packet-socket';
 import * as current from '../src/index.ts';
 
 const members = Number(process.env.MEMBERS ?? 3);
@@ -33,7 +36,7 @@ const seconds = Number(process.env.SECONDS ?? 30);
 const rounds = Number(process.env.ROUNDS ?? 1);
 const variants = (
   process.env.VARIANTS ??
-  `${process.env.BEFORE_SRC === undefined ? '' : 'membership-before,'}membership,echo,timers`
+  `${process.env.BEFORE_SRC === undefined ? '' : 'membership-before,'}membership,offload,echo,timers`
 ).split(',');
 /** Extra Node/V8 flags for the member processes, e.g. CHILD_FLAGS="--single-threaded". */
 const childFlags = (process.env.CHILD_FLAGS ?? '').split(' ').filter((f) => f !== '');
@@ -45,7 +48,10 @@ const secret = 'bench-secret-0123456789abcdef';
 async function child(variant: string, index: number): Promise<void> {
   const port = basePort + index;
   const seeds = Array.from({ length: members }, (_, i) => `127.0.0.1:${basePort + i}`);
-  if (variant === 'membership' || variant === 'membership-before') {
+  if (variant === 'offload') {
+    const offload = openMembershipLink({ host: '127.0.0.1', port });
+    new current.Membership({ name: `m${index}`, offload, secrets: [secret], seeds }).start();
+  } else if (variant === 'membership' || variant === 'membership-before') {
     const source = process.env.BEFORE_SRC;
     const { Membership, UdpTransport }: typeof current =
       variant === 'membership' || source === undefined
