@@ -509,7 +509,9 @@ export class Membership {
     this.#quiet = quiet;
     this.#quietViewVersion = view.version;
     offload.setQuiet(quiet, quiet ? view.reachable().map((e) => e.name) : []);
-    if (!quiet) this.#prober.takeBack();
+    // Not quiet, or the view changed under the offload's list of targets: probe from here again
+    // (the next tick hands over a fresh list if still quiet).
+    this.#prober.takeBack();
   }
 
   #cancel(handle: TimerHandle): void {
