@@ -227,6 +227,30 @@ describe.skipIf(!available)('Membership over the offload link', () => {
     expect(a.m.liveMembers()).toEqual(['a', 'b', 'c']);
   });
 
+  it('rotates the shared secret live in three steps with nobody suspected, and the link keeps answering', async () => {
+    const oldSecret = secret;
+    const newSecret = 'offload test new secret, 32 bytes!';
+    const suspicions: string[] = [];
+    const a = await member('a', true, [], []);
+    const b = await member('b', true, [a.address], []);
+    const c = await member('c', false, [a.address], []);
+    const all = [a.m, b.m, c.m];
+    for (const m of all)
+      m.subscribe((e) => e.type !== 'alive' && suspicions.push(`${m.name}: ${e.member.name} ${e.type}`));
+    expect(await waitFor(() => all.every((m) => m.liveMembers().length === 3), 5_000)).toBeDefined();
+    for (const secrets of [[oldSecret, newSecret], [newSecret, oldSecret], [newSecret]]) {
+      for (const m of all) {
+        m.setSecrets(secrets);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+    const answered = a.m.stats().offloaded!.pingsAnswered;
+    // Under the new key only, the link still answers (it learnt the others' new subkeys anew).
+    expect(await waitFor(() => a.m.stats().offloaded!.pingsAnswered > answered + 5, 5_000)).toBeDefined();
+    expect(suspicions).toEqual([]);
+    for (const m of all) expect(m.liveMembers()).toEqual(['a', 'b', 'c']);
+  });
+
   it('takes over the probe the link missed: a stopped member is suspected by it and declared dead', async () => {
     const events: MemberEvent[] = [];
     const a = await member('a', true, [], events);
