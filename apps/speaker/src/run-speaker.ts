@@ -163,7 +163,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     flags.mlBindPort,
   );
   // The native link answers and sends the steady-state probes itself: an idle speaker's main
-  // thread is not woken for them (README, "Idle CPU").
+  // thread is not woken for them (README, "Footprint and start-up").
   const offload = openMembershipLink({ host: flags.mlBindAddr, port: flags.mlBindPort });
   offload.onError((error) => log.warn({ err: errorText(error) }, 'membership socket receive error'));
   const membership = new Membership({
