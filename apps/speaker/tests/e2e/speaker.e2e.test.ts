@@ -70,6 +70,27 @@ const gracefulHandoverBoundMs = 100;
  * UdpTransport). About 5x the measurement, under half the old figure.
  */
 const mainThreadIdleWakeUps = 60;
+/** Idle wake-ups are counted over windows this long. */
+const windowMs = 2_000;
+
+async function voluntarySwitches(pid: number, tid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/task/${tid}/status`, 'utf8');
+  return Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]);
+}
+
+/**
+ * Voluntary context switches of thread `tid` over one window, up to 8 windows until one has at
+ * most `bound` (earlier tests' gratuitous bursts may still be going): the last window's count.
+ */
+async function quietestWakeUps(pid: number, tid: number, bound: number): Promise<number> {
+  let wakeUps = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 8 && wakeUps > bound; attempt++) {
+    const before = await voluntarySwitches(pid, tid);
+    await new Promise((r) => setTimeout(r, windowMs));
+    wakeUps = (await voluntarySwitches(pid, tid)) - before;
+  }
+  return wakeUps;
+}
 
 const VIP4 = `${NET}.200`;
 const VIP6 = '2001:db8:5::200';
@@ -215,49 +236,25 @@ describe.skipIf(!ready)('speaker e2e', () => {
   });
 
   it('lets its realtime responder thread sleep while nothing is asked (no CPU-budget check every 100 ms)', async () => {
-    const voluntarySwitches = async (pid: number, tid: number) =>
-      Number(
-        /voluntary_ctxt_switches:\s+(\d+)/.exec(
-          await readFile(`/proc/${pid}/task/${tid}/status`, 'utf8'),
-        )![1],
-      );
-    const windowMs = 2_000;
     for (const name of NODE_NAMES) {
       const pid = t.speakers.get(name)!.child.pid!;
       const tid = (await threadScheduling(pid)).find((th) => th.policy === SCHED_FIFO)!.tid;
       // Idle, the thread wakes for its 1 s heartbeat only; a budget that watched every window
       // woke it ten times a second. Earlier tests' gratuitous bursts may still be going: wait for
       // a quiet window.
-      let wakeUps = Number.POSITIVE_INFINITY;
-      for (let attempt = 0; attempt < 8 && wakeUps > 6; attempt++) {
-        const before = await voluntarySwitches(pid, tid);
-        await new Promise((r) => setTimeout(r, windowMs));
-        wakeUps = (await voluntarySwitches(pid, tid)) - before;
-      }
+      const wakeUps = await quietestWakeUps(pid, tid, 6);
       console.info(`${name}: the responder thread woke ${wakeUps} times in ${windowMs} ms idle`);
       expect(wakeUps, `${name}: responder thread wake-ups in ${windowMs} ms idle`).toBeLessThanOrEqual(6);
     }
   }, 70_000);
 
   it('lets its main thread sleep while idle: membership probes and acks run on the native link', async () => {
-    const voluntarySwitches = async (pid: number) =>
-      Number(
-        /voluntary_ctxt_switches:\s+(\d+)/.exec(
-          await readFile(`/proc/${pid}/task/${pid}/status`, 'utf8'),
-        )![1],
-      );
-    const windowMs = 2_000;
     for (const name of NODE_NAMES) {
       const pid = t.speakers.get(name)!.child.pid!;
       // Probing from JavaScript woke the main thread 60-80 times a second (probe timer, the
       // others' pings, acks). Now the link's watchdog feed (2/s) and the responder thread's
       // heartbeat (1/s) remain. Wait for a quiet window, as above.
-      let wakeUps = Number.POSITIVE_INFINITY;
-      for (let attempt = 0; attempt < 8 && wakeUps > mainThreadIdleWakeUps; attempt++) {
-        const before = await voluntarySwitches(pid);
-        await new Promise((r) => setTimeout(r, windowMs));
-        wakeUps = (await voluntarySwitches(pid)) - before;
-      }
+      const wakeUps = await quietestWakeUps(pid, pid, mainThreadIdleWakeUps);
       const answered = sumSamples(await metricsOf(name), 'baremetal_lb_membership_offloaded', {
         what: 'pings_answered',
       });

@@ -3,6 +3,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isAddonAvailable, type MembershipLink, openMembershipLink } from '@baremetal-lb/packet-socket';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../testing/wait-for.ts';
 import { Keyring } from './keyring.ts';
 import type { MemberEvent } from './member.ts';
 import { Membership } from './membership.ts';
@@ -18,15 +19,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function waitFor(predicate: () => boolean, limitMs: number): Promise<number | undefined> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > limitMs) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - start;
-}
 
 function encode(messages: readonly Message[]): Buffer {
   const buf = Buffer.alloc(1400);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { checkPrerequisites, createLab, type Lab } from '@baremetal-lb/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../testing/wait-for.ts';
 import { formatUdpAddress, parseUdpAddress } from './udp-transport.ts';
 
 const ready = checkPrerequisites('leader: membership over real UDP in network namespaces', {
@@ -15,16 +16,6 @@ const fixture = path.join(import.meta.dirname, '../../test/fixtures/udp-member.t
 const realDetectionBoundMs = 2_000;
 type Line = { ms: number; type: string; member?: string; reason?: string; incarnation?: number };
 type Child = { name: string; process: ChildProcess; lines: Line[] };
-
-/** Poll (real time; this is the one test on real sockets) until `predicate` or `limitMs`. */
-async function waitFor(predicate: () => boolean, limitMs: number): Promise<number | undefined> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > limitMs) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - start;
-}
 
 function views(child: Child): Map<string, string> {
   const v = new Map<string, string>();

@@ -1,0 +1,13 @@
+/**
+ * For the tests on real sockets: poll every 10 ms (real time) until `predicate` holds; resolves
+ * with the milliseconds it took, or undefined after `limitMs`.
+ */
+export async function waitFor(predicate, limitMs) {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > limitMs) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return Date.now() - start;
+}
+//# sourceMappingURL=wait-for.js.map
