@@ -29,16 +29,11 @@
 
 #include "bfd_schedule.h"
 #include "packet_socket.h"
+#include "thread_loop.h"
 
 namespace packet_socket {
 
 namespace {
-
-uint64_t NowUs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
-}
 
 constexpr uint64_t kWakeId = ~0ull;
 constexpr uint64_t kTimerId = ~0ull - 1;
@@ -128,7 +123,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
       return;
     }
     watchdog_us_ = static_cast<uint64_t>(info[2].As<Napi::Number>().DoubleValue());
-    last_feed_us_ = NowUs();
+    last_feed_us_ = MonotonicUs();
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -159,12 +154,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     pacer->Stop();
   }
 
-  bool Watch(int fd, uint64_t id) {
-    epoll_event event = {};
-    event.events = EPOLLIN;
-    event.data.u64 = id;
-    return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
-  }
+  bool Watch(int fd, uint64_t id) { return WatchFd(epoll_fd_, fd, id); }
 
   void CloseFds() {
     for (int* fd : {&epoll_fd_, &wake_fd_, &timer_fd_}) {
@@ -270,7 +260,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     auto found = sessions_.find(U32(info[0]));
     if (found == sessions_.end()) return env.Undefined();
     Session& s = found->second;
-    uint64_t now = NowUs();
+    uint64_t now = MonotonicUs();
     s.packet.assign(bytes, bytes + length);
     s.multiplier = info[3].As<Napi::Number>().Int32Value();
     if (interval != s.interval_us) {
@@ -296,7 +286,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     auto found = sessions_.find(U32(info[0]));
     if (found == sessions_.end()) return Napi::Boolean::New(env, false);
     Session& s = found->second;
-    bool sent = Transmit(s, bytes, length, NowUs());
+    bool sent = Transmit(s, bytes, length, MonotonicUs());
     ArmTimer();
     return Napi::Boolean::New(env, sent);
   }
@@ -330,7 +320,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
   // resumes on the next feed.
   Napi::Value Feed(const Napi::CallbackInfo& info) {
     std::lock_guard<std::mutex> lock(mutex_);
-    last_feed_us_ = NowUs();
+    last_feed_us_ = MonotonicUs();
     return info.Env().Undefined();
   }
 
@@ -365,12 +355,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
       if (s.interval_us != 0) consider(s.next_tx_us);
       if (!s.expired) consider(bfd::DetectionDeadlineUs(s.last_rx_us, s.detection_us));
     }
-    itimerspec spec = {};
-    if (earliest != 0) {
-      spec.it_value.tv_sec = static_cast<time_t>(earliest / 1000000u);
-      spec.it_value.tv_nsec = static_cast<long>((earliest % 1000000u) * 1000u);
-    }
-    timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+    ArmTimerAt(timer_fd_, earliest);
   }
 
   void Run(int priority) {
@@ -406,7 +391,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
           auto found = sockets_.find(static_cast<uint32_t>(id));
           if (found != sockets_.end()) Drain(found->second, out);
         }
-        RunDue(NowUs(), out);
+        RunDue(MonotonicUs(), out);
         ArmTimer();
       }
       for (PacerEvent* event : out) {
@@ -472,7 +457,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
         }
         return;
       }
-      event->at_us = NowUs();
+      event->at_us = MonotonicUs();
       event->from_length = hdr.msg_namelen;
       event->multihop = socket.multihop;
       for (cmsghdr* cmsg = CMSG_FIRSTHDR(&hdr); cmsg != nullptr; cmsg = CMSG_NXTHDR(&hdr, cmsg)) {
@@ -516,9 +501,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
 
   // On the JavaScript thread: (0, data, fromSockaddr, ttl, multihop, atUs) for a datagram,
   // (1, discriminator, atUs) for a detection expiry, (2, errno) for a receive error. Plain N-API
-  // calls with their status checked: while a worker terminates, calls still queued run with an
-  // environment that can no longer run JavaScript, and node-addon-api's wrappers would turn that
-  // failure into a fatal error. Those events are dropped instead.
+  // calls with their status checked (see CallFromThread in thread_loop.h).
   static void Deliver(Napi::Env env, Napi::Function callback, PacerEvent* raw) {
     std::unique_ptr<PacerEvent> event(raw);
     if (env == nullptr || callback.IsEmpty()) return;
@@ -545,17 +528,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     } else {
       argv[argc++] = ErrnoError(env, "receive", event->error);
     }
-    napi_value global;
-    napi_value result;
-    if (ok && napi_get_global(e, &global) == napi_ok) {
-      napi_status status = napi_call_function(e, global, callback, argc, argv, &result);
-      bool pending = false;
-      // A listener that threw: report it like any uncaught exception of the thread.
-      if (status == napi_pending_exception && napi_is_exception_pending(e, &pending) == napi_ok && pending) {
-        napi_value error;
-        if (napi_get_and_clear_last_exception(e, &error) == napi_ok) napi_fatal_exception(e, error);
-      }
-    }
+    if (ok) CallFromThread(e, callback, argc, argv);
     napi_close_handle_scope(e, scope);
   }
 
@@ -585,7 +558,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
 };
 
 Napi::Value MonotonicTimeUs(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(NowUs()));
+  return Napi::Number::New(info.Env(), static_cast<double>(MonotonicUs()));
 }
 
 // bfdSchedule: the pure functions of bfd_schedule.h, for unit tests.

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "packet_socket.h"
+#include "thread_loop.h"
 
 namespace packet_socket {
 
@@ -63,12 +64,6 @@ constexpr uint64_t kTimerId = 2;
 constexpr uint64_t kSocketId = 3;
 
 enum EventKind : int { kOpened = 0, kSealed = 1, kMissed = 2, kReceiveError = 3 };
-
-uint64_t NowUs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
-}
 
 uint32_t ReadU32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
@@ -188,12 +183,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
     link->Stop();
   }
 
-  bool Watch(int fd, uint64_t id) {
-    epoll_event event = {};
-    event.events = EPOLLIN;
-    event.data.u64 = id;
-    return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
-  }
+  bool Watch(int fd, uint64_t id) { return WatchFd(epoll_fd_, fd, id); }
 
   void CloseFds() {
     for (int* fd : {&epoll_fd_, &wake_fd_, &timer_fd_}) {
@@ -327,14 +317,14 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
     std::lock_guard<std::mutex> lock(mutex_);
     quiet_ = info[0].ToBoolean().Value();
     alive_ = std::move(alive);
-    last_feed_us_ = NowUs();
+    last_feed_us_ = MonotonicUs();
     return env.Undefined();
   }
 
   // feed(): JavaScript's event loop is alive.
   Napi::Value Feed(const Napi::CallbackInfo& info) {
     std::lock_guard<std::mutex> lock(mutex_);
-    last_feed_us_ = NowUs();
+    last_feed_us_ = MonotonicUs();
     return info.Env().Undefined();
   }
 
@@ -370,7 +360,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
     timeout_us_ = static_cast<uint64_t>(info[3].As<Napi::Number>().DoubleValue());
     probing_ = !targets_.empty() && interval_us_ > 0;
     probe_ = Probe{};
-    next_probe_us_ = NowUs();
+    next_probe_us_ = MonotonicUs();
     Wake();
     return env.Undefined();
   }
@@ -491,7 +481,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
             (void)ignored;
           }
         }
-        RunDue(NowUs(), out);
+        RunDue(MonotonicUs(), out);
         ArmTimer();
       }
       for (LinkEvent* event : out) {
@@ -537,12 +527,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
       at = next_probe_us_;
       if (probe_.active && !probe_.acked) at = std::min(at, probe_.deadline_us);
     }
-    itimerspec spec = {};
-    if (at != 0) {
-      spec.it_value.tv_sec = static_cast<time_t>(at / 1000000u);
-      spec.it_value.tv_nsec = static_cast<long>((at % 1000000u) * 1000u);
-    }
-    timerfd_settime(timer_fd_, TFD_TIMER_ABSTIME, &spec, nullptr);
+    ArmTimerAt(timer_fd_, at);
   }
 
   // With mutex_ held: read what is queued; handle or hand over each datagram.
@@ -605,7 +590,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
     }
     const uint8_t* m = plain_.data();
     // One ping for us, from a member JavaScript counts alive, while nothing waits to be piggy-backed.
-    if (quiet_ && NowUs() - last_feed_us_ <= watchdog_us_ && length == 6 + name_.size() && m[0] == kPing && m[5] == name_.size() &&
+    if (quiet_ && MonotonicUs() - last_feed_us_ <= watchdog_us_ && length == 6 + name_.size() && m[0] == kPing && m[5] == name_.size() &&
         std::memcmp(m + 6, name_.data(), name_.size()) == 0 && alive_.count(sender) != 0) {
       uint8_t ack[5] = {kAck};
       std::memcpy(ack + 1, m + 1, 4);
@@ -630,8 +615,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
 
   // On the JavaScript thread: (0, sender, epoch, counter, payload, from) for an opened packet,
   // (1, packet, from) for one left sealed, (2, seq, name) for a missed probe, (3, error). Plain
-  // N-API calls with their status checked, as in bfd_pacer.cc (calls still queued while a worker
-  // terminates must not become fatal errors).
+  // N-API calls with their status checked (see CallFromThread in thread_loop.h).
   static void Deliver(Napi::Env env, Napi::Function callback, LinkEvent* raw) {
     std::unique_ptr<LinkEvent> event(raw);
     if (env == nullptr || callback.IsEmpty()) return;
@@ -664,16 +648,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
     } else {
       argv[argc++] = ErrnoError(env, "receive", event->error);
     }
-    napi_value global;
-    napi_value result;
-    if (ok && napi_get_global(e, &global) == napi_ok) {
-      napi_status status = napi_call_function(e, global, callback, argc, argv, &result);
-      bool pending = false;
-      if (status == napi_pending_exception && napi_is_exception_pending(e, &pending) == napi_ok && pending) {
-        napi_value error;
-        if (napi_get_and_clear_last_exception(e, &error) == napi_ok) napi_fatal_exception(e, error);
-      }
-    }
+    if (ok) CallFromThread(e, callback, argc, argv);
     napi_close_handle_scope(e, scope);
   }
 
