@@ -3,10 +3,11 @@
  * MetalLB BGP walkthrough with FRR (the /32 with a next hop per node in the BGP table and as an
  * ECMP route in the kernel, curl from behind the router reaching both pods, a worker cut off);
  * node m1 cut off 5 times with BFD 50 ms × 3 (its next hop goes within the regression bound, the
- * client's failures are counted); m1's speaker SIGTERMed (its route goes before it exits, no
- * request fails); BFD removed and a 3 s hold time (the hold time bounds the removal); BIRD 2 as the
- * router; the API server stopped (the announcements stay). Times are printed; tools/lab/README.md
- * has the figures behind the bounds.
+ * client's failures are counted); m1's speaker SIGTERMed 3 times (its route goes before it exits;
+ * no request fails but the one in flight when the router drops the next hop, which ECMP may
+ * rehash to another node mid-connection: 1 reset in 40 trials under load); BFD removed and a 3 s
+ * hold time (the hold time bounds the removal); BIRD 2 as the router; the API server stopped (the
+ * announcements stay). Times are printed; tools/lab/README.md has the figures behind the bounds.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { waitFor } from '../quickstart/wait-for.ts';
 import { listLabNamespaces } from '../sweep-stale-labs.ts';
 import { bgpLabAddresses } from './bgp-addresses.ts';
 import { bgpLabNeeds } from './bgp-lab-needs.ts';
-import { curlMany, startRequestLoop } from './client-requests.ts';
+import { curlMany, type RequestOutcome, startRequestLoop } from './client-requests.ts';
 import { withoutNextHop } from './kernel-routes.ts';
 import { bgpPeerYaml, runBgpWalkthrough, stopNode } from './run-bgp-walkthrough.ts';
 
@@ -24,6 +25,11 @@ import { bgpPeerYaml, runBgpWalkthrough, stopNode } from './run-bgp-walkthrough.
 const bfdBoundMs = 1000;
 /** With BFD, only requests in flight during the detection time fail (each waits up to 1 s). */
 const failuresPerCutBound = 2;
+/**
+ * How much earlier than its notification (`ip monitor` in the router, read by this process) a
+ * route change can take effect: a request reset by it may end up to this long before `goneAt`.
+ */
+const routeNotificationLagMs = 50;
 
 const ready = checkPrerequisites('BGP walkthrough e2e (npm run lab -- --bgp)', bgpLabNeeds());
 
@@ -108,25 +114,40 @@ describe.skipIf(!ready)('npm run lab -- --bgp: the MetalLB BGP walkthrough, then
     for (const f of failures) expect(f).toBeLessThanOrEqual(failuresPerCutBound);
   }, 300_000);
 
-  it("m1's speaker SIGTERMed: its route goes before it exits, and no request fails", async () => {
+  it("m1's speaker SIGTERMed 3 times: its route goes before it exits; no request fails but one in flight then", async () => {
     const { lab, app } = run!;
     const m1 = lab.cluster.nodes.find((n) => n.name === 'm1')!;
-    await lab.reviveNode('m1');
-    await lab.routes.waitFor(prefix(), (hops) => hops.includes(m1.host.ipv4), 30_000);
-    const loop = startRequestLoop(lab.clientLan.client, app.loadBalancerIp);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const speaker = lab.cluster.speakers.get('m1')!;
-    const gone = lab.routes.waitFor(prefix(), withoutNextHop(m1.host.ipv4), 30_000);
-    speaker.kill('SIGTERM');
-    const [goneAt, exitedAt] = await Promise.all([gone, speaker.exit.then(() => performance.now())]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const { requests, failed } = await loop.stop();
-    console.info(
-      `SIGTERM: m1's next hop gone ${(exitedAt - goneAt).toFixed(0)} ms before the exit; ${requests} requests, ${failed} failed`,
-    );
-    expect(goneAt).toBeLessThanOrEqual(exitedAt);
-    expect(failed).toBe(0);
-  }, 120_000);
+    const trials: { goneAt: number; exitedAt: number; failures: readonly RequestOutcome[] }[] = [];
+    for (let trial = 0; trial < 3; trial++) {
+      await lab.reviveNode('m1');
+      await lab.routes.waitFor(prefix(), (hops) => hops.includes(m1.host.ipv4), 30_000);
+      const loop = startRequestLoop(lab.clientLan.client, app.loadBalancerIp);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const speaker = lab.cluster.speakers.get('m1')!;
+      const gone = lab.routes.waitFor(prefix(), withoutNextHop(m1.host.ipv4), 30_000);
+      speaker.kill('SIGTERM');
+      const [goneAt, exitedAt] = await Promise.all([gone, speaker.exit.then(() => performance.now())]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const { requests, failures } = await loop.stop();
+      trials.push({ goneAt, exitedAt, failures });
+      const failed = failures.map(
+        (f) => `[${(f.startedAt - goneAt).toFixed(0)}, ${(f.endedAt - goneAt).toFixed(0)}] ms: ${f.error}`,
+      );
+      console.info(
+        `SIGTERM: m1's next hop gone ${(exitedAt - goneAt).toFixed(0)} ms before the exit; ${requests} requests, ${failures.length} failed ${failed.join('; ')}`,
+      );
+    }
+    for (const { goneAt, exitedAt, failures } of trials) {
+      expect(goneAt).toBeLessThanOrEqual(exitedAt);
+      // The one request the serial loop has in flight when the next hop goes may be reset: the
+      // router rehashes its connection from m1 to another node mid-stream. Nothing else may fail.
+      expect(failures.length).toBeLessThanOrEqual(1);
+      for (const f of failures) {
+        expect(f.startedAt).toBeLessThanOrEqual(goneAt);
+        expect(f.endedAt).toBeGreaterThanOrEqual(goneAt - routeNotificationLagMs);
+      }
+    }
+  }, 180_000);
 
   it('without BFD (hold time 3 s): the hold time bounds the removal of a cut node', async () => {
     const { lab } = run!;

@@ -34,21 +34,34 @@ export async function curlMany(
   return { answers, failed };
 }
 
+/** One request of a loop: when it was sent and answered (performance.now()), and why it failed. */
+export type RequestOutcome = {
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly error?: string;
+};
+
 export type RequestLoop = {
-  /** Stops after the request in flight; resolves with the totals. */
-  stop(): Promise<{ readonly requests: number; readonly failed: number }>;
+  /** Stops after the request in flight; resolves with the totals and every failed request. */
+  stop(): Promise<{
+    readonly requests: number;
+    readonly failed: number;
+    readonly failures: readonly RequestOutcome[];
+  }>;
 };
 
 /** Sends requests one after another until stopped. */
 export function startRequestLoop(client: LabHost, ip: string): RequestLoop {
   let running = true;
   let requests = 0;
-  let failed = 0;
+  const failures: RequestOutcome[] = [];
   const loop = (async () => {
     while (running) {
       requests++;
-      await curlHostname(client, ip).catch(() => {
-        failed++;
+      const startedAt = performance.now();
+      await curlHostname(client, ip).catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push({ startedAt, endedAt: performance.now(), error: message.trim() });
       });
     }
   })();
@@ -56,7 +69,7 @@ export function startRequestLoop(client: LabHost, ip: string): RequestLoop {
     async stop() {
       running = false;
       await loop;
-      return { requests, failed };
+      return { requests, failed: failures.length, failures };
     },
   };
 }
