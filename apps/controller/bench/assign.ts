@@ -2,7 +2,8 @@
  * Controller benchmark against a real kube-apiserver (tools/envtest); prints a markdown table.
  *
  *   npm run bench -w @baremetal-lb/controller          (BENCH_SERVICES=5000 by default)
- *   BMLB_CONTROLLER_BUILT=1 npm run bench -w ...        (the controller from dist/, as the image runs it)
+ *   BMLB_CONTROLLER_BUILT=1 npm run bench -w ...        (the controller's bundle/main.js, as the image runs it;
+ *                                                        `npm run bundle` first; =dist: dist/main.js)
  *
  * 1. The API server alone: create the Services, then the controller's writes per Service (one
  *    status patch carrying the annotation, one event) by a plain client at its concurrency.
@@ -30,8 +31,9 @@ const count = Number(process.env.BENCH_SERVICES ?? 5_000);
 const concurrency = Number(process.env.BENCH_WORKERS ?? 32);
 // The controller runs with the Node options of the image and `npm run start:built` (package.json);
 // from the sources without --lite-mode, which disables WebAssembly and so Node's type stripping.
-process.env.BMLB_CONTROLLER_NODE_FLAGS ??=
-  process.env.BMLB_CONTROLLER_BUILT === '1' ? '--optimize-for-size --lite-mode' : '--optimize-for-size';
+process.env.BMLB_CONTROLLER_NODE_FLAGS ??= process.env.BMLB_CONTROLLER_BUILT
+  ? '--optimize-for-size --lite-mode'
+  : '--optimize-for-size';
 const ns = 'bench';
 const crds = path.resolve(import.meta.dirname, '../../../deploy/crds');
 const rows: Array<[string, string]> = [];
@@ -265,7 +267,7 @@ try {
 
 const cpu = cpus()[0]?.model ?? 'unknown';
 console.log(
-  `\nmachine: ${cpus().length} x ${cpu}, Node ${process.version}; kube-apiserver and etcd (tools/envtest) on the same machine; controller: node ${process.env.BMLB_CONTROLLER_NODE_FLAGS} ${process.env.BMLB_CONTROLLER_BUILT === '1' ? 'dist/main.js (built JavaScript, as the image runs it)' : '--conditions=@baremetal-lb/source src/main.ts (TypeScript sources, type stripping)'}\n`,
+  `\nmachine: ${cpus().length} x ${cpu}, Node ${process.version}; kube-apiserver and etcd (tools/envtest) on the same machine; controller: node ${process.env.BMLB_CONTROLLER_NODE_FLAGS} ${{ '1': 'bundle/main.js (as the image runs it)', dist: 'dist/main.js (tsc output, unbundled)' }[process.env.BMLB_CONTROLLER_BUILT ?? ''] ?? '--conditions=@baremetal-lb/source src/main.ts (TypeScript sources, type stripping)'}\n`,
 );
 console.log('| measurement | result |');
 console.log('|---|---|');

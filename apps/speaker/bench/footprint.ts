@@ -10,8 +10,9 @@
  * BEFORE_ENTRY may be another checkout's built `apps/speaker/dist/main.js` (run without the source
  * condition, as the image runs it). Without BEFORE_ENTRY only this checkout is measured.
  * VARIANTS (JSON, `[{"name":"semi1","nodeOptions":["--max-semi-space-size=1"],"env":{"MALLOC_ARENA_MAX":"2"}}]`)
- * adds builds of this checkout's dist/main.js run with exactly those Node options and variables
- * instead of the Dockerfile's, measured before it, to compare runtime settings in one lab run.
+ * adds builds of this checkout's image script (bundle/main.js) run with exactly those Node options
+ * and variables instead of the Dockerfile's, measured before it, to compare runtime settings in
+ * one lab run; `"script"` (relative to the repository) runs another entry, e.g. apps/speaker/dist/main.js.
  * SERVICES (default 100) is the Service count of the last column. Prints tables; asserts nothing.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -151,11 +152,12 @@ async function main(): Promise<void> {
     name: string;
     nodeOptions?: string[];
     env?: Record<string, string>;
+    script?: string;
   }>;
   for (const v of variants)
     builds.push({
       name: v.name,
-      entry: [...(v.nodeOptions ?? []), path.join(repoRoot, image.script)],
+      entry: [...(v.nodeOptions ?? []), path.join(repoRoot, v.script ?? image.script)],
       env: v.env ?? {},
     });
   builds.push({ name: 'after', entry: speakerEntry, env: speakerEnv });

@@ -141,7 +141,9 @@ export function loadAddon(what = 'AF_PACKET sockets'): Addon {
   const require = createRequire(import.meta.url);
   try {
     const load = require('node-gyp-build') as (dir: string) => Addon;
-    addon = load(path.resolve(import.meta.dirname, '..'));
+    // The package's own directory, where node-gyp put build/: resolved by name rather than as
+    // this file's parent, so that it is also found from an app's bundle (apps/speaker/bundle).
+    addon = load(path.dirname(require.resolve('@baremetal-lb/packet-socket/package.json')));
   } catch (error) {
     throw new AddonNotBuiltError(error);
   }

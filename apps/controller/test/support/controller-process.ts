@@ -4,11 +4,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 const mainPath = path.resolve(import.meta.dirname, '../../src/main.ts');
-const builtMainPath = path.resolve(import.meta.dirname, '../../dist/main.js');
+const builtMainPaths: Readonly<Record<string, string>> = {
+  '1': path.resolve(import.meta.dirname, '../../bundle/main.js'),
+  dist: path.resolve(import.meta.dirname, '../../dist/main.js'),
+};
 
 export type LogLine = { readonly msg?: string; readonly level?: string; readonly [key: string]: unknown };
 
-/** The controller as a real child process (node --conditions=@baremetal-lb/source src/main.ts, or dist/main.js). */
+/** The controller as a real child process (node --conditions=@baremetal-lb/source src/main.ts, or built). */
 export class ControllerProcess {
   readonly child: ChildProcess;
   readonly name: string;
@@ -22,12 +25,11 @@ export class ControllerProcess {
     this.#port = port;
     // BMLB_CONTROLLER_NODE_FLAGS: extra Node/V8 flags (memory experiments in the benchmark).
     const nodeFlags = (process.env.BMLB_CONTROLLER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    // BMLB_CONTROLLER_BUILT=1: run the built JavaScript (dist/, workspace packages from their
-    // dist/ too) as the image does, instead of the TypeScript sources.
-    const entry =
-      process.env.BMLB_CONTROLLER_BUILT === '1'
-        ? [builtMainPath]
-        : ['--conditions=@baremetal-lb/source', mainPath];
+    // BMLB_CONTROLLER_BUILT=1: run the built JavaScript as the image does (bundle/main.js, from
+    // `npm run bundle`); =dist: the tsc output it is bundled from (dist/, workspace packages from
+    // their dist/ too). Otherwise the TypeScript sources.
+    const built = builtMainPaths[process.env.BMLB_CONTROLLER_BUILT ?? ''];
+    const entry = built !== undefined ? [built] : ['--conditions=@baremetal-lb/source', mainPath];
     this.child = spawn(process.execPath, [...nodeFlags, ...entry, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -45,9 +45,9 @@ import { parseAllDocuments } from 'yaml';
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const node24 = path.join(repoRoot, 'node_modules/.bin/node');
 /**
- * The speaker as run from source (type stripping), or from the build (`tsc -b` output) as the
- * image runs it with BMLB_SPEAKER_ENTRY=dist (the Node options and environment of
- * apps/speaker/Dockerfile), or from another checkout's source with
+ * The speaker as run from source (type stripping), or built as the image runs it with
+ * BMLB_SPEAKER_ENTRY=dist (the script, Node options and environment of apps/speaker/Dockerfile's
+ * ENTRYPOINT: bundle/main.js, so `tsc -b && npm run bundle` first), or from another checkout's source with
  * BMLB_SPEAKER_ENTRY=/path/to/apps/speaker/src/main.ts (to run these tests against the code
  * before a change).
  */

@@ -1,0 +1,33 @@
+/**
+ * The speaker as the image runs it: the compiled dist/ of the app and every package it uses, with
+ * pino and the rest of its JavaScript dependencies, bundled into bundle/ (`npm run bundle`). One
+ * file per thread instead of about 250 modules: node keeps a module record, its loader state and
+ * compiled top-level code per module, and the bundle saves about 11 MiB of RSS at start-up
+ * (apps/speaker/README.md, "Footprint and start-up").
+ *
+ * The worker threads start from files beside the code that starts them (`new URL('./….js',
+ * import.meta.url)`), so their entries keep those names in the same directory. The packet-socket
+ * addon stays a file of its package (found through node_modules at run time), and so does
+ * node-gyp-build, which loads it.
+ */
+import { defineConfig } from 'rolldown';
+import { builtinModulesPlugin } from '../../tools/images/src/builtin-modules-plugin.ts';
+
+export default defineConfig({
+  input: {
+    main: 'dist/main.js',
+    'responder-worker': 'dist/layer2/thread/responder-worker.js',
+    'bfd-worker-main': '../../packages/bfd/dist/bfd-worker-main.js',
+  },
+  platform: 'node',
+  plugins: [builtinModulesPlugin()],
+  external: ['node-gyp-build'],
+  output: {
+    dir: 'bundle',
+    format: 'esm',
+    minify: true,
+    // Class and function names as written: error names (`new.target.name`) and stack traces.
+    keepNames: true,
+    sourcemap: true,
+  },
+});
