@@ -27,7 +27,8 @@ describe('parseImageRuntime', () => {
   });
 
   it('reads both apps of this checkout', async () => {
-    expect((await imageRuntime('controller')).script).toBe('apps/controller/dist/main.js');
-    expect((await imageRuntime('speaker')).script).toBe('apps/speaker/bundle/main.js');
+    for (const app of ['controller', 'speaker'] as const) {
+      expect((await imageRuntime(app)).script).toBe(`apps/${app}/bundle/main.js`);
+    }
   });
 });

@@ -1,9 +1,8 @@
 /**
  * How an app's image runs it, read from `apps/<app>/Dockerfile`: the Node options of its
  * `ENTRYPOINT ["node", ...options, "<script>"]` and the variables of its `ENV` lines. Benchmarks
- * and e2e runs of the built app (the controller's `dist/main.js`, the speaker's `bundle/main.js`)
- * use them, so that what they measure is what the image runs: a runtime flag that is not in the
- * Dockerfile is not measured as adopted.
+ * and e2e runs of the built app (`bundle/main.js`) use them, so that what they measure is what
+ * the image runs: a runtime flag that is not in the Dockerfile is not measured as adopted.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
