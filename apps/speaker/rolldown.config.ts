@@ -16,7 +16,6 @@ import { builtinModulesPlugin } from '../../tools/images/src/builtin-modules-plu
 export default defineConfig({
   input: {
     main: 'dist/main.js',
-    'responder-worker': 'dist/layer2/thread/responder-worker.js',
     'bfd-worker-main': '../../packages/bfd/dist/bfd-worker-main.js',
   },
   platform: 'node',

@@ -4,6 +4,7 @@
  * bench/hot-path.ts`. Prints µs per frame, best of 5 rounds of 500,000 frames.
  */
 import { arpFrameCodec, buildArpRequest, classifyFrame, parseIpv4, parseMac } from '@baremetal-lb/arp-wire';
+import { PendingCounts } from '../src/layer2/net/pending-counts.ts';
 import { ArpResponder } from '../src/layer2/responder/arp-responder.ts';
 import { ConflictDetector } from '../src/layer2/responder/conflict-detector.ts';
 import {
@@ -11,7 +12,6 @@ import {
   SourceRateLimiter,
   unlimitedRateLimitOptions,
 } from '../src/layer2/responder/source-rate-limiter.ts';
-import { PendingCounts } from '../src/layer2/thread/pending-counts.ts';
 
 const request = arpFrameCodec.encode(
   buildArpRequest({

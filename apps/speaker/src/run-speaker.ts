@@ -25,10 +25,9 @@ import { compileExcludePatterns } from './layer2/interfaces/interface-eligibilit
 import { StatusWriter } from './layer2/k8s/status-writer.ts';
 import { changesLiveSet } from './layer2/live-set-change.ts';
 import { membershipAddresses } from './layer2/membership-seeds.ts';
+import { SpeakerResponders } from './layer2/net/speaker-responders.ts';
 import { eligibleInterfaces, toInterfaceInfos } from './layer2/net/to-interface-info.ts';
 import { Speaker } from './layer2/speaker.ts';
-import type { ResponderThread } from './layer2/thread/responder-thread.ts';
-import { startResponderThread } from './layer2/thread/start-responder-thread.ts';
 import { errorText } from './observe/error-text.ts';
 import { SpeakerMetrics } from './observe/speaker-metrics.ts';
 
@@ -106,7 +105,7 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
   let bgp: BgpMode | undefined;
   // Set once they run, for the health checks and scrapes that start before them.
   let startedMembership: Membership | undefined;
-  let startedResponders: ResponderThread | undefined;
+  let startedResponders: SpeakerResponders | undefined;
   let interfacesReady = false;
   const cluster = new ClusterCache(client, flags.namespace, kubeClock, log, () => {
     speaker?.requestReconcile();
@@ -120,38 +119,28 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     healthy: () => !loop.stalled() && (startedResponders?.alive() ?? true),
     ready: () => cluster.synced && interfacesReady && speaker?.started === true,
     beforeScrape: () => {
+      startedResponders?.flushCounts();
       const m = startedMembership;
       if (m !== undefined) metrics.setMembership(m.snapshot(), m.stats());
       metrics.apiConnected.set(cluster.connected ? 1 : 0);
     },
   });
   cluster.start();
-  // The responder thread boots a second V8 isolate and loads its modules on its own thread: let
-  // it do that while the caches list (start-up is on the failback path of a restarted owner).
   let announcer: Announcer | undefined;
-  const respondersStarting = startResponderThread(flags, metrics, log, {
+  // The native responder thread answers once interfaces and placements arrive; failing to start
+  // it (no addon) ends the start-up here.
+  const responders = SpeakerResponders.start(flags, metrics, log, {
     onConflict: (report) => speaker?.reportConflict(report),
     onHandedOver: (placement, mac) => announcer?.handedOver(placement, mac),
   });
-  // Watched by /healthz as soon as it runs; awaited below, where a failure to start ends the
-  // start-up (also while still waiting for the API server).
-  let respondersFailed = false;
-  respondersStarting.then(
-    (thread) => {
-      startedResponders = thread;
-    },
-    () => {
-      respondersFailed = true;
-    },
-  );
+  startedResponders = responders;
   // Membership seeds come from the Node list, and without the caches there is nothing to announce:
   // wait for the API server however long it takes (joining without seeds would leave this node
   // alone in its view, winning every IP once Services arrive).
-  for (let waited = 0; !cluster.synced && !respondersFailed; waited += apiWaitLogIntervalMs) {
+  for (let waited = 0; !cluster.synced; waited += apiWaitLogIntervalMs) {
     if (waited > 0) log.warn({ waitedMs: waited }, 'waiting for the API server before joining');
-    await waitFor(() => cluster.synced || respondersFailed, apiWaitLogIntervalMs);
+    await waitFor(() => cluster.synced, apiWaitLogIntervalMs);
   }
-  if (respondersFailed) await respondersStarting;
 
   const events = createSpeakerEvents({ client, clock: kubeClock, node: flags.nodeName, log });
   let stopping: Promise<void> | undefined;
@@ -191,7 +180,6 @@ export async function runSpeaker(flags: SpeakerFlags, log: Logger): Promise<Runn
     nodeUid,
     clock: kubeClock,
   });
-  const responders = await respondersStarting;
   announcer = new Announcer(
     responders,
     clock,

@@ -63,6 +63,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("closeFd", Napi::Function::New(env, packet_socket::CloseFd));
   packet_socket::InitBfdPacer(env, exports);
   packet_socket::InitMembershipLink(env, exports);
+  packet_socket::InitNeighborResponder(env, exports);
   return exports;
 }
 

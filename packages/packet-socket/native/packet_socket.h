@@ -128,5 +128,7 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info);
 // (bfd_pacer.cc).
 void InitBfdPacer(Napi::Env env, Napi::Object exports);
 void InitMembershipLink(Napi::Env env, Napi::Object exports);
+// NeighborResponder (a native ARP/NDP answering thread, neighbor_responder.cc).
+void InitNeighborResponder(Napi::Env env, Napi::Object exports);
 
 }  // namespace packet_socket

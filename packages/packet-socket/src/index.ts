@@ -54,6 +54,16 @@ export type {
   OpenMembershipLinkOptions,
 } from './open-membership-link.ts';
 export { openMembershipLink } from './open-membership-link.ts';
+export type {
+  AnsweredAddress,
+  NeighborCount,
+  NeighborCpuBudget,
+  NeighborPriorityChange,
+  NeighborRateLimit,
+  NeighborResponder,
+  OpenNeighborResponderOptions,
+} from './open-neighbor-responder.ts';
+export { NeighborConn, openNeighborResponder } from './open-neighbor-responder.ts';
 export type { OpenPacketConnOptions, PacketStats } from './open-packet-conn.ts';
 export { defaultBatchFrames, LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
 export type { OpenUdpSocketOptions, UdpDatagram, UdpSocket } from './open-udp-socket.ts';

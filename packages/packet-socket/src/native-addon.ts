@@ -102,6 +102,26 @@ export interface NativeMembershipLink {
   close(): void;
 }
 
+/** The addon's NeighborResponder class (native/neighbor_responder.cc). */
+export interface NativeNeighborResponder {
+  /** Why the requested realtime priority was refused, if it was. */
+  readonly startError: string | undefined;
+  attach(fd: number, mac: Uint8Array, slotBytes: number): number;
+  detach(port: number): void;
+  setAnswered(
+    port: number,
+    ipv4: Uint8Array,
+    ipv4Labels: readonly string[],
+    ipv6: Uint8Array,
+    ipv6Labels: readonly string[],
+  ): void;
+  setPaused(port: number, paused: boolean): void;
+  /** [kind, label, n, kind, label, n, …]. */
+  takeCounts(): (string | number)[];
+  beats(): number;
+  close(): void;
+}
+
 /** Pacer events: (0, data, from, ttl, multihop, atUs) | (1, discriminator, atUs) | (2, error). */
 export type NativePacerEvent = (kind: number, ...args: unknown[]) => void;
 
@@ -119,6 +139,11 @@ type Addon = {
     fd: number,
     onEvent: (kind: number, ...args: unknown[]) => void,
   ) => NativeMembershipLink;
+  readonly NeighborResponder: new (
+    onEvent: (kind: number, ...args: unknown[]) => void,
+    rateLimit: readonly [perSecond: number, burst: number, maxSources: number],
+    budget: readonly [priority: number, maxBusyShare: number, windowMs: number, cooldownMs: number],
+  ) => NativeNeighborResponder;
   readonly monotonicTimeUs: () => number;
   readonly bfdSchedule: {
     readonly jitteredIntervalUs: (intervalUs: number, detectMultiplier: number, random: number) => number;

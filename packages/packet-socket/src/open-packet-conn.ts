@@ -95,6 +95,7 @@ export class LinuxPacketConn implements PacketConn {
   readonly #batchFrames: number;
   readonly #slotBytes: number;
   #reading = false;
+  #lent = false;
   #queue: BatchQueue | undefined;
   #closing: Promise<void> | undefined;
   #received = 0;
@@ -131,7 +132,7 @@ export class LinuxPacketConn implements PacketConn {
   }
 
   receive(options: ReceiveOptions = {}): AsyncIterableIterator<FrameBatch> {
-    if (this.#queue !== undefined) throw new ReceiveBusyError(this.ifname);
+    if (this.#queue !== undefined || this.#lent) throw new ReceiveBusyError(this.ifname);
     const queue = new BatchQueue(options.highWaterMarkFrames ?? defaultHighWaterMarkFrames, {
       pause: () => this.#socket.pause(),
       resume: () => this.#socket.resume(),
@@ -161,6 +162,18 @@ export class LinuxPacketConn implements PacketConn {
   }
 
   /** Starts receiving frames sent to a multicast MAC (e.g. a solicited-node group). */
+  /**
+   * Hands the socket's receive side to a native reader in this process (openNeighborResponder):
+   * `receive()` is refused from now on. Returns the fd and the receive slot size (MTU-sized
+   * frames). The connection still sends, filters, joins groups and closes.
+   */
+  lendReceiveSide(): { readonly fd: number; readonly slotBytes: number } {
+    this.#checkOpen(SocketOp.receive);
+    if (this.#queue !== undefined || this.#lent) throw new ReceiveBusyError(this.ifname);
+    this.#lent = true;
+    return { fd: this.#socket.fd, slotBytes: this.#slotBytes };
+  }
+
   addMembership(mac: string | Uint8Array): void {
     this.#membership(SocketOp.addMembership, PACKET_ADD_MEMBERSHIP, mac);
   }

@@ -4,7 +4,7 @@
  */
 import type { MembershipSnapshot, MembershipStats } from '@baremetal-lb/leader';
 import { type Counter, MetricsRegistry, registerProcessMetrics } from '@baremetal-lb/metrics';
-import type { CountEntry } from '../layer2/thread/pending-counts.ts';
+import type { CountEntry } from '../layer2/net/pending-counts.ts';
 import { TallyCounter } from './tally-counter.ts';
 
 type AnnouncedLabel = 'service' | 'protocol' | 'node' | 'ip';

@@ -1,7 +1,8 @@
 /**
- * Counts the responder thread gathers per frame and hands to the main thread in one message:
- * posting a message per frame would wake the main thread for every ARP request. On the per-frame
- * path an add is one map lookup and an increment, with no allocation once a label was seen.
+ * Counts the responders gather per frame, handed to the metrics in one go before each scrape
+ * (with what the native responder thread counted), rather than a metric update per frame. On the
+ * per-frame path an add is one map lookup and an increment, with no allocation once a label was
+ * seen.
  */
 
 /** `arp`/`ndp`: frames by outcome (the label); the others: by announced IP (the label). */
