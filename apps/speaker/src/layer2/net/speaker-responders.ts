@@ -84,12 +84,16 @@ export class SpeakerResponders implements AnnounceTarget {
     this.#metrics = metrics;
   }
 
-  /** Starts the responder thread from the speaker's flags and wires what it reports. */
+  /**
+   * Starts the responder thread from the speaker's flags and wires what it reports. `netns`
+   * (tests) opens the packet sockets in that network namespace.
+   */
   static start(
-    flags: SpeakerFlags,
+    flags: Pick<SpeakerFlags, 'requestRateLimit' | 'responderPriority'>,
     metrics: SpeakerMetrics,
     log: Logger,
     reports: ResponderReports,
+    netns?: string,
   ): SpeakerResponders {
     const native = openNeighborResponder({
       ...(flags.requestRateLimit === 0
@@ -117,7 +121,11 @@ export class SpeakerResponders implements AnnounceTarget {
     const set = new ResponderSet({
       open: async (ifi) => {
         // Nothing announced yet: the kernel filter passes nothing until the first placement.
-        const conn = openPacketConn(ifi.name, { filter: announcedFilter([], []), receiveBufferBytes });
+        const conn = openPacketConn(ifi.name, {
+          filter: announcedFilter([], []),
+          receiveBufferBytes,
+          ...(netns === undefined ? {} : { netns }),
+        });
         try {
           return native.attach(conn, ifi.mac);
         } catch (error) {
