@@ -5,8 +5,8 @@
  * compiled top-level code: 4-5 MiB less RSS once running and a third less start-up time
  * (apps/speaker/README.md, "Footprint and start-up").
  *
- * The worker threads start from files beside the code that starts them (`new URL('./….js',
- * import.meta.url)`), so their entries keep those names in the same directory. The packet-socket
+ * The BFD worker thread starts from a file beside the code that starts it (`new URL('./….js',
+ * import.meta.url)`), so its entry keeps that name in the same directory. The packet-socket
  * addon stays a file of its package (found through node_modules at run time), and so does
  * node-gyp-build, which loads it.
  */

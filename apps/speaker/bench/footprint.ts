@@ -2,8 +2,9 @@
  * Speaker footprint, before vs after, side by side in one e2e lab run (root; 3 nodes, real
  * kube-apiserver): for each speaker build, RSS / CPU-seconds per minute / threads of each
  * speaker idle with 1 Service, start-up (process start → the owner's first gratuitous ARP for
- * the VIP, after the stand-in took it over) TRIALS times, and RSS with 100 Services; then a heap
- * snapshot summary of the last build's owner with 100 Services.
+ * the VIP, after the stand-in took it over) TRIALS times, and RSS with 100 Services (20 s after
+ * the last was created, and again after IDLE_SECONDS more); then a heap snapshot summary of the
+ * last build's owner with 100 Services.
  *
  *   BEFORE_ENTRY=/path/to/other/apps/speaker/src/main.ts node --conditions=@baremetal-lb/source bench/footprint.ts
  *
@@ -54,6 +55,7 @@ type Row = {
   startupMedian: string;
   startupRange: string;
   rss100: string;
+  rss100Idle: string;
 };
 
 type Build = { name: string; entry: readonly string[]; env: Readonly<Record<string, string>> };
@@ -111,6 +113,10 @@ async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promi
     await createLbService(t, name, [`${NET}.${100 + i}`], 'Cluster', ['nodea']);
   await sleep(20_000);
   const with100 = await Promise.all(pids(t).map(readProcess));
+  // Steady state with them: the same idle span as the 1-Service column (what is left once the
+  // heap has shrunk after the burst of creations).
+  await sleep(idleSeconds * 1000);
+  const with100Idle = await Promise.all(pids(t).map(readProcess));
   if (snapshotDir !== undefined) {
     process.kill(t.speakers.get(NODE_NAMES[t.nodes.indexOf(owner)]!)!.child.pid!, 'SIGUSR2');
     await sleep(15_000);
@@ -132,6 +138,7 @@ async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promi
       2,
     ),
     rss100: `${range(with100.map((p) => p.rssMiB))} (${range(with100.map((p) => p.anonMiB))})`,
+    rss100Idle: `${range(with100Idle.map((p) => p.rssMiB))} (${range(with100Idle.map((p) => p.anonMiB))})`,
   };
 }
 
@@ -186,12 +193,12 @@ async function main(): Promise<void> {
     `\nSpeaker footprint (3 nodes, ${cpus().length} CPUs, Node ${process.version}, idle ${idleSeconds} s, ${trials} start-ups)\n`,
   );
   console.log(
-    `| build | RSS (anon) idle, 1 Service (MiB) | CPU-s/min idle | threads | start-up median (s) | start-up range (s) | RSS (anon), ${serviceCount} Services (MiB) |`,
+    `| build | RSS (anon) idle, 1 Service (MiB) | CPU-s/min idle | threads | start-up median (s) | start-up range (s) | RSS (anon), ${serviceCount} Services, 20 s after the last (MiB) | the same after ${idleSeconds} s more idle |`,
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows)
     console.log(
-      `| ${r.build} | ${r.idleRss} | ${r.cpuPerMinute} | ${r.threads} | ${r.startupMedian} | ${r.startupRange} | ${r.rss100} |`,
+      `| ${r.build} | ${r.idleRss} | ${r.cpuPerMinute} | ${r.threads} | ${r.startupMedian} | ${r.startupRange} | ${r.rss100} | ${r.rss100Idle} |`,
     );
   const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
   if (file !== undefined) {

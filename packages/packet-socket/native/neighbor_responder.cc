@@ -116,7 +116,8 @@ struct Port {
   bool paused = false;
   std::unordered_map<uint32_t, Tally> ipv4;  // address bytes as a big-endian integer
   std::map<Ipv6Key, Tally> ipv6;
-  std::vector<uint8_t> storage;
+  // Left uninitialised (see Reader::storage in packet_socket.h): only pages frames land in are touched.
+  std::unique_ptr<uint8_t[]> storage;
   std::vector<uint8_t> control;
   std::vector<mmsghdr> msgs;
   std::vector<iovec> iovs;
@@ -360,7 +361,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     port->fd = info[0].As<Napi::Number>().Int32Value();
     std::memcpy(port->mac, BytesOf(info[1]).first, 6);
     port->slot_bytes = std::max<uint32_t>(info[2].As<Napi::Number>().Uint32Value(), kEthernet + kIpv6 + 64);
-    port->storage.resize(size_t{kBatchFrames} * port->slot_bytes);
+    port->storage.reset(new uint8_t[size_t{kBatchFrames} * port->slot_bytes]);
     port->control.resize(kBatchFrames * kControlBytes);
     port->msgs.resize(kBatchFrames);
     port->iovs.resize(kBatchFrames);
@@ -555,7 +556,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
   // Returns whether any frame arrived.
   bool Drain(uint64_t id, Port& port, std::vector<Event*>& out) {
     for (unsigned i = 0; i < kBatchFrames; i++) {
-      port.iovs[i] = {port.storage.data() + size_t{i} * port.slot_bytes, port.slot_bytes};
+      port.iovs[i] = {port.storage.get() + size_t{i} * port.slot_bytes, port.slot_bytes};
       msghdr& h = port.msgs[i].msg_hdr;
       h = {};
       h.msg_iov = &port.iovs[i];
@@ -585,7 +586,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     for (int i = 0; i < n; i++) {
       const msghdr& h = port.msgs[i].msg_hdr;
       if ((h.msg_flags & MSG_TRUNC) != 0) continue;  // larger than the MTU: no ARP/NDP frame
-      uint8_t* frame = port.storage.data() + size_t(i) * port.slot_bytes;
+      uint8_t* frame = port.storage.get() + size_t(i) * port.slot_bytes;
       size_t length = port.msgs[i].msg_len;
       const tpacket_auxdata* aux = nullptr;
       for (cmsghdr* c = CMSG_FIRSTHDR(const_cast<msghdr*>(&h)); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {

@@ -338,7 +338,7 @@ Napi::Value Socket::StartReading(const Napi::CallbackInfo& info) {
   reader->owner = this;
   reader->slot_count = slot_count;
   reader->slot_bytes = slot_bytes;
-  reader->storage.resize(static_cast<size_t>(slot_count) * slot_bytes);
+  reader->storage.reset(new uint8_t[static_cast<size_t>(slot_count) * slot_bytes]);
   reader->control.resize(static_cast<size_t>(slot_count) * kControlBytes);
   reader->msgs.resize(slot_count);
   reader->iovs.resize(slot_count);
@@ -448,7 +448,7 @@ void Socket::DeliverBatch(int status) {
   }
   const uint32_t payload_bytes = r->slot_bytes - kVlanHeadroom;
   for (uint32_t i = 0; i < r->slot_count; i++) {
-    r->iovs[i] = {r->storage.data() + static_cast<size_t>(i) * r->slot_bytes + kVlanHeadroom, payload_bytes};
+    r->iovs[i] = {r->storage.get() + static_cast<size_t>(i) * r->slot_bytes + kVlanHeadroom, payload_bytes};
     struct msghdr& hdr = r->msgs[i].msg_hdr;
     std::memset(&hdr, 0, sizeof(hdr));
     hdr.msg_iov = &r->iovs[i];
