@@ -13,5 +13,16 @@ export default defineConfig({
   plugins: [builtinModulesPlugin()],
   external: ['node-gyp-build'],
   // keepNames: error names and stack traces as written (apps/speaker/rolldown.config.ts).
-  output: { dir: 'bundle', format: 'esm', minify: true, keepNames: true, sourcemap: true },
+  output: {
+    dir: 'bundle',
+    format: 'esm',
+    minify: true,
+    keepNames: true,
+    sourcemap: true,
+    // One non-ASCII character makes V8 hold a whole script's source as a two-byte string (see the
+    // speaker's rolldown.config.ts).
+    charset: 'ascii',
+    // Chunks of earlier builds (hashed names) would otherwise pile up beside the new ones.
+    cleanDir: true,
+  },
 });

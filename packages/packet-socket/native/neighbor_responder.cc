@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -52,6 +53,9 @@ constexpr unsigned kBatchFrames = 64;
 constexpr size_t kControlBytes = CMSG_SPACE(sizeof(tpacket_auxdata));
 // An idle thread still wakes this often, so that JavaScript sees it alive (its heartbeat).
 constexpr int kBeatMs = 1000;
+// Frames handed up and not yet taken by JavaScript beyond which more are dropped: a flood of
+// forged claims must not queue without bound while the main thread is busy.
+constexpr int64_t kMaxHandedUp = 8192;
 
 constexpr uint16_t kEtherArp = 0x0806;
 constexpr uint16_t kEtherIpv6 = 0x86dd;
@@ -90,8 +94,15 @@ enum EventKind : int { kFrames = 0, kPriority = 1, kReceiveError = 2 };
 
 struct Event {
   explicit Event(EventKind k) : kind(k) {}
+  // Handed to JavaScript (or dropped on the way): no longer in flight.
+  ~Event() {
+    if (handed_up) handed_up->fetch_sub(static_cast<int64_t>(lengths.size()));
+  }
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
   EventKind kind;
   uint64_t port = 0;
+  std::shared_ptr<std::atomic<int64_t>> handed_up;  // kFrames: the responder's count of frames in flight
   std::vector<uint8_t> data;       // kFrames: the frames back to back
   std::vector<uint32_t> lengths;   // kFrames
   bool realtime = false;           // kPriority
@@ -605,12 +616,14 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
       }
       if (!Handle(port, frame, length, vlan, now_us)) continue;
       // For JavaScript, with the tag the kernel took off put back in place (as the socket's own
-      // reader does).
-      if (port.paused) continue;
+      // reader does); dropped while its queue is full.
+      if (port.paused || handed_up_->load() >= kMaxHandedUp) continue;
       if (frames == nullptr) {
         frames = new Event(kFrames);
         frames->port = id;
+        frames->handed_up = handed_up_;
       }
+      handed_up_->fetch_add(1);
       size_t size = length + (vlan ? 4 : 0);
       size_t start = frames->data.size();
       frames->data.resize(start + size);
@@ -912,6 +925,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
   RateLimiter limiter_;
   uint64_t outcomes_[2][kOutcomeCount] = {};
   std::vector<Tally> retired_;
+  std::shared_ptr<std::atomic<int64_t>> handed_up_ = std::make_shared<std::atomic<int64_t>>(0);
   uint64_t beats_ = 0;
   // The CPU budget.
   int priority_ = 0;

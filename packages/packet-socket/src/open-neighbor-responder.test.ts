@@ -320,6 +320,26 @@ describe.skipIf(!ready)('openNeighborResponder (as root, veth pair between two n
     expect(responder!.beats() - beats).toBeLessThanOrEqual(3);
   });
 
+  it('hands up at most 8,192 frames that JavaScript has not taken yet, and drops the rest', async () => {
+    responder = openNeighborResponder();
+    // A receive buffer that holds the whole burst, so that only the thread's cap can drop.
+    answering = responder.attach(
+      openPacketConn('eth0', { netns: b, receiveBufferBytes: 16 * 2 ** 20 }),
+      bMac,
+    );
+    answering.setAnswered([{ address: Uint8Array.from(vip), label: '198.51.100.7' }]);
+    tx = openPacketConn('eth0', { netns: a });
+    const handedUp = collect(answering);
+    await settle(20);
+    // Claims of the VIP (handed up), sent and left to arrive while this thread takes none: it
+    // blocks (Atomics.wait) until the responder thread has read the whole burst.
+    const claim = arp(2, { dst: broadcast, src: aMac, senderIp: vip, targetIp: vip });
+    for (let sent = 0; sent < 10_000; )
+      sent += tx.sendBatch(new Array(Math.min(1000, 10_000 - sent)).fill(claim));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    expect(await handedUp).toHaveLength(8192);
+  });
+
   it('stops reading a connection once it is closed, and refuses the lent socket to receive()', async () => {
     start();
     const conn = openPacketConn('eth0', { netns: b });

@@ -28,7 +28,11 @@ import {
   type ConflictReport,
   defaultConflictOptions,
 } from '../responder/conflict-detector.ts';
-import { SourceRateLimiter, unlimitedRateLimitOptions } from '../responder/source-rate-limiter.ts';
+import {
+  defaultRateLimitOptions,
+  SourceRateLimiter,
+  unlimitedRateLimitOptions,
+} from '../responder/source-rate-limiter.ts';
 import { announcedFilter } from './neighbor-filter.ts';
 import { PendingCounts } from './pending-counts.ts';
 import { ResponderSet } from './responder-set.ts';
@@ -102,7 +106,7 @@ export class SpeakerResponders implements AnnounceTarget {
             rateLimit: {
               perSourcePerSecond: flags.requestRateLimit,
               burst: flags.requestRateLimit,
-              maxSources: 4096,
+              maxSources: defaultRateLimitOptions.maxSources,
             },
           }),
       ...(flags.responderPriority > 0
