@@ -108,7 +108,7 @@ ${reportUndici}`;
     await build.close();
   });
 
-  it('puts the stand-ins in a chunk of their own, which imports nothing', async () => {
+  it('puts each stand-in in a chunk of its own, which imports nothing', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'bmlb-builtins-'));
     await writeFile(
       path.join(dir, 'a.js'),
@@ -127,10 +127,39 @@ ${reportUndici}`;
     await build.write({ dir: path.join(dir, 'out'), format: 'esm' });
     await build.close();
     const files = await readdir(path.join(dir, 'out'));
-    const builtins = files.find((f) => f.startsWith('node-builtins'));
-    expect(builtins).toBeDefined();
-    expect(await readFile(path.join(dir, 'out', builtins!), 'utf8')).not.toMatch(/\bimport\b/);
+    for (const name of ['node-fs', 'node-path']) {
+      const chunk = files.find((f) => f.startsWith(`${name}-`));
+      expect(chunk, name).toBeDefined();
+      expect(await readFile(path.join(dir, 'out', chunk!), 'utf8')).not.toMatch(/\bimport\b/);
+    }
     const { stdout } = await run(process.execPath, [path.join(dir, 'out', 'b.js')]);
     expect(stdout.trim()).toBe('function function');
+  });
+
+  it('reads a built-in that only a lazily imported chunk uses when that chunk loads, and an unused import not at all', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bmlb-builtins-'));
+    await writeFile(
+      path.join(dir, 'lazy.js'),
+      "import { createInterface } from 'node:readline'; export const r = typeof createInterface;",
+    );
+    await writeFile(
+      path.join(dir, 'unused.js'),
+      "import { Socket } from 'node:dgram'; export const s = Socket;",
+    );
+    const loaded =
+      "process.moduleLoadList.filter((m) => m === 'NativeModule readline' || m === 'NativeModule dgram')";
+    await writeFile(
+      path.join(dir, 'main.js'),
+      `import './unused.js'; console.log(JSON.stringify(${loaded})); const { r } = await import('./lazy.js'); console.log(r, JSON.stringify(${loaded}));`,
+    );
+    const build = await rolldown({
+      input: path.join(dir, 'main.js'),
+      platform: 'node',
+      plugins: [builtinModulesPlugin()],
+    });
+    await build.write({ dir: path.join(dir, 'out'), format: 'esm' });
+    await build.close();
+    const { stdout } = await run(process.execPath, [path.join(dir, 'out', 'main.js')]);
+    expect(stdout.trim().split('\n')).toEqual(['[]', 'function ["NativeModule readline"]']);
   });
 });

@@ -55,18 +55,29 @@ export function builtinModulesPlugin(): Plugin {
       return specifier === undefined ? null : `${virtualPrefix}${specifier}`;
     },
     load(id) {
-      return id.startsWith(virtualPrefix) ? renderBuiltinModule(id.slice(virtualPrefix.length)) : null;
+      if (!id.startsWith(virtualPrefix)) return null;
+      // Free of side effects: an import whose bindings all went unused (tree-shaken) is dropped
+      // instead of still reading the built-in at start-up.
+      return { code: renderBuiltinModule(id.slice(virtualPrefix.length)), moduleSideEffects: false };
     },
-    // The stand-ins import nothing, so in a chunk of their own they can never be part of an
+    // Each stand-in is a chunk of its own: it imports nothing, so it can never be part of an
     // import cycle between chunks (left to the default splitting, rolldown's runtime chunk and
-    // a shared chunk imported each other and one read a binding before it was initialised).
+    // a shared chunk imported each other and one read a binding before it was initialised), and
+    // a built-in that only a lazily loaded chunk uses (client-node's child_process, say) is read
+    // only when that chunk loads (one shared chunk of stand-ins loaded them all at start-up).
     outputOptions(options) {
       return {
         ...options,
-        codeSplitting: { groups: [{ name: 'node-builtins', test: /^\0builtin-module:/ }] },
+        codeSplitting: { groups: [{ name: builtinChunkName, debugName: 'node-builtins' }] },
       };
     },
   };
+}
+
+/** `node-http` for the stand-in of `node:http`; null for every other module. */
+export function builtinChunkName(moduleId: string): string | null {
+  if (!moduleId.startsWith(virtualPrefix)) return null;
+  return moduleId.slice(virtualPrefix.length).replace(/[^A-Za-z0-9]+/g, '-');
 }
 
 /** Whether `name` may be declared as a binding (reserved words such as `delete` may not). */
