@@ -130,7 +130,13 @@ async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promi
   return {
     build: build.name,
     // One decimal: the goal (70 MB = 66.8 MiB) falls between whole MiB.
-    idleRss: `${range(after.map((p) => p.rssMiB), 1)} (${range(after.map((p) => p.anonMiB), 1)})`,
+    idleRss: `${range(
+      after.map((p) => p.rssMiB),
+      1,
+    )} (${range(
+      after.map((p) => p.anonMiB),
+      1,
+    )})`,
     cpuPerMinute: range(cpu, 2),
     threads: range(after.map((p) => p.threads)),
     startupMedian: (percentile(sorted, 50) / 1000).toFixed(2),
@@ -138,8 +144,20 @@ async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promi
       sorted.map((ms) => ms / 1000),
       2,
     ),
-    rss100: `${range(with100.map((p) => p.rssMiB), 1)} (${range(with100.map((p) => p.anonMiB), 1)})`,
-    rss100Idle: `${range(with100Idle.map((p) => p.rssMiB), 1)} (${range(with100Idle.map((p) => p.anonMiB), 1)})`,
+    rss100: `${range(
+      with100.map((p) => p.rssMiB),
+      1,
+    )} (${range(
+      with100.map((p) => p.anonMiB),
+      1,
+    )})`,
+    rss100Idle: `${range(
+      with100Idle.map((p) => p.rssMiB),
+      1,
+    )} (${range(
+      with100Idle.map((p) => p.anonMiB),
+      1,
+    )})`,
   };
 }
 
