@@ -51,8 +51,11 @@ async function answersTo(tx: LinuxPacketConn, request: Uint8Array, ourMac: numbe
   tx.send(request);
   await reading;
   await iterator.return?.();
-  // From the speaker's MAC: the kernel's own traffic (MLD reports) is not an answer.
-  return frames.filter((f) => f.readUIntBE(6, 6) === ourMac);
+  // ARP replies and Neighbor Advertisements from the speaker's MAC: its kernel's own traffic
+  // (MLD reports, from the same MAC) is not an answer.
+  const isAnswer = (f: Buffer) =>
+    f.readUInt16BE(12) === 0x0806 || (f.readUInt16BE(12) === 0x86dd && f[20] === 58 && f[54] === 136);
+  return frames.filter((f) => f.readUIntBE(6, 6) === ourMac && isAnswer(f));
 }
 
 describe.skipIf(!ready)('the native responder thread, against the speaker responders’ bytes', () => {
