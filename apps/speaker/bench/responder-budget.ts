@@ -19,7 +19,7 @@ import { announceVip, VIP } from './bench-lab.ts';
 import { sampleThreadCpu, summarizeThreadCpu } from './thread-cpu-sampler.ts';
 
 const rates = [25_000, 50_000, 100_000, 200_000, 400_000];
-/** The budget's window (realtime-budget.ts): the span over which it allows half a core. */
+/** The budget's window (speaker-responders.ts cpuBudget, enforced in packet-socket's native/neighbor_responder.cc): the span over which it allows half a core. */
 const budgetWindowMs = 100;
 
 const t = await createSpeakerLab();

@@ -9,6 +9,7 @@ import {
   openNeighborResponder,
 } from './open-neighbor-responder.ts';
 import { type LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
+import { collectFrames } from './testing/collect-frames.ts';
 
 const ready = checkPrerequisites('neighbor responder kernel tests', {
   root: true,
@@ -105,28 +106,7 @@ const linkLayerOption = (type: 1 | 2, mac: Buffer) => Buffer.concat([Buffer.from
 const solicitedNodeMac = Buffer.from([0x33, 0x33, 0xff, 0x00, 0x00, 0x07]);
 const solicitedNode = ipv6('ff02::1:ff00:7');
 
-async function collect(
-  conn: { receive(): AsyncIterableIterator<readonly Buffer[]> },
-  quietMs = 300,
-): Promise<Buffer[]> {
-  const frames: Buffer[] = [];
-  const iterator = conn.receive();
-  try {
-    for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), quietMs);
-      });
-      const result = await Promise.race([iterator.next(), timeout]);
-      clearTimeout(timer);
-      if (result === 'timeout' || result.done) break;
-      frames.push(...result.value);
-    }
-  } finally {
-    await iterator.return?.();
-  }
-  return frames;
-}
+const collect = collectFrames;
 
 /** ARP frames and Neighbor Advertisements (the kernel's own MLD reports and the like are not answers). */
 const isNeighborReply = (f: Buffer) =>

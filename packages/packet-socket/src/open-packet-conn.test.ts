@@ -8,6 +8,7 @@ import type { BpfProgram } from './bpf/bpf-instruction.ts';
 import { runBpf } from './bpf/run-bpf.ts';
 import { type LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
 import { ConnClosedError, SocketError } from './packet-socket-error.ts';
+import { collectFrames } from './testing/collect-frames.ts';
 import { sampleArp, sampleIcmpv6, sampleIpv4 } from './testing/sample-frames.ts';
 
 const ready = checkPrerequisites('packet-socket kernel tests', {
@@ -38,26 +39,7 @@ function testFrame(destination: string, length: number, vlan?: number): Buffer {
   return Buffer.concat([header, randomBytes(Math.max(0, length - header.length))]);
 }
 
-/** Receives until `count` frames arrived or `quietMs` passed without any; then detaches. */
-async function collect(conn: LinuxPacketConn, count: number, quietMs = 300): Promise<Buffer[]> {
-  const frames: Buffer[] = [];
-  const iterator = conn.receive();
-  try {
-    while (frames.length < count) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), quietMs);
-      });
-      const result = await Promise.race([iterator.next(), timeout]);
-      clearTimeout(timer);
-      if (result === 'timeout' || result.done) break;
-      frames.push(...result.value);
-    }
-  } finally {
-    await iterator.return?.();
-  }
-  return frames;
-}
+const collect = collectFrames;
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
