@@ -6,7 +6,7 @@ import { accept, assemble, drop, jumpIfEqual, load } from './bpf/bpf-assembler.t
 import { arpRequestFilter, neighborSolicitationFilter } from './bpf/bpf-filters.ts';
 import type { BpfProgram } from './bpf/bpf-instruction.ts';
 import { runBpf } from './bpf/run-bpf.ts';
-import { type LinuxPacketConn, openPacketConn } from './open-packet-conn.ts';
+import { openPacketConn } from './open-packet-conn.ts';
 import { ConnClosedError, SocketError } from './packet-socket-error.ts';
 import { collectFrames } from './testing/collect-frames.ts';
 import { sampleArp, sampleIcmpv6, sampleIpv4 } from './testing/sample-frames.ts';
