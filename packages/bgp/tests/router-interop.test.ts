@@ -7,7 +7,14 @@
  * noticed through the hold timer. Timings are printed, never asserted tightly (2 shared cores).
  */
 import { Server, Socket } from 'node:net';
-import { checkPrerequisites, createLab, type Lab, type LabHost } from '@baremetal-lb/lab';
+import {
+  checkPrerequisites,
+  createLab,
+  type Lab,
+  type LabHost,
+  resumeProcess,
+  suspendProcess,
+} from '@baremetal-lb/lab';
 import { openStreamFd } from '@baremetal-lb/packet-socket';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BgpPeer } from '../src/bgp-peer.ts';
@@ -158,7 +165,7 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
         peer.announce({ prefix: '203.0.113.15/32' });
         await routeIn(router, 4, '203.0.113.15/32');
         // A stalled router: its kernel still ACKs our bytes, but the daemon reads nothing.
-        router.process.kill('SIGSTOP');
+        await suspendProcess(router.process.pid!);
         let resumedAt = 0;
         try {
           peer.withdraw('203.0.113.15/32');
@@ -167,13 +174,13 @@ describe.skipIf(!ready)('BGP interop with BIRD 2, FRR and GoBGP (as root, networ
           const closedAt = peer.whenClosed().then(() => performance.now());
           await new Promise((resolve) => setTimeout(resolve, 1500));
           resumedAt = performance.now();
-          router.process.kill('SIGCONT');
+          resumeProcess(router.process.pid!);
           const closed = await closedAt;
           console.log(`${name}: closed its side ${(closed - resumedAt).toFixed(0)} ms after resuming`);
           // Only the router's own close ends the wait (the transport's limit is 5 s).
           expect(closed).toBeGreaterThan(resumedAt);
         } finally {
-          if (resumedAt === 0) router.process.kill('SIGCONT');
+          if (resumedAt === 0) resumeProcess(router.process.pid!);
         }
         await waitUntil(async () => (await router.routes(4)).length === 0, 15_000, 'withdrawn');
         expect(peer.status().counters.notificationsSent).toBe(1);

@@ -38,6 +38,7 @@ export type { CommandResult } from './run-command.ts';
 export { runCommand } from './run-command.ts';
 export type { SmapsBreakdown } from './smaps-breakdown.ts';
 export { breakDownSmaps, readSmapsBreakdown } from './smaps-breakdown.ts';
+export { resumeProcess, suspendProcess } from './suspend-process.ts';
 export type { SweepResult } from './sweep-stale-labs.ts';
 export { listLabNamespaces, sweepStaleLabs } from './sweep-stale-labs.ts';
 export type { ThreadScheduling } from './thread-scheduling.ts';

@@ -9,7 +9,7 @@
  */
 import { binariesAreReady, stopApiServer } from '@baremetal-lb/envtest';
 import { ContentType } from '@baremetal-lb/kube';
-import { checkPrerequisites, type LabHost } from '@baremetal-lb/lab';
+import { checkPrerequisites, type LabHost, resumeProcess, suspendProcess } from '@baremetal-lb/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBird } from '../../../../packages/bgp/tests/bird-router.ts';
 import type { FrrRouter } from '../../../../packages/bgp/tests/frr-router.ts';
@@ -473,20 +473,20 @@ describe.skipIf(!ready)('speaker BGP mode e2e (FRR)', () => {
     await createLbService(t, 'web3', ['198.18.100.12'], 'Cluster', ['nodeb']);
     await waitFor(async () => (await route('198.18.100.12/32')) !== undefined, 20_000, 'the route');
     // bgpd stopped: its kernel still ACKs our UPDATE and NOTIFICATION, but nothing is read.
-    router.process.kill('SIGSTOP');
+    await suspendProcess(router.process.pid!);
     let resumedAt = 0;
     try {
       const exited = t.kill(node, 'SIGTERM').then(() => performance.now());
       await new Promise((r) => setTimeout(r, 1_000));
       resumedAt = performance.now();
-      router.process.kill('SIGCONT');
+      resumeProcess(router.process.pid!);
       const exitedAt = await exited;
       console.log(
         `SIGTERM with FRR stalled: the speaker exited ${(exitedAt - resumedAt).toFixed(0)} ms after FRR resumed`,
       );
       expect(exitedAt).toBeGreaterThan(resumedAt);
     } finally {
-      if (resumedAt === 0) router.process.kill('SIGCONT');
+      if (resumedAt === 0) resumeProcess(router.process.pid!);
     }
     expect(speaker.child.exitCode).toBe(0);
     expect(speaker.logs.some((l) => l.includes('routers closed their connections'))).toBe(true);
