@@ -35,6 +35,34 @@ describe('HttpKubeClient', () => {
     };
   }
 
+  it('keeps at most 4 idle connections after a burst of requests', async () => {
+    let open = 0;
+    let peak = 0;
+    const server = http.createServer((_request, response) => {
+      // Slow enough that the burst needs a connection per request.
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 30);
+    });
+    server.on('connection', (socket) => {
+      peak = Math.max(peak, ++open);
+      socket.once('close', () => open--);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new HttpKubeClient({
+      server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: async () => ({ headers: {}, tls: {} }),
+    });
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => client.request('GET', '/api/v1/things')));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(peak).toBe(20);
+      expect(open).toBe(4);
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('splits a watch stream into events across chunk boundaries', async () => {
     const { client, close } = await serve((request, response) => {
       expect(request.url).toBe('/api/v1/things?resourceVersion=7&watch=true');

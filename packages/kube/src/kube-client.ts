@@ -71,6 +71,13 @@ const defaultRequestTimeoutMs = 30_000;
 const defaultWatchIdleTimeoutMs = 90_000;
 /** Connections for writes and lists (the controller's default --workers keeps this many in flight). */
 const maxConnections = 32;
+/**
+ * Idle keep-alive connections kept per pool. A burst (a speaker's status writes and events for
+ * many Services at once) opens up to `maxConnections`; kept, each idle TLS connection holds about
+ * 130 KiB of the process and a connection on the API server. A connection freed while requests
+ * wait is reused at once, so busy pools are not affected.
+ */
+const maxIdleConnections = 4;
 
 type Agents = { readonly requests: http.Agent; readonly watches: http.Agent };
 type Head = { readonly response: http.IncomingMessage; readonly status: number };
@@ -154,12 +161,12 @@ export class HttpKubeClient implements KubeClient {
   #agent(maxSockets: number, tls: TlsSettings): http.Agent {
     const proxy = this.#connection.proxy;
     if (this.#secure) {
-      const options = { keepAlive: true, maxSockets, ...tls };
+      const options = { keepAlive: true, maxSockets, maxFreeSockets: maxIdleConnections, ...tls };
       return proxy ? new HttpsTunnelAgent(proxy, options) : new https.Agent(options);
     }
     return proxy
-      ? new HttpTunnelAgent(proxy, { keepAlive: true, maxSockets })
-      : new http.Agent({ keepAlive: true, maxSockets });
+      ? new HttpTunnelAgent(proxy, { keepAlive: true, maxSockets, maxFreeSockets: maxIdleConnections })
+      : new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxIdleConnections });
   }
 
   /** Sends one request and resolves with the response head (the body still to be read). */
