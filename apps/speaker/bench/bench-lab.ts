@@ -4,7 +4,7 @@
  * percentiles.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type LabHost, runCommand } from '@baremetal-lb/lab';
@@ -103,7 +103,34 @@ const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8
  * RSS in all, and its anonymous part: what the process allocated. The rest is mapped files, mostly
  * the node binary's code, shared with every other Node process on the host.
  */
-export type ProcessFootprint = { rssMiB: number; anonMiB: number; threads: number; cpuSeconds: number };
+export type ProcessFootprint = {
+  rssMiB: number;
+  anonMiB: number;
+  threads: number;
+  cpuSeconds: number;
+  /** Established TCP connections the process holds (API server, health and metrics clients). */
+  tcpConnections: number;
+};
+
+/** Established TCP connections among `pid`'s file descriptors, from its network namespace's tables. */
+async function countTcpConnections(pid: number): Promise<number> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode !== undefined) inodes.add(inode);
+  }
+  let count = 0;
+  for (const table of ['tcp', 'tcp6']) {
+    const lines = (await readFile(`/proc/${pid}/net/${table}`, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      // st (field 4) 01 = ESTABLISHED; inode is field 10.
+      if (fields[3] === '01' && inodes.has(fields[9] ?? '')) count++;
+    }
+  }
+  return count;
+}
 
 export async function readProcess(pid: number): Promise<ProcessFootprint> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -115,6 +142,7 @@ export async function readProcess(pid: number): Promise<ProcessFootprint> {
     threads: kib('Threads'),
     // Fields 14 and 15 of stat (utime, stime), counted after "pid (comm) ".
     cpuSeconds: (Number(stat[11]) + Number(stat[12])) / clockTicks,
+    tcpConnections: await countTcpConnections(pid),
   };
 }
 

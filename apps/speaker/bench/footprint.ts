@@ -56,6 +56,7 @@ type Row = {
   startupRange: string;
   rss100: string;
   rss100Idle: string;
+  connections100: string;
 };
 
 type Build = { name: string; entry: readonly string[]; env: Readonly<Record<string, string>> };
@@ -158,6 +159,7 @@ async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promi
       with100Idle.map((p) => p.anonMiB),
       1,
     )})`,
+    connections100: `${range(after.map((p) => p.tcpConnections))} / ${range(with100.map((p) => p.tcpConnections))} / ${range(with100Idle.map((p) => p.tcpConnections))}`,
   };
 }
 
@@ -212,12 +214,12 @@ async function main(): Promise<void> {
     `\nSpeaker footprint (3 nodes, ${cpus().length} CPUs, Node ${process.version}, idle ${idleSeconds} s, ${trials} start-ups)\n`,
   );
   console.log(
-    `| build | RSS (anon) idle, 1 Service (MiB) | CPU-s/min idle | threads | start-up median (s) | start-up range (s) | RSS (anon), ${serviceCount} Services, 20 s after the last (MiB) | the same after ${idleSeconds} s more idle |`,
+    `| build | RSS (anon) idle, 1 Service (MiB) | CPU-s/min idle | threads | start-up median (s) | start-up range (s) | RSS (anon), ${serviceCount} Services, 20 s after the last (MiB) | the same after ${idleSeconds} s more idle | TCP connections per speaker: idle / ${serviceCount} Services / later |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows)
     console.log(
-      `| ${r.build} | ${r.idleRss} | ${r.cpuPerMinute} | ${r.threads} | ${r.startupMedian} | ${r.startupRange} | ${r.rss100} | ${r.rss100Idle} |`,
+      `| ${r.build} | ${r.idleRss} | ${r.cpuPerMinute} | ${r.threads} | ${r.startupMedian} | ${r.startupRange} | ${r.rss100} | ${r.rss100Idle} | ${r.connections100} |`,
     );
   const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
   if (file !== undefined) {
