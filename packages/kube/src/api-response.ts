@@ -1,7 +1,7 @@
-import type http from 'node:http';
+import type { Readable } from 'node:stream';
 import { KubeApiError } from './kube-error.ts';
 
-export async function readText(response: http.IncomingMessage): Promise<string> {
+export async function readText(response: Readable): Promise<string> {
   response.setEncoding('utf8');
   let text = '';
   for await (const chunk of response as AsyncIterable<string>) text += chunk;

@@ -1,13 +1,13 @@
-import http from 'node:http';
-import https from 'node:https';
-import { closeIdleSockets, sameTls } from './agent-pool.ts';
 import { apiError, asApiError, readText, toJson } from './api-response.ts';
+import type { ApiResponse, ApiTransport } from './api-transport.ts';
 import { type Clock, sleep, systemClock } from './clock.ts';
+import { Http1Transport } from './http1-transport.ts';
+import { Http2Transport, Http2UnavailableError } from './http2-transport.ts';
 import type { Credentials, KubeConnection, TlsSettings } from './kube-config.ts';
 import { ListBodySplitter, type ListMeta } from './list-body-splitter.ts';
 import { retryAfterMs } from './retry-after.ts';
+import { sameTls } from './same-tls.ts';
 import { type RateLimit, TokenBucket } from './token-bucket.ts';
-import { HttpsTunnelAgent, HttpTunnelAgent } from './tunnel-agent.ts';
 
 export const ContentType = {
   json: 'application/json',
@@ -69,25 +69,15 @@ export const defaultRateLimit: RateLimit = { qps: 50, burst: 100 };
 const defaultCredentialsRefreshMs = 30_000;
 const defaultRequestTimeoutMs = 30_000;
 const defaultWatchIdleTimeoutMs = 90_000;
-/** Connections for writes and lists (the controller's default --workers keeps this many in flight). */
-const maxConnections = 32;
-/**
- * Idle keep-alive connections kept per pool. A burst (a speaker's status writes and events for
- * many Services at once) opens up to `maxConnections`; kept, each idle TLS connection holds about
- * 130 KiB of the process and a connection on the API server. A connection freed while requests
- * wait is reused at once, so busy pools are not affected.
- */
-const maxIdleConnections = 4;
-
-type Agents = { readonly requests: http.Agent; readonly watches: http.Agent };
-type Head = { readonly response: http.IncomingMessage; readonly status: number };
 
 /**
- * KubeClient over keep-alive node:https agents (client-node's generated clients open a fresh TLS
- * connection per request; node:https rather than undici: the TLS stack is loaded anyway, undici
- * adds about 17 MB). Every request waits for the rate limiter, honours 429 + Retry-After, and is
- * retried once with freshly read credentials after a 401 (a rotated token). When the TLS material
- * changes (a rotated client certificate or CA), new connections use it.
+ * KubeClient over node:http2 (one TLS connection for everything; HTTP/1.1 keep-alive agents for
+ * plain-http servers, through proxies, and for servers that refuse h2 — api-transport.ts).
+ * client-node's generated clients open a fresh TLS connection per request; node's own modules
+ * rather than undici: the TLS stack is loaded anyway, undici adds about 17 MB. Every request
+ * waits for the rate limiter, honours 429 + Retry-After, and is retried once with freshly read
+ * credentials after a 401 (a rotated token). When the TLS material changes (a rotated client
+ * certificate or CA), new connections use it.
  */
 export class HttpKubeClient implements KubeClient {
   readonly #connection: KubeConnection;
@@ -100,20 +90,22 @@ export class HttpKubeClient implements KubeClient {
   readonly #watchIdleMs: number;
   readonly #requestTimeoutMs: number;
   readonly #maxThrottleRetries: number;
-  /** Writes and lists share 32 connections; watches get their own pool, so they never hold one the writers need. */
-  #agents: Agents | undefined;
+  #transport: ApiTransport | undefined;
+  /** The server refused h2: HTTP/1.1 from then on. */
+  #http1Only: boolean;
   #tls: TlsSettings | undefined;
   #headers: Credentials['headers'] = {};
   #credentialsAt = Number.NEGATIVE_INFINITY;
-  #refreshing: Promise<Agents> | undefined;
-  /** Agents replaced after a TLS change, still serving requests (watches) opened before it. */
-  readonly #retired = new Set<http.Agent>();
+  #refreshing: Promise<ApiTransport> | undefined;
+  /** Transports replaced after a TLS change, still serving exchanges (watches) opened before it. */
+  readonly #retired = new Set<ApiTransport>();
 
   constructor(connection: KubeConnection, options: KubeClientOptions | RequestObserver = {}) {
     const opts = typeof options === 'function' ? { observe: options } : options;
     this.#connection = connection;
     this.#server = connection.server.replace(/\/+$/, '');
     this.#secure = !this.#server.startsWith('http://');
+    this.#http1Only = !this.#secure || connection.proxy !== undefined;
     this.#observe = opts.observe;
     this.#clock = opts.clock ?? systemClock;
     this.#limiter = new TokenBucket(opts.rateLimit ?? defaultRateLimit, this.#clock);
@@ -123,85 +115,40 @@ export class HttpKubeClient implements KubeClient {
     this.#maxThrottleRetries = opts.maxThrottleRetries ?? 10;
   }
 
-  /** Agents with current credentials; `force` re-reads them now (after a 401). */
-  #prepare(force = false): Promise<Agents> {
-    if (!force && this.#agents && this.#clock.now() - this.#credentialsAt < this.#refreshMs)
-      return Promise.resolve(this.#agents);
+  /** The transport with current credentials; `force` re-reads them now (after a 401). */
+  #prepare(force = false): Promise<ApiTransport> {
+    if (!force && this.#transport && this.#clock.now() - this.#credentialsAt < this.#refreshMs)
+      return Promise.resolve(this.#transport);
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = undefined;
     });
     return this.#refreshing;
   }
 
-  async #refresh(): Promise<Agents> {
+  async #refresh(): Promise<ApiTransport> {
     const { headers, tls } = await this.#connection.credentials();
     this.#headers = headers;
     this.#credentialsAt = this.#clock.now();
-    if (this.#agents && this.#tls && sameTls(this.#tls, tls)) return this.#agents;
+    if (this.#transport && this.#tls && sameTls(this.#tls, tls)) return this.#transport;
     // New TLS material: new connections use it; idle old ones close, busy ones finish.
-    const old = this.#agents;
     this.#tls = tls;
-    this.#agents = {
-      requests: this.#agent(maxConnections, tls),
-      watches: this.#agent(Number.POSITIVE_INFINITY, tls),
-    };
+    return this.#replaceTransport();
+  }
+
+  #replaceTransport(): ApiTransport {
+    const old = this.#transport;
+    this.#transport = this.#http1Only
+      ? new Http1Transport(this.#secure, this.#tls ?? {}, this.#connection.proxy)
+      : new Http2Transport(new URL(this.#server).origin, this.#tls ?? {});
     if (old) {
-      // Two rotations back: whatever still runs there (a watch) is older than a rotation period
-      // and ends now, to reconnect with the current material.
-      for (const agent of this.#retired) agent.destroy();
+      // Two replacements back: whatever still runs there (a watch) is older than a rotation
+      // period and ends now, to reconnect with the current material.
+      for (const transport of this.#retired) transport.destroy();
       this.#retired.clear();
-      for (const agent of [old.requests, old.watches]) {
-        closeIdleSockets(agent);
-        this.#retired.add(agent);
-      }
+      old.retire();
+      this.#retired.add(old);
     }
-    return this.#agents;
-  }
-
-  #agent(maxSockets: number, tls: TlsSettings): http.Agent {
-    const proxy = this.#connection.proxy;
-    if (this.#secure) {
-      const options = { keepAlive: true, maxSockets, maxFreeSockets: maxIdleConnections, ...tls };
-      return proxy ? new HttpsTunnelAgent(proxy, options) : new https.Agent(options);
-    }
-    return proxy
-      ? new HttpTunnelAgent(proxy, { keepAlive: true, maxSockets, maxFreeSockets: maxIdleConnections })
-      : new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxIdleConnections });
-  }
-
-  /** Sends one request and resolves with the response head (the body still to be read). */
-  #send(
-    url: URL,
-    method: string,
-    agent: http.Agent,
-    body: string | null,
-    contentType: string | undefined,
-    accept: string | undefined,
-    idleTimeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<http.IncomingMessage> {
-    const headers: Record<string, string | readonly string[]> = {
-      ...this.#headers,
-      accept: accept ?? 'application/json',
-    };
-    if (body !== null) {
-      headers['content-type'] = contentType ?? ContentType.json;
-      headers['content-length'] = String(Buffer.byteLength(body));
-    }
-    return new Promise((resolve, reject) => {
-      const request = (this.#secure ? https : http).request(
-        url,
-        { method, headers: headers as http.OutgoingHttpHeaders, agent, ...(signal ? { signal } : {}) },
-        resolve,
-      );
-      // An idle socket (no answer, or a body that stops: a black-holed connection) fails the
-      // request instead of hanging.
-      request.setTimeout(idleTimeoutMs, () =>
-        request.destroy(new Error(`no data from the API server for ${idleTimeoutMs} ms`)),
-      );
-      request.once('error', reject);
-      request.end(body ?? undefined);
-    });
+    return this.#transport;
   }
 
   /**
@@ -219,40 +166,55 @@ export class HttpKubeClient implements KubeClient {
       signal?: AbortSignal;
       watch: boolean;
     },
-  ): Promise<Head> {
+  ): Promise<ApiResponse> {
     const url = new URL(this.#server + path);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     let reauthenticated = false;
     for (let throttled = 0; ; ) {
       if (!options.watch) await this.#limiter.take(options.signal);
       options.signal?.throwIfAborted();
-      const agents = await this.#prepare();
-      const response = await this.#send(
-        url,
-        method,
-        options.watch ? agents.watches : agents.requests,
-        options.body,
-        options.contentType,
-        options.accept,
-        options.watch ? this.#watchIdleMs : this.#requestTimeoutMs,
-        options.signal,
-      );
-      const status = response.statusCode ?? 0;
+      const transport = await this.#prepare();
+      const headers: Record<string, string | readonly string[]> = {
+        ...this.#headers,
+        accept: options.accept ?? 'application/json',
+      };
+      if (options.body !== null) {
+        headers['content-type'] = options.contentType ?? ContentType.json;
+        headers['content-length'] = String(Buffer.byteLength(options.body));
+      }
+      let response: ApiResponse;
+      try {
+        response = await transport.send({
+          url,
+          method,
+          headers,
+          body: options.body,
+          idleTimeoutMs: options.watch ? this.#watchIdleMs : this.#requestTimeoutMs,
+          watch: options.watch,
+          signal: options.signal,
+        });
+      } catch (error) {
+        if (!(error instanceof Http2UnavailableError) || this.#http1Only) throw error;
+        this.#http1Only = true;
+        if (this.#transport === transport) this.#replaceTransport();
+        continue;
+      }
+      const status = response.status;
       if (status === 429 && throttled < this.#maxThrottleRetries) {
         throttled++;
-        response.resume();
+        response.body.resume();
         this.#observe?.(options.watch ? 'WATCH' : method, status);
         await sleep(this.#clock, retryAfterMs(response.headers['retry-after']), options.signal);
         continue;
       }
       if (status === 401 && !reauthenticated) {
         reauthenticated = true;
-        response.resume();
+        response.body.resume();
         this.#observe?.(options.watch ? 'WATCH' : method, status);
         await this.#prepare(true);
         continue;
       }
-      return { response, status };
+      return response;
     }
   }
 
@@ -277,11 +239,11 @@ export class HttpKubeClient implements KubeClient {
         { body: null, ...(signal ? { signal } : {}), watch: true },
       );
       status = head.status;
-      if (status !== 200) throw apiError('GET', path, status, await readText(head.response));
+      if (status !== 200) throw apiError('GET', path, status, await readText(head.body));
       onOpen?.();
-      head.response.setEncoding('utf8');
+      head.body.setEncoding('utf8');
       let pending = '';
-      for await (const chunk of head.response as AsyncIterable<string>) {
+      for await (const chunk of head.body as AsyncIterable<string>) {
         pending += chunk;
         let end = pending.indexOf('\n');
         while (end >= 0) {
@@ -317,10 +279,10 @@ export class HttpKubeClient implements KubeClient {
         watch: false,
       });
       status = head.status;
-      if (status < 200 || status >= 300) throw apiError('GET', path, status, await readText(head.response));
+      if (status < 200 || status >= 300) throw apiError('GET', path, status, await readText(head.body));
       const splitter = new ListBodySplitter(onItem);
-      head.response.setEncoding('utf8');
-      for await (const chunk of head.response as AsyncIterable<string>) splitter.write(chunk);
+      head.body.setEncoding('utf8');
+      for await (const chunk of head.body as AsyncIterable<string>) splitter.write(chunk);
       return splitter.end();
     } catch (error) {
       throw asApiError('GET', path, error);
@@ -341,8 +303,8 @@ export class HttpKubeClient implements KubeClient {
         watch: false,
       });
       status = head.status;
-      const text = await readText(head.response);
-      if (status >= 200 && status < 300) return parseBody(text, head.response.headers['content-type']) as T;
+      const text = await readText(head.body);
+      if (status >= 200 && status < 300) return parseBody(text, head.headers['content-type']) as T;
       throw apiError(method, path, status, text);
     } catch (error) {
       throw asApiError(method, path, error);
@@ -352,9 +314,8 @@ export class HttpKubeClient implements KubeClient {
   }
 
   async close(): Promise<void> {
-    this.#agents?.requests.destroy();
-    this.#agents?.watches.destroy();
-    for (const agent of this.#retired) agent.destroy();
+    this.#transport?.destroy();
+    for (const transport of this.#retired) transport.destroy();
     this.#retired.clear();
   }
 }
