@@ -35,14 +35,9 @@ describe.skipIf(!envtest)('HTTP/2 to a real kube-apiserver', () => {
 
   it('carries 12 watches and a burst of 40 requests over one TCP connection', async () => {
     const namespace = await api.namespace('h2');
-    const server = new URL(api.server);
     // The proxy only forwards and counts TCP connections.
-    const proxy = await BlackHoleProxy.start(server.hostname, Number(server.port));
-    const client = new HttpKubeClient({
-      ...admin,
-      server: `https://127.0.0.1:${proxy.port}`,
-      credentials: () => admin.credentials(),
-    });
+    const proxy = await BlackHoleProxy.inFrontOf(api.server);
+    const client = new HttpKubeClient(proxy.route(admin));
     const seen = new Set<string>();
     const informers = Array.from({ length: 12 }, (_, i) =>
       startInformer<KubeObject>({

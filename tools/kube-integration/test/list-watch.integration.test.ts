@@ -25,13 +25,9 @@ describe.skipIf(!envtest)('list-watch against a real kube-apiserver', () => {
 
   it('detects a black-holed watch with its idle watchdog and re-establishes it', async () => {
     const namespace = await api.namespace('blackhole');
-    const server = new URL(api.server);
-    const proxy = await BlackHoleProxy.start(server.hostname, Number(server.port));
+    const proxy = await BlackHoleProxy.inFrontOf(api.server);
     const watchdogMs = 2_000;
-    const client = new HttpKubeClient(
-      { ...admin, server: `https://127.0.0.1:${proxy.port}`, credentials: () => admin.credentials() },
-      { watchIdleTimeoutMs: watchdogMs },
-    );
+    const client = new HttpKubeClient(proxy.route(admin), { watchIdleTimeoutMs: watchdogMs });
     const seen = new Set<string>();
     const informer = startInformer<KubeObject>({
       client,

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import type { KubeConnection } from '@baremetal-lb/kube';
 
 /**
  * A TCP proxy to `target` on 127.0.0.1 that can silently black-hole its open connections: it
@@ -15,6 +16,21 @@ export class BlackHoleProxy {
 
   private constructor(server: net.Server) {
     this.#server = server;
+  }
+
+  /** A proxy in front of the API server at `server` (https URL). */
+  static inFrontOf(server: string): Promise<BlackHoleProxy> {
+    const url = new URL(server);
+    return BlackHoleProxy.start(url.hostname, Number(url.port));
+  }
+
+  /** `connection` (its credentials and TLS material) through this proxy. */
+  route(connection: KubeConnection): KubeConnection {
+    return {
+      ...connection,
+      server: `https://127.0.0.1:${this.port}`,
+      credentials: () => connection.credentials(),
+    };
   }
 
   static async start(targetHost: string, targetPort: number): Promise<BlackHoleProxy> {
