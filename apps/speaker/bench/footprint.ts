@@ -57,6 +57,8 @@ type Row = {
   rss100: string;
   rss100Idle: string;
   connections100: string;
+  /** Each node's RSS (anon) in the last column, and whether it owns the first VIP: which speaker is highest. */
+  perNode: string;
 };
 
 type Build = { name: string; entry: readonly string[]; env: Readonly<Record<string, string>> };
@@ -159,6 +161,10 @@ async function measure(t: SpeakerLab, build: Build, snapshotDir?: string): Promi
       with100Idle.map((p) => p.anonMiB),
       1,
     )})`,
+    perNode: NODE_NAMES.map(
+      (n, i) =>
+        `${n}${t.hostOf(n) === owner ? ' (owner)' : ''} ${with100Idle[i]!.rssMiB.toFixed(1)} (${with100Idle[i]!.anonMiB.toFixed(1)})`,
+    ).join(', '),
     connections100: `${range(after.map((p) => p.tcpConnections))} / ${range(with100.map((p) => p.tcpConnections))} / ${range(with100Idle.map((p) => p.tcpConnections))}`,
   };
 }
@@ -221,6 +227,10 @@ async function main(): Promise<void> {
     console.log(
       `| ${r.build} | ${r.idleRss} | ${r.cpuPerMinute} | ${r.threads} | ${r.startupMedian} | ${r.startupRange} | ${r.rss100} | ${r.rss100Idle} | ${r.connections100} |`,
     );
+  console.log(
+    `\nPer speaker, RSS (anon) in MiB ${idleSeconds} s after the ${serviceCount} Services settled:`,
+  );
+  for (const r of rows) console.log(`- ${r.build}: ${r.perNode}`);
   const [file] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'));
   if (file !== undefined) {
     const { total, groups } = await summarizeHeapSnapshot(path.join(snapshotDir, file));
