@@ -19,12 +19,22 @@ import { KubeError } from './kube-error.ts';
 
 const silentConnectionMs = 30_000;
 const maxPingWaitMs = 15_000;
+/** Times one exchange is sent again after the server refused its stream. */
+const maxRefusals = 3;
 
 /** The server does not speak h2 (refused it in the TLS handshake): use HTTP/1.1 instead. */
 export class Http2UnavailableError extends KubeError {
   constructor(origin: string, options?: ErrorOptions) {
     super('ERR_KUBE_NO_HTTP2', `${origin} does not offer HTTP/2`, options);
     this.name = 'Http2UnavailableError';
+  }
+}
+
+/** The server refused the stream before processing it. */
+class RefusedStreamError extends Error {
+  constructor(cause: Error) {
+    super(`the API server refused the stream: ${cause.message}`, { cause });
+    this.name = 'RefusedStreamError';
   }
 }
 
@@ -40,6 +50,10 @@ export class Http2Transport implements ApiTransport {
   readonly #streams = new Map<http2.ClientHttp2Session, number>();
   readonly #pinging = new Set<http2.ClientHttp2Session>();
   readonly #connected = new WeakSet<http2.ClientHttp2Session>();
+  /** Per session: resolves once the server's SETTINGS arrived (or the session ended). */
+  readonly #settled = new WeakMap<http2.ClientHttp2Session, Promise<void>>();
+  /** Per session: the error that ended it. */
+  readonly #failures = new WeakMap<http2.ClientHttp2Session, NodeJS.ErrnoException>();
   #retired = false;
 
   constructor(origin: string, tls: TlsSettings) {
@@ -47,9 +61,23 @@ export class Http2Transport implements ApiTransport {
     this.#tls = tls;
   }
 
-  send(exchange: ApiExchange): Promise<ApiResponse> {
-    const { url, method, headers, body, idleTimeoutMs, signal } = exchange;
+  async send(exchange: ApiExchange, refused = 0): Promise<ApiResponse> {
     const session = this.#session();
+    // Until the server's SETTINGS arrive its stream limit is unknown, and streams past it are
+    // refused: the first exchanges of a session (a start-up's lists and watches) wait for them.
+    await this.#settled.get(session);
+    try {
+      return await this.#exchange(session, exchange);
+    } catch (error) {
+      // RST_STREAM REFUSED_STREAM: not processed, safe to send again (RFC 9113 section 8.7).
+      if (error instanceof RefusedStreamError && refused < maxRefusals)
+        return this.send(exchange, refused + 1);
+      throw error;
+    }
+  }
+
+  #exchange(session: http2.ClientHttp2Session, exchange: ApiExchange): Promise<ApiResponse> {
+    const { url, method, headers, body, idleTimeoutMs, signal } = exchange;
     return new Promise((resolve, reject) => {
       let stream: http2.ClientHttp2Stream;
       try {
@@ -58,7 +86,8 @@ export class Http2Transport implements ApiTransport {
           { endStream: body === null, ...(signal ? { signal } : {}) },
         );
       } catch (error) {
-        reject(error);
+        // The session ended before this exchange could start (refused h2, unreachable).
+        reject(this.#classify(session, error as NodeJS.ErrnoException));
         return;
       }
       this.#track(session, stream);
@@ -77,7 +106,12 @@ export class Http2Transport implements ApiTransport {
         pipeline(stream, body, () => {});
         resolve({ status: Number(head[':status'] ?? 0), headers: head, body });
       });
-      const fail = (error: NodeJS.ErrnoException) => reject(this.#classify(session, error));
+      const fail = (error: NodeJS.ErrnoException) =>
+        reject(
+          stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM
+            ? new RefusedStreamError(error)
+            : this.#classify(session, error),
+        );
       stream.once('error', fail);
       // Closed without an error and without an answer (RST_STREAM NO_ERROR, a server that hung up).
       stream.once('close', () =>
@@ -108,6 +142,13 @@ export class Http2Transport implements ApiTransport {
     this.#current = session;
     this.#streams.set(session, 0);
     session.unref();
+    this.#settled.set(
+      session,
+      new Promise((resolve) => {
+        session.once('remoteSettings', () => resolve());
+        session.once('close', () => resolve());
+      }),
+    );
     session.once('connect', () => {
       if (session.alpnProtocol === 'h2') this.#connected.add(session);
     });
@@ -115,7 +156,10 @@ export class Http2Transport implements ApiTransport {
       if (this.#current === session) this.#current = undefined;
     };
     // Errors reach the exchanges through their streams; a session error must not go unhandled.
-    session.on('error', forget);
+    session.on('error', (error) => {
+      this.#failures.set(session, error);
+      forget();
+    });
     session.once('goaway', () => {
       forget();
       session.close();
@@ -170,10 +214,13 @@ export class Http2Transport implements ApiTransport {
   /** A failure before the session ever connected, because h2 was refused, means "use HTTP/1.1". */
   #classify(session: http2.ClientHttp2Session, error: NodeJS.ErrnoException): Error {
     if (this.#connected.has(session)) return error;
-    const cause = error.cause as NodeJS.ErrnoException | undefined;
+    const codes = [
+      error.code,
+      (error.cause as NodeJS.ErrnoException | undefined)?.code,
+      this.#failures.get(session)?.code,
+    ];
     const refused =
-      cause?.code === noApplicationProtocol ||
-      error.code === noApplicationProtocol ||
+      codes.includes(noApplicationProtocol) ||
       // A server without ALPN: the handshake completes, then its HTTP/1.1 is not h2.
       (session.alpnProtocol !== undefined && session.alpnProtocol !== 'h2');
     return refused ? new Http2UnavailableError(this.#origin, { cause: error }) : error;

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,7 @@ describe.skipIf(!envtest)('HTTP/2 to a real kube-apiserver', () => {
   });
 });
 
-describe('HTTP/1.1 against a TLS server that refuses h2', () => {
+describe('the transport against local TLS servers (h2 limits, HTTP/1.1 fallback)', () => {
   let dir: string;
   let cert: string;
   let key: string;
@@ -94,6 +95,31 @@ describe('HTTP/1.1 against a TLS server that refuses h2', () => {
       server: `https://127.0.0.1:${port}`,
       credentials: async () => ({ headers: {}, tls: { ca: cert } }),
     });
+
+  it("keeps within a new connection's stream limit: 60 requests at once to a server allowing 5", async () => {
+    let active = 0;
+    let peak = 0;
+    const server = http2.createSecureServer(
+      { key, cert, settings: { maxConcurrentStreams: 5 } },
+      (_request, response) => {
+        peak = Math.max(peak, ++active);
+        setTimeout(() => {
+          active--;
+          response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        }, 10);
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = connect((server.address() as AddressInfo).port);
+    try {
+      const answers = await Promise.all(Array.from({ length: 60 }, () => client.request('GET', '/version')));
+      expect(answers).toHaveLength(60);
+      expect(peak).toBe(5);
+    } finally {
+      await client.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   it('falls back when the server answers the h2 offer with a no_application_protocol alert', async () => {
     // node:https offers only http/1.1 in ALPN and refuses h2.
