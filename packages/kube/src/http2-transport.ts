@@ -91,6 +91,7 @@ export class Http2Transport implements ApiTransport {
         return;
       }
       this.#track(session, stream);
+      if (signal !== undefined && method !== 'GET') this.#fence(session, stream, signal);
       stream.setTimeout(idleTimeoutMs, () => {
         stream.destroy(new Error(`no data from the API server for ${idleTimeoutMs} ms`));
         if (this.#current === session) this.#current = undefined;
@@ -171,6 +172,24 @@ export class Http2Transport implements ApiTransport {
     });
     session.setTimeout(silentConnectionMs, () => this.#ping(session, maxPingWaitMs));
     return session;
+  }
+
+  /**
+   * A write aborted before its answer (a controller that lost its Lease) takes its connection
+   * down: resetting only its stream would leave the request's bytes queued here or in a stalled
+   * network path, to reach the API server later. Closing the connection drops them, as closing
+   * an HTTP/1.1 socket does; the other exchanges on it fail and reopen.
+   */
+  #fence(session: http2.ClientHttp2Session, stream: http2.ClientHttp2Stream, signal: AbortSignal): void {
+    const drop = () => {
+      if (this.#current === session) this.#current = undefined;
+      session.destroy();
+    };
+    if (signal.aborted) return;
+    signal.addEventListener('abort', drop, { once: true });
+    const release = () => signal.removeEventListener('abort', drop);
+    stream.once('response', release);
+    stream.once('close', release);
   }
 
   /** Keeps the process alive while the session has exchanges, not while it idles. */
