@@ -194,9 +194,11 @@ export class HttpKubeClient implements KubeClient {
           signal: options.signal,
         });
       } catch (error) {
-        if (!(error instanceof Http2UnavailableError) || this.#http1Only) throw error;
+        if (!(error instanceof Http2UnavailableError)) throw error;
+        // Only HTTP/2 fails this way, so this happens once per client (a rotation may have
+        // replaced the transport meanwhile: it is HTTP/2 too, and goes as well).
         this.#http1Only = true;
-        if (this.#transport === transport) this.#replaceTransport();
+        if (!(this.#transport instanceof Http1Transport)) this.#replaceTransport();
         continue;
       }
       const status = response.status;
