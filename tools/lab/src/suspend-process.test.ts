@@ -1,15 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resumeProcess, suspendProcess } from './suspend-process.ts';
-
-const states = async (pid: number) =>
-  Promise.all(
-    (await readdir(`/proc/${pid}/task`)).map(async (tid) => {
-      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      return stat[stat.lastIndexOf(') ') + 2];
-    }),
-  );
+import { resumeProcess, threadStates as states, suspendProcess } from './suspend-process.ts';
 
 describe('suspendProcess', () => {
   const children: ReturnType<typeof spawn>[] = [];

@@ -9,7 +9,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 
 /** The state letter of each thread of `pid` (proc(5) stat field 3: R, S, D, T, t, Z, …). */
-async function threadStates(pid: number): Promise<string[]> {
+export async function threadStates(pid: number): Promise<string[]> {
   const tasks = await readdir(`/proc/${pid}/task`);
   const states = await Promise.all(
     tasks.map(async (tid) => {
