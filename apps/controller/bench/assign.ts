@@ -54,7 +54,7 @@ async function rss(pid: number): Promise<string> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const mb = (field: string) =>
     (Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024).toFixed(0);
-  return `${mb('VmRSS')} MB (anon ${mb('RssAnon')} MB)`;
+  return `${mb('VmRSS')} MiB (anon ${mb('RssAnon')} MiB)`;
 }
 
 /** utime + stime of a process, in seconds (USER_HZ = 100). */
@@ -93,7 +93,7 @@ async function measureMemory(controller: ControllerProcess, phase: string): Prom
     await new Promise((resolve) => setTimeout(resolve, waitMs));
     measured.push([
       `controller memory ${phase}, ${label} later (RSS / JS heap used)`,
-      `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MB`,
+      `${await rss(controller.pid)} / ${(await heapMb(controller)).toFixed(0)} MiB`,
     ]);
   }
   memoryMaps.push([`${phase}, ${settleMs / 1000} s later`, await readMemoryMap(controller.pid)]);
@@ -272,8 +272,8 @@ console.log(
 console.log('| measurement | result |');
 console.log('|---|---|');
 for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
-console.log(`\nResident memory of the controller by mapping (/proc/PID/smaps), MB\n`);
-// Groups under 0.1 MB everywhere (vdso, vsyscall) left out.
+console.log(`\nResident memory of the controller by mapping (/proc/PID/smaps), MiB\n`);
+// Groups under 0.1 MiB everywhere (vdso, vsyscall) left out.
 const groupNames = [
   ...new Set(memoryMaps.flatMap(([, map]) => map.filter(([, kb]) => kb >= 100).map(([group]) => group))),
 ];
