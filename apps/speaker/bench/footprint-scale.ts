@@ -37,7 +37,13 @@ import {
   speakerEnv,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
-import { BENCH_SPEAKER_FLAGS, range, readProcess } from './bench-lab.ts';
+import {
+  BENCH_SPEAKER_FLAGS,
+  describeThreadCpu,
+  range,
+  readProcess,
+  readThreadCpuByName,
+} from './bench-lab.ts';
 import { formatBreakdown, REPORT_SIGNAL, readReportHeaps, reportOptions } from './memory-breakdown.ts';
 
 const services = Number(process.env.SERVICES ?? 5_000);
@@ -142,8 +148,10 @@ try {
   const writtenS = (performance.now() - t0) / 1000;
   await sleep(20_000);
   const before = await Promise.all(pids.map(readProcess));
+  const threadsBefore = await Promise.all(pids.map(readThreadCpuByName));
   await sleep(idleSeconds * 1000);
   const after = await Promise.all(pids.map(readProcess));
+  const threadsAfter = await Promise.all(pids.map(readThreadCpuByName));
   const cpu = after.map((a, i) => ((a.cpuSeconds - before[i]!.cpuSeconds) * 60) / idleSeconds);
   for (const pid of pids) process.kill(pid, REPORT_SIGNAL);
   await sleep(5_000);
@@ -182,13 +190,13 @@ try {
   console.log(`| every ServiceL2Status written (s) | ${writtenS.toFixed(0)} |`);
   console.log(`| CPU-s/min idle with them, from 20 s after that | ${range(cpu, 2)} |`);
   console.log(
-    '\n| speaker | RSS (anon) idle, no Service (MiB) | RSS (anon) with them (MiB) | CPU-s/min idle with them |',
+    '\n| speaker | RSS (anon) idle, no Service (MiB) | RSS (anon) with them (MiB) | CPU-s/min idle with them | by thread |',
   );
-  console.log('|---|---|---|---|');
+  console.log('|---|---|---|---|---|');
   for (const i of pids.keys()) {
     const [a, b] = [idle[i]!, after[i]!];
     console.log(
-      `| ${describeVariant(i)} | ${a.rssMiB.toFixed(0)} (${a.anonMiB.toFixed(0)}) | ${b.rssMiB.toFixed(0)} (${b.anonMiB.toFixed(0)}) | ${cpu[i]!.toFixed(2)} |`,
+      `| ${describeVariant(i)} | ${a.rssMiB.toFixed(0)} (${a.anonMiB.toFixed(0)}) | ${b.rssMiB.toFixed(0)} (${b.anonMiB.toFixed(0)}) | ${cpu[i]!.toFixed(2)} | ${describeThreadCpu(threadsBefore[i]!, threadsAfter[i]!, idleSeconds)} |`,
     );
   }
   console.log(
