@@ -11,8 +11,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,45 +122,21 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     }
     watchdog_us_ = static_cast<uint64_t>(info[2].As<Napi::Number>().DoubleValue());
     last_feed_us_ = MonotonicUs();
-    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (epoll_fd_ < 0 || wake_fd_ < 0 || timer_fd_ < 0 || !Watch(wake_fd_, kWakeId) || !Watch(timer_fd_, kTimerId)) {
-      int err = errno;
-      CloseFds();
-      ThrowErrno(env, "pacer", err);
+    if (!fds_.Open(kWakeId, kTimerId)) {
+      ThrowErrno(env, "pacer", errno);
       return;
     }
     events_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "BfdPacer", 0, 1);
-    napi_add_env_cleanup_hook(env, &BfdPacer::OnEnvCleanup, this);
-    cleanup_hook_ = true;
+    cleanup_.Register(env, [](void* self) { static_cast<BfdPacer*>(self)->Stop(); }, this);
     int priority = info[1].As<Napi::Number>().Int32Value();
     std::unique_lock<std::mutex> lock(mutex_);
     thread_ = std::thread([this, priority] { Run(priority); });
     started_.wait(lock, [this] { return thread_ready_; });
   }
 
-  ~BfdPacer() override {
-    Stop();
-    if (cleanup_hook_) napi_remove_env_cleanup_hook(Env(), &BfdPacer::OnEnvCleanup, this);
-  }
+  ~BfdPacer() override { Stop(); }
 
  private:
-  static void OnEnvCleanup(void* self) {
-    auto* pacer = static_cast<BfdPacer*>(self);
-    pacer->cleanup_hook_ = false;
-    pacer->Stop();
-  }
-
-  bool Watch(int fd, uint64_t id) { return WatchFd(epoll_fd_, fd, id); }
-
-  void CloseFds() {
-    for (int* fd : {&epoll_fd_, &wake_fd_, &timer_fd_}) {
-      if (*fd >= 0) close(*fd);
-      *fd = -1;
-    }
-  }
-
   // Ends the thread (the sockets stay open: they belong to JavaScript) and releases the callback.
   void Stop() {
     if (stopped_) return;
@@ -172,13 +146,11 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
       }
-      uint64_t one = 1;
-      ssize_t ignored = write(wake_fd_, &one, sizeof(one));
-      (void)ignored;
+      fds_.Wake();
       thread_.join();
       events_.Release();
     }
-    CloseFds();
+    fds_.Close();
   }
 
   // realtimeErrno() -> 0 when SCHED_FIFO was applied, -1 when not asked for, else the errno.
@@ -207,7 +179,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     uint32_t id = U32(info[0]);
     int fd = info[1].As<Napi::Number>().Int32Value();
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!Watch(fd, id)) return ThrowErrno(env, "pacer", errno), env.Undefined();
+    if (!fds_.Watch(fd, id)) return ThrowErrno(env, "pacer", errno), env.Undefined();
     sockets_[id] = ReceiveSocket{fd, info.Length() > 2 && info[2].ToBoolean().Value()};
     return env.Undefined();
   }
@@ -219,7 +191,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = sockets_.find(U32(info[0]));
     if (found != sockets_.end()) {
-      epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, found->second.fd, nullptr);
+      fds_.Unwatch(found->second.fd);
       sockets_.erase(found);
     }
     return env.Undefined();
@@ -355,7 +327,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
       if (s.interval_us != 0) consider(s.next_tx_us);
       if (!s.expired) consider(bfd::DetectionDeadlineUs(s.last_rx_us, s.detection_us));
     }
-    ArmTimerAt(timer_fd_, earliest);
+    fds_.ArmAt(earliest);
   }
 
   void Run(int priority) {
@@ -375,19 +347,14 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
     epoll_event ready[16];
     std::vector<PacerEvent*> out;
     for (;;) {
-      int n = epoll_wait(epoll_fd_, ready, 16, -1);
+      int n = fds_.Wait(ready, 16, -1);
       if (n < 0 && errno != EINTR) break;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         if (stopping_) break;
         for (int i = 0; i < n; i++) {
           uint64_t id = ready[i].data.u64;
-          if (id == kWakeId || id == kTimerId) {
-            uint64_t count;
-            ssize_t ignored = read(id == kWakeId ? wake_fd_ : timer_fd_, &count, sizeof(count));
-            (void)ignored;
-            continue;
-          }
+          if (fds_.Consume(id)) continue;
           auto found = sockets_.find(static_cast<uint32_t>(id));
           if (found != sockets_.end()) Drain(found->second, out);
         }
@@ -537,11 +504,9 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
   bool thread_ready_ = false;
   bool stopping_ = false;
   bool stopped_ = false;
-  bool cleanup_hook_ = false;
   int realtime_errno_ = -1;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
-  int timer_fd_ = -1;
+  LoopFds fds_;
+  EnvCleanupHook cleanup_;
   std::thread thread_;
   Napi::ThreadSafeFunction events_;
   std::unordered_map<uint32_t, ReceiveSocket> sockets_;

@@ -18,9 +18,7 @@
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -153,45 +151,22 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
       return;
     }
     fd_ = info[0].As<Napi::Number>().Int32Value();
-    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (epoll_fd_ < 0 || wake_fd_ < 0 || timer_fd_ < 0 || !Watch(wake_fd_, kWakeId) ||
-        !Watch(timer_fd_, kTimerId) || !Watch(fd_, kSocketId)) {
+    if (!fds_.Open(kWakeId, kTimerId) || !fds_.Watch(fd_, kSocketId)) {
       int err = errno;
-      CloseFds();
+      fds_.Close();
       ThrowErrno(env, "membership link", err);
       return;
     }
     events_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "MembershipLink", 0, 1);
     // Like membership's timers, the link alone does not keep the process alive.
     events_.Unref(env);
-    napi_add_env_cleanup_hook(env, &MembershipLink::OnEnvCleanup, this);
-    cleanup_hook_ = true;
+    cleanup_.Register(env, [](void* self) { static_cast<MembershipLink*>(self)->Stop(); }, this);
     thread_ = std::thread([this] { Run(); });
   }
 
-  ~MembershipLink() override {
-    Stop();
-    if (cleanup_hook_) napi_remove_env_cleanup_hook(Env(), &MembershipLink::OnEnvCleanup, this);
-  }
+  ~MembershipLink() override { Stop(); }
 
  private:
-  static void OnEnvCleanup(void* self) {
-    auto* link = static_cast<MembershipLink*>(self);
-    link->cleanup_hook_ = false;
-    link->Stop();
-  }
-
-  bool Watch(int fd, uint64_t id) { return WatchFd(epoll_fd_, fd, id); }
-
-  void CloseFds() {
-    for (int* fd : {&epoll_fd_, &wake_fd_, &timer_fd_}) {
-      if (*fd >= 0) close(*fd);
-      *fd = -1;
-    }
-  }
-
   // Ends the thread (the socket stays open: it belongs to JavaScript) and releases the callback.
   void Stop() {
     if (stopped_) return;
@@ -201,13 +176,11 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
       }
-      uint64_t one = 1;
-      ssize_t ignored = write(wake_fd_, &one, sizeof(one));
-      (void)ignored;
+      fds_.Wake();
       thread_.join();
       events_.Release();
     }
-    CloseFds();
+    fds_.Close();
   }
 
   bool Usable(const Napi::CallbackInfo& info) {
@@ -361,7 +334,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
     probing_ = !targets_.empty() && interval_us_ > 0;
     probe_ = Probe{};
     next_probe_us_ = MonotonicUs();
-    Wake();
+    fds_.Wake();
     return env.Undefined();
   }
 
@@ -396,12 +369,6 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
   Napi::Value Close(const Napi::CallbackInfo& info) {
     Stop();
     return info.Env().Undefined();
-  }
-
-  void Wake() {
-    uint64_t one = 1;
-    ssize_t ignored = write(wake_fd_, &one, sizeof(one));
-    (void)ignored;
   }
 
   // With mutex_ held. Header, then the ciphertext and tag, in one datagram.
@@ -466,20 +433,14 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
     epoll_event ready[4];
     std::vector<LinkEvent*> out;
     for (;;) {
-      int n = epoll_wait(epoll_fd_, ready, 4, -1);
+      int n = fds_.Wait(ready, 4, -1);
       if (n < 0 && errno != EINTR) break;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         if (stopping_) break;
         for (int i = 0; i < n; i++) {
           uint64_t id = ready[i].data.u64;
-          if (id == kSocketId) {
-            Drain(out);
-          } else {
-            uint64_t count;
-            ssize_t ignored = read(id == kWakeId ? wake_fd_ : timer_fd_, &count, sizeof(count));
-            (void)ignored;
-          }
+          if (!fds_.Consume(id)) Drain(out);  // kSocketId, the only other
         }
         RunDue(MonotonicUs(), out);
         ArmTimer();
@@ -527,7 +488,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
       at = next_probe_us_;
       if (probe_.active && !probe_.acked) at = std::min(at, probe_.deadline_us);
     }
-    ArmTimerAt(timer_fd_, at);
+    fds_.ArmAt(at);
   }
 
   // With mutex_ held: read what is queued; handle or hand over each datagram.
@@ -655,11 +616,9 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
   std::mutex mutex_;
   bool stopping_ = false;
   bool stopped_ = false;
-  bool cleanup_hook_ = false;
   int fd_ = -1;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
-  int timer_fd_ = -1;
+  LoopFds fds_;
+  EnvCleanupHook cleanup_;
   std::thread thread_;
   Napi::ThreadSafeFunction events_;
   std::mt19937_64 random_;

@@ -18,9 +18,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -286,45 +284,22 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     max_busy_share_ = number(budget, 1);
     window_us_ = static_cast<uint64_t>(number(budget, 2) * 1000);
     cooldown_us_ = static_cast<uint64_t>(number(budget, 3) * 1000);
-    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (epoll_fd_ < 0 || wake_fd_ < 0 || timer_fd_ < 0 || !WatchFd(epoll_fd_, wake_fd_, kWakeId) ||
-        !WatchFd(epoll_fd_, timer_fd_, kTimerId)) {
-      int err = errno;
-      CloseFds();
-      ThrowErrno(env, "neighbor responder", err);
+    if (!fds_.Open(kWakeId, kTimerId)) {
+      ThrowErrno(env, "neighbor responder", errno);
       return;
     }
     events_ = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "NeighborResponder", 0, 1);
     events_.Unref(env);
-    napi_add_env_cleanup_hook(env, &NeighborResponder::OnEnvCleanup, this);
-    cleanup_hook_ = true;
+    cleanup_.Register(env, [](void* self) { static_cast<NeighborResponder*>(self)->Stop(); }, this);
     // The thread sets its own priority first; wait for that, so startError is known on return.
     std::unique_lock<std::mutex> lock(mutex_);
     thread_ = std::thread([this] { Run(); });
     started_.wait(lock, [this] { return running_; });
   }
 
-  ~NeighborResponder() override {
-    Stop();
-    if (cleanup_hook_) napi_remove_env_cleanup_hook(Env(), &NeighborResponder::OnEnvCleanup, this);
-  }
+  ~NeighborResponder() override { Stop(); }
 
  private:
-  static void OnEnvCleanup(void* self) {
-    auto* responder = static_cast<NeighborResponder*>(self);
-    responder->cleanup_hook_ = false;
-    responder->Stop();
-  }
-
-  void CloseFds() {
-    for (int* fd : {&epoll_fd_, &wake_fd_, &timer_fd_}) {
-      if (*fd >= 0) close(*fd);
-      *fd = -1;
-    }
-  }
-
   // Ends the thread; the packet sockets stay open (they belong to JavaScript).
   void Stop() {
     if (stopped_) return;
@@ -334,18 +309,12 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
       }
-      Wake();
+      fds_.Wake();
       thread_.join();
       events_.Release();
     }
     ports_.clear();
-    CloseFds();
-  }
-
-  void Wake() {
-    uint64_t one = 1;
-    ssize_t ignored = write(wake_fd_, &one, sizeof(one));
-    (void)ignored;
+    fds_.Close();
   }
 
   bool Usable(const Napi::CallbackInfo& info) {
@@ -379,7 +348,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     port->replies.resize(kBatchFrames * std::max(kArpReplyBytes, kNaBytes));
     std::lock_guard<std::mutex> lock(mutex_);
     uint64_t id = next_port_id_++;
-    if (!WatchFd(epoll_fd_, port->fd, id)) {
+    if (!fds_.Watch(port->fd, id)) {
       ThrowErrno(env, "attach", errno);
       return env.Undefined();
     }
@@ -394,7 +363,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     std::lock_guard<std::mutex> lock(mutex_);
     Port* port = PortOf(info.Length() > 0 ? info[0] : env.Undefined());
     if (port == nullptr) return env.Undefined();
-    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, port->fd, nullptr);
+    fds_.Unwatch(port->fd);
     for (auto& entry : port->ipv4) Retire(entry.second);
     for (auto& entry : port->ipv6) Retire(entry.second);
     ports_.erase(static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue()));
@@ -535,7 +504,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     epoll_event ready[8];
     std::vector<Event*> out;
     for (;;) {
-      int n = epoll_wait(epoll_fd_, ready, 8, kBeatMs);
+      int n = fds_.Wait(ready, 8, kBeatMs);
       if (n < 0 && errno != EINTR) break;
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -544,10 +513,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
         bool handled = false;
         for (int i = 0; i < n; i++) {
           uint64_t id = ready[i].data.u64;
-          if (id == kWakeId || id == kTimerId) {
-            uint64_t count;
-            ssize_t ignored = read(id == kWakeId ? wake_fd_ : timer_fd_, &count, sizeof(count));
-            (void)ignored;
+          if (fds_.Consume(id)) {
             if (id == kTimerId) CheckBudget(out);
             continue;
           }
@@ -825,7 +791,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     active_ = true;
     if (watching_ && !timer_armed_) {
       StartWindow();
-      ArmTimerAt(timer_fd_, MonotonicUs() + window_us_);
+      fds_.ArmAt(MonotonicUs() + window_us_);
       timer_armed_ = true;
     }
   }
@@ -859,7 +825,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
     bool idle = !active_;
     StartWindow();
     if (idle && realtime_) return;
-    ArmTimerAt(timer_fd_, now + window_us_);
+    fds_.ArmAt(now + window_us_);
     timer_armed_ = true;
   }
 
@@ -914,10 +880,8 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
   bool running_ = false;
   bool stopping_ = false;
   bool stopped_ = false;
-  bool cleanup_hook_ = false;
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;
-  int timer_fd_ = -1;
+  LoopFds fds_;
+  EnvCleanupHook cleanup_;
   std::thread thread_;
   Napi::ThreadSafeFunction events_;
   std::unordered_map<uint64_t, std::unique_ptr<Port>> ports_;
