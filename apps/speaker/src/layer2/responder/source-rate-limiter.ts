@@ -13,10 +13,6 @@ export type RateLimitOptions = {
   readonly maxSources: number;
 };
 
-/**
- * 1000/s per source: a router asking for every VIP of a large cluster stays far below it, while a
- * single flooding host is cut to a rate the event loop handles without noticing.
- */
 /** No limit at all (`--request-rate-limit=0`). */
 export const unlimitedRateLimitOptions: RateLimitOptions = {
   perSourcePerSecond: Number.POSITIVE_INFINITY,
@@ -24,6 +20,10 @@ export const unlimitedRateLimitOptions: RateLimitOptions = {
   maxSources: 0,
 };
 
+/**
+ * 1000/s per source: a router asking for every VIP of a large cluster stays far below it, while a
+ * single flooding host is cut to a rate the event loop handles without noticing.
+ */
 export const defaultRateLimitOptions: RateLimitOptions = {
   perSourcePerSecond: 1000,
   burst: 1000,
