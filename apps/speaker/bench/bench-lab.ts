@@ -146,38 +146,6 @@ export async function readProcess(pid: number): Promise<ProcessFootprint> {
   };
 }
 
-/**
- * CPU-seconds per thread name (comm: "node" is the main JS thread, "V8 DefaultWorke" V8's GC and
- * compiler helpers, "libuv-worker" the thread pool, …), summed over the threads of that name.
- */
-export async function readThreadCpuByName(pid: number): Promise<Map<string, number>> {
-  const byName = new Map<string, number>();
-  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
-    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) continue;
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    // utime and stime: fields 14 and 15 of stat, 11 and 12 counted from the state (field 3).
-    const seconds = (Number(fields[11]) + Number(fields[12])) / clockTicks;
-    byName.set(name, (byName.get(name) ?? 0) + seconds);
-  }
-  return byName;
-}
-
-/** CPU-seconds per minute by thread name between two `readThreadCpuByName` readings, busiest first. */
-export function describeThreadCpu(
-  before: ReadonlyMap<string, number>,
-  after: ReadonlyMap<string, number>,
-  seconds: number,
-): string {
-  return [...after]
-    .map(([name, s]) => [name, ((s - (before.get(name) ?? 0)) * 60) / seconds] as const)
-    .filter(([, perMinute]) => perMinute >= 0.005)
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, perMinute]) => `${name.trim()} ${perMinute.toFixed(2)}`)
-    .join(', ');
-}
-
 /** "min–max" of `values`. */
 export const range = (values: readonly number[], digits = 0) =>
   `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;

@@ -37,14 +37,9 @@ import {
   speakerEnv,
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
-import {
-  BENCH_SPEAKER_FLAGS,
-  describeThreadCpu,
-  range,
-  readProcess,
-  readThreadCpuByName,
-} from './bench-lab.ts';
+import { BENCH_SPEAKER_FLAGS, range, readProcess } from './bench-lab.ts';
 import { formatBreakdown, REPORT_SIGNAL, readReportHeaps, reportOptions } from './memory-breakdown.ts';
+import { describeThreadCpu, readThreadCpuByName } from './thread-cpu-sampler.ts';
 
 const services = Number(process.env.SERVICES ?? 5_000);
 const slicesPerService = Number(process.env.SLICES_PER_SERVICE ?? 2);

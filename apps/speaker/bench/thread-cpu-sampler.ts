@@ -4,7 +4,7 @@
  * `intervalMs`, so a benchmark can tell how much of a core the thread took, and under which
  * scheduling class.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { SCHED_FIFO } from '@baremetal-lb/lab';
 
 export type ThreadCpuSample = {
@@ -31,6 +31,39 @@ export async function readThreadCpu(pid: number, tid: number): Promise<ThreadCpu
     cpuNs: Number(schedstat.split(' ')[0]),
     realtime: Number(fields[38]) === SCHED_FIFO,
   };
+}
+
+/**
+ * CPU-seconds per thread name (comm: under Node 24 "MainThread" is the JavaScript thread,
+ * "V8Worker" V8's garbage collection and compiler helpers, "libuv-worker" the thread pool),
+ * summed over the threads of that name, from schedstat.
+ */
+export async function readThreadCpuByName(pid: number): Promise<Map<string, number>> {
+  const byName = new Map<string, number>();
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const read = await Promise.all([
+      readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8'),
+      readThreadCpu(pid, Number(tid)),
+    ]).catch(() => undefined);
+    if (read === undefined) continue; // the thread ended meanwhile
+    const name = read[0].trim();
+    byName.set(name, (byName.get(name) ?? 0) + read[1].cpuNs / 1e9);
+  }
+  return byName;
+}
+
+/** CPU-seconds per minute by thread name between two `readThreadCpuByName` readings, busiest first. */
+export function describeThreadCpu(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  seconds: number,
+): string {
+  return [...after]
+    .map(([name, s]) => [name, ((s - (before.get(name) ?? 0)) * 60) / seconds] as const)
+    .filter(([, perMinute]) => perMinute >= 0.005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, perMinute]) => `${name} ${perMinute.toFixed(2)}`)
+    .join(', ');
 }
 
 /** Starts sampling; `stop()` resolves with every sample taken. */
