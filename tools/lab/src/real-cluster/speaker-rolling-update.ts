@@ -24,6 +24,10 @@ export type ProbeOutcome = {
   readonly ok: boolean;
   readonly body?: string;
   readonly error?: string;
+  /** The client's TCP port of a lost request. */
+  readonly localPort?: number;
+  /** How long its TCP handshake took; absent if it never completed. */
+  readonly connectedMs?: number;
 };
 
 export type RollingUpdateResult = {
@@ -33,6 +37,14 @@ export type RollingUpdateResult = {
   readonly replacedPods: number;
   readonly speakerPods: number;
 };
+
+function describeLoss(miss: ProbeOutcome): string {
+  const handshake =
+    miss.connectedMs === undefined
+      ? 'TCP handshake never completed'
+      : `connected after ${miss.connectedMs} ms`;
+  return `lost at +${(miss.atMs / 1000).toFixed(2)} s: ${miss.error} (${handshake}; client port ${miss.localPort ?? '?'})`;
+}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -79,7 +91,7 @@ export async function rollSpeakersUnderLoad(
     out(
       `    ${outcomes.length} requests every ${probeIntervalMs} ms, ${lost.length} lost; ${replacedPods} of ${after.length} speaker pods replaced`,
     );
-    for (const miss of lost) out(`      lost at +${(miss.atMs / 1000).toFixed(2)} s: ${miss.error}`);
+    for (const miss of lost) out(`      ${describeLoss(miss)}`);
     return { requests: outcomes.length, lost, rolloutMs, replacedPods, speakerPods: after.length };
   } finally {
     await stop(child);
