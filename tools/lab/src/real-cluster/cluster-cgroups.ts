@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { isProcessAlive } from '../is-process-alive.ts';
 import { LabError } from '../lab-error.ts';
 
@@ -94,30 +95,32 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** Every cgroup directory of `relative` and below, in every hierarchy. */
+function cgroupTree(relative: string): string[] {
+  return listHierarchies().flatMap((hierarchy) => subtree(path.join(hierarchy, relative)));
+}
+
 /**
- * SIGKILLs every process in `relative` (e.g. `/bmlb-rc-1/w1`) and below, in every hierarchy,
- * until none is left; then removes those cgroups unless `keep`. Synchronous: it runs from the
- * exit and signal hooks too.
+ * One pass of the kill: SIGKILLs every process still in `dirs`; true once none is left. Throws
+ * past `deadline`.
  */
-export function killCgroupTreeSync(relative: string, options: { readonly keep?: boolean } = {}): void {
-  const dirs = listHierarchies().flatMap((hierarchy) => subtree(path.join(hierarchy, relative)));
-  const deadline = Date.now() + killTimeoutMs;
-  for (;;) {
-    const pids = pidsIn(dirs);
-    if (pids.length === 0) break;
-    if (Date.now() > deadline) {
-      throw new LabError('ERR_LAB_CGROUP', `processes ${pids.join(', ')} in ${relative} survive SIGKILL`);
-    }
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Exited between reading cgroup.procs and the kill.
-      }
-    }
-    sleepSync(20);
+function killPass(dirs: readonly string[], relative: string, deadline: number): boolean {
+  const pids = pidsIn(dirs);
+  if (pids.length === 0) return true;
+  if (Date.now() > deadline) {
+    throw new LabError('ERR_LAB_CGROUP', `processes ${pids.join(', ')} in ${relative} survive SIGKILL`);
   }
-  if (options.keep) return;
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Exited between reading cgroup.procs and the kill.
+    }
+  }
+  return false;
+}
+
+function removeCgroups(dirs: readonly string[]): void {
   for (const dir of dirs) {
     try {
       rmdirSync(dir);
@@ -127,6 +130,33 @@ export function killCgroupTreeSync(relative: string, options: { readonly keep?: 
       if (existsSync(dir)) rmdirSync(dir);
     }
   }
+}
+
+/**
+ * SIGKILLs every process in `relative` (e.g. `/bmlb-rc-1/w1`) and below, in every hierarchy,
+ * until none is left; then removes those cgroups unless `keep`. Synchronous: it runs from the
+ * exit and signal hooks too.
+ */
+export function killCgroupTreeSync(relative: string, options: { readonly keep?: boolean } = {}): void {
+  const dirs = cgroupTree(relative);
+  const deadline = Date.now() + killTimeoutMs;
+  while (!killPass(dirs, relative, deadline)) sleepSync(20);
+  if (!options.keep) removeCgroups(dirs);
+}
+
+/**
+ * The same, without blocking the event loop while the processes exit (a node's pods can take
+ * most of a second): what runs beside it, such as a failover's ARP probes, keeps its timing.
+ * The first SIGKILLs go out before it returns its promise.
+ */
+export async function killCgroupTree(
+  relative: string,
+  options: { readonly keep?: boolean } = {},
+): Promise<void> {
+  const dirs = cgroupTree(relative);
+  const deadline = Date.now() + killTimeoutMs;
+  while (!killPass(dirs, relative, deadline)) await setTimeout(20);
+  if (!options.keep) removeCgroups(dirs);
 }
 
 /** Removes the cgroup trees of runs whose process is gone (a SIGKILLed test run). */

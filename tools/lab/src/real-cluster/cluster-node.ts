@@ -20,7 +20,7 @@ import { runCommand } from '../run-command.ts';
 import {
   createNodeCgroupRoot,
   joinCgroupArgs,
-  killCgroupTreeSync,
+  killCgroupTree,
   runCgroupName,
   trackingProcsFile,
 } from './cluster-cgroups.ts';
@@ -222,8 +222,11 @@ export async function createClusterNode(options: ClusterNodeOptions): Promise<Cl
     start,
     async stopHard() {
       await ip(['link', 'set', host.ifname, 'down']);
-      killCgroupTreeSync(`/${runCgroupName()}/${name}-system`, { keep: true });
-      killCgroupTreeSync(layout.cgroupRoot, { keep: true });
+      // Both trees get their first SIGKILLs at once; the event loop runs while they exit.
+      await Promise.all([
+        killCgroupTree(`/${runCgroupName()}/${name}-system`, { keep: true }),
+        killCgroupTree(layout.cgroupRoot, { keep: true }),
+      ]);
     },
   };
 }

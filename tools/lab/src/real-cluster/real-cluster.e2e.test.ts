@@ -27,7 +27,14 @@ import {
 } from './run-real-walkthrough.ts';
 import { rollSpeakersUnderLoad } from './speaker-rolling-update.ts';
 import { type RealCluster, realNodeNames, startRealCluster } from './start-real-cluster.ts';
-import { curlUntilAll, listPods, loadBalancerServiceYaml, waitForExternalIp, webName } from './web-app.ts';
+import {
+  curlUntilAll,
+  listPods,
+  loadBalancerServiceYaml,
+  speakerSelector,
+  waitForExternalIp,
+  webName,
+} from './web-app.ts';
 
 const ready = checkPrerequisites('real cluster e2e (npm run lab -- --cluster)', realClusterNeeds());
 const failoverRounds = 5;
@@ -63,7 +70,7 @@ describe.skipIf(!ready)('real cluster: the MetalLB layer-2 walkthrough with kube
   }, 120_000);
 
   it('runs the controller and a speaker per node as real pods', async () => {
-    const speakers = await listPods(cluster!, metallbNamespace, 'app.kubernetes.io/component=speaker');
+    const speakers = await listPods(cluster!, metallbNamespace, speakerSelector);
     expect(speakers.map((p) => p.node).sort()).toEqual([...realNodeNames].sort());
     // hostNetwork: each speaker's pod IP is its node's address.
     for (const pod of speakers)

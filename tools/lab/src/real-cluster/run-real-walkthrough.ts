@@ -20,7 +20,9 @@ import { listReadyNodes, type RealCluster, realNodeNames } from './start-real-cl
 import {
   curlHostname,
   curlUntilAll,
+  listPods,
   rollOutWebApp,
+  speakerSelector,
   type WebPod,
   waitForExternalIp,
   webAppYaml,
@@ -32,6 +34,11 @@ export type InstallMethod = (typeof InstallMethod)[keyof typeof InstallMethod];
 
 /** Why 30 s: the speakers aim at well under a second; anything near this is a failure. */
 const failoverTimeoutMs = 30_000;
+/**
+ * A failover slower than this prints the new owner's log around it (where the time went). Why
+ * 500 ms: they take 300-400 ms here, the new owner announcing 260-330 ms after the cut.
+ */
+const slowFailoverMs = 500;
 /** Why 90 s: the node controller drops a dead node's endpoints after its 10 s grace period. */
 const curlRecoveryTimeoutMs = 90_000;
 /** Why 5 min: a booted node re-creates its pods in seconds; the first start after install is slower. */
@@ -178,6 +185,33 @@ async function rebootNode(cluster: RealCluster, name: string): Promise<void> {
   ]);
 }
 
+/**
+ * The log lines `node`'s speaker wrote from 1 s before the cut to 1 s after the IP moved, each
+ * with its time from the cut: where a slow failover spent its time (member suspect / dead,
+ * announcing). Best effort: a diagnostic must not fail the round.
+ */
+async function printSpeakerLog(
+  cluster: RealCluster,
+  node: string,
+  stoppedWallMs: number,
+  macMs: number,
+  out: Out,
+): Promise<void> {
+  try {
+    const pod = (await listPods(cluster, metallbNamespace, speakerSelector)).find((p) => p.node === node);
+    if (pod === undefined) return;
+    const { stdout } = await cluster.kubectl(['-n', metallbNamespace, 'logs', pod.name, '--since=120s']);
+    out(`    slower than ${slowFailoverMs} ms: ${pod.name}'s log (ms from the cut)`);
+    for (const line of stdout.split('\n')) {
+      const time = /"time":"([^"]+)"/.exec(line)?.[1];
+      const atMs = time === undefined ? Number.NaN : Date.parse(time) - stoppedWallMs;
+      if (atMs >= -1000 && atMs <= macMs + 1000) out(`      ${atMs.toFixed(0).padStart(6)}  ${line}`);
+    }
+  } catch (error) {
+    out(`    (could not read ${node}'s speaker log: ${(error as Error).message})`);
+  }
+}
+
 /** One round: cut the announcer off, time the MAC move and curl's recovery, boot the node again. */
 async function failOver(cluster: RealCluster, ip: string, out: Out): Promise<FailoverRound> {
   const announcer = await settledAnnouncer(cluster, ip);
@@ -185,9 +219,11 @@ async function failOver(cluster: RealCluster, ip: string, out: Out): Promise<Fai
   const watch = watchArp(cluster.client, ip);
   let moved: { atMs: number; mac: string } | undefined;
   let stoppedAt = performance.now();
+  let stoppedWallMs = Date.now();
   try {
     await watch.waitForOtherMac('00:00:00:00:00:00', 0, 5_000);
     stoppedAt = performance.now();
+    stoppedWallMs = Date.now();
     await node.stopHard();
     moved = await watch.waitForOtherMac(announcer.mac, stoppedAt, failoverTimeoutMs);
   } finally {
@@ -200,6 +236,7 @@ async function failOver(cluster: RealCluster, ip: string, out: Out): Promise<Fai
     );
   const to = cluster.nodeByMac(moved.mac)?.name ?? moved.mac;
   const macMs = moved.atMs - stoppedAt;
+  if (macMs > slowFailoverMs) await printSpeakerLog(cluster, to, stoppedWallMs, macMs, out);
   // kube-proxy keeps the dead node's pod as an endpoint until the node controller marks it not
   // ready; curl works again once three answers in a row come from live pods.
   const answeredBy = await waitFor(

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { lines, nodeBinary } from '../cluster/api-server-process.ts';
 import { metallbNamespace } from '../quickstart/quickstart-cluster.ts';
 import type { RealCluster } from './start-real-cluster.ts';
-import { listPods } from './web-app.ts';
+import { listPods, speakerSelector } from './web-app.ts';
 
 const prober = path.join(import.meta.dirname, `http-prober${path.extname(import.meta.filename)}`);
 export const probeIntervalMs = 50;
@@ -17,7 +17,6 @@ export const probeIntervalMs = 50;
 const probeTimeoutMs = 1000;
 /** Quiet time before and after the rollout, so the count covers the whole of it. */
 const marginMs = 3000;
-const speakerSelector = 'app.kubernetes.io/component=speaker';
 
 export type ProbeOutcome = {
   readonly atMs: number;

@@ -70,6 +70,9 @@ export async function rollOutWebApp(cluster: RealCluster, name: string = webName
   return listPods(cluster, 'default', `app=${name}`);
 }
 
+/** The speaker DaemonSet's pods (deploy/speaker.yaml's labels). */
+export const speakerSelector = 'app.kubernetes.io/component=speaker';
+
 export async function listPods(cluster: RealCluster, namespace: string, selector: string): Promise<WebPod[]> {
   const { stdout } = await cluster.kubectl(['-n', namespace, 'get', 'pods', '-l', selector, '-o', 'json']);
   const { items } = JSON.parse(stdout) as {
