@@ -1,6 +1,6 @@
 /**
  * Where an idle speaker's CPU goes: the e2e lab (root; 3 nodes, 1 Service announced), then each
- * speaker's threads' CPU over IDLE_SECONDS from /proc/PID/task/TID/stat, by thread name. With
+ * speaker's threads' CPU over IDLE_SECONDS from /proc/PID/task/TID/schedstat, by thread name. With
  * CPU_PROF_DIR set, the speakers also run with `--cpu-prof` into that directory (profiles are
  * written when they exit).
  *
@@ -8,8 +8,6 @@
  *
  * Prints a table; asserts nothing.
  */
-import { execFileSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import {
   arpingMac,
@@ -22,23 +20,11 @@ import {
   waitFor,
 } from '../tests/e2e/speaker-lab.ts';
 import { BENCH_SPEAKER_FLAGS } from './bench-lab.ts';
+import { readThreadCpuByName } from './thread-cpu-sampler.ts';
 
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 30);
 const profDir = process.env.CPU_PROF_DIR;
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** CPU seconds by thread name (threads of one name summed), for one process. */
-async function threadCpu(pid: number): Promise<Map<string, number>> {
-  const byName = new Map<string, number>();
-  for (const tid of await readdir(`/proc/${pid}/task`)) {
-    const name = (await readFile(`/proc/${pid}/task/${tid}/comm`, 'utf8')).trim();
-    const stat = (await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    const seconds = (Number(stat[11]) + Number(stat[12])) / clockTicks;
-    byName.set(name, (byName.get(name) ?? 0) + seconds);
-  }
-  return byName;
-}
 
 const t = await createSpeakerLab();
 try {
@@ -55,9 +41,9 @@ try {
   await waitFor(async () => (await arpingMac(t.client, `${NET}.200`)) !== undefined, 30_000, 'announce');
   await sleep(10_000);
   const pids = NODE_NAMES.map((n) => t.speakers.get(n)!.child.pid!);
-  const before = await Promise.all(pids.map(threadCpu));
+  const before = await Promise.all(pids.map(readThreadCpuByName));
   await sleep(idleSeconds * 1000);
-  const after = await Promise.all(pids.map(threadCpu));
+  const after = await Promise.all(pids.map(readThreadCpuByName));
   console.log(
     `\nIdle speaker CPU by thread (CPU-s/min; ${cpus().length} CPUs, Node ${process.version}, ${idleSeconds} s)\n`,
   );
