@@ -145,18 +145,15 @@ export function killCgroupTreeSync(relative: string, options: { readonly keep?: 
 }
 
 /**
- * The same, without blocking the event loop while the processes exit (a node's pods can take
- * most of a second): what runs beside it, such as a failover's ARP probes, keeps its timing.
- * The first SIGKILLs go out before it returns its promise.
+ * The kill of `killCgroupTreeSync` without blocking the event loop while the processes exit (a
+ * node's pods can take most of a second), so what runs beside it, such as a failover's ARP
+ * probes, keeps its timing. The first SIGKILLs go out before it returns; the cgroups stay (a
+ * node that boots again reuses them).
  */
-export async function killCgroupTree(
-  relative: string,
-  options: { readonly keep?: boolean } = {},
-): Promise<void> {
+export async function killCgroupTree(relative: string): Promise<void> {
   const dirs = cgroupTree(relative);
   const deadline = Date.now() + killTimeoutMs;
   while (!killPass(dirs, relative, deadline)) await setTimeout(20);
-  if (!options.keep) removeCgroups(dirs);
 }
 
 /** Removes the cgroup trees of runs whose process is gone (a SIGKILLed test run). */

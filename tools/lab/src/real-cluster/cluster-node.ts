@@ -224,8 +224,8 @@ export async function createClusterNode(options: ClusterNodeOptions): Promise<Cl
       await ip(['link', 'set', host.ifname, 'down']);
       // Both trees get their first SIGKILLs at once; the event loop runs while they exit.
       await Promise.all([
-        killCgroupTree(`/${runCgroupName()}/${name}-system`, { keep: true }),
-        killCgroupTree(layout.cgroupRoot, { keep: true }),
+        killCgroupTree(`/${runCgroupName()}/${name}-system`),
+        killCgroupTree(layout.cgroupRoot),
       ]);
     },
   };
