@@ -35,8 +35,8 @@ export async function readThreadCpu(pid: number, tid: number): Promise<ThreadCpu
 
 /**
  * CPU-seconds per thread name (comm: under Node 24 "MainThread" is the JavaScript thread,
- * "V8Worker" V8's garbage collection and compiler helpers, "libuv-worker" the thread pool),
- * summed over the threads of that name, from schedstat.
+ * "V8Worker" V8's garbage collection and compiler helpers, "libuv-worker" the thread pool,
+ * "bmlb-…" packet-socket's native threads), summed over the threads of that name, from schedstat.
  */
 export async function readThreadCpuByName(pid: number): Promise<Map<string, number>> {
   const byName = new Map<string, number>();

@@ -331,6 +331,7 @@ class BfdPacer : public Napi::ObjectWrap<BfdPacer> {
   }
 
   void Run(int priority) {
+    NameThisThread("bmlb-bfd-pacer");
     int result = -1;
     if (priority > 0) {
       sched_param param = {};

@@ -430,6 +430,7 @@ class MembershipLink : public Napi::ObjectWrap<MembershipLink> {
   }
 
   void Run() {
+    NameThisThread("bmlb-membership");
     epoll_event ready[4];
     std::vector<LinkEvent*> out;
     for (;;) {

@@ -490,6 +490,7 @@ class NeighborResponder : public Napi::ObjectWrap<NeighborResponder> {
   }
 
   void Run() {
+    NameThisThread("bmlb-responder");
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (priority_ > 0) {

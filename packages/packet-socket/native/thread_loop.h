@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <node_api.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -23,6 +24,11 @@ inline uint64_t MonotonicUs() {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
 }
+
+// Names the calling thread (at most 15 characters): a new thread inherits its creator's name,
+// "MainThread" for Node's, so without it top -H and /proc/PID/task/*/comm count the loop
+// threads as the JavaScript thread.
+inline void NameThisThread(const char* name) { pthread_setname_np(pthread_self(), name); }
 
 // The descriptors a loop thread waits on: an epoll set holding an eventfd that wakes the thread
 // and a timerfd armed at absolute deadlines, each reported under the id given to Open. The
