@@ -106,6 +106,60 @@ describe('summarizeTestRun', () => {
     expect(summary.problems).toEqual([]);
   });
 
+  it('names each failed test with the first line of its error, since CI shows only the end of the output', () => {
+    // The shape vitest 4 writes for a failed expect().toBeLessThan() in a nested describe.
+    const summary = summarizeTestRun(
+      [
+        {
+          workspace: 'tools/lab',
+          exitCode: 1,
+          report: report({
+            numPassedTests: 1,
+            numFailedTests: 1,
+            testResults: [
+              {
+                name: '/check/work/main/tools/lab/src/real-cluster/real-cluster.e2e.test.ts',
+                status: 'failed',
+                assertionResults: [
+                  { fullName: 'real cluster starts', status: 'passed', failureMessages: [] },
+                  {
+                    fullName: 'real cluster fails over',
+                    status: 'failed',
+                    failureMessages: [`AssertionError: expected 5200 to be less than 5000\n    at stack`],
+                  },
+                ],
+              },
+            ],
+          }),
+        },
+      ],
+      { requireAll: false },
+    );
+    expect(summary.failed).toBe(1);
+    expect(summary.problems).toEqual([
+      'tools/lab: failed: src/real-cluster/real-cluster.e2e.test.ts > real cluster fails over: AssertionError: expected 5200 to be less than 5000',
+    ]);
+  });
+
+  it('cuts a long error line', () => {
+    const test = { fullName: 't', status: 'failed', failureMessages: [`Error: ${'x'.repeat(1000)}`] };
+    const [line] = summarizeTestRun(
+      [
+        {
+          workspace: 'packages/ipam',
+          exitCode: 1,
+          report: report({
+            numFailedTests: 1,
+            testResults: [{ name: '/r/packages/ipam/a.test.ts', status: 'failed', assertionResults: [test] }],
+          }),
+        },
+      ],
+      { requireAll: false },
+    ).problems;
+    expect(line).toMatch(/^packages\/ipam: failed: a\.test\.ts > t: Error: x+…$/);
+    expect(line!.length).toBeLessThan(400);
+  });
+
   it('refuses skipped tests only when every suite is required', () => {
     const withSkip: TestTaskOutcome = {
       workspace: 'tools/lab',

@@ -16,8 +16,15 @@ export type VitestReport = {
     readonly name: string;
     readonly status: string;
     readonly message?: string;
-    readonly assertionResults: readonly unknown[];
+    readonly assertionResults: readonly VitestAssertion[];
   }[];
+};
+
+/** One test of a file in vitest's `json` report. */
+export type VitestAssertion = {
+  readonly fullName?: string;
+  readonly status?: string;
+  readonly failureMessages?: readonly string[];
 };
 
 /** One workspace's test task as turbo ran it. */
@@ -33,7 +40,10 @@ export type TestRunSummary = {
   readonly passed: number;
   readonly failed: number;
   readonly skipped: number;
-  /** One line per failure that is not a failed test, and one for skips that CI refuses. */
+  /**
+   * One line per failed test (file, name and the first line of its error: CI shows only the end of
+   * the output), per failure that is not a failed test, and one for skips that CI refuses.
+   */
   readonly problems: readonly string[];
   /** `Tests: N passed, N failed, N skipped`, the line CI reads. */
   readonly closingLine: string;
@@ -57,6 +67,12 @@ export function summarizeTestRun(
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
+    for (const file of report.testResults)
+      for (const test of file.assertionResults)
+        if (test.status === 'failed')
+          problems.push(
+            `${workspace}: failed: ${relativeTo(workspace, file.name)} > ${test.fullName ?? 'unnamed test'}: ${firstLine(test.failureMessages?.[0])}`,
+          );
     const unloaded = report.testResults.filter(
       (file) => file.status === 'failed' && file.assertionResults.length === 0,
     );
@@ -90,6 +106,8 @@ function relativeTo(workspace: string, file: string): string {
   return at === -1 ? file : file.slice(at + workspace.length + 2);
 }
 
+/** The first line of an error message, cut at 300 characters (an assertion can print a whole object). */
 function firstLine(message: string | undefined): string {
-  return message?.split('\n', 1)[0]?.trim() || 'no message';
+  const line = message?.split('\n', 1)[0]?.trim() || 'no message';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
