@@ -30,7 +30,8 @@ export type ResponderSetOptions = {
   readonly groups?: GroupMembership;
   readonly filter?: FilterUpdate;
   readonly now: () => number;
-  readonly rateLimiter: SourceRateLimiter;
+  /** See ResponderOptions.rateLimiter: absent when the frames arrive already limited. */
+  readonly rateLimiter?: SourceRateLimiter;
   readonly conflicts: ConflictDetector;
   readonly observer?: ResponderObserver;
   /** Every handled frame, by protocol and outcome (metrics). */
@@ -103,7 +104,7 @@ export class ResponderSet implements AnnounceTarget {
         mac: parseMac(info.mac),
         send: (frame: Uint8Array) => batch.send(frame),
         now: this.#o.now,
-        rateLimiter: this.#o.rateLimiter,
+        ...(this.#o.rateLimiter === undefined ? {} : { rateLimiter: this.#o.rateLimiter }),
         conflicts: this.#o.conflicts,
         ...(this.#o.observer === undefined ? {} : { observer: this.#o.observer }),
       };

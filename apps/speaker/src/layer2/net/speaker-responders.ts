@@ -28,11 +28,7 @@ import {
   type ConflictReport,
   defaultConflictOptions,
 } from '../responder/conflict-detector.ts';
-import {
-  defaultRateLimitOptions,
-  SourceRateLimiter,
-  unlimitedRateLimitOptions,
-} from '../responder/source-rate-limiter.ts';
+import { defaultRateLimitOptions } from '../responder/source-rate-limiter.ts';
 import { announcedFilter } from './neighbor-filter.ts';
 import { PendingCounts } from './pending-counts.ts';
 import { ResponderSet } from './responder-set.ts';
@@ -151,8 +147,7 @@ export class SpeakerResponders implements AnnounceTarget {
         leave: (conn, mac) => (conn as NeighborConn).dropMembership(macToBytes(mac)),
       },
       now: () => systemClock.now(),
-      // The thread applies the per-source limit to every frame before handing it up.
-      rateLimiter: new SourceRateLimiter(unlimitedRateLimitOptions),
+      // No rateLimiter: the thread applies the per-source limit to every frame before handing it up.
       conflicts: new ConflictDetector(),
       observer: {
         requestReceived: (ip) => count('request', ip),

@@ -81,7 +81,8 @@ export class ArpResponder {
   handleFrame(frame: Uint8Array): FrameOutcome {
     if (frame.length < ETHERNET_HEADER_BYTES) return FrameOutcome.malformed;
     // Rate limit on the Ethernet source MAC before decoding, so a flood costs little per frame.
-    if (!this.#o.rateLimiter.allow(readMac(frame, 6), this.#o.now())) return FrameOutcome.rateLimited;
+    if (this.#o.rateLimiter?.allow(readMac(frame, 6), this.#o.now()) === false)
+      return FrameOutcome.rateLimited;
     let decoded: ReturnType<typeof decodeArpFrame>;
     try {
       decoded = decodeArpFrame(frame);

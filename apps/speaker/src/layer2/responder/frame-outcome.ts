@@ -46,7 +46,11 @@ export type ResponderOptions = {
   /** Sends one frame (throws on failure; the responder turns that into an outcome). */
   readonly send: (frame: Uint8Array) => void;
   readonly now: () => number;
-  readonly rateLimiter: SourceRateLimiter;
+  /**
+   * Per-source limit, applied before decoding. Absent when the frames arrive already limited: the
+   * speaker's native responder thread limits every frame before it hands one up.
+   */
+  readonly rateLimiter?: SourceRateLimiter;
   readonly conflicts: ConflictDetector;
   readonly observer?: ResponderObserver;
   /**

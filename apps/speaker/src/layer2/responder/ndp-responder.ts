@@ -97,7 +97,8 @@ export class NdpResponder {
     if (kind !== FrameKind.neighborSolicitation && kind !== FrameKind.neighborAdvertisement) {
       return FrameOutcome.ignored;
     }
-    if (!this.#o.rateLimiter.allow(readMac(frame, 6), this.#o.now())) return FrameOutcome.rateLimited;
+    if (this.#o.rateLimiter?.allow(readMac(frame, 6), this.#o.now()) === false)
+      return FrameOutcome.rateLimited;
     let decoded: ReturnType<typeof decodeNdpFrame>;
     try {
       decoded = decodeNdpFrame(frame);

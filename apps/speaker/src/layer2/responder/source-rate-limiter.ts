@@ -13,13 +13,6 @@ export type RateLimitOptions = {
   readonly maxSources: number;
 };
 
-/** No limit at all (`--request-rate-limit=0`). */
-export const unlimitedRateLimitOptions: RateLimitOptions = {
-  perSourcePerSecond: Number.POSITIVE_INFINITY,
-  burst: Number.POSITIVE_INFINITY,
-  maxSources: 0,
-};
-
 /**
  * 1000/s per source: a router asking for every VIP of a large cluster stays far below it, while a
  * single flooding host is cut to a rate the event loop handles without noticing.
@@ -44,7 +37,7 @@ export class SourceRateLimiter {
   /** Takes one token for `source` at time `nowMs`; false means drop (and is counted). */
   allow(source: string | number, nowMs: number): boolean {
     const { perSourcePerSecond, burst } = this.#options;
-    // An unlimited rate (benchmarks) must not reach the arithmetic: 0 ms × Infinity is NaN.
+    // An infinite rate must not reach the arithmetic: 0 ms × Infinity is NaN.
     if (perSourcePerSecond === Number.POSITIVE_INFINITY) return true;
     let bucket = this.#buckets.get(source);
     if (bucket === undefined) {
