@@ -1,11 +1,11 @@
 /**
- * A rolldown plugin for the apps' bundles (apps/speaker and apps/controller rolldown.config.ts):
- * each `import … from 'node:x'` statement reads the built-in module with
- * `process.getBuiltinModule` instead of importing it as an ES module. Importing a built-in builds
- * its module namespace, and that calls every lazy getter on the module object: `node:http` then
- * loads Node's internal undici (for `http.WebSocket` and friends), `node:crypto` WebCrypto,
- * `node:fs` and `node:util` a few dozen internal modules; `node:http` and `node:crypto` alone cost
- * 10.7 MiB of RSS that way (Node 24.21, measured against `getBuiltinModule`).
+ * A rolldown plugin for the apps' bundles (app-bundle-config.ts): each `import … from 'node:x'`
+ * statement reads the built-in module with `process.getBuiltinModule` instead of importing it as
+ * an ES module. Importing a built-in builds its module namespace, and that calls every lazy getter
+ * on the module object: `node:http` then loads Node's internal undici (for `http.WebSocket` and
+ * friends), `node:crypto` WebCrypto, `node:fs` and `node:util` a few dozen internal modules;
+ * `node:http` and `node:crypto` alone cost 10.7 MiB of RSS that way (Node 24.21, measured against
+ * `getBuiltinModule`).
  *
  * The stand-in module exports the module object as default and each of its data properties by
  * name, read once when the bundle starts (what an ES import would give too); a getter is not
