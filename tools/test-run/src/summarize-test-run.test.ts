@@ -84,6 +84,35 @@ describe('summarizeTestRun', () => {
     expect(summary.ok).toBe(false);
   });
 
+  it('counts a file whose beforeAll threw once, and names it', () => {
+    // The shape vitest 4 writes when a beforeAll throws: the file failed, its tests skipped, no message.
+    const skippedTest = { fullName: 'suite a test', status: 'skipped', failureMessages: [] };
+    const summary = summarizeTestRun(
+      [
+        {
+          workspace: 'tools/lab',
+          exitCode: 1,
+          report: report({
+            numPendingTests: 2,
+            testResults: [
+              {
+                name: '/repo/tools/lab/src/real-cluster/real-cluster-ctrl-c.e2e.test.ts',
+                status: 'failed',
+                message: '',
+                assertionResults: [skippedTest, skippedTest],
+              },
+            ],
+          }),
+        },
+      ],
+      { requireAll: false },
+    );
+    expect(summary.closingLine).toBe('Tests: 0 passed, 1 failed, 2 skipped');
+    expect(summary.problems).toEqual([
+      'tools/lab: src/real-cluster/real-cluster-ctrl-c.e2e.test.ts failed outside its tests (a beforeAll or afterAll hook threw; see its output above)',
+    ]);
+  });
+
   it('counts a task that wrote no report', () => {
     const summary = summarizeTestRun(
       [passing, { workspace: 'apps/controller', exitCode: 1, report: undefined }],

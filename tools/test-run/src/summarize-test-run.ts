@@ -1,9 +1,10 @@
 /**
  * Sums the vitest JSON reports of one `npm test` run into its closing line, and names every way a
  * workspace's tests can fail without a failed test in the count: a test file that never loaded
- * (an import that does not resolve), a task that exited non-zero with no failed test (a global
- * setup that threw, an unhandled error), and a task that wrote no report at all. Each of those
- * counts as one failure, so the closing line can never read "0 failed" for a suite that did not run.
+ * (an import that does not resolve), a file whose hook threw (its tests are reported skipped), a
+ * task that exited non-zero with no failed test (a global setup that threw, an unhandled error),
+ * and a task that wrote no report at all. Each of those counts as one failure, so the closing line
+ * can never read "0 failed" for a suite that did not run.
  */
 
 /** The fields of vitest's `json` reporter output that the summary reads. */
@@ -73,16 +74,23 @@ export function summarizeTestRun(
           problems.push(
             `${workspace}: failed: ${relativeTo(workspace, file.name)} > ${test.fullName ?? 'unnamed test'}: ${firstLine(test.failureMessages?.[0])}`,
           );
-    const unloaded = report.testResults.filter(
-      (file) => file.status === 'failed' && file.assertionResults.length === 0,
-    );
-    for (const file of unloaded) {
-      failed += 1;
-      problems.push(
-        `${workspace}: failed to load ${relativeTo(workspace, file.name)}: ${firstLine(file.message)}`,
-      );
+    let fileFailures = 0;
+    for (const file of report.testResults) {
+      if (file.status !== 'failed') continue;
+      const name = relativeTo(workspace, file.name);
+      if (file.assertionResults.length === 0) {
+        fileFailures += 1;
+        problems.push(`${workspace}: failed to load ${name}: ${firstLine(file.message)}`);
+      } else if (!file.assertionResults.some((test) => test.status === 'failed')) {
+        // vitest's JSON report keeps no message for it: the error is in the output above.
+        fileFailures += 1;
+        problems.push(
+          `${workspace}: ${name} failed outside its tests (a beforeAll or afterAll hook threw; see its output above)`,
+        );
+      }
     }
-    if (exitCode !== 0 && report.numFailedTests === 0 && unloaded.length === 0) {
+    failed += fileFailures;
+    if (exitCode !== 0 && report.numFailedTests === 0 && fileFailures === 0) {
       failed += 1;
       problems.push(
         `${workspace}: exited ${exitCode ?? 'without a code'} with no failed test (a global setup or an unhandled error; see its output above)`,

@@ -29,21 +29,36 @@ describe.skipIf(!ready)('npm run lab -- --cluster, interrupted by Ctrl-C', () =>
       detached: true, // its own process group, as a shell gives a foreground job
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+    let running = true;
+    const exited = new Promise<void>((resolve) =>
+      npm.once('exit', () => {
+        running = false;
+        resolve();
+      }),
+    );
     npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor(
-        'the cluster to be up',
-        15 * 60_000,
-        () => (/cluster up: 3 Ready nodes/.test(output) ? true : undefined),
-        200,
-      );
+      // A lab that fails before the cluster is up (an image that does not build) exits: say so
+      // at once, with its output, rather than after the whole wait.
+      await Promise.race([
+        waitFor(
+          'the cluster to be up',
+          15 * 60_000,
+          () => (/cluster up: 3 Ready nodes/.test(output) ? true : undefined),
+          200,
+        ),
+        exited.then(() => {
+          throw new Error(
+            'npm run lab -- --cluster exited before the cluster was up; its output is printed above the test results',
+          );
+        }),
+      ]);
     } finally {
       // The lab's bridge is bm<pid in base 36>-0br: the pid that owns the run's cgroups and files.
       labPid = Number.parseInt(/bridge bm([0-9a-z]+)-0br/.exec(output)?.[1] ?? '0', 36);
       kubeconfig = /kubeconfig "([^"]+)"/.exec(output)?.[1] ?? '';
-      process.kill(-(npm.pid as number), 'SIGINT');
+      if (running) process.kill(-(npm.pid as number), 'SIGINT');
       await exited;
       console.info(output);
     }
