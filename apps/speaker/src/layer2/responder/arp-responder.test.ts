@@ -41,7 +41,8 @@ function request(
   });
 }
 
-function setup(limit = 1_000_000) {
+/** `limit`: requests per second per source; null = no limiter (frames arrive already limited). */
+function setup(limit: number | null = 1_000_000) {
   const sent: Buffer[] = [];
   const events: string[] = [];
   let now = 0;
@@ -50,7 +51,9 @@ function setup(limit = 1_000_000) {
     mac: OUR_MAC,
     send: (f) => sent.push(Buffer.from(f)),
     now: () => now,
-    rateLimiter: new SourceRateLimiter({ perSourcePerSecond: limit, burst: limit, maxSources: 16 }),
+    ...(limit === null
+      ? {}
+      : { rateLimiter: new SourceRateLimiter({ perSourcePerSecond: limit, burst: limit, maxSources: 16 }) }),
     conflicts: new ConflictDetector({ takeoverGraceMs: 0 }),
     observer: {
       requestReceived: (ip) => events.push(`req ${ip}`),
@@ -137,6 +140,13 @@ describe('ArpResponder', () => {
     expect(responder.handleFrame(request({ mac: parseMac('02:00:00:00:00:98') }))).toBe(FrameOutcome.replied);
     tick(1000);
     expect(responder.handleFrame(request())).toBe(FrameOutcome.replied);
+  });
+
+  it('without a rate limiter answers every request (the speaker limits in its native thread)', () => {
+    const { responder, sent } = setup(null);
+    const outcomes = Array.from({ length: 50 }, () => responder.handleFrame(request()));
+    expect(outcomes.every((o) => o === FrameOutcome.replied)).toBe(true);
+    expect(sent).toHaveLength(50);
   });
 
   it('sends a gratuitous ARP as a request and a reply, broadcast, sender = target = VIP', () => {
