@@ -68,20 +68,19 @@ export function summarizeTestRun(
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
-    for (const file of report.testResults)
-      for (const test of file.assertionResults)
-        if (test.status === 'failed')
-          problems.push(
-            `${workspace}: failed: ${relativeTo(workspace, file.name)} > ${test.fullName ?? 'unnamed test'}: ${firstLine(test.failureMessages?.[0])}`,
-          );
     let fileFailures = 0;
     for (const file of report.testResults) {
-      if (file.status !== 'failed') continue;
       const name = relativeTo(workspace, file.name);
+      const failedTests = file.assertionResults.filter((test) => test.status === 'failed');
+      for (const test of failedTests)
+        problems.push(
+          `${workspace}: failed: ${name} > ${test.fullName ?? 'unnamed test'}: ${firstLine(test.failureMessages?.[0])}`,
+        );
+      if (file.status !== 'failed') continue;
       if (file.assertionResults.length === 0) {
         fileFailures += 1;
         problems.push(`${workspace}: failed to load ${name}: ${firstLine(file.message)}`);
-      } else if (!file.assertionResults.some((test) => test.status === 'failed')) {
+      } else if (failedTests.length === 0) {
         // vitest's JSON report keeps no message for it: the error is in the output above.
         fileFailures += 1;
         problems.push(

@@ -29,13 +29,7 @@ describe.skipIf(!ready)('npm run lab -- --cluster, interrupted by Ctrl-C', () =>
       detached: true, // its own process group, as a shell gives a foreground job
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let running = true;
-    const exited = new Promise<void>((resolve) =>
-      npm.once('exit', () => {
-        running = false;
-        resolve();
-      }),
-    );
+    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
     npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
@@ -58,7 +52,7 @@ describe.skipIf(!ready)('npm run lab -- --cluster, interrupted by Ctrl-C', () =>
       // The lab's bridge is bm<pid in base 36>-0br: the pid that owns the run's cgroups and files.
       labPid = Number.parseInt(/bridge bm([0-9a-z]+)-0br/.exec(output)?.[1] ?? '0', 36);
       kubeconfig = /kubeconfig "([^"]+)"/.exec(output)?.[1] ?? '';
-      if (running) process.kill(-(npm.pid as number), 'SIGINT');
+      if (npm.exitCode === null && npm.signalCode === null) process.kill(-(npm.pid as number), 'SIGINT');
       await exited;
       console.info(output);
     }
